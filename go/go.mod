@@ -1,0 +1,3 @@
+module cgoguard.dev/cgoguard
+
+go 1.21

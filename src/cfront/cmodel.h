@@ -1,0 +1,149 @@
+/*
+ * cmodel.h: what the C front-end knows about one cgo package's C code.
+ *
+ * The C front-end (libclang) parses each cgo preamble as its own translation
+ * unit, with a #line directive so that every C location maps back to the .go
+ * file line it came from, and each .c file of the package, with the package's
+ * CFLAGS/CPPFLAGS. It records function signatures, typedefs and struct/union
+ * layouts (which fields are pointers), so the Go side can answer questions
+ * such as "does C.struct_s contain a pointer field?" or "is parameter 0 of
+ * C.keep a pointer?". Parse problems are data: they are recorded here and
+ * turned into diagnostics later; whatever did parse stays usable.
+ *
+ * Ownership: everything reachable from a cg_cmodel lives in its arena and is
+ * freed by cg_cmodel_free. Not thread-safe; one model per package.
+ */
+#ifndef CG_CMODEL_H
+#define CG_CMODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../base/base.h"
+#include "../rules/diag.h"
+
+/* The shape of a C type, as far as the Go side cares. */
+typedef enum cg_ctype_kind {
+    CG_CTYPE_UNKNOWN = 0,
+    CG_CTYPE_VOID,
+    CG_CTYPE_INTEGER, /* char, short, int, long, _Bool, enums, size_t, uintptr_t, ... */
+    CG_CTYPE_FLOAT,
+    CG_CTYPE_POINTER, /* any data pointer (including void *) */
+    CG_CTYPE_FUNC_POINTER,
+    CG_CTYPE_ARRAY,
+    CG_CTYPE_RECORD, /* struct or union */
+} cg_ctype_kind;
+
+typedef struct cg_ctype {
+    cg_ctype_kind kind;
+    const char *spelling;       /* as written after typedef resolution, e.g. "struct node *" */
+    const char *record_tag;     /* RECORD, or POINTER/ARRAY to a record: the tag ("node") */
+    bool record_is_union;       /* with record_tag */
+    bool pointee_is_const;      /* POINTER: "const T *" */
+    bool contains_pointer;      /* RECORD/ARRAY: some (nested) member is a pointer */
+    bool is_uintptr;            /* INTEGER: uintptr_t/intptr_t (can smuggle an address) */
+} cg_ctype;
+
+typedef struct cg_cfield {
+    const char *name;
+    cg_ctype type;
+} cg_cfield;
+
+typedef struct cg_crecord {
+    const char *tag; /* "s" for struct s; for an anonymous struct, its typedef name */
+    bool is_union;
+    bool is_complete; /* a definition was seen (not only a forward declaration) */
+    cg_cfield *fields;
+    size_t field_count;
+    bool contains_pointer; /* some field, recursively, is a pointer or func pointer */
+    cg_location loc;
+} cg_crecord;
+
+typedef struct cg_ctypedef {
+    const char *name;
+    cg_ctype type; /* the canonical type */
+    cg_location loc;
+} cg_ctypedef;
+
+typedef struct cg_cparam {
+    const char *name; /* "" when unnamed */
+    cg_ctype type;
+    cg_location loc;
+} cg_cparam;
+
+typedef struct cg_cfunc {
+    const char *name;
+    cg_ctype result;
+    cg_cparam *params;
+    size_t param_count;
+    bool variadic;
+    bool has_body;        /* defined in the package (preamble or .c file) */
+    bool is_static;
+    bool in_system_header;
+    cg_location decl_loc; /* first declaration seen */
+    cg_location body_loc; /* definition, when has_body */
+} cg_cfunc;
+
+typedef struct cg_cvar {
+    const char *name;
+    cg_ctype type;
+    bool is_thread_local;
+    cg_location loc;
+} cg_cvar;
+
+/* A problem met while parsing: missing header, syntax error, unreadable file. */
+typedef struct cg_cproblem {
+    cg_location loc;
+    cg_severity severity;
+    const char *message;
+} cg_cproblem;
+
+/* An in-memory file that the parser sees instead of the disk (for example
+ * the _cgo_export.h that `go build` would generate). */
+typedef struct cg_cvirtual_file {
+    const char *path;
+    const char *contents;
+} cg_cvirtual_file;
+
+typedef struct cg_cparse_options {
+    const char *const *cflags; /* the package's #cgo CFLAGS + CPPFLAGS, split */
+    size_t cflag_count;
+    const cg_cvirtual_file *virtual_files;
+    size_t virtual_file_count;
+} cg_cparse_options;
+
+typedef struct cg_cmodel cg_cmodel;
+
+cg_cmodel *cg_cmodel_new(void);
+void cg_cmodel_free(cg_cmodel *model); /* NULL is a no-op */
+
+/* Parses a cgo preamble taken from go_path, whose first preamble line is
+ * go_path:first_line. Locations of everything it declares map to the .go
+ * file. Returns CG_OK also when the text had errors (those become problems);
+ * returns an error status only when libclang could not run at all. */
+cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsigned first_line,
+                                   const char *text, const cg_cparse_options *opts, char **err);
+/* Parses one .c file of the package (headers are reached through #include). */
+cg_status cg_cfront_parse_file(cg_cmodel *model, const char *c_path,
+                               const cg_cparse_options *opts, char **err);
+
+/* Lookups; NULL when unknown. When the same name is declared in several
+ * translation units, a definition with a body wins over a prototype. */
+const cg_cfunc *cg_cmodel_func(const cg_cmodel *model, const char *name);
+const cg_crecord *cg_cmodel_record(const cg_cmodel *model, const char *tag, bool is_union);
+const cg_ctypedef *cg_cmodel_typedef(const cg_cmodel *model, const char *name);
+const cg_cvar *cg_cmodel_var(const cg_cmodel *model, const char *name);
+
+/* Resolves the name that follows "C." in Go ("struct_s", "union_u",
+ * "enum_e", "int", "uintptr_t", "mytypedef", "char", "longlong", ...) to a
+ * C type, following cgo's naming rules. Returns false when unknown. */
+bool cg_cmodel_resolve_go_name(const cg_cmodel *model, const char *c_name, cg_ctype *out);
+
+size_t cg_cmodel_problem_count(const cg_cmodel *model);
+const cg_cproblem *cg_cmodel_problem(const cg_cmodel *model, size_t index);
+
+/* Iteration over functions in a stable order (by name). */
+size_t cg_cmodel_func_count(const cg_cmodel *model);
+const cg_cfunc *cg_cmodel_func_at(const cg_cmodel *model, size_t index);
+
+#endif /* CG_CMODEL_H */
