@@ -67,6 +67,30 @@ void cg_crashguard_set_describer(cg_fault_describer describer);
  * control to the program: it aborts (SIGABRT) after reporting. */
 void cg_crashguard_report_error(const cg_fault_detail *detail) __attribute__((noreturn));
 
+/* ---- Additions for the Go traceback helper and other reporters. ---- */
+
+/* Fills frames[0..max) with the C call stack of a signal context (the
+ * ucontext_t * a handler received): frames[0] is the interrupted pc, the
+ * others are return addresses. Unwinding stops at code without unwind
+ * tables (Go code). Async-signal-safe. Returns the number of frames. */
+size_t cg_crashguard_backtrace(const void *ucontext, uintptr_t *frames, size_t max);
+
+/* One source location of a code address; inlining yields several. */
+typedef struct cg_symbol {
+    const char *function; /* "" when unknown */
+    const char *file;     /* "" when unknown */
+    unsigned line;        /* 0 when unknown */
+} cg_symbol;
+
+/* Symbolizes the code address pc (exact: pass return address - 1 for call
+ * frames) into out[0..max), innermost inlined function first, and returns
+ * the count (0 when nothing is known). The strings stay valid until the next
+ * call with a different pc. Thread-safe (calls are serialized) and usable
+ * while crashing: no malloc; it may fork and exec the symbolizer
+ * (llvm-addr2line or addr2line; CGOGUARD_SYMBOLIZER overrides, "off"
+ * disables). */
+size_t cg_crashguard_symbolize(uintptr_t pc, cg_symbol *out, size_t max);
+
 #ifdef __cplusplus
 }
 #endif

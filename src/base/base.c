@@ -327,3 +327,8 @@ bool cg_is_file(const char *path) {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
+
+void cg_strvec_free(cg_strvec *v) {
+    for (size_t i = 0; i < v->len; i++) free(v->items[i]);
+    cg_vec_free(v);
+}

@@ -102,6 +102,10 @@ char *cg_strbuf_detach(cg_strbuf *sb); /* caller owns the result; sb is reset */
         (vec)->len = (vec)->cap = 0;                                          \
     } while (0)
 
+/* A vector of owned strings, the most common vector. */
+typedef CG_VEC(char *) cg_strvec;
+void cg_strvec_free(cg_strvec *v); /* frees every string and the vector */
+
 /* ---- String map: string keys (copied) to pointer values. ---- */
 typedef struct cg_strmap_entry {
     char *key;

@@ -57,6 +57,8 @@ typedef struct cg_crecord {
     size_t field_count;
     bool contains_pointer; /* some field, recursively, is a pointer or func pointer */
     cg_location loc;
+    const char *spelling; /* "struct s" / "union u" (or the typedef name if anonymous) */
+    bool is_anonymous;    /* no tag of its own: `typedef struct {...} name;` (tag is name) */
 } cg_crecord;
 
 typedef struct cg_ctypedef {
@@ -110,7 +112,14 @@ typedef struct cg_cparse_options {
     size_t cflag_count;
     const cg_cvirtual_file *virtual_files;
     size_t virtual_file_count;
+    /* Files (and preambles) larger than this are not parsed; a problem says
+     * so. 0 means CG_CFRONT_DEFAULT_MAX_FILE_BYTES, SIZE_MAX means no limit. */
+    size_t max_file_bytes;
 } cg_cparse_options;
+
+/* The default size limit: generated amalgamations (sqlite3.c is ~9 MB) still
+ * parse, a 50 MB machine-generated table does not cost minutes and gigabytes. */
+#define CG_CFRONT_DEFAULT_MAX_FILE_BYTES ((size_t)16 * 1024 * 1024)
 
 typedef struct cg_cmodel cg_cmodel;
 

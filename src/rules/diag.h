@@ -30,13 +30,14 @@ typedef struct cg_location {
     unsigned line;
     unsigned column;
     unsigned end_line;   /* 0 when unknown */
-    unsigned end_column; /* 0 when unknown */
+    unsigned end_column; /* 0 when unknown; exclusive (one past the last byte), as in SARIF */
 } cg_location;
 
 /* A step in the cross-language trace, printed as a `note:` line. */
 typedef struct cg_related {
     cg_location loc;
     const char *message;
+    const char *source_line; /* set by the sink (src/report): text of loc.line, or NULL */
 } cg_related;
 
 enum { CG_MAX_RELATED = 8 };
@@ -52,6 +53,9 @@ typedef struct cg_diag {
     const char *fix;        /* short fix text, or NULL */
     const char *confidence; /* NULL, or e.g. "assumes unknown C function does not keep" */
     int suppressed;         /* set by the sink; emitters skip suppressed diags */
+    /* Set by the sink (src/report); cg_diag_list_add clears them. */
+    const char *suppression; /* the reason of the cgoguard:ignore that suppressed it */
+    const char *source_line; /* text of loc.line without its newline, or NULL */
 } cg_diag;
 
 /* Owns its diags and every string they point to. */
@@ -75,5 +79,14 @@ void cg_diag_relate(cg_diag_list *list, cg_diag *diag, cg_location loc, const ch
     ;
 /* Copies a string into the list's arena (for messages built by rules). */
 const char *cg_diag_list_intern(cg_diag_list *list, const char *s);
+/* Same for a byte range that need not be NUL-terminated. */
+const char *cg_diag_list_intern_n(cg_diag_list *list, const char *s, size_t n);
+
+/* For the sink. Sorts with a stable merge sort (equal diags keep the order
+ * in which they were added). Pointers returned by cg_diag_list_at stay valid:
+ * diags are never moved, only the list's index is reordered. */
+void cg_diag_list_sort(cg_diag_list *list, int (*cmp)(const cg_diag *a, const cg_diag *b));
+/* Drops every diag for which drop() returns nonzero; keeps the order. */
+void cg_diag_list_remove_if(cg_diag_list *list, int (*drop)(const cg_diag *d, void *ctx), void *ctx);
 
 #endif /* CG_DIAG_H */

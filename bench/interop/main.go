@@ -1,0 +1,356 @@
+// Command interop is the benchmark of cgoguard's safe-interop primitives.
+// It prints, side by side, how events get from threads that C created to
+// Go: a direct //export callback per event versus a cgoguard mailbox, with 1
+// and 4 producer threads and 16-byte and 1-KiB messages, while other
+// goroutines keep the garbage collector busy. For each run it prints the
+// event rate, the producer's per-event latency percentiles and the number of
+// lost and duplicated (or reordered) events, which must be zero. Then the
+// cost of one callback from a Go-owned thread versus a C-created thread,
+// and handle lookups from C versus runtime/cgo.Handle.Value.
+//
+// It exits 1 when any event was lost or duplicated. See README.md.
+package main
+
+/*
+#cgo CFLAGS: -O2
+#cgo pkg-config: cgoguard
+#include <stdint.h>
+#include <stdlib.h>
+#include "producers.h"
+*/
+import "C"
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/cgo"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"cgoguard.dev/cgoguard"
+)
+
+// Per-producer receive state. In direct mode slot i is only touched by the
+// callback running on producer i's thread; in mailbox mode only by the
+// receiving goroutine.
+const maxProducers = 9 // 8 C producers + the Go-owned thread loop
+
+var (
+	nextSeq    [maxProducers]uint32
+	received   [maxProducers]uint64
+	duplicates [maxProducers]uint64 // seq below the expected one: seen before
+	gaps       [maxProducers]uint64 // seq above the expected one: events lost
+)
+
+func resetCounters() {
+	for i := range nextSeq {
+		nextSeq[i], received[i], duplicates[i], gaps[i] = 0, 0, 0, 0
+	}
+}
+
+// handlerWork is extra work per event in the Go handler (-work), to model
+// a handler that does more than count.
+var handlerWork int
+
+var workSink uint64
+
+// deliver is the event handler both paths run for every event.
+func deliver(msg []byte) {
+	id, seq := binary.NativeEndian.Uint32(msg), binary.NativeEndian.Uint32(msg[4:])
+	if handlerWork > 0 {
+		h := uint64(seq)
+		for i := 0; i < handlerWork; i++ {
+			h = h*6364136223846793005 + 1442695040888963407
+		}
+		atomic.AddUint64(&workSink, h)
+	}
+	switch {
+	case seq == nextSeq[id]:
+		nextSeq[id]++
+	case seq < nextSeq[id]:
+		duplicates[id]++
+		return
+	default:
+		gaps[id] += uint64(seq - nextSeq[id])
+		nextSeq[id] = seq + 1
+	}
+	received[id]++
+}
+
+//export benchDirect
+func benchDirect(p unsafe.Pointer, n C.int) {
+	deliver(unsafe.Slice((*byte)(p), int(n)))
+}
+
+type result struct {
+	mode                  string
+	producers, size       int
+	events                uint64
+	seconds               float64
+	lost, dup             uint64
+	p50, p99, p999, p9999 time.Duration
+	pmax                  time.Duration
+	numGC                 uint32
+	waits                 uint64
+}
+
+func percentiles(run *C.bench_run) (p50, p99, p999, p9999, pmax time.Duration) {
+	var all []int64
+	for i := 0; i < int(run.n); i++ {
+		p := &run.p[i]
+		all = append(all, unsafe.Slice((*int64)(unsafe.Pointer(p.latency_ns)), int(p.posted))...)
+	}
+	if len(all) == 0 {
+		return
+	}
+	sort.Slice(all, func(a, b int) bool { return all[a] < all[b] })
+	at := func(q float64) time.Duration { return time.Duration(all[int(q*float64(len(all)-1))]) }
+	return at(0.50), at(0.99), at(0.999), at(0.9999), time.Duration(all[len(all)-1])
+}
+
+// gcLoad allocates garbage in `workers` goroutines until stop is closed.
+func gcLoad(workers int, stop <-chan struct{}) *sync.WaitGroup {
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keep := make([][]byte, 0, 512)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for j := 0; j < 64; j++ {
+					keep = append(keep, make([]byte, 1024+j*64))
+				}
+				if len(keep) >= 512 {
+					keep = keep[:0]
+				}
+			}
+		}()
+	}
+	return &wg
+}
+
+// ringCapacity sizes the mailbox so that it absorbs the receiving
+// goroutine's scheduling delays (about 16 MiB of slots at most).
+func ringCapacity(size int) int {
+	if *capacityFlag > 0 {
+		return *capacityFlag
+	}
+	c := 1 << 16
+	for c > 1024 && c*(size+64) > 16<<20 {
+		c /= 2
+	}
+	return c
+}
+
+var capacityFlag = flag.Int("capacity", 0, "mailbox capacity in messages (0: up to 16 MiB of slots)")
+
+func runOnce(mode string, producers, size int, count uint32, gcWorkers int) result {
+	resetCounters()
+	var mb *cgoguard.Mailbox
+	var mbPtr unsafe.Pointer
+	cmode := C.int(C.BENCH_DIRECT)
+	if mode == "mailbox" {
+		var err error
+		mb, err = cgoguard.NewMailbox(cgoguard.MailboxConfig{
+			Capacity: ringCapacity(size), MaxMessage: size, FullPolicy: cgoguard.FullBlock,
+		})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		mbPtr = mb.Ptr()
+		cmode = C.BENCH_MAILBOX
+	}
+	run := C.bench_start(C.int(producers), cmode, C.uint32_t(count), C.uint32_t(size), mbPtr)
+	if run == nil {
+		fmt.Fprintln(os.Stderr, "bench_start failed")
+		os.Exit(2)
+	}
+	stop := make(chan struct{})
+	load := gcLoad(gcWorkers, stop)
+	time.Sleep(20 * time.Millisecond) // let the GC load ramp up
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	gc0 := ms.NumGC
+
+	start := time.Now()
+	C.bench_go(run)
+	total := uint64(producers) * uint64(count)
+	if mb != nil {
+		buf := make([]byte, 256<<10)
+		var got uint64
+		for got < total {
+			b, err := mb.Recv(buf, 30*time.Second)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, "mailbox receive:", err)
+				break
+			}
+			for msg, ok := b.Next(); ok; msg, ok = b.Next() {
+				deliver(msg)
+				got++
+			}
+		}
+	}
+	C.bench_join(run)
+	elapsed := time.Since(start)
+	if mb != nil {
+		mb.Close()
+	}
+	runtime.ReadMemStats(&ms)
+	close(stop)
+	load.Wait()
+
+	r := result{mode: mode, producers: producers, size: size, seconds: elapsed.Seconds(), numGC: ms.NumGC - gc0}
+	var posted uint64
+	for i := 0; i < producers; i++ {
+		p := &run.p[i]
+		if p.failed_status != 0 {
+			fmt.Fprintf(os.Stderr, "producer %d: post failed with status %d\n", i, int(p.failed_status))
+		}
+		posted += uint64(p.posted)
+		r.events += received[i]
+		r.dup += duplicates[i]
+		r.lost += gaps[i] + uint64(count) - uint64(nextSeq[i]) // gaps, or missing at the end
+	}
+	if posted != total {
+		r.lost += total - posted
+	}
+	r.p50, r.p99, r.p999, r.p9999, r.pmax = percentiles(run)
+	if mb != nil {
+		r.waits = mb.Stats().Waits
+	}
+	C.bench_free(run)
+	runtime.KeepAlive(mb)
+	return r
+}
+
+// callbackCost measures one //export callback per call: from a thread Go
+// owns (a goroutine calls into C, which calls back) and from a thread that
+// C created (the direct-mode producer, without GC load).
+func callbackCost(count uint32) (goOwned, cCreated time.Duration) {
+	resetCounters()
+	runtime.LockOSThread()
+	C.bench_callback_loop(8, 1000, 16) // warm up
+	t0 := time.Now()
+	C.bench_callback_loop(8, C.uint32_t(count), 16)
+	goOwned = time.Since(t0) / time.Duration(count)
+	runtime.UnlockOSThread()
+
+	r := runOnce("direct", 1, 16, count, 0)
+	cCreated = time.Duration(r.seconds * float64(time.Second) / float64(count))
+	return
+}
+
+func handleCosts(count uint64) {
+	tab, err := cgoguard.NewHandleTable(1024, nil, nil)
+	if err != nil {
+		panic(err)
+	}
+	defer tab.Close()
+	var hs [4]C.uint64_t
+	for i := range hs {
+		obj := C.malloc(64)
+		defer C.free(obj)
+		h, err := tab.New(obj)
+		if err != nil {
+			panic(err)
+		}
+		hs[i] = C.uint64_t(h)
+	}
+	ns := C.bench_handle_lookups(tab.Ptr(), hs[0], C.uint64_t(count))
+	fmt.Printf("  C   cg_handle_acquire+release, 1 thread:            %6.1f ns/lookup\n", float64(ns)/float64(count))
+	ns = C.bench_handle_lookups_threads(tab.Ptr(), &hs[0], 4, C.uint64_t(count))
+	fmt.Printf("  C   cg_handle_acquire+release, 4 threads (4 handles): %6.1f ns/lookup per thread (wall)\n",
+		float64(ns)/float64(count))
+
+	gh := cgo.NewHandle(&struct{ x int }{42})
+	defer gh.Delete()
+	var sink atomic.Pointer[struct{ x int }]
+	t0 := time.Now()
+	for i := uint64(0); i < count; i++ {
+		sink.Store(gh.Value().(*struct{ x int }))
+	}
+	fmt.Printf("  Go  cgo.Handle.Value, 1 goroutine:                  %6.1f ns/lookup\n",
+		float64(time.Since(t0).Nanoseconds())/float64(count))
+
+	goCount := count / 10
+	h := cgoguard.Handle(hs[0])
+	t0 = time.Now()
+	for i := uint64(0); i < goCount; i++ {
+		if _, err := tab.Acquire(h); err != nil {
+			panic(err)
+		}
+		_ = tab.Release(h)
+	}
+	fmt.Printf("  Go  HandleTable.Acquire+Release (2 cgo calls):     %6.1f ns/lookup\n",
+		float64(time.Since(t0).Nanoseconds())/float64(goCount))
+}
+
+func main() {
+	events := flag.Uint("n", 200000, "events per producer thread")
+	gcWorkers := flag.Int("gc", 2, "goroutines allocating garbage during the event runs")
+	flag.IntVar(&handlerWork, "work", 0, "extra work per event in the Go handler (loop iterations, ~1 ns each)")
+	flag.Parse()
+	count := uint32(*events)
+
+	fmt.Printf("cgoguard interop benchmark: %s, GOMAXPROCS=%d, %d CPUs, %d events per producer, %d GC-load goroutines, handler work %d\n\n",
+		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), count, *gcWorkers, handlerWork)
+	fmt.Println("Events from C-created threads to Go (producer latency = time spent in one call/post):")
+	fmt.Printf("  %-8s %3s %5s %10s %8s %8s %9s %9s %9s %4s %4s %4s %6s\n",
+		"mode", "thr", "bytes", "events/s", "p50", "p99", "p99.9", "p99.99", "max", "lost", "dup", "GCs", "waits")
+	bad := false
+	type pair struct{ direct, mailbox result }
+	var pairs []pair
+	for _, producers := range []int{1, 4} {
+		for _, size := range []int{16, 1024} {
+			var pr pair
+			for _, mode := range []string{"direct", "mailbox"} {
+				r := runOnce(mode, producers, size, count, *gcWorkers)
+				fmt.Printf("  %-8s %3d %5d %10.0f %8v %8v %9v %9v %9v %4d %4d %4d %6d\n",
+					r.mode, r.producers, r.size, float64(r.events)/r.seconds,
+					r.p50, r.p99, r.p999, r.p9999, r.pmax.Round(time.Microsecond), r.lost, r.dup, r.numGC, r.waits)
+				if r.lost != 0 || r.dup != 0 || r.events != uint64(producers)*uint64(count) {
+					bad = true
+				}
+				if mode == "direct" {
+					pr.direct = r
+				} else {
+					pr.mailbox = r
+				}
+			}
+			pairs = append(pairs, pr)
+		}
+	}
+	fmt.Println("\nMailbox vs direct callback (same run, same GC load):")
+	for _, pr := range pairs {
+		rate := (float64(pr.mailbox.events) / pr.mailbox.seconds) / (float64(pr.direct.events) / pr.direct.seconds)
+		p999 := float64(pr.direct.p999) / float64(max(pr.mailbox.p999, 1))
+		p9999 := float64(pr.direct.p9999) / float64(max(pr.mailbox.p9999, 1))
+		fmt.Printf("  %d thread(s), %4d B: mailbox/direct event rate %.2f; direct/mailbox producer latency p99.9 %.2f, p99.99 %.2f\n",
+			pr.direct.producers, pr.direct.size, rate, p999, p9999)
+	}
+
+	goOwned, cCreated := callbackCost(count)
+	fmt.Println("\nOne //export callback (16 B event, no GC load):")
+	fmt.Printf("  from a Go-owned thread (Go -> C -> Go):  %v per call\n", goOwned)
+	fmt.Printf("  from a C-created thread (pthread):       %v per call\n", cCreated)
+
+	fmt.Println("\nHandle lookups:")
+	handleCosts(uint64(count) * 25)
+
+	if bad {
+		fmt.Println("\nFAIL: events were lost or duplicated")
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,42 @@
+// Package cgoguard is the Go binding of libcgoguard's safe-interop
+// primitives: the patterns that `cgoguard scan` findings point to.
+//
+//   - [Mailbox]: C threads post events by copying bytes into a bounded,
+//     lock-free queue; one goroutine receives them in batches. Use it instead
+//     of calling an //export function from a thread that C created (CG017):
+//     such a callback works, but it is slow and blocks the C thread for as
+//     long as the Go runtime needs (GC, scheduling).
+//   - [HandleTable]: 64-bit, generation-checked handles for C objects, with
+//     acquire/release so that a finalizer cannot free an object under a
+//     running C callback (CG015, CG020). Stale and double-freed handles are
+//     errors, never use-after-free.
+//   - [Snapshot]: an immutable, reference-counted copy of a Go
+//     map[string]string, map[string]int64 or []string in C memory, with O(1)
+//     lookups from C (cg_snapshot_get), so C never keeps a Go pointer (CG005).
+//   - [WithScratch]: a per-thread bump arena for temporary C buffers during a
+//     cgo call, with a guard page at its end.
+//
+// # cgo.Handle or HandleTable?
+//
+// They solve opposite directions.
+//
+// Use runtime/cgo.Handle to give C an opaque reference to a Go value that C
+// hands back to Go later (a callback context). C cannot look inside it; only
+// Go can, through Handle.Value. A deleted or forged cgo.Handle makes Value
+// and Delete panic, and nothing stops a Delete while a callback still runs.
+//
+// Use a HandleTable when the object lives in C memory (a C struct, a
+// library context) and Go — or other C code — must refer to it without
+// holding the raw pointer. Lookups happen in C (cg_handle_acquire, lock-free,
+// no Go involved), a stale or double-freed handle is reported as ErrStale
+// instead of a crash or a use-after-free, and Acquire/Release keep the
+// object alive while a call uses it even if its owner frees the handle at the
+// same moment: the destructor runs at the last Release.
+//
+// # Linking
+//
+// The package links libcgoguard with `#cgo pkg-config: cgoguard`. For a
+// build tree, point PKG_CONFIG_PATH at <build>/pkgconfig (it holds
+// cgoguard-uninstalled.pc, which embeds an rpath); for an installed
+// libcgoguard the installed cgoguard.pc is found the usual way.
+package cgoguard

@@ -1,0 +1,97 @@
+/*
+ * goinfo.c: learns, once and outside any signal handler, whether this process
+ * is a Go program and where its Go code lives. The signal handler needs to
+ * decide "did this fault happen in Go code?" without calling into the Go
+ * runtime; the linker-defined symbols runtime.text and runtime.etext bound the
+ * Go text (Go assembly included; cgo's C objects are linked outside it), and
+ * runtime/cgo's thread start routine `threadentry` (gcc_linux_*.c) identifies
+ * the threads the Go runtime creates through pthread_create.
+ *
+ * The symbols are read from .symtab of /proc/self/exe; a stripped binary
+ * simply counts as "not a Go program we can tell apart", which only costs the
+ * report its Go/C distinction.
+ */
+#include "cg_internal.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+cg_go_info cg_go;
+
+static int cg_main_bias_cb(struct dl_phdr_info *info, size_t size, void *data)
+{
+    (void)size;
+    *(uintptr_t *)data = (uintptr_t)info->dlpi_addr;
+    return 1; /* the first object is the main program */
+}
+
+static void cg_scan_symtab(const unsigned char *img, size_t size, uintptr_t bias)
+{
+    const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)img;
+    if (size < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0 ||
+        eh->e_ident[EI_CLASS] != (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32))
+        return;
+    if (eh->e_shoff == 0 || eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) > size) return;
+    const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(img + eh->e_shoff);
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum) continue;
+        const ElfW(Shdr) *strsh = &sh[sh[i].sh_link];
+        if (sh[i].sh_offset + sh[i].sh_size > size || strsh->sh_offset + strsh->sh_size > size)
+            continue;
+        const ElfW(Sym) *syms = (const ElfW(Sym) *)(img + sh[i].sh_offset);
+        size_t nsyms = sh[i].sh_size / sizeof(ElfW(Sym));
+        const char *strtab = (const char *)(img + strsh->sh_offset);
+        size_t strsize = strsh->sh_size;
+        const char *file = "";
+        uintptr_t any_threadentry = 0;
+        for (size_t s = 0; s < nsyms; s++) {
+            if (syms[s].st_name >= strsize) continue;
+            const char *name = strtab + syms[s].st_name;
+            int type = ELF64_ST_TYPE(syms[s].st_info);
+            /* Local symbols follow the STT_FILE symbol of their source file. */
+            if (type == STT_FILE) {
+                file = name;
+                continue;
+            }
+            uintptr_t value = (uintptr_t)syms[s].st_value + bias;
+            if (strcmp(name, "runtime.text") == 0) {
+                cg_go.text_lo = value;
+            } else if (strcmp(name, "runtime.etext") == 0) {
+                cg_go.text_hi = value;
+            } else if (type == STT_FUNC && strcmp(name, "threadentry") == 0) {
+                if (strncmp(file, "gcc_linux", 9) == 0) cg_go.threadentry = value;
+                else if (!any_threadentry) any_threadentry = value;
+            }
+        }
+        if (!cg_go.threadentry) cg_go.threadentry = any_threadentry;
+    }
+    cg_go.is_go = cg_go.text_lo != 0 && cg_go.text_hi > cg_go.text_lo;
+}
+
+void cg_go_info_load(void)
+{
+    memset(&cg_go, 0, sizeof cg_go);
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && st.st_size > 0) {
+        void *img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (img != MAP_FAILED) {
+            uintptr_t bias = 0;
+            dl_iterate_phdr(cg_main_bias_cb, &bias);
+            cg_scan_symtab(img, (size_t)st.st_size, bias);
+            munmap(img, (size_t)st.st_size);
+        }
+    }
+    close(fd);
+}
+
+bool cg_pc_in_go(uintptr_t pc)
+{
+    return cg_go.is_go && pc >= cg_go.text_lo && pc < cg_go.text_hi;
+}

@@ -1,0 +1,346 @@
+/*
+ * mailbox.c: the bounded MPSC byte-message queue of cgoguard/mailbox.h.
+ *
+ * Ring of fixed-size slots (header + max_message bytes, a cache line
+ * multiple), each with a sequence number as in Dmitry Vyukov's bounded
+ * queue: slot i is free for the producer at position p when seq == p, and
+ * holds a message for the consumer at position p when seq == p + 1. A
+ * producer claims a position with one CAS on `tail`, copies, then publishes
+ * with a release store of seq; the single consumer copies out and hands the
+ * slot to the next lap (seq = p + capacity).
+ *
+ * Close is bit 63 of `tail`: a producer's claiming CAS fails once it is set,
+ * so the set of successful posts is exactly the positions below the frozen
+ * tail, and the consumer reports CLOSED only after its head reaches it.
+ *
+ * Sleeping uses futex words with a Dekker-style handshake: the sleeper
+ * announces itself, reads the futex word, issues a seq_cst fence and
+ * re-checks its condition; the waker changes the condition, fences, and only
+ * if a sleeper is announced bumps the word and calls FUTEX_WAKE. Either the
+ * sleeper sees the new state or the waker sees the sleeper, so no wake-up is
+ * lost. The receiver announces the exact position it waits for, so only the
+ * producer that publishes that position makes a system call: messages are
+ * published out of order when producers race, and a "someone is waiting"
+ * flag that any producer may consume loses the wake-up the receiver needs
+ * (a producer of a later position clears it, the one at head then sees no
+ * sleeper). Announcements are only ever cleared by the receiver itself.
+ */
+#include "cgoguard/mailbox.h"
+
+#include <limits.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "futex.h"
+
+#define CLOSED_BIT ((uint64_t)1 << 63)
+#define CACHE_LINE 64
+#define MAX_CAPACITY ((uint32_t)1 << 24)
+#define MAX_MESSAGE ((uint32_t)1 << 24)
+
+typedef struct slot_header {
+    _Atomic uint64_t seq;
+    uint32_t len;
+    uint32_t pad;
+    /* message bytes follow */
+} slot_header;
+
+struct cg_mailbox {
+    /* Producers' shared line: the claim counter (+ closed bit). */
+    alignas(CACHE_LINE) _Atomic uint64_t tail;
+    /* Consumer's line. Only the receiver writes head; it is atomic so that
+     * statistics can read it from other threads. */
+    alignas(CACHE_LINE) _Atomic uint64_t head;
+    _Atomic uint32_t receiving;
+    /* The consumer sleeps on consumer_word; awaited is the position it
+     * waits for plus one (0 when it is not waiting). */
+    alignas(CACHE_LINE) _Atomic uint32_t consumer_word;
+    _Atomic uint64_t awaited;
+    /* Producers (policy BLOCK) sleep on space_word; producers_waiting counts them. */
+    alignas(CACHE_LINE) _Atomic uint32_t space_word;
+    _Atomic uint32_t producers_waiting;
+    /* Slow-path counters and the reference count. */
+    alignas(CACHE_LINE) _Atomic uint64_t dropped;
+    _Atomic uint64_t full;
+    _Atomic uint64_t timeouts;
+    _Atomic uint64_t waits;
+    _Atomic uint32_t refs;
+    /* Read-only after creation. */
+    alignas(CACHE_LINE) uint64_t mask;
+    size_t stride;
+    uint32_t capacity;
+    uint32_t max_message;
+    cg_mailbox_full_policy policy;
+    int64_t block_timeout_ns;
+    unsigned char *slots;
+};
+
+static inline slot_header *slot_at(const cg_mailbox *mb, uint64_t pos) {
+    return (slot_header *)(mb->slots + (size_t)(pos & mb->mask) * mb->stride);
+}
+
+static inline unsigned char *slot_data(slot_header *slot) {
+    return (unsigned char *)(slot + 1);
+}
+
+static uint32_t round_up_pow2(uint32_t v) {
+    uint32_t p = 2;
+    while (p < v) p <<= 1;
+    return p;
+}
+
+cg_mailbox_status cg_mailbox_new(const cg_mailbox_config *config, cg_mailbox **out) {
+    if (!out) return CG_MAILBOX_INVALID;
+    *out = NULL;
+    if (!config || config->capacity == 0 || config->capacity > MAX_CAPACITY ||
+        config->max_message == 0 || config->max_message > MAX_MESSAGE ||
+        (unsigned)config->full_policy > CG_MAILBOX_FULL_BLOCK)
+        return CG_MAILBOX_INVALID;
+
+    cg_mailbox *mb = aligned_alloc(CACHE_LINE, sizeof(*mb));
+    if (!mb) return CG_MAILBOX_NOMEM;
+    memset(mb, 0, sizeof(*mb));
+    mb->capacity = round_up_pow2(config->capacity);
+    mb->mask = mb->capacity - 1;
+    mb->max_message = config->max_message;
+    size_t raw = sizeof(slot_header) + config->max_message;
+    mb->stride = (raw + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
+    mb->policy = config->full_policy;
+    mb->block_timeout_ns = config->block_timeout_ns;
+    /* All slots now: posting must never allocate. */
+    mb->slots = aligned_alloc(CACHE_LINE, mb->stride * mb->capacity);
+    if (!mb->slots) {
+        free(mb);
+        return CG_MAILBOX_NOMEM;
+    }
+    for (uint32_t i = 0; i < mb->capacity; i++) {
+        slot_header *slot = slot_at(mb, i);
+        atomic_init(&slot->seq, i);
+        slot->len = 0;
+        slot->pad = 0;
+    }
+    atomic_init(&mb->refs, 1);
+    *out = mb;
+    return CG_MAILBOX_OK;
+}
+
+void cg_mailbox_retain(cg_mailbox *mb) {
+    atomic_fetch_add_explicit(&mb->refs, 1, memory_order_relaxed);
+}
+
+void cg_mailbox_release(cg_mailbox *mb) {
+    if (!mb) return;
+    if (atomic_fetch_sub_explicit(&mb->refs, 1, memory_order_acq_rel) != 1) return;
+    free(mb->slots);
+    free(mb);
+}
+
+/* After publishing pos: wake the receiver if it announced that it sleeps
+ * waiting for exactly this position. */
+static void wake_consumer(cg_mailbox *mb, uint64_t pos) {
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&mb->awaited, memory_order_relaxed) == pos + 1) {
+        atomic_fetch_add_explicit(&mb->consumer_word, 1, memory_order_release);
+        cg_futex_wake(&mb->consumer_word, 1);
+    }
+}
+
+/* Policy BLOCK on a full ring: sleeps until the slot at the current tail may
+ * be free, the mailbox closes, or the deadline passes. Returns OK to retry. */
+static cg_mailbox_status wait_for_space(cg_mailbox *mb, int64_t deadline) {
+    atomic_fetch_add_explicit(&mb->producers_waiting, 1, memory_order_seq_cst);
+    uint32_t word = atomic_load_explicit(&mb->space_word, memory_order_acquire);
+    atomic_thread_fence(memory_order_seq_cst);
+    cg_mailbox_status st = CG_MAILBOX_OK;
+    uint64_t pos = atomic_load_explicit(&mb->tail, memory_order_relaxed);
+    if (pos & CLOSED_BIT) {
+        st = CG_MAILBOX_CLOSED;
+    } else {
+        uint64_t seq = atomic_load_explicit(&slot_at(mb, pos)->seq, memory_order_acquire);
+        if ((int64_t)(seq - pos) < 0) {
+            atomic_fetch_add_explicit(&mb->waits, 1, memory_order_relaxed);
+            if (!cg_futex_wait(&mb->space_word, word, deadline)) st = CG_MAILBOX_TIMEOUT;
+        }
+    }
+    atomic_fetch_sub_explicit(&mb->producers_waiting, 1, memory_order_relaxed);
+    return st;
+}
+
+cg_mailbox_status cg_mailbox_post(cg_mailbox *mb, const void *data, size_t len) {
+    if (!mb || (len && !data)) return CG_MAILBOX_INVALID;
+    if (len > mb->max_message) return CG_MAILBOX_TOO_BIG;
+    int64_t deadline = 0;
+    bool have_deadline = false;
+    uint64_t pos = atomic_load_explicit(&mb->tail, memory_order_relaxed);
+    slot_header *slot;
+    for (;;) {
+        if (pos & CLOSED_BIT) return CG_MAILBOX_CLOSED;
+        slot = slot_at(mb, pos);
+        uint64_t seq = atomic_load_explicit(&slot->seq, memory_order_acquire);
+        int64_t dif = (int64_t)(seq - pos);
+        if (dif == 0) {
+            /* Relaxed is enough for the claim: the slot's data is ordered by
+             * its seq (acquire above, release below). */
+            if (atomic_compare_exchange_weak_explicit(&mb->tail, &pos, pos + 1,
+                                                      memory_order_relaxed, memory_order_relaxed))
+                break;
+        } else if (dif < 0) {
+            /* The slot still holds last lap's message: the ring is full. */
+            switch (mb->policy) {
+            case CG_MAILBOX_FULL_FAIL:
+                atomic_fetch_add_explicit(&mb->full, 1, memory_order_relaxed);
+                return CG_MAILBOX_FULL;
+            case CG_MAILBOX_FULL_DROP:
+                atomic_fetch_add_explicit(&mb->dropped, 1, memory_order_relaxed);
+                return CG_MAILBOX_DROPPED;
+            case CG_MAILBOX_FULL_BLOCK:
+                if (!have_deadline) {
+                    deadline = cg_deadline_after(mb->block_timeout_ns);
+                    have_deadline = true;
+                }
+                cg_mailbox_status st = wait_for_space(mb, deadline);
+                if (st == CG_MAILBOX_TIMEOUT)
+                    atomic_fetch_add_explicit(&mb->timeouts, 1, memory_order_relaxed);
+                if (st != CG_MAILBOX_OK) return st;
+                break;
+            }
+            pos = atomic_load_explicit(&mb->tail, memory_order_relaxed);
+        } else {
+            /* Another producer claimed this position; catch up. */
+            pos = atomic_load_explicit(&mb->tail, memory_order_relaxed);
+        }
+    }
+    slot->len = (uint32_t)len;
+    if (len) memcpy(slot_data(slot), data, len);
+    atomic_store_explicit(&slot->seq, pos + 1, memory_order_release);
+    wake_consumer(mb, pos);
+    return CG_MAILBOX_OK;
+}
+
+void cg_mailbox_close(cg_mailbox *mb) {
+    if (!mb) return;
+    uint64_t old = atomic_fetch_or_explicit(&mb->tail, CLOSED_BIT, memory_order_seq_cst);
+    if (old & CLOSED_BIT) return;
+    atomic_fetch_add_explicit(&mb->consumer_word, 1, memory_order_seq_cst);
+    cg_futex_wake(&mb->consumer_word, 1);
+    atomic_fetch_add_explicit(&mb->space_word, 1, memory_order_seq_cst);
+    cg_futex_wake(&mb->space_word, INT_MAX);
+}
+
+/* True when the message at head is published. */
+static inline bool ready(const cg_mailbox *mb, uint64_t head) {
+    return atomic_load_explicit(&slot_at(mb, head)->seq, memory_order_acquire) == head + 1;
+}
+
+static inline bool drained_after_close(const cg_mailbox *mb, uint64_t head) {
+    uint64_t t = atomic_load_explicit(&mb->tail, memory_order_acquire);
+    return (t & CLOSED_BIT) && (t & ~CLOSED_BIT) == head;
+}
+
+/* Sleeps until a message may be ready at head, the mailbox is closed and
+ * drained, or the deadline passes (returns false then). */
+static bool wait_for_message(cg_mailbox *mb, uint64_t head, int64_t deadline) {
+    atomic_store_explicit(&mb->awaited, head + 1, memory_order_seq_cst);
+    uint32_t word = atomic_load_explicit(&mb->consumer_word, memory_order_acquire);
+    atomic_thread_fence(memory_order_seq_cst);
+    bool ok = true;
+    if (!ready(mb, head) && !drained_after_close(mb, head))
+        ok = cg_futex_wait(&mb->consumer_word, word, deadline);
+    atomic_store_explicit(&mb->awaited, 0, memory_order_relaxed);
+    return ok;
+}
+
+static void wake_producers(cg_mailbox *mb) {
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(&mb->producers_waiting, memory_order_relaxed)) {
+        atomic_fetch_add_explicit(&mb->space_word, 1, memory_order_release);
+        cg_futex_wake(&mb->space_word, INT_MAX);
+    }
+}
+
+cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int64_t timeout_ns,
+                                  cg_mailbox_batch *out) {
+    if (!mb || !buf || !out) return CG_MAILBOX_INVALID;
+    out->count = 0;
+    out->bytes = 0;
+    if (buf_len < CG_MAILBOX_RECORD_SIZE(mb->max_message)) return CG_MAILBOX_INVALID;
+    if (atomic_exchange_explicit(&mb->receiving, 1, memory_order_acquire)) return CG_MAILBOX_BUSY;
+
+    unsigned char *dst = buf;
+    uint64_t head = atomic_load_explicit(&mb->head, memory_order_relaxed);
+    int64_t deadline = 0;
+    bool have_deadline = false;
+    cg_mailbox_status st = CG_MAILBOX_OK;
+    size_t count = 0, used = 0;
+    for (;;) {
+        if (ready(mb, head)) {
+            slot_header *slot = slot_at(mb, head);
+            uint32_t len = slot->len;
+            size_t rec = CG_MAILBOX_RECORD_SIZE(len);
+            if (used + rec > buf_len) break;
+            memcpy(dst + used, &len, sizeof(len));
+            memcpy(dst + used + 4, slot_data(slot), len);
+            memset(dst + used + 4 + len, 0, rec - 4 - len);
+            atomic_store_explicit(&slot->seq, head + mb->capacity, memory_order_release);
+            head++;
+            atomic_store_explicit(&mb->head, head, memory_order_relaxed);
+            count++;
+            used += rec;
+            continue;
+        }
+        if (count) break;
+        if (drained_after_close(mb, head)) {
+            st = CG_MAILBOX_CLOSED;
+            break;
+        }
+        if (timeout_ns == 0) {
+            st = CG_MAILBOX_TIMEOUT;
+            break;
+        }
+        if (!have_deadline) {
+            deadline = cg_deadline_after(timeout_ns);
+            have_deadline = true;
+        }
+        if (!wait_for_message(mb, head, deadline) && !ready(mb, head) &&
+            !drained_after_close(mb, head)) {
+            st = CG_MAILBOX_TIMEOUT;
+            break;
+        }
+    }
+    if (count) wake_producers(mb);
+    out->count = count;
+    out->bytes = used;
+    atomic_store_explicit(&mb->receiving, 0, memory_order_release);
+    return st;
+}
+
+void cg_mailbox_get_stats(const cg_mailbox *mb, cg_mailbox_stats *out) {
+    memset(out, 0, sizeof(*out));
+    if (!mb) return;
+    out->posted = atomic_load_explicit(&mb->tail, memory_order_relaxed) & ~CLOSED_BIT;
+    out->received = atomic_load_explicit(&mb->head, memory_order_relaxed);
+    out->dropped = atomic_load_explicit(&mb->dropped, memory_order_relaxed);
+    out->full = atomic_load_explicit(&mb->full, memory_order_relaxed);
+    out->timeouts = atomic_load_explicit(&mb->timeouts, memory_order_relaxed);
+    out->waits = atomic_load_explicit(&mb->waits, memory_order_relaxed);
+    out->capacity = mb->capacity;
+    out->max_message = mb->max_message;
+}
+
+const char *cg_mailbox_strerror(cg_mailbox_status status) {
+    switch (status) {
+    case CG_MAILBOX_OK: return "ok";
+    case CG_MAILBOX_DROPPED: return "mailbox full: message dropped";
+    case CG_MAILBOX_FULL: return "mailbox full";
+    case CG_MAILBOX_TIMEOUT: return "mailbox wait timed out";
+    case CG_MAILBOX_CLOSED: return "mailbox closed";
+    case CG_MAILBOX_TOO_BIG: return "message larger than the mailbox's max_message";
+    case CG_MAILBOX_BUSY: return "another thread is receiving from the mailbox";
+    case CG_MAILBOX_INVALID: return "invalid argument";
+    case CG_MAILBOX_NOMEM: return "out of memory";
+    }
+    return "unknown mailbox status";
+}

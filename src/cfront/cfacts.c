@@ -1,0 +1,780 @@
+/*
+ * cfacts.c: turns one C function body (libclang cursors) into the
+ * clang-free facts of cfacts.h, while its translation unit is alive.
+ *
+ * One walk over the body. Assignments to locals become "the local may hold
+ * this origin"; assignments through pointers, to globals or to fields
+ * become stores; every call is recorded once with the origin of each
+ * argument (calls nested in expressions are created when the enclosing
+ * expression needs their result, and found again by the walk). libclang 14
+ * has no operator kinds in its C API, so the operator of a unary/binary
+ * expression is read from the token between its operands.
+ */
+#include "cfacts.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef CG_VEC(CXCursor) cursor_vec;
+typedef CG_VEC(uint32_t) u32_vec;
+
+typedef struct fctx {
+    cg_cmodel *model;
+    void *tu_ctx;
+    CXTranslationUnit tu;
+    cg_cfacts *facts;
+    cg_strmap var_index;  /* declaration key -> index + 1 */
+    cg_strmap call_index; /* expression key -> index + 1 */
+    cg_strmap cast_seen;  /* expression key -> non-NULL */
+    int depth;            /* of origin_into, see CF_MAX_EXPR_DEPTH */
+} fctx;
+
+enum { CF_MAX_EXPR_DEPTH = 200 };
+
+/* An origin under construction. */
+typedef struct origin_builder {
+    uint64_t atoms;
+    u32_vec vars;
+    u32_vec calls;
+    CG_VEC(cf_origin) loads;
+} origin_builder;
+
+/* ---- cursor helpers ---- */
+
+static enum CXChildVisitResult push_child(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    cg_vec_push((cursor_vec *)data, c);
+    return CXChildVisit_Continue;
+}
+
+static cursor_vec children_of(CXCursor c) {
+    cursor_vec v = {0};
+    clang_visitChildren(c, push_child, &v);
+    return v;
+}
+
+static bool is_expr(CXCursor c) { return clang_isExpression(clang_getCursorKind(c)) != 0; }
+
+/* The index-th expression child (TypeRefs and the like skipped), or null. */
+static CXCursor expr_child(CXCursor c, unsigned index) {
+    cursor_vec kids = children_of(c);
+    CXCursor found = clang_getNullCursor();
+    unsigned seen = 0;
+    for (size_t i = 0; i < kids.len; i++) {
+        if (!is_expr(kids.items[i])) continue;
+        if (seen++ == index) {
+            found = kids.items[i];
+            break;
+        }
+    }
+    cg_vec_free(&kids);
+    return found;
+}
+
+static CXCursor last_expr_child(CXCursor c) {
+    cursor_vec kids = children_of(c);
+    CXCursor found = clang_getNullCursor();
+    for (size_t i = 0; i < kids.len; i++)
+        if (is_expr(kids.items[i])) found = kids.items[i];
+    cg_vec_free(&kids);
+    return found;
+}
+
+/* Skips parentheses and implicit conversions (UnexposedExpr in libclang). */
+static CXCursor strip(CXCursor c) {
+    for (int depth = 0; depth < 64 && !clang_Cursor_isNull(c); depth++) {
+        enum CXCursorKind k = clang_getCursorKind(c);
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr) break;
+        cursor_vec kids = children_of(c);
+        CXCursor next = kids.len == 1 && is_expr(kids.items[0]) ? kids.items[0]
+                                                                : clang_getNullCursor();
+        cg_vec_free(&kids);
+        if (clang_Cursor_isNull(next)) break;
+        c = next;
+    }
+    return c;
+}
+
+static char *expr_key(CXCursor c) {
+    CXSourceRange r = clang_getCursorExtent(c);
+    unsigned a, b, line, col;
+    CXFile file;
+    clang_getFileLocation(clang_getRangeStart(r), &file, &line, &col, &a);
+    clang_getFileLocation(clang_getRangeEnd(r), &file, &line, &col, &b);
+    return cg_xasprintf("%u:%u:%u:%d", clang_hashCursor(c), a, b, (int)clang_getCursorKind(c));
+}
+
+static char *decl_key(CXCursor decl) {
+    CXFile file;
+    unsigned line, col, offset;
+    clang_getFileLocation(clang_getCursorLocation(decl), &file, &line, &col, &offset);
+    return cg_xasprintf("%p:%u", (void *)file, offset);
+}
+
+static unsigned offset_of(CXCursor c) {
+    CXFile file;
+    unsigned line, col, offset;
+    clang_getFileLocation(clang_getCursorLocation(c), &file, &line, &col, &offset);
+    return offset;
+}
+
+static char *spelling(CXCursor c) {
+    CXString s = clang_getCursorSpelling(c);
+    char *copy = cg_xstrdup(clang_getCString(s) ? clang_getCString(s) : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+static const char *arena_spelling(fctx *f, CXCursor c) {
+    char *s = spelling(c);
+    const char *copy = cg_arena_strdup(&f->model->arena, s);
+    free(s);
+    return copy;
+}
+
+/* The source text of a range, tokens joined (a space only between words). */
+static const char *range_text(fctx *f, CXSourceRange range) {
+    CXToken *tokens = NULL;
+    unsigned n = 0;
+    clang_tokenize(f->tu, range, &tokens, &n);
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    bool prev_word = false;
+    for (unsigned i = 0; i < n && sb.len < 120; i++) {
+        CXString s = clang_getTokenSpelling(f->tu, tokens[i]);
+        const char *t = clang_getCString(s);
+        enum CXTokenKind kind = clang_getTokenKind(tokens[i]);
+        bool word = kind == CXToken_Identifier || kind == CXToken_Keyword ||
+                    kind == CXToken_Literal;
+        if (word && prev_word) cg_strbuf_append_char(&sb, ' ');
+        cg_strbuf_append(&sb, t ? t : "");
+        prev_word = word;
+        clang_disposeString(s);
+    }
+    if (tokens) clang_disposeTokens(f->tu, tokens, n);
+    const char *out = cg_arena_strdup(&f->model->arena, sb.data ? sb.data : "");
+    cg_strbuf_free(&sb);
+    return out;
+}
+
+static const char *cursor_text(fctx *f, CXCursor c) {
+    return range_text(f, clang_getCursorExtent(c));
+}
+
+/* The first punctuation token in [from, to) that is not a parenthesis;
+ * "" when there is none (operands from a macro expansion, say). */
+static char *punct_between(fctx *f, CXSourceLocation from, CXSourceLocation to) {
+    CXToken *tokens = NULL;
+    unsigned n = 0;
+    clang_tokenize(f->tu, clang_getRange(from, to), &tokens, &n);
+    char *op = NULL;
+    for (unsigned i = 0; i < n && !op; i++) {
+        if (clang_getTokenKind(tokens[i]) != CXToken_Punctuation) continue;
+        CXString s = clang_getTokenSpelling(f->tu, tokens[i]);
+        const char *t = clang_getCString(s);
+        if (t && strcmp(t, "(") != 0 && strcmp(t, ")") != 0) op = cg_xstrdup(t);
+        clang_disposeString(s);
+    }
+    if (tokens) clang_disposeTokens(f->tu, tokens, n);
+    return op ? op : cg_xstrdup("");
+}
+
+static char *binary_op(fctx *f, CXCursor c) {
+    CXCursor lhs = expr_child(c, 0), rhs = expr_child(c, 1);
+    if (clang_Cursor_isNull(lhs) || clang_Cursor_isNull(rhs)) return cg_xstrdup("");
+    return punct_between(f, clang_getRangeEnd(clang_getCursorExtent(lhs)),
+                         clang_getRangeStart(clang_getCursorExtent(rhs)));
+}
+
+static char *unary_op(fctx *f, CXCursor c) {
+    CXCursor operand = expr_child(c, 0);
+    if (clang_Cursor_isNull(operand)) return cg_xstrdup("");
+    CXSourceRange whole = clang_getCursorExtent(c), inner = clang_getCursorExtent(operand);
+    char *op = punct_between(f, clang_getRangeStart(whole), clang_getRangeStart(inner));
+    if (*op) return op;
+    free(op); /* postfix: p++ */
+    return punct_between(f, clang_getRangeEnd(inner), clang_getRangeEnd(whole));
+}
+
+static bool is_pointer_type(CXType t) {
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_Pointer || t.kind == CXType_BlockPointer;
+}
+
+static bool is_array_type(CXType t) {
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+           t.kind == CXType_VariableArray || t.kind == CXType_DependentSizedArray;
+}
+
+/* Global storage: file scope, static or extern (a static local counts). */
+static bool is_global_var(CXCursor decl) {
+    return clang_getCursorKind(decl) == CXCursor_VarDecl &&
+           clang_Cursor_hasVarDeclGlobalStorage(decl) == 1;
+}
+
+static bool is_variable(CXCursor decl) {
+    enum CXCursorKind k = clang_getCursorKind(decl);
+    return k == CXCursor_VarDecl || k == CXCursor_ParmDecl;
+}
+
+/* ---- locals and origins ---- */
+
+static uint32_t var_of(fctx *f, CXCursor decl) {
+    char *key = decl_key(decl);
+    uintptr_t idx = (uintptr_t)cg_strmap_get(&f->var_index, key);
+    if (!idx) {
+        cg_vec_push(&f->facts->var_names, arena_spelling(f, decl));
+        idx = f->facts->var_names.len;
+        cg_strmap_put(&f->var_index, key, (void *)idx);
+    }
+    free(key);
+    return (uint32_t)(idx - 1);
+}
+
+static cf_origin finish_origin(fctx *f, origin_builder *b) {
+    cf_origin o = {.atoms = b->atoms};
+    cg_arena *a = &f->model->arena;
+    if (b->vars.len) {
+        uint32_t *vars = cg_arena_alloc(a, b->vars.len * sizeof(uint32_t));
+        memcpy(vars, b->vars.items, b->vars.len * sizeof(uint32_t));
+        o.vars = vars;
+        o.nvars = (uint32_t)b->vars.len;
+    }
+    if (b->calls.len) {
+        uint32_t *calls = cg_arena_alloc(a, b->calls.len * sizeof(uint32_t));
+        memcpy(calls, b->calls.items, b->calls.len * sizeof(uint32_t));
+        o.calls = calls;
+        o.ncalls = (uint32_t)b->calls.len;
+    }
+    if (b->loads.len) {
+        cf_origin *loads = cg_arena_alloc(a, b->loads.len * sizeof(cf_origin));
+        memcpy(loads, b->loads.items, b->loads.len * sizeof(cf_origin));
+        o.loads = loads;
+        o.nloads = (uint32_t)b->loads.len;
+    }
+    cg_vec_free(&b->vars);
+    cg_vec_free(&b->calls);
+    cg_vec_free(&b->loads);
+    return o;
+}
+
+static uint32_t call_of(fctx *f, CXCursor call);
+static void origin_into(fctx *f, CXCursor e, origin_builder *b);
+static cf_origin origin_of(fctx *f, CXCursor e);
+
+/* The value read through pointer expression p (*p, p->f, p[i]). */
+static void load_into(fctx *f, CXCursor p, origin_builder *b) {
+    cf_origin through = origin_of(f, p);
+    if (through.atoms || through.nvars || through.ncalls || through.nloads)
+        cg_vec_push(&b->loads, through);
+}
+
+/* The address of lvalue x (&x). */
+static void address_into(fctx *f, CXCursor x, origin_builder *b) {
+    x = strip(x);
+    switch (clang_getCursorKind(x)) {
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(x);
+        if (is_global_var(ref)) b->atoms |= CF_BIT(CF_ATOM_GLOBAL);
+        /* &local points at the frame: nothing the caller handed in. */
+        return;
+    }
+    case CXCursor_MemberRefExpr: {
+        CXCursor base = expr_child(x, 0);
+        if (clang_Cursor_isNull(base)) return;
+        if (is_pointer_type(clang_getCursorType(base)))
+            origin_into(f, base, b);
+        else
+            address_into(f, base, b);
+        return;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        CXCursor base = strip(expr_child(x, 0));
+        if (clang_Cursor_isNull(base)) return;
+        if (is_array_type(clang_getCursorType(base)))
+            address_into(f, base, b);
+        else
+            origin_into(f, base, b);
+        return;
+    }
+    case CXCursor_UnaryOperator: {
+        char *op = unary_op(f, x);
+        if (strcmp(op, "*") == 0) origin_into(f, expr_child(x, 0), b);
+        free(op);
+        return;
+    }
+    default:
+        origin_into(f, x, b);
+    }
+}
+
+static void origin_kind_into(fctx *f, CXCursor e, origin_builder *b);
+
+/* Depth-limited: generated code can nest expressions (a + b + c + ...)
+ * thousands deep; past the limit the value is simply not tracked. */
+static void origin_into(fctx *f, CXCursor e, origin_builder *b) {
+    if (clang_Cursor_isNull(e) || f->depth > CF_MAX_EXPR_DEPTH) return;
+    f->depth++;
+    origin_kind_into(f, strip(e), b);
+    f->depth--;
+}
+
+static void origin_kind_into(fctx *f, CXCursor e, origin_builder *b) {
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (!is_variable(ref)) return;
+        if (is_global_var(ref))
+            b->atoms |= CF_BIT(CF_ATOM_GLOBAL);
+        else
+            cg_vec_push(&b->vars, var_of(f, ref));
+        return;
+    }
+    case CXCursor_CStyleCastExpr:
+        origin_into(f, last_expr_child(e), b);
+        return;
+    case CXCursor_UnaryOperator: {
+        char *op = unary_op(f, e);
+        CXCursor operand = expr_child(e, 0);
+        if (strcmp(op, "&") == 0)
+            address_into(f, operand, b);
+        else if (strcmp(op, "*") == 0)
+            load_into(f, operand, b);
+        else if (strcmp(op, "++") == 0 || strcmp(op, "--") == 0)
+            origin_into(f, operand, b);
+        free(op);
+        return;
+    }
+    case CXCursor_BinaryOperator: {
+        char *op = binary_op(f, e);
+        if (strcmp(op, "+") == 0 || strcmp(op, "-") == 0) {
+            origin_into(f, expr_child(e, 0), b);
+            origin_into(f, expr_child(e, 1), b);
+        } else if (strcmp(op, "=") == 0 || strcmp(op, ",") == 0) {
+            origin_into(f, expr_child(e, 1), b);
+        }
+        free(op);
+        return;
+    }
+    case CXCursor_CompoundAssignOperator:
+        origin_into(f, expr_child(e, 0), b);
+        return;
+    case CXCursor_ConditionalOperator: {
+        cursor_vec kids = children_of(e);
+        for (size_t i = 1; i < kids.len; i++) origin_into(f, kids.items[i], b);
+        cg_vec_free(&kids);
+        return;
+    }
+    case CXCursor_CallExpr:
+        cg_vec_push(&b->calls, call_of(f, e));
+        return;
+    case CXCursor_MemberRefExpr: {
+        CXCursor base = expr_child(e, 0);
+        if (clang_Cursor_isNull(base)) return;
+        if (is_pointer_type(clang_getCursorType(base)))
+            load_into(f, base, b);
+        else
+            origin_into(f, base, b); /* a field of a struct value: what it holds */
+        return;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        CXCursor base = strip(expr_child(e, 0));
+        if (clang_Cursor_isNull(base)) return;
+        if (is_array_type(clang_getCursorType(base)))
+            origin_into(f, base, b);
+        else
+            load_into(f, base, b);
+        return;
+    }
+    case CXCursor_InitListExpr:
+    case CXCursor_CompoundLiteralExpr: {
+        cursor_vec kids = children_of(e);
+        for (size_t i = 0; i < kids.len; i++)
+            if (is_expr(kids.items[i])) origin_into(f, kids.items[i], b);
+        cg_vec_free(&kids);
+        return;
+    }
+    default:
+        return; /* literals, arithmetic, comparisons, sizeof: no pointer value */
+    }
+}
+
+static cf_origin origin_of(fctx *f, CXCursor e) {
+    origin_builder b = {0};
+    origin_into(f, e, &b);
+    return finish_origin(f, &b);
+}
+
+/* ---- calls ---- */
+
+static bool name_in(const char *name, const char *const *list) {
+    for (; *list; list++)
+        if (strcmp(name, *list) == 0) return true;
+    return false;
+}
+
+static const char *const allocators[] = {"malloc",  "calloc",        "realloc", "reallocarray",
+                                         "strdup",  "strndup",       "aligned_alloc",
+                                         "memalign", "valloc",       "pvalloc", NULL};
+
+/* The function a value names: f, &f, (T)f. */
+static const char *named_function(fctx *f, CXCursor e) {
+    for (int depth = 0; depth < 16 && !clang_Cursor_isNull(e); depth++) {
+        e = strip(e);
+        enum CXCursorKind k = clang_getCursorKind(e);
+        if (k == CXCursor_CStyleCastExpr) {
+            e = last_expr_child(e);
+            continue;
+        }
+        if (k == CXCursor_UnaryOperator) {
+            char *op = unary_op(f, e);
+            bool amp = strcmp(op, "&") == 0;
+            free(op);
+            if (!amp) return NULL;
+            e = expr_child(e, 0);
+            continue;
+        }
+        if (k != CXCursor_DeclRefExpr) return NULL;
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(ref) != CXCursor_FunctionDecl) return NULL;
+        return arena_spelling(f, ref);
+    }
+    return NULL;
+}
+
+static uint32_t call_of(fctx *f, CXCursor call) {
+    char *key = expr_key(call);
+    uintptr_t idx = (uintptr_t)cg_strmap_get(&f->call_index, key);
+    if (idx) {
+        free(key);
+        return (uint32_t)(idx - 1);
+    }
+    cf_call c = {.heap_atom = -1};
+    CXCursor callee = clang_getCursorReferenced(call);
+    if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) c.callee = arena_spelling(f, callee);
+    c.loc = cg_cfront_cursor_location(f->tu_ctx, call);
+    c.offset = offset_of(call);
+    int n = clang_Cursor_getNumArguments(call);
+    if (n > 0) {
+        c.nargs = (uint32_t)n;
+        c.args = cg_arena_alloc(&f->model->arena, (size_t)n * sizeof(cf_origin));
+        c.arg_funcs = cg_arena_alloc(&f->model->arena, (size_t)n * sizeof(const char *));
+        for (int i = 0; i < n; i++) {
+            CXCursor arg = clang_Cursor_getArgument(call, (unsigned)i);
+            c.args[i] = origin_of(f, arg);
+            c.arg_funcs[i] = named_function(f, arg);
+        }
+    }
+    if (c.callee && name_in(c.callee, allocators) && f->facts->nheaps < CF_MAX_HEAPS)
+        c.heap_atom = (int)(CF_HEAP_BASE + f->facts->nheaps++);
+    cg_vec_push(&f->facts->calls, c);
+    idx = f->facts->calls.len;
+    cg_strmap_put(&f->call_index, key, (void *)idx);
+    free(key);
+    return (uint32_t)(idx - 1);
+}
+
+/* ---- function-pointer casts ---- */
+
+static CXType function_type_of(CXType t) {
+    t = clang_getCanonicalType(t);
+    if (t.kind == CXType_Pointer) t = clang_getCanonicalType(clang_getPointeeType(t));
+    return t;
+}
+
+static bool is_function_type(CXType t) {
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+static char *type_text(CXType t) {
+    CXString s = clang_getTypeSpelling(t);
+    char *copy = cg_xstrdup(clang_getCString(s) ? clang_getCString(s) : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+/* Records cast c when it converts between incompatible function types.
+ * use/passed_to say where the result goes; the first caller to see a cast
+ * decides (the walk meets the enclosing call or assignment first). */
+static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_to) {
+    c = strip(c);
+    if (clang_getCursorKind(c) != CXCursor_CStyleCastExpr) return;
+    char *key = expr_key(c);
+    bool seen = cg_strmap_get(&f->cast_seen, key) != NULL;
+    if (!seen) cg_strmap_put(&f->cast_seen, key, f);
+    free(key);
+    if (seen) return;
+    CXType to = function_type_of(clang_getCursorType(c));
+    if (!is_function_type(to)) return;
+    CXCursor src = last_expr_child(c);
+    if (clang_Cursor_isNull(src)) return;
+    CXType from = function_type_of(clang_getCursorType(src));
+    if (!is_function_type(from) || clang_equalTypes(from, to)) return;
+    cg_cfnptr_cast cast = {0};
+    cast.loc = cg_cfront_cursor_location(f->tu_ctx, c);
+    char *from_text = type_text(clang_getCanonicalType(clang_getCursorType(src)));
+    char *to_text = type_text(clang_getCanonicalType(clang_getCursorType(c)));
+    cast.from = cg_arena_strdup(&f->model->arena, from_text);
+    cast.to = cg_arena_strdup(&f->model->arena, to_text);
+    free(from_text);
+    free(to_text);
+    cast.target = named_function(f, src);
+    cast.use = cg_arena_strdup(&f->model->arena, use);
+    cast.passed_to = passed_to;
+    cg_vec_push(&f->facts->casts, cast);
+}
+
+/* ---- the walk ---- */
+
+static const char *const setjmps[] = {"setjmp", "_setjmp", "__builtin_setjmp", NULL};
+static const char *const sigsetjmps[] = {"sigsetjmp", "__sigsetjmp", NULL};
+static const char *const longjmps[] = {"longjmp", "_longjmp", "__builtin_longjmp", NULL};
+static const char *const siglongjmps[] = {"siglongjmp", "__longjmp_chk", NULL};
+static const char *const tls_calls[] = {"pthread_getspecific", "pthread_setspecific", "tss_get",
+                                        "tss_set", NULL};
+
+static void note_tls(fctx *f, CXCursor at, const char *what) {
+    if (f->facts->uses_tls) return;
+    f->facts->uses_tls = true;
+    f->facts->tls_loc = cg_cfront_cursor_location(f->tu_ctx, at);
+    f->facts->tls_what = cg_arena_strdup(&f->model->arena, what);
+}
+
+static void handle_call(fctx *f, CXCursor c) {
+    uint32_t idx = call_of(f, c);
+    const cf_call *call = &f->facts->calls.items[idx];
+    const char *callee = call->callee;
+    /* Casts whose result is called or passed on. */
+    CXCursor callee_expr = expr_child(c, 0);
+    if (!clang_Cursor_isNull(callee_expr)) note_cast(f, callee_expr, "called", NULL);
+    for (uint32_t i = 0; i < call->nargs; i++) {
+        char *use = cg_xasprintf("passed to %s as argument %u", callee ? callee : "a function pointer",
+                                 i + 1);
+        note_cast(f, clang_Cursor_getArgument(c, i), use, callee);
+        free(use);
+    }
+    if (!callee) return;
+    int kind = name_in(callee, setjmps)       ? CG_JUMP_SETJMP
+               : name_in(callee, sigsetjmps)  ? CG_JUMP_SIGSETJMP
+               : name_in(callee, longjmps)    ? CG_JUMP_LONGJMP
+               : name_in(callee, siglongjmps) ? CG_JUMP_SIGLONGJMP
+                                              : -1;
+    if (kind >= 0) {
+        cf_jump j = {.kind = (cg_cjump_kind)kind, .loc = call->loc, .offset = call->offset};
+        j.buffer = call->nargs ? cursor_text(f, clang_Cursor_getArgument(c, 0)) : "";
+        cg_vec_push(&f->facts->jumps, j);
+    }
+    if (name_in(callee, tls_calls)) {
+        char *what = cg_xasprintf("calls %s", callee);
+        note_tls(f, c, what);
+        free(what);
+    }
+}
+
+static void store(fctx *f, cf_origin base, cf_origin value, CXCursor at, CXCursor lhs,
+                  bool to_global_var) {
+    cf_store s = {.base = base, .value = value, .to_global_var = to_global_var};
+    s.loc = cg_cfront_cursor_location(f->tu_ctx, at);
+    s.target = cursor_text(f, lhs);
+    cg_vec_push(&f->facts->stores, s);
+}
+
+/* lhs = value: a local now may hold value, or value is stored somewhere. */
+static void assign_to(fctx *f, CXCursor lhs, CXCursor whole_lhs, cf_origin value, CXCursor at) {
+    CXCursor e = strip(lhs);
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (!is_variable(ref)) return;
+        if (is_global_var(ref)) {
+            cf_origin global = {.atoms = CF_BIT(CF_ATOM_GLOBAL)};
+            store(f, global, value, at, whole_lhs, true);
+        } else {
+            cf_assign a = {.var = var_of(f, ref), .value = value};
+            cg_vec_push(&f->facts->assigns, a);
+        }
+        return;
+    }
+    case CXCursor_MemberRefExpr: {
+        CXCursor base = expr_child(e, 0);
+        if (clang_Cursor_isNull(base)) return;
+        if (is_pointer_type(clang_getCursorType(base)))
+            store(f, origin_of(f, base), value, at, whole_lhs, false);
+        else
+            assign_to(f, base, whole_lhs, value, at); /* s.f = v: into s itself */
+        return;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        CXCursor base = strip(expr_child(e, 0));
+        if (clang_Cursor_isNull(base)) return;
+        if (is_array_type(clang_getCursorType(base)))
+            assign_to(f, base, whole_lhs, value, at);
+        else
+            store(f, origin_of(f, base), value, at, whole_lhs, false);
+        return;
+    }
+    case CXCursor_UnaryOperator: {
+        char *op = unary_op(f, e);
+        if (strcmp(op, "*") == 0) store(f, origin_of(f, expr_child(e, 0)), value, at, whole_lhs, false);
+        free(op);
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+static void register_role(fctx *f, const char *func, unsigned role, CXCursor at) {
+    if (!func) return;
+    cf_role_reg r = {.func = func, .role = role};
+    r.loc = cg_cfront_cursor_location(f->tu_ctx, at);
+    cg_vec_push(&f->facts->roles, r);
+}
+
+static void handle_binop(fctx *f, CXCursor c) {
+    char *op = binary_op(f, c);
+    bool is_assign = strcmp(op, "=") == 0;
+    free(op);
+    if (!is_assign) return;
+    CXCursor lhs = expr_child(c, 0), rhs = expr_child(c, 1);
+    if (clang_Cursor_isNull(lhs) || clang_Cursor_isNull(rhs)) return;
+    assign_to(f, lhs, lhs, origin_of(f, rhs), c);
+    const char *target = cursor_text(f, lhs);
+    char *use = cg_xasprintf("stored in '%s'", target);
+    note_cast(f, rhs, use, NULL);
+    free(use);
+    /* sa.sa_handler = h / sa.sa_sigaction = h makes h a signal handler. */
+    CXCursor member = strip(lhs);
+    if (clang_getCursorKind(member) == CXCursor_MemberRefExpr) {
+        char *name = spelling(member);
+        if (strcmp(name, "sa_handler") == 0 || strcmp(name, "sa_sigaction") == 0)
+            register_role(f, named_function(f, rhs), CG_ROLE_SIGNAL_HANDLER, c);
+        free(name);
+    }
+}
+
+static void handle_local_var(fctx *f, CXCursor c) {
+    if (is_global_var(c)) return; /* a static local: only its uses matter */
+    uint32_t var = var_of(f, c);
+    CXCursor init = clang_Cursor_getVarDeclInitializer(c);
+    if (clang_Cursor_isNull(init)) return;
+    cf_assign a = {.var = var, .value = origin_of(f, init)};
+    cg_vec_push(&f->facts->assigns, a);
+    char *name = spelling(c);
+    char *use = cg_xasprintf("stored in '%s'", name);
+    note_cast(f, init, use, NULL);
+    free(use);
+    free(name);
+}
+
+typedef struct ref_search {
+    fctx *f;
+    CXCursor at;
+} ref_search;
+
+static enum CXChildVisitResult find_handler_refs(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    ref_search *rs = data;
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(c);
+        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+            register_role(rs->f, arena_spelling(rs->f, ref), CG_ROLE_SIGNAL_HANDLER, rs->at);
+    }
+    return CXChildVisit_Recurse;
+}
+
+static void handle_init_list(fctx *f, CXCursor c) {
+    /* struct sigaction sa = { .sa_handler = h }; */
+    char *type = type_text(clang_getCanonicalType(clang_getCursorType(c)));
+    if (strcmp(type, "struct sigaction") == 0) {
+        ref_search rs = {f, c};
+        clang_visitChildren(c, find_handler_refs, &rs);
+    }
+    free(type);
+}
+
+static void handle_ref(fctx *f, CXCursor c) {
+    CXCursor ref = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(ref) != CXCursor_VarDecl) return;
+    if (clang_getCursorTLSKind(ref) == CXTLS_None) return;
+    char *name = spelling(ref);
+    char *what = cg_xasprintf("uses thread-local variable '%s'", name);
+    note_tls(f, c, what);
+    free(what);
+    free(name);
+}
+
+static void walk(fctx *f, CXCursor c, int depth) {
+    if (depth > 512) return; /* absurdly nested generated code: stop, do not overflow */
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_VarDecl:
+        handle_local_var(f, c);
+        break;
+    case CXCursor_BinaryOperator:
+        handle_binop(f, c);
+        break;
+    case CXCursor_CallExpr:
+        handle_call(f, c);
+        break;
+    case CXCursor_ReturnStmt: {
+        CXCursor value = expr_child(c, 0);
+        if (!clang_Cursor_isNull(value)) {
+            cf_return r = {.value = origin_of(f, value)};
+            r.loc = cg_cfront_cursor_location(f->tu_ctx, c);
+            cg_vec_push(&f->facts->returns, r);
+        }
+        break;
+    }
+    case CXCursor_CStyleCastExpr:
+        note_cast(f, c, "used", NULL);
+        break;
+    case CXCursor_DeclRefExpr:
+        handle_ref(f, c);
+        break;
+    case CXCursor_InitListExpr:
+        handle_init_list(f, c);
+        break;
+    default:
+        break;
+    }
+    cursor_vec kids = children_of(c);
+    for (size_t i = 0; i < kids.len; i++) walk(f, kids.items[i], depth + 1);
+    cg_vec_free(&kids);
+}
+
+void cg_cfacts_collect(cg_cmodel *model, void *tu_ctx, CXCursor def, const cg_cfunc *func) {
+    if (cg_strmap_get(&model->facts, func->name)) return;
+    cg_cfacts *facts = cg_xcalloc(1, sizeof *facts);
+    facts->func = func;
+    fctx f = {.model = model, .tu_ctx = tu_ctx, .tu = cg_cfront_tu(tu_ctx), .facts = facts};
+    cg_strmap_init(&f.var_index);
+    cg_strmap_init(&f.call_index);
+    cg_strmap_init(&f.cast_seen);
+    /* Parameters are locals 0..n-1, so their atoms are their indices. */
+    int n = clang_Cursor_getNumArguments(def);
+    for (int i = 0; i < n; i++) var_of(&f, clang_Cursor_getArgument(def, (unsigned)i));
+    facts->nparams = n > 0 ? (uint32_t)n : 0;
+    walk(&f, def, 0);
+    cg_strmap_free(&f.var_index);
+    cg_strmap_free(&f.call_index);
+    cg_strmap_free(&f.cast_seen);
+    cg_strmap_put(&model->facts, func->name, facts);
+}
+
+void cg_cfacts_release(cg_cmodel *model) {
+    for (size_t i = 0; i < model->facts.capacity; i++) {
+        cg_cfacts *facts = model->facts.slots[i].value;
+        if (!model->facts.slots[i].key || !facts) continue;
+        cg_vec_free(&facts->var_names);
+        cg_vec_free(&facts->assigns);
+        cg_vec_free(&facts->stores);
+        cg_vec_free(&facts->calls);
+        cg_vec_free(&facts->returns);
+        cg_vec_free(&facts->jumps);
+        cg_vec_free(&facts->roles);
+        cg_vec_free(&facts->casts);
+        free(facts);
+    }
+}

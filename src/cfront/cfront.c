@@ -1,0 +1,759 @@
+/*
+ * cfront.c: the libclang side of the C front-end.
+ *
+ * Each cgo preamble becomes its own in-memory translation unit: cgo's
+ * builtin prolog (the _GoString_ typedef and its helpers, exactly what cgo
+ * puts before every preamble) under `#line 1 "cgo-builtin-prolog"`, then
+ * `#line <first_line> "<go file>"` and the preamble text, so every location
+ * clang reports maps to the .go file line and the prolog shifts nothing.
+ * Each .c file is read by us (so unreadable, binary and oversized files are
+ * problems, not crashes) and handed to clang as an unsaved file.
+ *
+ * Parsing uses CXTranslationUnit_KeepGoing, so a missing header or a syntax
+ * error stops nothing: every error becomes a cg_cproblem and whatever parsed
+ * is recorded. The declarations are converted to the model's plain structs
+ * while the translation unit is alive (cursors die with it); the bodies of
+ * the package's own functions are handed to cfacts.c for the summaries.
+ */
+#include "cfacts.h"
+#include "cfront_internal.h"
+
+#include <clang-c/Index.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* cgo's builtinProlog (cmd/cgo/out.go), verbatim apart from the #line that
+ * cgo also uses. Keep in sync when cgo changes it. */
+static const char cgo_builtin_prolog[] =
+    "#line 1 \"cgo-builtin-prolog\"\n"
+    "#include <stddef.h>\n"
+    "\n"
+    "/* Define intgo when compiling with GCC.  */\n"
+    "typedef ptrdiff_t intgo;\n"
+    "\n"
+    "#define GO_CGO_GOSTRING_TYPEDEF\n"
+    "typedef struct { const char *p; intgo n; } _GoString_;\n"
+    "typedef struct { char *p; intgo n; intgo c; } _GoBytes_;\n"
+    "_GoString_ GoString(char *p);\n"
+    "_GoString_ GoStringN(char *p, int l);\n"
+    "_GoBytes_ GoBytes(void *p, int n);\n"
+    "char *CString(_GoString_);\n"
+    "void *CBytes(_GoBytes_);\n"
+    "void *_CMalloc(size_t);\n"
+    "\n"
+    "__attribute__ ((unused))\n"
+    "static size_t _GoStringLen(_GoString_ s) { return (size_t)s.n; }\n"
+    "\n"
+    "__attribute__ ((unused))\n"
+    "static const char *_GoStringPtr(_GoString_ s) { return s.p; }\n";
+
+#define PROLOG_FILE "cgo-builtin-prolog"
+
+/* Per translation unit state; gone when the unit is disposed. */
+typedef struct tu_ctx {
+    cg_cmodel *model;
+    CXTranslationUnit tu;
+    const char *main_presumed; /* file name of locations without a file */
+    cg_strmap pointer_memo;    /* record definition key -> (void *)1 no / 2 yes */
+} tu_ctx;
+
+/* ---- small libclang helpers ---- */
+
+static const char *arena_cxstring(cg_cmodel *model, CXString s) {
+    const char *c = clang_getCString(s);
+    const char *copy = cg_arena_strdup(&model->arena, c ? c : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+static char *take_cxstring(CXString s) {
+    const char *c = clang_getCString(s);
+    char *copy = cg_xstrdup(c ? c : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+static cg_location map_location(tu_ctx *ctx, CXSourceLocation start, CXSourceLocation end,
+                                bool with_end) {
+    cg_location loc = {0};
+    CXString file;
+    unsigned line = 0, column = 0;
+    clang_getPresumedLocation(start, &file, &line, &column);
+    const char *name = clang_getCString(file);
+    loc.file = cg_cmodel_intern_path(ctx->model, name && *name ? name : ctx->main_presumed);
+    clang_disposeString(file);
+    loc.line = line;
+    loc.column = column;
+    if (with_end) {
+        CXString end_file;
+        clang_getPresumedLocation(end, &end_file, &line, &column);
+        clang_disposeString(end_file);
+        loc.end_line = line;
+        loc.end_column = column;
+    }
+    return loc;
+}
+
+static cg_location cursor_location(tu_ctx *ctx, CXCursor c) {
+    CXSourceRange extent = clang_getCursorExtent(c);
+    cg_location loc = map_location(ctx, clang_getCursorLocation(c), clang_getRangeEnd(extent), true);
+    /* The name's position is the start; the extent's end closes the range
+     * unless a macro or #line made it run backwards. */
+    if (loc.end_line < loc.line || (loc.end_line == loc.line && loc.end_column < loc.column))
+        loc.end_line = loc.end_column = 0;
+    return loc;
+}
+
+cg_location cg_cfront_cursor_location(void *tu_ctx_ptr, CXCursor c) {
+    return cursor_location(tu_ctx_ptr, c);
+}
+
+static bool in_prolog(CXCursor c) {
+    CXString file;
+    unsigned line, column;
+    clang_getPresumedLocation(clang_getCursorLocation(c), &file, &line, &column);
+    bool yes = strcmp(clang_getCString(file), PROLOG_FILE) == 0;
+    clang_disposeString(file);
+    return yes;
+}
+
+/* ---- types ---- */
+
+static bool type_has_pointer(tu_ctx *ctx, CXType t);
+
+/* A key naming one record definition inside this translation unit. */
+static char *record_key(CXCursor def) {
+    CXFile file;
+    unsigned line, column, offset;
+    clang_getFileLocation(clang_getCursorLocation(def), &file, &line, &column, &offset);
+    return cg_xasprintf("%p:%u", (void *)file, offset);
+}
+
+typedef struct pointer_scan {
+    tu_ctx *ctx;
+    bool found;
+} pointer_scan;
+
+static enum CXVisitorResult scan_field(CXCursor field, CXClientData data) {
+    pointer_scan *scan = data;
+    if (type_has_pointer(scan->ctx, clang_getCursorType(field))) {
+        scan->found = true;
+        return CXVisit_Break;
+    }
+    return CXVisit_Continue;
+}
+
+/* Memoized per definition: a record used by value in many places (or in a
+ * deep nest of records) is scanned once, so the cost stays linear. */
+static bool record_has_pointer(tu_ctx *ctx, CXType record) {
+    CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(record));
+    if (clang_Cursor_isNull(def)) return false; /* incomplete: nothing known */
+    char *key = record_key(def);
+    void *known = cg_strmap_get(&ctx->pointer_memo, key);
+    if (known) {
+        free(key);
+        return known == (void *)2;
+    }
+    /* A record cannot contain itself by value; the provisional "no" only
+     * guards against malformed input. */
+    cg_strmap_put(&ctx->pointer_memo, key, (void *)1);
+    pointer_scan scan = {ctx, false};
+    clang_Type_visitFields(record, scan_field, &scan);
+    cg_strmap_put(&ctx->pointer_memo, key, scan.found ? (void *)2 : (void *)1);
+    free(key);
+    return scan.found;
+}
+
+static bool type_has_pointer(tu_ctx *ctx, CXType t) {
+    t = clang_getCanonicalType(t);
+    switch (t.kind) {
+    case CXType_Pointer:
+    case CXType_BlockPointer:
+    case CXType_ObjCObjectPointer:
+        return true;
+    case CXType_ConstantArray:
+    case CXType_IncompleteArray:
+    case CXType_VariableArray:
+    case CXType_DependentSizedArray:
+        return type_has_pointer(ctx, clang_getArrayElementType(t));
+    case CXType_Record:
+        return record_has_pointer(ctx, t);
+    case CXType_Atomic:
+        return type_has_pointer(ctx, clang_Type_getValueType(t));
+    default:
+        return false;
+    }
+}
+
+static bool is_integer_kind(enum CXTypeKind k) {
+    switch (k) {
+    case CXType_Bool:
+    case CXType_Char_U:
+    case CXType_UChar:
+    case CXType_Char16:
+    case CXType_Char32:
+    case CXType_UShort:
+    case CXType_UInt:
+    case CXType_ULong:
+    case CXType_ULongLong:
+    case CXType_UInt128:
+    case CXType_Char_S:
+    case CXType_SChar:
+    case CXType_WChar:
+    case CXType_Short:
+    case CXType_Int:
+    case CXType_Long:
+    case CXType_LongLong:
+    case CXType_Int128:
+    case CXType_Enum:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool is_float_kind(enum CXTypeKind k) {
+    switch (k) {
+    case CXType_Float:
+    case CXType_Double:
+    case CXType_LongDouble:
+    case CXType_Float128:
+    case CXType_Half:
+    case CXType_Float16:
+    case CXType_Complex:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The tag of a record type; for `typedef struct {...} name;` the typedef
+ * name (clang spells such a type by it); NULL for a truly anonymous one. */
+static const char *record_tag(tu_ctx *ctx, CXType record, bool *is_union, bool *anonymous) {
+    CXCursor decl = clang_getTypeDeclaration(record);
+    *is_union = clang_getCursorKind(decl) == CXCursor_UnionDecl;
+    *anonymous = false;
+    CXString name = clang_getCursorSpelling(decl);
+    const char *n = clang_getCString(name);
+    if (n && *n && !strchr(n, ' ')) return arena_cxstring(ctx->model, name);
+    clang_disposeString(name);
+    char *spelled = take_cxstring(clang_getTypeSpelling(clang_getCanonicalType(record)));
+    const char *tag = NULL;
+    if (*spelled && !strchr(spelled, ' ') && !strchr(spelled, '(')) {
+        tag = cg_arena_strdup(&ctx->model->arena, spelled);
+        *anonymous = true;
+    }
+    free(spelled);
+    return tag;
+}
+
+static bool names_uintptr(const char *name) {
+    return strcmp(name, "uintptr_t") == 0 || strcmp(name, "intptr_t") == 0 ||
+           strcmp(name, "__uintptr_t") == 0 || strcmp(name, "__intptr_t") == 0;
+}
+
+/* True when the written type goes through a uintptr_t/intptr_t typedef. */
+static bool through_uintptr_typedef(CXType t) {
+    for (int depth = 0; depth < 32; depth++) {
+        if (t.kind == CXType_Elaborated) t = clang_Type_getNamedType(t);
+        if (t.kind != CXType_Typedef) return false;
+        char *name = take_cxstring(clang_getTypedefName(t));
+        bool hit = names_uintptr(name);
+        free(name);
+        if (hit) return true;
+        t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+    }
+    return false;
+}
+
+static cg_ctype convert_type(tu_ctx *ctx, CXType written) {
+    cg_ctype out = {0};
+    CXType t = clang_getCanonicalType(written);
+    if (t.kind == CXType_Atomic) t = clang_getCanonicalType(clang_Type_getValueType(t));
+    out.spelling = arena_cxstring(ctx->model, clang_getTypeSpelling(t));
+    bool anonymous;
+    if (t.kind == CXType_Void) {
+        out.kind = CG_CTYPE_VOID;
+    } else if (is_integer_kind(t.kind)) {
+        out.kind = CG_CTYPE_INTEGER;
+        out.is_uintptr = through_uintptr_typedef(written);
+    } else if (is_float_kind(t.kind)) {
+        out.kind = CG_CTYPE_FLOAT;
+    } else if (t.kind == CXType_Pointer || t.kind == CXType_BlockPointer) {
+        CXType pointee = clang_getCanonicalType(clang_getPointeeType(t));
+        if (pointee.kind == CXType_FunctionProto || pointee.kind == CXType_FunctionNoProto ||
+            t.kind == CXType_BlockPointer) {
+            out.kind = CG_CTYPE_FUNC_POINTER;
+        } else {
+            out.kind = CG_CTYPE_POINTER;
+            out.pointee_is_const = clang_isConstQualifiedType(pointee);
+            if (pointee.kind == CXType_Record)
+                out.record_tag = record_tag(ctx, pointee, &out.record_is_union, &anonymous);
+        }
+    } else if (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+               t.kind == CXType_VariableArray || t.kind == CXType_DependentSizedArray) {
+        out.kind = CG_CTYPE_ARRAY;
+        out.contains_pointer = type_has_pointer(ctx, t);
+        CXType elem = t;
+        for (int depth = 0; depth < 64; depth++) {
+            CXType next = clang_getArrayElementType(elem);
+            if (next.kind == CXType_Invalid) break;
+            elem = clang_getCanonicalType(next);
+        }
+        if (elem.kind == CXType_Record)
+            out.record_tag = record_tag(ctx, elem, &out.record_is_union, &anonymous);
+    } else if (t.kind == CXType_Record) {
+        out.kind = CG_CTYPE_RECORD;
+        out.record_tag = record_tag(ctx, t, &out.record_is_union, &anonymous);
+        out.contains_pointer = record_has_pointer(ctx, t);
+    } else {
+        out.kind = CG_CTYPE_UNKNOWN; /* function types, vectors, ... */
+    }
+    return out;
+}
+
+CXTranslationUnit cg_cfront_tu(void *tu_ctx_ptr) { return ((tu_ctx *)tu_ctx_ptr)->tu; }
+
+/* ---- declarations ---- */
+
+typedef CG_VEC(cg_cfield) field_vec;
+typedef struct field_collect {
+    tu_ctx *ctx;
+    field_vec fields;
+} field_collect;
+
+static enum CXVisitorResult collect_field(CXCursor field, CXClientData data) {
+    field_collect *fc = data;
+    cg_cfield f = {
+        .name = arena_cxstring(fc->ctx->model, clang_getCursorSpelling(field)),
+        .type = convert_type(fc->ctx, clang_getCursorType(field)),
+    };
+    cg_vec_push(&fc->fields, f);
+    return CXVisit_Continue;
+}
+
+static void handle_record(tu_ctx *ctx, CXCursor c);
+
+static enum CXChildVisitResult visit_nested_records(CXCursor c, CXCursor parent,
+                                                    CXClientData data) {
+    (void)parent;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_StructDecl || k == CXCursor_UnionDecl) handle_record(data, c);
+    return CXChildVisit_Continue;
+}
+
+static void handle_record(tu_ctx *ctx, CXCursor c) {
+    cg_cmodel *m = ctx->model;
+    CXType type = clang_getCursorType(c);
+    bool is_union, anonymous;
+    const char *tag = record_tag(ctx, type, &is_union, &anonymous);
+    bool complete = clang_isCursorDefinition(c);
+    /* Named records declared inside another record are file-scope in C. */
+    if (complete) clang_visitChildren(c, visit_nested_records, ctx);
+    if (!tag) return;
+    cg_strmap *table = is_union ? &m->unions : &m->structs;
+    cg_crecord *r = cg_strmap_get(table, tag);
+    if (r && (r->is_complete || !complete)) return;
+    if (!r) {
+        r = cg_arena_alloc(&m->arena, sizeof *r);
+        cg_strmap_put(table, tag, r);
+    }
+    r->tag = tag;
+    r->is_union = is_union;
+    r->is_anonymous = anonymous;
+    r->is_complete = complete;
+    r->spelling = anonymous ? tag : cg_arena_printf(&m->arena, "%s %s", is_union ? "union" : "struct", tag);
+    r->loc = cursor_location(ctx, c);
+    if (!complete) return;
+    field_collect fc = {ctx, {0}};
+    clang_Type_visitFields(type, collect_field, &fc);
+    r->field_count = fc.fields.len;
+    r->fields = cg_arena_alloc(&m->arena, (fc.fields.len ? fc.fields.len : 1) * sizeof(cg_cfield));
+    if (fc.fields.len) memcpy(r->fields, fc.fields.items, fc.fields.len * sizeof(cg_cfield));
+    cg_vec_free(&fc.fields);
+    r->contains_pointer = record_has_pointer(ctx, type);
+}
+
+static void handle_enum(tu_ctx *ctx, CXCursor c) {
+    char *name = take_cxstring(clang_getCursorSpelling(c));
+    if (*name && !strchr(name, ' ') && !cg_strmap_get(&ctx->model->enums, name))
+        cg_strmap_put(&ctx->model->enums, name,
+                      cg_arena_printf(&ctx->model->arena, "enum %s", name));
+    free(name);
+}
+
+static void handle_typedef(tu_ctx *ctx, CXCursor c) {
+    cg_cmodel *m = ctx->model;
+    char *name = take_cxstring(clang_getCursorSpelling(c));
+    if (!cg_strmap_get(&m->typedefs, name)) {
+        cg_ctypedef *td = cg_arena_alloc(&m->arena, sizeof *td);
+        td->name = cg_arena_strdup(&m->arena, name);
+        /* The cursor's own type is the typedef, so a uintptr_t typedef is
+         * recognised by its own name as well as through a chain. */
+        td->type = convert_type(ctx, clang_getCursorType(c));
+        td->loc = cursor_location(ctx, c);
+        cg_strmap_put(&m->typedefs, name, td);
+    }
+    free(name);
+}
+
+static void handle_var(tu_ctx *ctx, CXCursor c) {
+    cg_cmodel *m = ctx->model;
+    char *name = take_cxstring(clang_getCursorSpelling(c));
+    if (!cg_strmap_get(&m->vars, name)) {
+        cg_cvar *v = cg_arena_alloc(&m->arena, sizeof *v);
+        v->name = cg_arena_strdup(&m->arena, name);
+        v->type = convert_type(ctx, clang_getCursorType(c));
+        v->is_thread_local = clang_getCursorTLSKind(c) != CXTLS_None;
+        v->loc = cursor_location(ctx, c);
+        cg_strmap_put(&m->vars, name, v);
+    }
+    free(name);
+}
+
+static void handle_function(tu_ctx *ctx, CXCursor c) {
+    cg_cmodel *m = ctx->model;
+    if (in_prolog(c)) return; /* cgo's own helpers are not the package's C */
+    bool in_system = clang_Location_isInSystemHeader(clang_getCursorLocation(c));
+    bool has_body = clang_isCursorDefinition(c) && !in_system;
+    char *name = take_cxstring(clang_getCursorSpelling(c));
+    cg_cfunc *existing = cg_strmap_get(&m->funcs, name);
+    /* A prototype never replaces what is known; a body replaces a prototype.
+     * Two bodies (static functions of the same name in two units): the first
+     * one stays. */
+    if (existing && (existing->has_body || !has_body)) {
+        free(name);
+        return;
+    }
+    cg_cfunc f = {0};
+    f.name = existing ? existing->name : cg_arena_strdup(&m->arena, name);
+    CXType type = clang_getCursorType(c);
+    f.result = convert_type(ctx, clang_getResultType(type));
+    int n = clang_Cursor_getNumArguments(c);
+    if (n > 0) {
+        f.param_count = (size_t)n;
+        f.params = cg_arena_alloc(&m->arena, (size_t)n * sizeof(cg_cparam));
+        for (int i = 0; i < n; i++) {
+            CXCursor arg = clang_Cursor_getArgument(c, (unsigned)i);
+            f.params[i].name = arena_cxstring(m, clang_getCursorSpelling(arg));
+            f.params[i].type = convert_type(ctx, clang_getCursorType(arg));
+            f.params[i].loc = cursor_location(ctx, arg);
+        }
+    }
+    f.variadic = clang_isFunctionTypeVariadic(type) != 0;
+    f.has_body = has_body;
+    f.is_static = clang_Cursor_getStorageClass(c) == CX_SC_Static;
+    f.in_system_header = in_system;
+    cg_location here = cursor_location(ctx, c);
+    f.decl_loc = existing ? existing->decl_loc : here;
+    if (has_body) f.body_loc = here;
+    cg_cfunc *stored = existing;
+    if (!stored) {
+        stored = cg_arena_alloc(&m->arena, sizeof *stored);
+        cg_strmap_put(&m->funcs, name, stored);
+    }
+    *stored = f; /* in place: pointers handed out earlier stay valid */
+    free(name);
+    if (has_body) cg_cfacts_collect(m, ctx, c, stored);
+}
+
+static enum CXChildVisitResult visit_top(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    tu_ctx *ctx = data;
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_FunctionDecl:
+        handle_function(ctx, c);
+        break;
+    case CXCursor_StructDecl:
+    case CXCursor_UnionDecl:
+        handle_record(ctx, c);
+        break;
+    case CXCursor_EnumDecl:
+        handle_enum(ctx, c);
+        break;
+    case CXCursor_TypedefDecl:
+        handle_typedef(ctx, c);
+        break;
+    case CXCursor_VarDecl:
+        handle_var(ctx, c);
+        break;
+    default:
+        break;
+    }
+    return CXChildVisit_Continue;
+}
+
+/* ---- diagnostics ---- */
+
+/* "'foo.h' file not found" -> "foo.h" (caller frees), else NULL. */
+static char *missing_header(const char *text) {
+    static const char suffix[] = "' file not found";
+    if (text[0] != '\'' || !cg_str_has_suffix(text, suffix)) return NULL;
+    size_t len = strlen(text) - 1 - (sizeof suffix - 1);
+    return cg_xstrndup(text + 1, len);
+}
+
+static void record_diagnostics(tu_ctx *ctx) {
+    unsigned n = clang_getNumDiagnostics(ctx->tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(ctx->tu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev == CXDiagnostic_Error || sev == CXDiagnostic_Fatal) {
+            CXSourceLocation where = clang_getDiagnosticLocation(d);
+            cg_location loc = map_location(ctx, where, where, false);
+            /* No line: the diagnostic is about the command line, i.e. a
+             * #cgo CFLAGS option that gcc takes and clang does not. */
+            bool about_flags = loc.line == 0;
+            if (about_flags) loc.line = loc.column = 1;
+            char *text = take_cxstring(clang_getDiagnosticSpelling(d));
+            char *header = missing_header(text);
+            if (about_flags) {
+                char *msg = cg_xasprintf("clang ignored a #cgo CFLAGS option: %s", text);
+                cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
+                free(msg);
+            } else if (header) {
+                char *msg = cg_xasprintf(
+                    "C header '%s' not found: declarations from it are unknown", header);
+                cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
+                free(msg);
+                free(header);
+            } else {
+                char *msg = cg_xasprintf("C parse error: %s", text);
+                cg_cmodel_add_problem(ctx->model, loc, CG_SEV_WARNING, msg);
+                free(msg);
+            }
+            free(text);
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+/* ---- running clang ---- */
+
+static bool is_path_flag(const char *flag) {
+    static const char *const flags[] = {"-I", "-isystem", "-iquote", "-idirafter", "-include",
+                                        "-imacros", "-iprefix"};
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+        if (strcmp(flag, flags[i]) == 0) return true;
+    return false;
+}
+
+typedef CG_VEC(char *) arg_vec;
+
+/* Relative include paths in #cgo CFLAGS are relative to the package
+ * directory (go build runs the compiler there); we do not chdir. */
+static char *anchor_path(const char *base_dir, const char *path) {
+    if (path[0] == '/' || !base_dir) return cg_xstrdup(path);
+    return cg_path_join(base_dir, path);
+}
+
+/* Flags that make sense in a #cgo line for a compiler run but not for our
+ * parse: they would turn warnings into the errors we report, print help to
+ * our stdout, change the language, or name extra inputs/outputs. */
+static bool drop_flag(const char *flag) {
+    static const char *const exact[] = {"-pedantic-errors", "--help", "-help", "-###", "-v",
+                                        "--version", "-E", "-M", "-MM", "-c", "-S"};
+    if (flag[0] != '-') return true; /* a stray input file */
+    if (cg_str_has_prefix(flag, "-Werror")) return true;
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+        if (strcmp(flag, exact[i]) == 0) return true;
+    return false;
+}
+
+/* Dropped together with their separate argument. */
+static bool drop_flag_with_arg(const char *flag) {
+    static const char *const with_arg[] = {"-x", "-o", "-MF", "-MT", "-MQ", "-Xclang"};
+    for (size_t i = 0; i < sizeof with_arg / sizeof with_arg[0]; i++)
+        if (strcmp(flag, with_arg[i]) == 0) return true;
+    return false;
+}
+
+static void build_args(arg_vec *args, const char *base_dir, const cg_cparse_options *opts,
+                       bool with_user_flags, bool only_safe_flags) {
+    cg_vec_push(args, cg_xstrdup("-x"));
+    cg_vec_push(args, cg_xstrdup("c"));
+    cg_vec_push(args, cg_xstrdup("-ferror-limit=50"));
+    cg_vec_push(args, cg_xstrdup("-fno-spell-checking"));
+    if (base_dir) {
+        cg_vec_push(args, cg_xstrdup("-I"));
+        cg_vec_push(args, cg_xstrdup(base_dir));
+    }
+    if (with_user_flags && opts) {
+        for (size_t i = 0; i < opts->cflag_count; i++) {
+            const char *f = opts->cflags[i];
+            if (!f) continue;
+            if (drop_flag_with_arg(f)) {
+                i++;
+                continue;
+            }
+            if (drop_flag(f)) continue;
+            if (is_path_flag(f) && i + 1 < opts->cflag_count) {
+                cg_vec_push(args, cg_xstrdup(f));
+                cg_vec_push(args, anchor_path(base_dir, opts->cflags[++i]));
+                continue;
+            }
+            if (cg_str_has_prefix(f, "-I") && f[2]) {
+                char *p = anchor_path(base_dir, f + 2);
+                cg_vec_push(args, cg_xasprintf("-I%s", p));
+                free(p);
+                continue;
+            }
+            bool safe = cg_str_has_prefix(f, "-D") || cg_str_has_prefix(f, "-U") ||
+                        cg_str_has_prefix(f, "-std=");
+            if (only_safe_flags && !safe) continue;
+            cg_vec_push(args, cg_xstrdup(f));
+        }
+    }
+    cg_vec_push(args, cg_xstrdup("-Wno-error"));
+}
+
+static void free_args(arg_vec *args) {
+    for (size_t i = 0; i < args->len; i++) free(args->items[i]);
+    cg_vec_free(args);
+}
+
+static CXIndex model_index(cg_cmodel *model) {
+    if (!model->clang_index) model->clang_index = clang_createIndex(0, 0);
+    return model->clang_index;
+}
+
+void cg_cfront_dispose_index(cg_cmodel *model) {
+    if (model->clang_index) clang_disposeIndex(model->clang_index);
+    model->clang_index = NULL;
+}
+
+/* Parses main_path (whose text is main_text, given as an unsaved file) and
+ * records everything. main_presumed names locations clang cannot place. */
+static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char *main_text,
+                            size_t main_len, const char *main_presumed, const char *base_dir,
+                            const cg_cparse_options *opts, char **err) {
+    size_t nvirt = opts ? opts->virtual_file_count : 0;
+    struct CXUnsavedFile *unsaved = cg_xcalloc(nvirt + 1, sizeof *unsaved);
+    unsaved[0].Filename = main_path;
+    unsaved[0].Contents = main_text;
+    unsaved[0].Length = (unsigned long)main_len;
+    for (size_t i = 0; i < nvirt; i++) {
+        unsaved[i + 1].Filename = opts->virtual_files[i].path;
+        unsaved[i + 1].Contents = opts->virtual_files[i].contents;
+        unsaved[i + 1].Length = (unsigned long)strlen(opts->virtual_files[i].contents);
+    }
+    unsigned flags = CXTranslationUnit_KeepGoing;
+    CXTranslationUnit tu = NULL;
+    enum CXErrorCode rc = CXError_Failure;
+    /* The package's flags first; should clang refuse them (a gcc-only
+     * option, say), again with only the flags that change what the code
+     * means (-I/-D/-U/-include/-std), and say so. */
+    for (int attempt = 0; attempt < 3 && !tu; attempt++) {
+        arg_vec args = {0};
+        build_args(&args, base_dir, opts, attempt < 2, attempt == 1);
+        rc = clang_parseTranslationUnit2(model_index(model), main_path,
+                                         (const char *const *)args.items, (int)args.len, unsaved,
+                                         (unsigned)(nvirt + 1), flags, &tu);
+        free_args(&args);
+        if (tu && attempt > 0) {
+            cg_location loc = {.file = main_presumed, .line = 1, .column = 1};
+            cg_cmodel_add_problem(model, loc, CG_SEV_NOTE,
+                                  attempt == 1
+                                      ? "clang rejected some #cgo CFLAGS; parsed with only "
+                                        "-I/-D/-U/-include/-std"
+                                      : "clang rejected the #cgo CFLAGS; parsed without them");
+        }
+        if (!opts || opts->cflag_count == 0) break;
+    }
+    free(unsaved);
+    if (!tu) {
+        *err = cg_xasprintf("libclang could not parse %s (error %d)", main_presumed, (int)rc);
+        return CG_ERR_TOOL;
+    }
+    tu_ctx ctx = {.model = model, .tu = tu, .main_presumed = main_presumed};
+    cg_strmap_init(&ctx.pointer_memo);
+    record_diagnostics(&ctx);
+    clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &ctx);
+    cg_strmap_free(&ctx.pointer_memo);
+    clang_disposeTranslationUnit(tu);
+    cg_cmodel_sort_funcs(model);
+    model->summaries_ready = false;
+    return CG_OK;
+}
+
+static size_t size_limit(const cg_cparse_options *opts) {
+    return opts && opts->max_file_bytes ? opts->max_file_bytes : CG_CFRONT_DEFAULT_MAX_FILE_BYTES;
+}
+
+/* `#line N "path"` needs the path as a C string literal. */
+static void append_c_string(cg_strbuf *sb, const char *s) {
+    cg_strbuf_append_char(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') cg_strbuf_append_char(sb, '\\');
+        if (*s == '\n') {
+            cg_strbuf_append(sb, "\\n");
+            continue;
+        }
+        cg_strbuf_append_char(sb, *s);
+    }
+    cg_strbuf_append_char(sb, '"');
+}
+
+cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsigned first_line,
+                                   const char *text, const cg_cparse_options *opts, char **err) {
+    const char *presumed = cg_cmodel_intern_path(model, go_path);
+    size_t len = strlen(text);
+    if (len > size_limit(opts)) {
+        cg_location loc = {.file = presumed, .line = first_line ? first_line : 1, .column = 1};
+        char *msg = cg_xasprintf("cgo preamble of %zu bytes is over the limit of %zu bytes; "
+                                 "its C declarations are unknown",
+                                 len, size_limit(opts));
+        cg_cmodel_add_problem(model, loc, CG_SEV_WARNING, msg);
+        free(msg);
+        return CG_OK;
+    }
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_strbuf_append(&sb, cgo_builtin_prolog);
+    cg_strbuf_printf(&sb, "#line %u ", first_line ? first_line : 1);
+    append_c_string(&sb, go_path);
+    cg_strbuf_append_char(&sb, '\n');
+    cg_strbuf_append_n(&sb, text, len);
+    cg_strbuf_append_char(&sb, '\n');
+    /* The unit lives next to the .go file so that `#include "x.h"` finds the
+     * package's headers the way cgo's -I does; it never touches the disk. */
+    char *dir = cg_path_dir(go_path);
+    char *unit_name = cg_xasprintf("_cgoguard_preamble_%s.c", cg_path_base(go_path));
+    char *unit_path = cg_path_join(dir, unit_name);
+    cg_status st = parse_unit(model, unit_path, sb.data, sb.len, presumed, dir, opts, err);
+    free(unit_path);
+    free(unit_name);
+    free(dir);
+    cg_strbuf_free(&sb);
+    return st;
+}
+
+cg_status cg_cfront_parse_file(cg_cmodel *model, const char *c_path,
+                               const cg_cparse_options *opts, char **err) {
+    const char *presumed = cg_cmodel_intern_path(model, c_path);
+    cg_location file_loc = {.file = presumed, .line = 1, .column = 1};
+    char *data = NULL, *read_err = NULL;
+    size_t len = 0;
+    cg_status st = cg_read_file(c_path, size_limit(opts), &data, &len, &read_err);
+    if (st != CG_OK) {
+        char *msg = cg_xasprintf("C file not analysed: %s", read_err);
+        cg_cmodel_add_problem(model, file_loc, CG_SEV_WARNING, msg);
+        free(msg);
+        free(read_err);
+        return CG_OK;
+    }
+    /* Clang would read a binary blob as a stream of errors; a NUL byte is a
+     * reliable sign that this is not C source. */
+    if (memchr(data, '\0', len)) {
+        cg_cmodel_add_problem(model, file_loc, CG_SEV_WARNING,
+                              "C file not analysed: it contains NUL bytes (not C source text)");
+        free(data);
+        return CG_OK;
+    }
+    char *dir = cg_path_dir(c_path);
+    st = parse_unit(model, c_path, data, len, presumed, dir, opts, err);
+    free(dir);
+    free(data);
+    return st;
+}

@@ -1,0 +1,48 @@
+/*
+ * cfront_internal.h: the model's private layout, shared by the files of the
+ * C front-end only (cmodel.c stores and answers, cfront.c parses with
+ * libclang, cfacts.c/csummary.c extract and combine function-body facts).
+ * Nothing outside src/cfront includes this header; other stages use
+ * cmodel.h and csummary.h.
+ */
+#ifndef CG_CFRONT_INTERNAL_H
+#define CG_CFRONT_INTERNAL_H
+
+#include "cmodel.h"
+
+typedef struct cg_cfacts cg_cfacts; /* per-function body facts, see cfacts.h */
+
+struct cg_cmodel {
+    cg_arena arena;    /* every string, type and record the model hands out */
+    cg_strmap funcs;   /* name -> cg_cfunc* */
+    cg_strmap structs; /* tag -> cg_crecord* */
+    cg_strmap unions;  /* tag -> cg_crecord* */
+    cg_strmap enums;   /* tag -> its spelling "enum e" (enums only need to exist) */
+    cg_strmap typedefs; /* name -> cg_ctypedef* */
+    cg_strmap vars;     /* name -> cg_cvar* */
+    cg_strmap paths;    /* interned file names -> arena copy */
+    cg_strmap problem_keys; /* "file:line:col:msg" -> non-NULL, for de-duplication */
+    CG_VEC(cg_cproblem) problems;
+    CG_VEC(const cg_cfunc *) func_order; /* sorted by name after each parse */
+    void *clang_index;                   /* CXIndex, created on first parse */
+
+    /* Part 2: body facts of every function defined in the package, gathered
+     * while its translation unit was alive; name -> cg_cfacts*. */
+    cg_strmap facts;
+    /* Summaries, valid after cg_cmodel_compute_summaries; name -> cg_csummary*. */
+    cg_strmap summaries;
+    bool summaries_ready;
+    cg_strmap go_exports; /* the //export names given to the last computation */
+};
+
+/* Returns the arena copy of path (same pointer for equal strings). */
+const char *cg_cmodel_intern_path(cg_cmodel *model, const char *path);
+
+/* Records a problem unless an identical one (same place and text) exists. */
+void cg_cmodel_add_problem(cg_cmodel *model, cg_location loc, cg_severity severity,
+                           const char *message);
+
+/* Rebuilds func_order after functions were added. */
+void cg_cmodel_sort_funcs(cg_cmodel *model);
+
+#endif /* CG_CFRONT_INTERNAL_H */

@@ -1,0 +1,264 @@
+/*
+ * main.c: the `cgoguard` command line.
+ *
+ *   cgoguard scan [flags] [packages]   static analysis (text, json, sarif)
+ *   cgoguard rules                     the rule catalog
+ *   cgoguard explain CG001             one rule's doc: mechanism, example, fix
+ *   cgoguard run [flags] -- prog args  run a Go program under the guards
+ *   cgoguard version
+ *
+ * Exit status of scan: 0 no finding at or above --fail-on, 1 findings, 2 usage
+ * or fatal error (findings are still printed when some input was bad).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver/scan.h"
+#include "gofront/gofile.h"
+#include "report/report.h"
+#include "run/run.h"
+
+#ifndef CG_VERSION
+#define CG_VERSION "dev"
+#endif
+
+enum { EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+static const char usage_text[] =
+    "usage: cgoguard <command> [arguments]\n"
+    "\n"
+    "commands:\n"
+    "  scan [flags] [packages]   find cgo boundary bugs in Go and C code (default: ./...)\n"
+    "  rules                     list the rules\n"
+    "  explain RULE              print a rule's documentation (id or name)\n"
+    "  run [flags] -- PROG ARGS  run a Go program under libcgoguard's guards\n"
+    "  version                   print the version\n"
+    "\n"
+    "Run 'cgoguard scan --help' or 'cgoguard run --help' for their flags.\n";
+
+static const char scan_usage_text[] =
+    "usage: cgoguard scan [flags] [packages]\n"
+    "\n"
+    "Packages are directories, dir/... patterns (recursive, like the go tool) or .go files.\n"
+    "\n"
+    "flags:\n"
+    "  -f, --format FORMAT     text (default), json or sarif\n"
+    "  -o, --output FILE       write the report to FILE instead of stdout\n"
+    "      --fail-on SEVERITY  exit 1 when a finding is at least this severe:\n"
+    "                          note, warning (default) or error\n"
+    "      --goos OS           target GOOS for build constraints (default linux)\n"
+    "      --goarch ARCH       target GOARCH (default amd64)\n"
+    "      --tags a,b          extra build tags\n"
+    "      --include-vendor    also scan vendor directories\n"
+    "      --max-file-size N   skip source files larger than N bytes (K/M suffix; default 16M)\n"
+    "      --go VERSION        the Go version to analyse for, e.g. 1.21 (default: the installed go)\n"
+    "      --color WHEN        auto (default), always or never; NO_COLOR disables it\n"
+    "  -h, --help              show this help\n";
+
+static void print_usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "cgoguard: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+}
+
+static int parse_size(const char *text, size_t *out) {
+    char *end;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (end == text) return -1;
+    if (*end == 'K' || *end == 'k') v *= 1024, end++;
+    else if (*end == 'M' || *end == 'm') v *= 1024 * 1024, end++;
+    else if (*end == 'G' || *end == 'g') v *= 1024ULL * 1024 * 1024, end++;
+    if (*end != '\0' || v == 0) return -1;
+    *out = (size_t)v;
+    return 0;
+}
+
+static void split_tags(char *text, cg_strvec *out) {
+    char *save = NULL;
+    for (char *t = strtok_r(text, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+        cg_vec_push(out, cg_xstrdup(t));
+}
+
+static int cmd_scan(int argc, char **argv) {
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
+        {"fail-on", required_argument, NULL, 'F'}, {"goos", required_argument, NULL, 'O'},
+        {"goarch", required_argument, NULL, 'A'},  {"tags", required_argument, NULL, 'T'},
+        {"include-vendor", no_argument, NULL, 'V'}, {"max-file-size", required_argument, NULL, 'M'},
+        {"go", required_argument, NULL, 'G'},      {"color", required_argument, NULL, 'C'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
+    };
+    cg_report_options ropts = {0};
+    ropts.format = CG_REPORT_TEXT;
+    cg_severity fail_on = CG_SEV_WARNING;
+    cg_scan_options sopts = {0};
+    sopts.target.goos = "linux";
+    sopts.target.goarch = "amd64";
+    const char *output = NULL, *color = "auto";
+    bool go_given = false;
+    cg_strvec tags = {0};
+    int status = 0;
+
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (cg_report_format_parse(optarg, &ropts.format) != 0) {
+                print_usage_error("unknown format '%s' (want text, json or sarif)", optarg);
+                status = EXIT_USAGE;
+            }
+            break;
+        case 'o': output = optarg; break;
+        case 'F':
+            if (cg_severity_parse(optarg, &fail_on) != 0) {
+                print_usage_error("unknown severity '%s' for --fail-on (want note, warning or error)", optarg);
+                status = EXIT_USAGE;
+            }
+            break;
+        case 'O': sopts.target.goos = optarg; break;
+        case 'A': sopts.target.goarch = optarg; break;
+        case 'T': split_tags(optarg, &tags); break;
+        case 'V': sopts.include_vendor = true; break;
+        case 'M':
+            if (parse_size(optarg, &sopts.max_file_bytes) != 0) {
+                print_usage_error("bad --max-file-size '%s' (a positive number, optional K/M/G)", optarg);
+                status = EXIT_USAGE;
+            }
+            break;
+        case 'G': {
+            unsigned major, minor;
+            if (sscanf(optarg, "%u.%u", &major, &minor) != 2 || major != 1) {
+                print_usage_error("bad --go '%s' (want a version such as 1.21)", optarg);
+                status = EXIT_USAGE;
+            }
+            sopts.go_minor = minor;
+            go_given = true;
+            break;
+        }
+        case 'C':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+                print_usage_error("bad --color '%s' (want auto, always or never)", optarg);
+                status = EXIT_USAGE;
+            }
+            color = optarg;
+            break;
+        case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags); return 0;
+        default:
+            print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
+                              argv[optind - 1]);
+            status = EXIT_USAGE;
+        }
+    }
+    if (status != 0) {
+        cg_strvec_free(&tags);
+        return status;
+    }
+    sopts.target.tags = (const char *const *)tags.items;
+    sopts.target.tag_count = tags.len;
+    if (!go_given) sopts.go_minor = cg_installed_go_minor();
+    sopts.target.go_minor = sopts.go_minor ? sopts.go_minor : 99;
+
+    const char *default_pattern[] = {"./..."};
+    const char *const *patterns = optind < argc ? (const char *const *)argv + optind : default_pattern;
+    size_t npatterns = optind < argc ? (size_t)(argc - optind) : 1;
+
+    FILE *out = stdout;
+    if (output && !(out = fopen(output, "w"))) {
+        perror(output);
+        cg_strvec_free(&tags);
+        return EXIT_USAGE;
+    }
+    bool tty = isatty(fileno(out));
+    ropts.color = strcmp(color, "always") == 0 ||
+                  (strcmp(color, "auto") == 0 && tty && !getenv("NO_COLOR"));
+    if (getenv("NO_COLOR") && *getenv("NO_COLOR")) ropts.color = false;
+
+    cg_scan_result result;
+    cg_scan(patterns, npatterns, &sopts, &result);
+    for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
+    if (result.packages == 0 && result.errors.len == 0)
+        fprintf(stderr, "cgoguard: no cgo packages (Go files that import \"C\") matched\n");
+    ropts.execution_failed = result.errors.len > 0;
+    if (cg_report_emit(out, result.diags, &ropts) != CG_OK) {
+        fprintf(stderr, "cgoguard: cannot write the report\n");
+        status = EXIT_USAGE;
+    }
+    if (out != stdout && fclose(out) != 0) {
+        perror(output);
+        status = EXIT_USAGE;
+    }
+    if (status == 0) {
+        if (result.errors.len) status = EXIT_USAGE;
+        else status = cg_report_exit_status(result.diags, fail_on) ? EXIT_FINDINGS : 0;
+    }
+    cg_scan_result_free(&result);
+    cg_strvec_free(&tags);
+    return status;
+}
+
+static int cmd_explain(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: cgoguard explain RULE   (an id such as CG001, or a name)\n");
+        return EXIT_USAGE;
+    }
+    char *err = NULL;
+    if (cg_report_explain(stdout, argv[1], &err) != CG_OK) {
+        fprintf(stderr, "cgoguard: %s\n", err ? err : "unknown rule");
+        free(err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Developer aid: prints a Go file's syntax tree as the front-end sees it. */
+static int cmd_dump_tree(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: cgoguard dump-tree FILE.go\n");
+        return EXIT_USAGE;
+    }
+    char *src = NULL, *err = NULL;
+    size_t len = 0;
+    if (cg_read_file(argv[1], 64u << 20, &src, &len, &err) != CG_OK) {
+        fprintf(stderr, "cgoguard: %s\n", err);
+        free(err);
+        return EXIT_USAGE;
+    }
+    cg_gofile *file = cg_gofile_parse(argv[1], src, len);
+    char *sexp = ts_node_string(file->root);
+    printf("%s\n", sexp);
+    free(sexp);
+    if (file->preamble) printf("preamble (from line %u):\n%s\n", file->preamble_line, file->preamble);
+    cg_gofile_free(file);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "scan") == 0) return cmd_scan(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0) {
+        cg_report_print_rules(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "explain") == 0) return cmd_explain(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0) return cg_cmd_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "dump-tree") == 0) return cmd_dump_tree(argc - 1, argv + 1);
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("cgoguard %s\n", CG_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    fprintf(stderr, "cgoguard: unknown command '%s'\n\n%s", cmd, usage_text);
+    return EXIT_USAGE;
+}

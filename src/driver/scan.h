@@ -1,0 +1,38 @@
+/*
+ * scan.h: `cgoguard scan` as a library call: patterns in, a finished
+ * diagnostic list out (discovery -> packages -> rules -> sink). The CLI and
+ * the fixture runner both call this, so they see the same findings.
+ */
+#ifndef CG_SCAN_H
+#define CG_SCAN_H
+
+#include "../discover/discover.h"
+#include "../rules/diag.h"
+
+typedef struct cg_scan_options {
+    cg_build_target target;
+    bool include_vendor;
+    size_t max_file_bytes; /* 0: the default (16 MiB) */
+    unsigned go_minor;     /* installed Go 1.N; 0 when unknown */
+} cg_scan_options;
+
+typedef struct cg_scan_result {
+    cg_diag_list *diags; /* finished: suppressions applied, sorted */
+    size_t packages;     /* packages analysed */
+    size_t go_files;
+    size_t c_files;
+    cg_strvec errors;    /* fatal problems with the input (nonexistent paths, ...) */
+} cg_scan_result;
+
+/* Never aborts on bad input: what cannot be read is reported in
+ * result->errors (paths) or as CG000 findings (files), and the rest is
+ * analysed. Free the result with cg_scan_result_free. */
+void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
+             cg_scan_result *result);
+void cg_scan_result_free(cg_scan_result *result);
+
+/* The installed Go's minor version (26 for go1.26.x), by asking `go env
+ * GOVERSION`; 0 when no Go toolchain answers. */
+unsigned cg_installed_go_minor(void);
+
+#endif /* CG_SCAN_H */

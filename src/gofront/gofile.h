@@ -1,0 +1,92 @@
+/*
+ * gofile.h: one parsed Go file and what cgo makes of it.
+ *
+ * The Go front-end parses each file with tree-sitter-go and extracts what the
+ * later stages need: the package name, the imports that matter at the
+ * boundary ("C", "unsafe", "runtime", "runtime/cgo"), the cgo preamble as C
+ * text whose lines and columns are exactly those of the .go file (comment
+ * markers are blanked, not removed), the #cgo directives, the //export and
+ * //go:linkname directives. Syntax errors are data: the tree keeps ERROR
+ * nodes and the file records where the first one is.
+ */
+#ifndef CG_GOFILE_H
+#define CG_GOFILE_H
+
+#include <stdbool.h>
+#include <tree_sitter/api.h>
+
+#include "../base/base.h"
+
+typedef struct cg_cgo_directive {
+    const char *condition; /* build condition before the verb ("linux,amd64"), or "" */
+    const char *verb;      /* "CFLAGS", "CPPFLAGS", "LDFLAGS", "pkg-config", "noescape", ... */
+    const char *args;      /* the rest of the line, trimmed */
+    unsigned line;
+} cg_cgo_directive;
+
+typedef struct cg_go_export {
+    const char *name; /* the C name: //export Name */
+    TSNode func;      /* its function_declaration */
+    unsigned line;    /* line of the //export comment */
+} cg_go_export;
+
+typedef struct cg_go_linkname {
+    const char *local;  /* the Go name in this file */
+    const char *target; /* "runtime.mapaccess1", or "" */
+    unsigned line;
+} cg_go_linkname;
+
+typedef struct cg_gofile {
+    char *path;   /* as displayed: the path the user gave, joined */
+    char *source; /* whole file, NUL-terminated */
+    size_t source_len;
+    TSTree *tree;
+    TSNode root;
+    const char *package_name;
+
+    bool imports_c;
+    unsigned import_c_line;
+    const char *unsafe_name;  /* local name of "unsafe", or NULL when not imported */
+    const char *runtime_name; /* "runtime" */
+    const char *cgo_name;     /* "runtime/cgo" (usually "cgo") */
+
+    char *preamble;            /* C text, or NULL; lines map 1:1 from preamble_line */
+    unsigned preamble_line;    /* .go line of the preamble's first line */
+    CG_VEC(cg_cgo_directive) directives;
+    CG_VEC(cg_go_export) exports;
+    CG_VEC(cg_go_linkname) linknames;
+
+    bool has_syntax_errors;
+    unsigned first_error_line;
+    unsigned first_error_column;
+
+    cg_arena arena; /* every string above that is not separately owned */
+} cg_gofile;
+
+/* Parses source (takes ownership of it; it must be NUL-terminated). Never
+ * fails for syntax errors: those are recorded in the result. */
+cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len);
+void cg_gofile_free(cg_gofile *file); /* NULL is a no-op */
+
+/* ---- Node helpers shared by the Go-side stages. ---- */
+bool cg_node_is(TSNode node, const char *type);
+TSNode cg_node_field(TSNode node, const char *field);
+/* Node text copied into the file's arena. */
+const char *cg_node_text(cg_gofile *file, TSNode node);
+/* Compares node text without copying. */
+bool cg_node_text_eq(const cg_gofile *file, TSNode node, const char *text);
+unsigned cg_node_line(TSNode node);   /* 1-based */
+unsigned cg_node_column(TSNode node); /* 1-based, bytes */
+/* Skips parenthesized_expression wrappers. */
+TSNode cg_node_unparen(TSNode node);
+/* True when node is a selector "pkg.Name" with the given package-local name
+ * and (when name is non-NULL) member name. */
+bool cg_node_is_qualified(const cg_gofile *file, TSNode node, const char *pkg, const char *name);
+
+/* Pre-order walk of the subtree at root. The visitor returns what to do next. */
+typedef enum cg_walk_action { CG_WALK_CONTINUE, CG_WALK_SKIP_CHILDREN, CG_WALK_STOP } cg_walk_action;
+typedef cg_walk_action (*cg_walk_fn)(TSNode node, void *arg);
+/* Returns false when the visitor stopped the walk. */
+bool cg_walk(TSNode root, cg_walk_fn visit, void *arg);
+
+#endif /* CG_GOFILE_H */

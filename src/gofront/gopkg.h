@@ -1,0 +1,166 @@
+/*
+ * gopkg.h: package-level view of the Go side: declarations, types, local
+ * bindings and the type of an expression.
+ *
+ * This is a deliberately small type checker: it resolves what cgo rules need
+ * (named types, struct fields, pointers/slices/maps/..., locals, parameters,
+ * results, package variables, function results, conversions, C.xxx names)
+ * and answers "unknown" for everything else (types from other packages,
+ * generics, untyped constant arithmetic). Rules must not report on unknown
+ * alone. All types live in the package arena.
+ */
+#ifndef CG_GOPKG_H
+#define CG_GOPKG_H
+
+#include "gofile.h"
+
+typedef enum cg_gotype_kind {
+    CG_GT_UNKNOWN = 0,
+    CG_GT_BOOL,
+    CG_GT_INT,     /* every integer type except uintptr (including byte, rune) */
+    CG_GT_UINTPTR, /* uintptr, and cgo.Handle whose underlying type is uintptr */
+    CG_GT_FLOAT,
+    CG_GT_COMPLEX,
+    CG_GT_STRING,
+    CG_GT_UNSAFE_POINTER,
+    CG_GT_POINTER,
+    CG_GT_SLICE,
+    CG_GT_ARRAY,
+    CG_GT_MAP,
+    CG_GT_CHAN,
+    CG_GT_FUNC,
+    CG_GT_INTERFACE,
+    CG_GT_STRUCT,
+    CG_GT_NAMED, /* a named type of this package; see cg_gotype_underlying */
+    CG_GT_C,     /* C.name: the C type is resolved by the model stage */
+    CG_GT_TUPLE, /* several results of a call */
+    CG_GT_NIL,   /* the untyped nil */
+} cg_gotype_kind;
+
+typedef struct cg_gotype cg_gotype;
+
+typedef struct cg_gofield {
+    const char *name; /* "" for an embedded field without a simple name */
+    cg_gotype *type;
+    bool embedded;
+} cg_gofield;
+
+struct cg_gotype {
+    cg_gotype_kind kind;
+    const char *name; /* NAMED: type name; C: the name after "C."; basics: spelling */
+    cg_gotype *elem;  /* POINTER, SLICE, ARRAY, CHAN; MAP value */
+    cg_gotype *key;   /* MAP */
+    cg_gofield *fields; /* STRUCT */
+    size_t field_count;
+    cg_gotype **items; /* FUNC results; TUPLE members */
+    size_t item_count;
+    struct cg_godecl *decl; /* NAMED: its declaration */
+    bool c_call; /* C: the result of calling C.name (name is the function) */
+};
+
+typedef enum cg_godecl_kind {
+    CG_GODECL_TYPE,
+    CG_GODECL_FUNC,
+    CG_GODECL_METHOD, /* name is "Recv.Method" */
+    CG_GODECL_VAR,
+    CG_GODECL_CONST,
+} cg_godecl_kind;
+
+typedef struct cg_godecl {
+    cg_godecl_kind kind;
+    const char *name;
+    cg_gofile *file;
+    TSNode node;      /* type_spec, function_declaration, method_declaration, var_spec, const_spec */
+    TSNode type_node; /* TYPE: the type; VAR/CONST: the explicit type or null */
+    TSNode value;     /* VAR/CONST: the initializer expression or null */
+    unsigned value_index;
+    cg_gotype *type; /* resolved lazily */
+    bool resolving;
+} cg_godecl;
+
+typedef enum cg_gobinding_kind {
+    CG_BIND_PARAM,
+    CG_BIND_RESULT,
+    CG_BIND_RECEIVER,
+    CG_BIND_VAR,   /* var x T = v */
+    CG_BIND_SHORT, /* x := v */
+    CG_BIND_RANGE_KEY,
+    CG_BIND_RANGE_VALUE,
+    CG_BIND_OTHER, /* type switch alias, select receive: type unknown */
+} cg_gobinding_kind;
+
+/* A local name: where it is visible, how it got its value, and every later
+ * plain assignment to it (for provenance questions such as "is this pointer
+ * always C memory?"). */
+typedef struct cg_gobinding {
+    const char *name;
+    cg_gobinding_kind kind;
+    uint32_t scope_start, scope_end; /* bytes where the name is visible */
+    uint32_t visible_from;           /* byte after which uses refer to it */
+    TSNode ident;                    /* the declaring identifier */
+    TSNode type_node;                /* explicit type, or null */
+    TSNode value;                    /* initializer / range expression, or null */
+    unsigned value_index;            /* which result of a multi-value call */
+    CG_VEC(TSNode) assigned;         /* right-hand sides of later `x = e` */
+    bool address_taken;              /* &x appears somewhere */
+    bool variadic;                   /* ...T parameter: its type is []T */
+    cg_gotype *type;
+    bool resolving;
+} cg_gobinding;
+
+typedef struct cg_gofunc {
+    TSNode node; /* function_declaration, method_declaration or func_literal */
+    cg_gofile *file;
+    const char *name; /* "F", "T.M", or "func literal" */
+    CG_VEC(cg_gobinding *) bindings; /* of this function and its nested literals */
+    bool bindings_done;
+} cg_gofunc;
+
+typedef struct cg_gopkg {
+    char *dir;
+    const char *name;
+    CG_VEC(cg_gofile *) files;
+    CG_VEC(cg_gofunc *) funcs; /* top-level functions and methods, in file order */
+    cg_strmap decls;           /* name -> cg_godecl* */
+    cg_arena arena;
+} cg_gopkg;
+
+/* The package takes ownership of the files. */
+cg_gopkg *cg_gopkg_new(const char *dir);
+void cg_gopkg_add_file(cg_gopkg *pkg, cg_gofile *file);
+/* Indexes declarations; call once after every file is added. */
+void cg_gopkg_index(cg_gopkg *pkg);
+void cg_gopkg_free(cg_gopkg *pkg); /* NULL is a no-op */
+
+const cg_godecl *cg_gopkg_decl(const cg_gopkg *pkg, const char *name);
+
+/* Type of a type expression (pointer_type, qualified_type, ...). */
+cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, TSNode type_node);
+/* Type of a value expression; CG_GT_UNKNOWN when it cannot tell. */
+cg_gotype *cg_gopkg_type_of_expr(cg_gopkg *pkg, cg_gofile *file, TSNode expr);
+/* When expr is a conversion T(x) (including (*T)(x) and unsafe.Pointer(x)),
+ * sets *operand and returns the target type; otherwise returns NULL. */
+cg_gotype *cg_gopkg_conversion(cg_gopkg *pkg, cg_gofile *file, TSNode expr, TSNode *operand);
+/* True when the node (an identifier, selector or type node) names a type. */
+bool cg_gopkg_names_type(cg_gopkg *pkg, cg_gofile *file, TSNode node);
+
+/* The FUNC type (results in items) of a function_declaration,
+ * method_declaration or func_literal node. */
+cg_gotype *cg_gopkg_func_type(cg_gopkg *pkg, cg_gofile *file, TSNode func);
+/* The top-level function containing node (nested literals belong to it). */
+cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node);
+/* The local binding an identifier refers to, or NULL (package-level or unknown). */
+cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident);
+/* The function a call expression calls, when it is a function or method of
+ * this package; NULL otherwise. */
+const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, TSNode call);
+
+/* Strips NAMED (following declarations) to the underlying type. */
+cg_gotype *cg_gotype_underlying(cg_gopkg *pkg, cg_gotype *type);
+/* Field by name in a struct (or pointer to struct), including promoted fields
+ * of embedded structs; NULL when absent or unknown. */
+const cg_gofield *cg_gotype_field(cg_gopkg *pkg, cg_gotype *type, const char *name);
+/* "map[string]int", "*C.struct_s", ... for messages (arena string). */
+const char *cg_gotype_string(cg_gopkg *pkg, cg_gotype *type);
+
+#endif /* CG_GOPKG_H */

@@ -1,0 +1,466 @@
+/*
+ * sarif.c: `--format=sarif`, a SARIF 2.1.0 log for code-scanning services.
+ *
+ * One run. Findings without a file become tool execution notifications of
+ * the invocation (services reject results without a location). tool.driver.rules declares every rule the results reference (or
+ * the whole catalog with sarif_all_rules) with its summary, the first
+ * paragraph of its doc and the full embedded doc as help, so a service can
+ * show `cgoguard explain` next to each alert. Each result carries ruleId and
+ * ruleIndex, its location relative to %SRCROOT%, the cross-language trace as
+ * relatedLocations, and, when an in-source cgoguard:ignore applied,
+ * suppressions[] (SARIF keeps suppressed results; consumers hide them).
+ *
+ * Columns: the scanner counts bytes; SARIF has no byte columns, so they are
+ * converted to Unicode code points on the finding's line (columnKind
+ * unicodeCodePoints). A range's end on another line is left in bytes (the
+ * sink keeps only the start line); for ASCII, the usual case, both agree.
+ *
+ * partialFingerprints["cgoguard/v1"] identifies a finding across unrelated
+ * edits for --baseline: FNV-1a 64 of rule id, artifact URI and the finding's
+ * source line with all whitespace removed (the message when the line is not
+ * available), in hex, then ":" and the 1-based occurrence of that triple in
+ * the log. Line numbers are deliberately not part of it.
+ */
+#include "report_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules/rule.h"
+
+#ifndef CG_INFORMATION_URI
+#define CG_INFORMATION_URI "https://github.com/cgoguard/cgoguard"
+#endif
+
+static const char SARIF_SCHEMA[] =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+typedef struct artifact {
+    char *uri;
+    bool relative; /* resolved against %SRCROOT% */
+    const char *language;
+} artifact;
+
+typedef struct sarif {
+    const cg_report_options *opts;
+    CG_VEC(cg_catalog_entry) rules;
+    cg_strmap rule_index; /* id -> index + 1 */
+    CG_VEC(artifact) artifacts;
+    cg_strmap artifact_index; /* URI -> index + 1 */
+    cg_strmap artifact_by_path; /* path as scanned -> index + 1 */
+    cg_strmap occurrences;    /* fingerprint hash text -> count so far */
+} sarif;
+
+/* ---- URIs ---- */
+
+static bool uri_safe(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           strchr("-._~/!$&'()*+,;=:@", c) != NULL;
+}
+
+static void append_encoded(cg_strbuf *sb, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned char c = *p == '\\' ? '/' : *p; /* Windows-style separators */
+        if (uri_safe(c)) cg_strbuf_append_char(sb, (char)c);
+        else cg_strbuf_printf(sb, "%%%02X", c);
+    }
+}
+
+/* A relative path becomes a relative reference (forward slashes, no "./");
+ * an absolute one becomes file:///..., relative again when it lies under
+ * opts->srcroot_uri. */
+static char *path_to_uri(const sarif *s, const char *path, bool *relative) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    if (path[0] == '/') {
+        cg_strbuf_append(&sb, "file://");
+        append_encoded(&sb, path);
+        const char *root = s->opts->srcroot_uri;
+        size_t rl = root ? strlen(root) : 0;
+        if (rl && root[rl - 1] == '/' && sb.len > rl && strncmp(sb.data, root, rl) == 0) {
+            char *rel = cg_xstrdup(sb.data + rl);
+            cg_strbuf_free(&sb);
+            *relative = true;
+            return rel;
+        }
+        *relative = false;
+        return cg_strbuf_detach(&sb);
+    }
+    while (path[0] == '.' && (path[1] == '/' || path[1] == '\\')) {
+        path += 2;
+        while (*path == '/' || *path == '\\') path++;
+    }
+    append_encoded(&sb, path);
+    *relative = true;
+    return cg_strbuf_detach(&sb);
+}
+
+static const char *language_of(const char *path) {
+    if (cg_str_has_suffix(path, ".go")) return "go";
+    if (cg_str_has_suffix(path, ".c") || cg_str_has_suffix(path, ".h")) return "c";
+    return NULL;
+}
+
+/* Artifacts are keyed by URI: "./a.go" and "a.go" are one artifact. The
+ * path map only saves recomputing the URI for every location. */
+static size_t add_artifact(sarif *s, const char *path) {
+    size_t at = (size_t)(uintptr_t)cg_strmap_get(&s->artifact_by_path, path);
+    if (at) return at - 1;
+    artifact a = {0};
+    a.uri = path_to_uri(s, path, &a.relative);
+    at = (size_t)(uintptr_t)cg_strmap_get(&s->artifact_index, a.uri);
+    if (at) {
+        free(a.uri);
+    } else {
+        a.language = language_of(path);
+        cg_vec_push(&s->artifacts, a);
+        at = s->artifacts.len;
+        cg_strmap_put(&s->artifact_index, a.uri, (void *)(uintptr_t)at);
+    }
+    cg_strmap_put(&s->artifact_by_path, path, (void *)(uintptr_t)at);
+    return at - 1;
+}
+
+/* ---- Rules ---- */
+
+static void add_rule(sarif *s, const cg_catalog_entry *e) {
+    if (cg_strmap_get(&s->rule_index, e->id)) return;
+    cg_vec_push(&s->rules, *e);
+    cg_strmap_put(&s->rule_index, e->id, (void *)(uintptr_t)s->rules.len);
+}
+
+static size_t rule_index(const sarif *s, const char *id) {
+    return (size_t)(uintptr_t)cg_strmap_get(&s->rule_index, id) - 1;
+}
+
+static int cmp_entry(const void *a, const void *b) {
+    return strcmp(((const cg_catalog_entry *)a)->id, ((const cg_catalog_entry *)b)->id);
+}
+
+/* The driver's rules and the artifacts, decided before anything is written
+ * because the log lists both ahead of the results. */
+static void collect(sarif *s, const cg_diag_list *list) {
+    if (s->opts->sarif_all_rules) {
+        cg_catalog_entry e;
+        for (size_t i = 0; cg_catalog_at(i, &e); i++) add_rule(s, &e);
+    }
+    for (size_t i = 0; i < cg_diag_list_count(list); i++) {
+        const cg_diag *d = cg_diag_list_at_const(list, i);
+        cg_catalog_entry e;
+        if (!cg_strmap_get(&s->rule_index, d->rule_id)) {
+            if (!cg_catalog_find(d->rule_id, &e) || strcmp(e.id, d->rule_id) != 0) {
+                /* Not in the catalog (a rule outside the registry): describe
+                 * it from the finding so that ruleIndex still resolves. */
+                const char *name = d->rule_name ? d->rule_name : d->rule_id;
+                e = (cg_catalog_entry){d->rule_id, name, d->severity, name, NULL};
+            }
+            add_rule(s, &e);
+        }
+        if (d->loc.file) add_artifact(s, d->loc.file);
+        for (unsigned k = 0; k < d->related_count; k++)
+            if (d->related[k].loc.file) add_artifact(s, d->related[k].loc.file);
+    }
+    if (!s->opts->sarif_all_rules) {
+        /* Referenced rules in id order, independent of which came first. */
+        qsort(s->rules.items, s->rules.len, sizeof *s->rules.items, cmp_entry);
+        cg_strmap_free(&s->rule_index);
+        cg_strmap_init(&s->rule_index);
+        for (size_t i = 0; i < s->rules.len; i++)
+            cg_strmap_put(&s->rule_index, s->rules.items[i].id, (void *)(uintptr_t)(i + 1));
+    }
+}
+
+static const char *sarif_level(cg_severity sev) {
+    switch (sev) {
+    case CG_SEV_ERROR: return "error";
+    case CG_SEV_WARNING: return "warning";
+    case CG_SEV_NOTE: return "note";
+    }
+    return "error";
+}
+
+/* Lines that are not prose: headings and metadata such as "**Severity:** error". */
+static bool is_meta_line(const char *p) {
+    if (p[0] == '#') return true;
+    if (p[0] != '*' || p[1] != '*') return false;
+    const char *end = strchr(p, '\n');
+    const char *mark = strstr(p, ":**");
+    return mark && (!end || mark < end);
+}
+
+/* The first prose paragraph of the doc, joined into one line; NULL when
+ * the doc has none. Caller frees. */
+static char *first_paragraph(const char *doc) {
+    if (!doc) return NULL;
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    const char *p = doc;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        bool blank = strspn(p, " \t\r") >= len;
+        bool skip = blank || is_meta_line(p);
+        if (skip && sb.len) break; /* the paragraph ended */
+        if (!skip) {
+            if (sb.len) cg_strbuf_append_char(&sb, ' ');
+            while (len && (p[len - 1] == '\r' || p[len - 1] == ' ')) len--;
+            cg_strbuf_append_n(&sb, p, len);
+        }
+        if (!nl) break;
+        p = nl + 1;
+    }
+    if (sb.len == 0) {
+        cg_strbuf_free(&sb);
+        return NULL;
+    }
+    return cg_strbuf_detach(&sb);
+}
+
+static void put_rule(cg_json *j, const cg_catalog_entry *e) {
+    cg_json_open_object(j, NULL);
+    cg_json_string(j, "id", e->id);
+    cg_json_string(j, "name", e->name);
+    cg_json_open_object(j, "shortDescription");
+    cg_json_string(j, "text", e->summary);
+    cg_json_close_object(j);
+    char *full = first_paragraph(e->doc);
+    cg_json_open_object(j, "fullDescription");
+    cg_json_string(j, "text", full ? full : e->summary);
+    cg_json_close_object(j);
+    free(full);
+    cg_json_open_object(j, "help");
+    if (e->doc) {
+        cg_json_string(j, "text", e->doc);
+        cg_json_string(j, "markdown", e->doc);
+    } else {
+        cg_json_string(j, "text", e->summary);
+    }
+    cg_json_close_object(j);
+    cg_json_open_object(j, "defaultConfiguration");
+    cg_json_string(j, "level", sarif_level(e->severity));
+    cg_json_close_object(j);
+    cg_json_open_object(j, "properties");
+    cg_json_open_array(j, "tags");
+    cg_json_string(j, NULL, "cgo");
+    cg_json_close_array(j);
+    /* The property GitHub code scanning reads for non-security alerts. */
+    cg_json_string(j, "problem.severity",
+                   e->severity == CG_SEV_NOTE ? "recommendation" : sarif_level(e->severity));
+    cg_json_close_object(j);
+    cg_json_close_object(j);
+}
+
+/* ---- Results ---- */
+
+/* Byte column -> code point column on `line` (1-based both). */
+static unsigned code_point_column(const char *line, unsigned byte_col) {
+    if (!line || byte_col == 0) return byte_col;
+    const unsigned char *s = (const unsigned char *)line;
+    size_t len = strlen(line), target = byte_col - 1, i = 0;
+    unsigned cps = 0;
+    while (i < target && i < len) {
+        size_t n = cg_utf8_seq_len(s + i, len - i);
+        i += n ? n : 1;
+        cps++;
+    }
+    if (i < target) cps += (unsigned)(target - i); /* past the end: one per byte */
+    return cps + 1;
+}
+
+static void put_physical(sarif *s, cg_json *j, const cg_location *loc, const char *line_text) {
+    cg_json_open_object(j, "physicalLocation");
+    size_t a = add_artifact(s, loc->file);
+    cg_json_open_object(j, "artifactLocation");
+    cg_json_string(j, "uri", s->artifacts.items[a].uri);
+    if (s->artifacts.items[a].relative) cg_json_string(j, "uriBaseId", "%SRCROOT%");
+    cg_json_uint(j, "index", a);
+    cg_json_close_object(j);
+    if (loc->line) {
+        cg_json_open_object(j, "region");
+        cg_json_uint(j, "startLine", loc->line);
+        if (loc->column) cg_json_uint(j, "startColumn", code_point_column(line_text, loc->column));
+        /* SARIF requires end >= start; drop an end that would violate it. */
+        bool has_end = loc->end_line > loc->line ||
+                       (loc->end_line == loc->line && loc->end_column > loc->column);
+        if (has_end) {
+            cg_json_uint(j, "endLine", loc->end_line);
+            if (loc->end_column)
+                cg_json_uint(j, "endColumn", loc->end_line == loc->line
+                                                 ? code_point_column(line_text, loc->end_column)
+                                                 : loc->end_column);
+        }
+        cg_json_close_object(j);
+    }
+    cg_json_close_object(j);
+}
+
+static void put_message(cg_json *j, const char *key, const char *text) {
+    cg_json_open_object(j, key);
+    cg_json_string(j, "text", text ? text : "");
+    cg_json_close_object(j);
+}
+
+static void put_fingerprint(sarif *s, cg_json *j, const cg_diag *d) {
+    const char *uri = s->artifacts.items[add_artifact(s, d->loc.file)].uri;
+    cg_strbuf norm;
+    cg_strbuf_init(&norm);
+    const char *text = d->source_line ? d->source_line : d->message;
+    for (const char *p = text; *p; p++)
+        if (!strchr(" \t\r\n\f\v", *p)) cg_strbuf_append_char(&norm, *p);
+    uint64_t h = cg_hash_bytes(d->rule_id, strlen(d->rule_id) + 1, 0);
+    h = cg_hash_bytes(uri, strlen(uri) + 1, h);
+    h = cg_hash_bytes(norm.data ? norm.data : "", norm.len, h);
+    cg_strbuf_free(&norm);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    size_t seen = (size_t)(uintptr_t)cg_strmap_get(&s->occurrences, hex) + 1;
+    cg_strmap_put(&s->occurrences, hex, (void *)(uintptr_t)seen);
+    char value[48];
+    snprintf(value, sizeof value, "%s:%zu", hex, seen);
+    cg_json_open_object(j, "partialFingerprints");
+    cg_json_string(j, "cgoguard/v1", value);
+    cg_json_close_object(j);
+}
+
+static void put_result(sarif *s, cg_json *j, const cg_diag *d) {
+    cg_json_open_object(j, NULL);
+    cg_json_string(j, "ruleId", d->rule_id);
+    cg_json_uint(j, "ruleIndex", rule_index(s, d->rule_id));
+    cg_json_string(j, "level", sarif_level(d->severity));
+    put_message(j, "message", d->message);
+    cg_json_open_array(j, "locations");
+    cg_json_open_object(j, NULL);
+    put_physical(s, j, &d->loc, d->source_line);
+    cg_json_close_object(j);
+    cg_json_close_array(j);
+    if (d->related_count) {
+        cg_json_open_array(j, "relatedLocations");
+        for (unsigned i = 0; i < d->related_count; i++) {
+            const cg_related *r = &d->related[i];
+            cg_json_open_object(j, NULL);
+            cg_json_uint(j, "id", i + 1);
+            if (r->loc.file) put_physical(s, j, &r->loc, r->source_line);
+            put_message(j, "message", r->message);
+            cg_json_close_object(j);
+        }
+        cg_json_close_array(j);
+    }
+    put_fingerprint(s, j, d);
+    if (d->suppressed) {
+        cg_json_open_array(j, "suppressions");
+        cg_json_open_object(j, NULL);
+        cg_json_string(j, "kind", "inSource");
+        cg_json_string(j, "status", "accepted");
+        if (d->suppression) cg_json_string(j, "justification", d->suppression);
+        cg_json_close_object(j);
+        cg_json_close_array(j);
+    }
+    if (d->fix || d->confidence) {
+        cg_json_open_object(j, "properties");
+        if (d->fix) cg_json_string(j, "fix", d->fix);
+        if (d->confidence) cg_json_string(j, "confidence", d->confidence);
+        cg_json_close_object(j);
+    }
+    cg_json_close_object(j);
+}
+
+/* Findings about no file ("pkg-config is not installed") are not results:
+ * code-scanning services reject results without a location. SARIF's place
+ * for them is the invocation's tool execution notifications. */
+static void put_notifications(sarif *s, cg_json *j, const cg_diag_list *list) {
+    bool any = false;
+    for (size_t i = 0; i < cg_diag_list_count(list); i++) {
+        const cg_diag *d = cg_diag_list_at_const(list, i);
+        if (d->loc.file) continue;
+        if (!any) cg_json_open_array(j, "toolExecutionNotifications");
+        any = true;
+        cg_json_open_object(j, NULL);
+        cg_json_string(j, "level", sarif_level(d->severity));
+        put_message(j, "message", d->message);
+        cg_json_open_object(j, "associatedRule");
+        cg_json_string(j, "id", d->rule_id);
+        cg_json_uint(j, "index", rule_index(s, d->rule_id));
+        cg_json_close_object(j);
+        cg_json_close_object(j);
+    }
+    if (any) cg_json_close_array(j);
+}
+
+cg_status cg_report_emit_sarif(FILE *out, const cg_diag_list *list, const cg_report_options *opts) {
+    sarif s = {.opts = opts};
+    cg_strmap_init(&s.rule_index);
+    cg_strmap_init(&s.artifact_index);
+    cg_strmap_init(&s.artifact_by_path);
+    cg_strmap_init(&s.occurrences);
+    collect(&s, list);
+
+    cg_json j;
+    cg_json_init(&j, out);
+    cg_json_open_object(&j, NULL);
+    cg_json_string(&j, "$schema", SARIF_SCHEMA);
+    cg_json_string(&j, "version", "2.1.0");
+    cg_json_open_array(&j, "runs");
+    cg_json_open_object(&j, NULL);
+
+    cg_json_open_object(&j, "tool");
+    cg_json_open_object(&j, "driver");
+    cg_json_string(&j, "name", "cgoguard");
+    cg_json_string(&j, "version", cg_report_tool_version(opts));
+    cg_json_string(&j, "informationUri", CG_INFORMATION_URI);
+    cg_json_open_array(&j, "rules");
+    for (size_t i = 0; i < s.rules.len; i++) put_rule(&j, &s.rules.items[i]);
+    cg_json_close_array(&j);
+    cg_json_close_object(&j);
+    cg_json_close_object(&j);
+
+    cg_json_open_array(&j, "invocations");
+    cg_json_open_object(&j, NULL);
+    cg_json_bool(&j, "executionSuccessful", !opts->execution_failed);
+    put_notifications(&s, &j, list);
+    cg_json_close_object(&j);
+    cg_json_close_array(&j);
+
+    if (opts->srcroot_uri) {
+        cg_json_open_object(&j, "originalUriBaseIds");
+        cg_json_open_object(&j, "%SRCROOT%");
+        cg_json_string(&j, "uri", opts->srcroot_uri);
+        cg_json_close_object(&j);
+        cg_json_close_object(&j);
+    }
+
+    cg_json_open_array(&j, "artifacts");
+    for (size_t i = 0; i < s.artifacts.len; i++) {
+        const artifact *a = &s.artifacts.items[i];
+        cg_json_open_object(&j, NULL);
+        cg_json_open_object(&j, "location");
+        cg_json_string(&j, "uri", a->uri);
+        if (a->relative) cg_json_string(&j, "uriBaseId", "%SRCROOT%");
+        cg_json_close_object(&j);
+        if (a->language) cg_json_string(&j, "sourceLanguage", a->language);
+        cg_json_close_object(&j);
+    }
+    cg_json_close_array(&j);
+
+    cg_json_string(&j, "columnKind", "unicodeCodePoints");
+    cg_json_open_array(&j, "results");
+    for (size_t i = 0; i < cg_diag_list_count(list); i++) {
+        const cg_diag *d = cg_diag_list_at_const(list, i);
+        if (d->loc.file) put_result(&s, &j, d);
+    }
+    cg_json_close_array(&j);
+
+    cg_json_close_object(&j); /* the run */
+    cg_json_close_array(&j);
+    cg_json_close_object(&j);
+    cg_json_finish(&j);
+
+    for (size_t i = 0; i < s.artifacts.len; i++) free(s.artifacts.items[i].uri);
+    cg_vec_free(&s.artifacts);
+    cg_vec_free(&s.rules);
+    cg_strmap_free(&s.rule_index);
+    cg_strmap_free(&s.artifact_index);
+    cg_strmap_free(&s.artifact_by_path);
+    cg_strmap_free(&s.occurrences);
+    return fflush(out) == 0 && !ferror(out) ? CG_OK : CG_ERR_IO;
+}

@@ -1,0 +1,61 @@
+/*
+ * CG001 go-pointer-to-go-pointer: Go passes C a pointer to Go memory that
+ * holds unpinned Go pointers (cmd/cgo, "Passing pointers").
+ *
+ * For each argument of a C call: if it points into Go memory (&x, &s[i],
+ * &x.f, new(T), a composite literal, through unsafe.Pointer and C pointer
+ * conversions), the memory the runtime checks (the whole variable, the whole
+ * backing array for an element, only the field for a field) must not hold Go
+ * pointers; C struct pointer fields count when a Go pointer is stored in them.
+ * Values whose inner pointer is pinned with runtime.Pinner stay silent.
+ */
+#include "check.h"
+
+static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
+    cg_package *pkg = ctx->pkg;
+    cg_gofile *file = call->file;
+    cg_gotype *type = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, arg));
+    if (!type || (type->kind != CG_GT_POINTER && type->kind != CG_GT_UNSAFE_POINTER &&
+                  type->kind != CG_GT_C && type->kind != CG_GT_UNKNOWN))
+        return;
+    if (cg_x_origin(pkg, file, arg) != CG_ORIGIN_GO) return;
+    const char *why = "";
+    TSNode stored;
+    if (cg_x_pointee_holds_go_pointers(pkg, file, arg, &why, &stored) != CG_YES) return;
+    if (!ts_node_is_null(stored) && cg_x_is_pinned(pkg, file, call->call, stored)) return;
+
+    cg_diag *d = cg_check_report(ctx, file, arg,
+                                 "C.%s receives a Go pointer to Go memory that holds Go pointers: %s",
+                                 call->name, why);
+    const cg_cfunc *fn = call->cfunc;
+    if (fn && index < fn->param_count)
+        cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) of %s receives it",
+                      cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling, fn->name);
+    if (fn && fn->has_body)
+        cg_check_note(ctx, d, fn->body_loc, "%s is defined here; cgocheck panics before it runs",
+                      fn->name);
+    if (!ts_node_is_null(stored))
+        cg_check_note(ctx, d, cg_check_loc(file, stored), "the inner Go pointer comes from here");
+    bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
+    cg_check_fix(ctx, d,
+                 "give C memory it may keep (C.malloc and copy), pass the inner data separately, "
+                 "or %s; for maps, copy the entries into C memory (libcgoguard snapshots)",
+                 has_pinner ? "pin every inner pointer with runtime.Pinner for the duration of the call"
+                            : "upgrade to Go 1.21+ for runtime.Pinner (the analysed Go version has none)");
+}
+
+static void check(cg_check_ctx *ctx) {
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *call = &ctx->facts->ccalls.items[i];
+        for (uint32_t a = 0; a < call->arg_count; a++)
+            check_argument(ctx, call, a, ts_node_named_child(call->args, a));
+    }
+}
+
+const cg_rule cg_rule_CG001 = {
+    .id = "CG001",
+    .name = "go-pointer-to-go-pointer",
+    .severity = CG_SEV_ERROR,
+    .summary = "pointer to Go memory holding unpinned Go pointers passed to C",
+    .check = check,
+};

@@ -1,0 +1,145 @@
+/*
+ * check.c: the rule driver: indexes the nodes of every Go file in one walk,
+ * turns the package's problems into CG000 findings, and runs the rules.
+ */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct index_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_facts *facts;
+} index_walk;
+
+static void push(cg_nodevec *vec, cg_gofile *file, TSNode node) {
+    cg_noderef ref = {file, node};
+    cg_vec_push(vec, ref);
+}
+
+static void index_c_call(index_walk *w, TSNode call) {
+    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+    if (!cg_node_is_qualified(w->file, fn, "C", NULL)) return;
+    const char *name = cg_node_text(w->file, cg_node_field(fn, "field"));
+    TSNode args = cg_node_field(call, "arguments");
+    uint32_t argc = ts_node_named_child_count(args);
+    /* C.int(x) is a conversion, not a call. */
+    if (argc == 1 && cg_x_c_name_is_type(w->pkg, name)) return;
+    cg_ccall c = {w->file, call, name, args, argc, cg_cmodel_func(w->pkg->c, name)};
+    cg_vec_push(&w->facts->ccalls, c);
+}
+
+static cg_walk_action index_node(TSNode node, void *arg) {
+    index_walk *w = arg;
+    const char *kind = ts_node_type(node);
+    cg_facts *f = w->facts;
+    if (strcmp(kind, "call_expression") == 0) {
+        push(&f->calls, w->file, node);
+        index_c_call(w, node);
+    } else if (strcmp(kind, "assignment_statement") == 0) {
+        push(&f->assignments, w->file, node);
+    } else if (strcmp(kind, "short_var_declaration") == 0) {
+        push(&f->short_vars, w->file, node);
+    } else if (strcmp(kind, "composite_literal") == 0) {
+        push(&f->composites, w->file, node);
+    } else if (strcmp(kind, "func_literal") == 0) {
+        push(&f->func_literals, w->file, node);
+    } else if (strcmp(kind, "defer_statement") == 0) {
+        push(&f->defers, w->file, node);
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static void facts_free(cg_facts *f) {
+    cg_vec_free(&f->ccalls);
+    cg_vec_free(&f->calls);
+    cg_vec_free(&f->assignments);
+    cg_vec_free(&f->short_vars);
+    cg_vec_free(&f->composites);
+    cg_vec_free(&f->func_literals);
+    cg_vec_free(&f->defers);
+}
+
+static void report_problems(cg_package *pkg, cg_diag_list *diags) {
+    for (size_t i = 0; i < pkg->problems.len; i++) {
+        const cg_problem *p = &pkg->problems.items[i];
+        cg_diag d = {0};
+        d.rule_id = CG_ID_INCOMPLETE;
+        d.rule_name = CG_NAME_INCOMPLETE;
+        d.severity = p->severity;
+        d.loc = p->loc;
+        d.message = p->message;
+        cg_diag_list_add(diags, &d);
+    }
+}
+
+void cg_check_package(cg_package *pkg, const cg_check_options *opts, cg_diag_list *diags) {
+    report_problems(pkg, diags);
+    cg_facts facts = {0};
+    for (size_t i = 0; i < pkg->go->files.len; i++) {
+        index_walk w = {pkg, pkg->go->files.items[i], &facts};
+        cg_walk(w.file->root, index_node, &w);
+    }
+    cg_check_ctx ctx = {pkg, &facts, NULL, diags, opts};
+    for (size_t i = 0; i < cg_rule_count(); i++) {
+        ctx.rule = cg_rule_at(i);
+        ctx.rule->check(&ctx);
+    }
+    facts_free(&facts);
+}
+
+/* ---- Helpers for rules ---- */
+
+cg_location cg_check_loc(const cg_gofile *file, TSNode node) {
+    TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);
+    cg_location loc = {file->path, start.row + 1, start.column + 1, end.row + 1, end.column + 1};
+    return loc;
+}
+
+cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cg_xvasprintf(fmt, ap);
+    va_end(ap);
+    cg_diag d = {0};
+    d.rule_id = ctx->rule->id;
+    d.rule_name = ctx->rule->name;
+    d.severity = ctx->rule->severity;
+    d.loc = cg_check_loc(file, node);
+    d.message = msg;
+    cg_diag *stored = cg_diag_list_add(ctx->diags, &d);
+    free(msg);
+    return stored;
+}
+
+void cg_check_note(cg_check_ctx *ctx, cg_diag *diag, cg_location loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cg_xvasprintf(fmt, ap);
+    va_end(ap);
+    cg_diag_relate(ctx->diags, diag, loc, "%s", msg);
+    free(msg);
+}
+
+void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cg_xvasprintf(fmt, ap);
+    va_end(ap);
+    diag->fix = cg_diag_list_intern(ctx->diags, msg);
+    free(msg);
+}
+
+uint32_t cg_call_args(TSNode call, TSNode *out, uint32_t max) {
+    TSNode args = cg_node_field(call, "arguments");
+    uint32_t n = ts_node_named_child_count(args);
+    for (uint32_t i = 0; i < n && i < max; i++) out[i] = ts_node_named_child(args, i);
+    return n;
+}
+
+const char *cg_check_param_name(cg_check_ctx *ctx, const cg_cfunc *fn, uint32_t index) {
+    if (fn && index < fn->param_count && fn->params[index].name && *fn->params[index].name)
+        return fn->params[index].name;
+    return cg_arena_printf(&ctx->pkg->arena, "#%u", index + 1);
+}

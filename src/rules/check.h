@@ -1,0 +1,76 @@
+/*
+ * check.h: what a rule sees while it checks one package.
+ *
+ * The driver walks every Go file once and indexes the nodes rules subscribe
+ * to (calls, C calls, assignments, composite literals, func literals,
+ * returns, defers); rules iterate those lists and ask the model (gopkg.h for
+ * Go types, cmodel.h for C facts, xlang.h for cross-language questions).
+ * Findings go through cg_check_report; rules never print.
+ */
+#ifndef CG_CHECK_H
+#define CG_CHECK_H
+
+#include "../model/xlang.h"
+#include "rule.h"
+
+/* A node of a Go file, with the file it belongs to. */
+typedef struct cg_noderef {
+    cg_gofile *file;
+    TSNode node;
+} cg_noderef;
+typedef CG_VEC(cg_noderef) cg_nodevec;
+
+/* A call C.name(args...) that is not a conversion to a C type. */
+typedef struct cg_ccall {
+    cg_gofile *file;
+    TSNode call;
+    const char *name;      /* "keep" for C.keep(...) */
+    TSNode args;           /* argument_list */
+    uint32_t arg_count;
+    const cg_cfunc *cfunc; /* the C declaration, or NULL when the C side lacks it */
+} cg_ccall;
+
+typedef struct cg_facts {
+    CG_VEC(cg_ccall) ccalls;
+    cg_nodevec calls;       /* every call_expression (including C calls) */
+    cg_nodevec assignments; /* assignment_statement */
+    cg_nodevec short_vars;  /* short_var_declaration */
+    cg_nodevec composites;  /* composite_literal */
+    cg_nodevec func_literals;
+    cg_nodevec defers; /* defer_statement */
+} cg_facts;
+
+typedef struct cg_check_options {
+    unsigned go_minor; /* the installed Go is 1.N (0: unknown) */
+} cg_check_options;
+
+struct cg_check_ctx {
+    cg_package *pkg;
+    const cg_facts *facts;
+    const cg_rule *rule; /* the rule running now */
+    cg_diag_list *diags;
+    const cg_check_options *opts;
+};
+
+/* Runs every rule over the package; problems become CG000 findings. */
+void cg_check_package(cg_package *pkg, const cg_check_options *opts, cg_diag_list *diags);
+
+/* ---- For rules ---- */
+
+/* The location of a node (with its end). */
+cg_location cg_check_loc(const cg_gofile *file, TSNode node);
+/* Adds a finding of the running rule at node; returns it for notes/fix. */
+cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...)
+    CG_PRINTF(4, 5);
+/* Adds a `note:` (a step of the trace) to a finding. */
+void cg_check_note(cg_check_ctx *ctx, cg_diag *diag, cg_location loc, const char *fmt, ...)
+    CG_PRINTF(4, 5);
+/* Sets the fix text of a finding. */
+void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) CG_PRINTF(3, 4);
+
+/* The argument nodes of a call, in order (up to max); returns the count. */
+uint32_t cg_call_args(TSNode call, TSNode *out, uint32_t max);
+/* Name of a C parameter for messages ("p" or "#1"). */
+const char *cg_check_param_name(cg_check_ctx *ctx, const cg_cfunc *fn, uint32_t index);
+
+#endif /* CG_CHECK_H */

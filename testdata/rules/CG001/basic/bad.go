@@ -1,0 +1,69 @@
+// Positive cases for CG001: Go memory that holds Go pointers is passed to C.
+package basic
+
+/*
+#include <stdlib.h>
+
+struct node { int *value; int count; };
+typedef struct node node_t;
+typedef void *handle_ptr;
+
+void consume(void *p) { (void)p; }
+void consume_node(struct node *n) { (void)n; }
+void consume_nodes(node_t *n, int len) { (void)n; (void)len; }
+void consume_int(int *p) { (void)p; }
+*/
+import "C"
+
+import "unsafe"
+
+// A Go map is a pointer to the runtime's map header.
+func passMap(m map[string]int) {
+	C.consume(unsafe.Pointer(&m)) // want CG001
+}
+
+// The composite literal stores a Go pointer (new) in a C pointer field.
+func passLiteral() {
+	C.consume_node(&C.struct_node{value: new(C.int)}) // want CG001
+}
+
+// Elements of the slice hold Go pointers: the runtime checks the whole backing array.
+func passSliceOfPointers(s []*int) {
+	C.consume(unsafe.Pointer(&s[0])) // want CG001
+}
+
+// A Go struct whose field is a slice.
+type buffer struct {
+	data []byte
+	n    int
+}
+
+func passGoStruct() {
+	b := buffer{data: make([]byte, 8)}
+	C.consume(unsafe.Pointer(&b)) // want CG001
+}
+
+// The field itself holds a Go pointer.
+type holder struct {
+	inner *int
+	count int
+}
+
+func passPointerField(h *holder) {
+	C.consume(unsafe.Pointer(&h.inner)) // want CG001
+}
+
+// Through a typedef'd pointer type and a C struct filled later by assignment.
+func passAssignedStruct() {
+	var n C.node_t
+	x := C.int(3)
+	n.value = &x
+	C.consume_nodes(&n, 1) // want CG001
+	C.consume(C.handle_ptr(unsafe.Pointer(&n))) // want CG001
+}
+
+// A pointer variable that holds the address of a string.
+func passStringPointer(s string) {
+	p := &s
+	C.consume(unsafe.Pointer(p)) // want CG001
+}

@@ -1,0 +1,68 @@
+// Look-alike safe cases for CG001: they must stay silent.
+package basic
+
+/*
+#include <stdlib.h>
+struct pair { int a; int b; };
+struct cnode { int *value; };
+void take(void *p) { (void)p; }
+void take_pair(struct pair *p) { (void)p; }
+void take_cnode(struct cnode *n) { (void)n; }
+void take_ints(int *p, int n) { (void)p; (void)n; }
+*/
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+type withPointers struct {
+	name  *string
+	count C.int
+}
+
+// safe: &p.count is a pointer to an int field; the runtime checks only that field.
+func intFieldOfPointerStruct(p *withPointers) {
+	C.take(unsafe.Pointer(&p.count))
+}
+
+// safe: the elements hold no pointers.
+func pointerFreeSlice(s []C.int) {
+	C.take_ints(&s[0], C.int(len(s)))
+}
+
+// safe: a C struct without pointer fields.
+func pointerFreeStruct() {
+	var p C.struct_pair
+	C.take_pair(&p)
+}
+
+// safe: the pointer field holds C memory, not Go memory.
+func cPointerInField() {
+	n := C.struct_cnode{value: (*C.int)(C.malloc(4))}
+	C.take_cnode(&n)
+	C.free(unsafe.Pointer(n.value))
+}
+
+// safe: the inner pointer is pinned for the duration of the call (Go 1.21+).
+func pinnedInner() {
+	var pinner runtime.Pinner
+	defer pinner.Unpin()
+	v := new(C.int)
+	pinner.Pin(v)
+	C.take_cnode(&C.struct_cnode{value: v})
+}
+
+// safe: C memory holding whatever it holds is not Go memory.
+func cMemory() {
+	p := C.malloc(64)
+	defer C.free(p)
+	C.take(p)
+}
+
+// safe: a byte array has no pointers.
+func byteArray() {
+	var buf [16]byte
+	C.take(unsafe.Pointer(&buf[0]))
+}

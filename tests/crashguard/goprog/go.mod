@@ -1,0 +1,3 @@
+module cgoguard.test/crashprog
+
+go 1.21

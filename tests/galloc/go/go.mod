@@ -1,0 +1,3 @@
+module cgoguard.test/galloc
+
+go 1.21

@@ -1,0 +1,406 @@
+/*
+ * test_mailbox.c: unit and stress tests of cgoguard/mailbox.h.
+ *
+ * Unit tests pin every status of the API (full policies, timeouts, close,
+ * the record format, a second receiver). The stress tests run N producer
+ * threads x M variable-size messages against one receiver and check that
+ * every message that was posted successfully arrives exactly once, intact,
+ * in per-producer order — with a tiny ring so producers keep hitting
+ * "full", and with close racing the producers.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "cgoguard/mailbox.h"
+#include "check.h"
+
+enum { RECV_BUF = 1 << 16 };
+static unsigned char recv_buf[RECV_BUF];
+
+static cg_mailbox *make(uint32_t capacity, uint32_t max_message, cg_mailbox_full_policy policy,
+                        int64_t block_timeout_ns) {
+    cg_mailbox_config cfg = {capacity, max_message, policy, block_timeout_ns};
+    cg_mailbox *mb = NULL;
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
+    CHECK(mb != NULL);
+    return mb;
+}
+
+/* Walks the records of a batch. */
+typedef struct cursor {
+    const unsigned char *p, *end;
+} cursor;
+
+static bool next_record(cursor *c, const unsigned char **data, uint32_t *len) {
+    if (c->p >= c->end) return false;
+    memcpy(len, c->p, 4);
+    *data = c->p + 4;
+    c->p += CG_MAILBOX_RECORD_SIZE(*len);
+    CHECK(c->p <= c->end);
+    return true;
+}
+
+static void test_config_errors(void) {
+    cg_mailbox *mb = (cg_mailbox *)1;
+    cg_mailbox_config cfg = {0, 16, CG_MAILBOX_FULL_FAIL, 0};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    CHECK(mb == NULL);
+    cfg = (cg_mailbox_config){8, 0, CG_MAILBOX_FULL_FAIL, 0};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    cfg = (cg_mailbox_config){8, 16, (cg_mailbox_full_policy)7, 0};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    CHECK_EQ(cg_mailbox_new(NULL, &mb), CG_MAILBOX_INVALID);
+    CHECK(strcmp(cg_mailbox_strerror(CG_MAILBOX_FULL), "mailbox full") == 0);
+    cg_mailbox_release(NULL);
+}
+
+static void test_basic_and_record_format(void) {
+    cg_mailbox *mb = make(5, 9, CG_MAILBOX_FULL_FAIL, 0);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.capacity, 8); /* rounded up to a power of two */
+    CHECK_EQ(st.max_message, 9);
+
+    const char *msgs[] = {"", "a", "hello", "123456789"};
+    for (int i = 0; i < 4; i++) CHECK_EQ(cg_mailbox_post(mb, msgs[i], strlen(msgs[i])), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "0123456789", 10), CG_MAILBOX_TOO_BIG);
+    CHECK_EQ(cg_mailbox_post(mb, NULL, 3), CG_MAILBOX_INVALID);
+
+    cg_mailbox_batch batch;
+    /* A buffer that cannot hold one max_message record is refused. */
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, CG_MAILBOX_RECORD_SIZE(9) - 1, 0, &batch), CG_MAILBOX_INVALID);
+    /* A buffer for exactly one record returns the batch one at a time. */
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, CG_MAILBOX_RECORD_SIZE(9), 0, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 2); /* "" (4 bytes) and "a" (8 bytes) fit in 16 */
+    CHECK_EQ(batch.bytes, 12);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 2);
+    CHECK_EQ(batch.bytes, CG_MAILBOX_RECORD_SIZE(5) + CG_MAILBOX_RECORD_SIZE(9));
+    cursor c = {recv_buf, recv_buf + batch.bytes};
+    const unsigned char *data;
+    uint32_t len;
+    CHECK(next_record(&c, &data, &len) && len == 5 && memcmp(data, "hello", 5) == 0);
+    CHECK(data[5] == 0 && data[6] == 0 && data[7] == 0); /* padding is zeroed */
+    CHECK(next_record(&c, &data, &len) && len == 9 && memcmp(data, "123456789", 9) == 0);
+    CHECK(!next_record(&c, &data, &len));
+
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_TIMEOUT);
+    CHECK_EQ(batch.count, 0);
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.posted, 4);
+    CHECK_EQ(st.received, 4);
+    cg_mailbox_release(mb);
+}
+
+static void test_full_fail_and_drop(void) {
+    cg_mailbox *mb = make(4, 8, CG_MAILBOX_FULL_FAIL, 0);
+    for (int i = 0; i < 4; i++) CHECK_EQ(cg_mailbox_post(mb, &i, sizeof(i)), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "x", 1), CG_MAILBOX_FULL);
+    CHECK_EQ(cg_mailbox_post(mb, "x", 1), CG_MAILBOX_FULL);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.full, 2);
+    CHECK_EQ(st.posted, 4);
+    cg_mailbox_batch batch;
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, CG_MAILBOX_RECORD_SIZE(8), 0, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 1);
+    CHECK_EQ(cg_mailbox_post(mb, "y", 1), CG_MAILBOX_OK); /* one slot free again */
+    cg_mailbox_release(mb);
+
+    mb = make(2, 8, CG_MAILBOX_FULL_DROP, 0);
+    CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "c", 1), CG_MAILBOX_DROPPED);
+    CHECK_EQ(cg_mailbox_post(mb, "d", 1), CG_MAILBOX_DROPPED);
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.dropped, 2);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 2); /* the new messages were dropped, the old ones kept */
+    CHECK(recv_buf[4] == 'a' && recv_buf[12] == 'b');
+    cg_mailbox_release(mb);
+}
+
+static int64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+typedef struct poster {
+    cg_mailbox *mb;
+    cg_mailbox_status result;
+} poster;
+
+static void *post_one(void *arg) {
+    poster *p = arg;
+    p->result = cg_mailbox_post(p->mb, "late", 4);
+    return NULL;
+}
+
+static void test_block_policy(void) {
+    /* Times out when nobody makes room. */
+    cg_mailbox *mb = make(2, 8, CG_MAILBOX_FULL_BLOCK, 20 * 1000 * 1000);
+    CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
+    int64_t t0 = now_ns();
+    CHECK_EQ(cg_mailbox_post(mb, "c", 1), CG_MAILBOX_TIMEOUT);
+    CHECK(now_ns() - t0 >= 20 * 1000 * 1000);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.timeouts, 1);
+    CHECK_EQ(st.waits, 1);
+    cg_mailbox_release(mb);
+
+    /* A blocked producer is woken by the receiver making room. */
+    mb = make(2, 8, CG_MAILBOX_FULL_BLOCK, -1);
+    CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
+    poster p = {mb, CG_MAILBOX_INVALID};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, post_one, &p) == 0);
+    cg_mailbox_batch batch;
+    size_t got = 0;
+    bool saw_late = false;
+    while (!saw_late) {
+        CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_OK);
+        got += batch.count;
+        cursor c = {recv_buf, recv_buf + batch.bytes};
+        const unsigned char *data;
+        uint32_t len;
+        while (next_record(&c, &data, &len)) saw_late |= len == 4 && memcmp(data, "late", 4) == 0;
+    }
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_EQ(p.result, CG_MAILBOX_OK);
+    CHECK_EQ(got, 3);
+    cg_mailbox_release(mb);
+
+    /* A blocked producer is woken by close and fails. */
+    mb = make(2, 8, CG_MAILBOX_FULL_BLOCK, -1);
+    CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
+    p = (poster){mb, CG_MAILBOX_INVALID};
+    CHECK(pthread_create(&t, NULL, post_one, &p) == 0);
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    nanosleep(&pause, NULL); /* let it block (the test passes either way) */
+    cg_mailbox_close(mb);
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_EQ(p.result, CG_MAILBOX_CLOSED);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 2);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_CLOSED);
+    cg_mailbox_release(mb);
+}
+
+static void test_close_semantics(void) {
+    cg_mailbox *mb = make(8, 8, CG_MAILBOX_FULL_FAIL, 0);
+    CHECK_EQ(cg_mailbox_post(mb, "1", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_post(mb, "2", 1), CG_MAILBOX_OK);
+    cg_mailbox_close(mb);
+    cg_mailbox_close(mb); /* idempotent */
+    CHECK_EQ(cg_mailbox_post(mb, "3", 1), CG_MAILBOX_CLOSED);
+    cg_mailbox_batch batch;
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 2);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_CLOSED);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_CLOSED);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.posted, 2);
+    cg_mailbox_release(mb);
+}
+
+typedef struct receiver {
+    cg_mailbox *mb;
+    cg_mailbox_status first, second;
+    size_t count;
+} receiver;
+
+static void *receive_twice(void *arg) {
+    receiver *r = arg;
+    static unsigned char buf[RECV_BUF];
+    cg_mailbox_batch batch;
+    do r->first = cg_mailbox_recv(r->mb, buf, sizeof(buf), -1, &batch);
+    while (r->first == CG_MAILBOX_BUSY);
+    r->count = batch.count;
+    do r->second = cg_mailbox_recv(r->mb, buf, sizeof(buf), -1, &batch);
+    while (r->second == CG_MAILBOX_BUSY);
+    return NULL;
+}
+
+static void test_blocking_recv_and_busy(void) {
+    cg_mailbox *mb = make(8, 8, CG_MAILBOX_FULL_FAIL, 0);
+    receiver r = {mb, CG_MAILBOX_INVALID, CG_MAILBOX_INVALID, 0};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, receive_twice, &r) == 0);
+    /* While the other thread sleeps in recv, a second receiver is refused. */
+    cg_mailbox_batch batch;
+    cg_mailbox_status st;
+    while ((st = cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch)) != CG_MAILBOX_BUSY) {
+        CHECK_EQ(st, CG_MAILBOX_TIMEOUT);
+        sched_yield();
+    }
+    CHECK_EQ(cg_mailbox_post(mb, "wake", 4), CG_MAILBOX_OK); /* wakes the first recv */
+    /* The second recv sleeps until close wakes it. */
+    while (cg_mailbox_recv(mb, recv_buf, RECV_BUF, 0, &batch) != CG_MAILBOX_BUSY) sched_yield();
+    cg_mailbox_close(mb);
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK_EQ(r.first, CG_MAILBOX_OK);
+    CHECK_EQ(r.count, 1);
+    CHECK_EQ(r.second, CG_MAILBOX_CLOSED);
+
+    /* An empty recv with a timeout sleeps about that long. */
+    cg_mailbox *mb2 = make(8, 8, CG_MAILBOX_FULL_FAIL, 0);
+    int64_t t0 = now_ns();
+    CHECK_EQ(cg_mailbox_recv(mb2, recv_buf, RECV_BUF, 15 * 1000 * 1000, &batch), CG_MAILBOX_TIMEOUT);
+    CHECK(now_ns() - t0 >= 15 * 1000 * 1000);
+    cg_mailbox_release(mb2);
+    cg_mailbox_release(mb);
+}
+
+/* ---- Stress ---- */
+
+enum { PRODUCERS = 8, MAX_MSG = 200 };
+
+typedef struct producer {
+    cg_mailbox *mb;
+    uint32_t id;
+    uint32_t messages;  /* to post; UINT32_MAX = until closed */
+    uint32_t ok;        /* posts that returned OK */
+    uint64_t retries;   /* FULL outcomes retried */
+    uint32_t burst;     /* if nonzero, yield the CPU after every `burst` posts */
+} producer;
+
+/* Message layout: u32 producer id, u32 sequence number, then a pattern
+ * derived from both, of a length that varies with the sequence number. */
+static size_t make_message(unsigned char *buf, uint32_t id, uint32_t seq) {
+    size_t len = 8 + (seq * 7u + id) % (MAX_MSG - 8 + 1);
+    memcpy(buf, &id, 4);
+    memcpy(buf + 4, &seq, 4);
+    for (size_t i = 8; i < len; i++) buf[i] = (unsigned char)(id * 31u + seq + i);
+    return len;
+}
+
+static void *produce(void *arg) {
+    producer *p = arg;
+    unsigned char msg[MAX_MSG];
+    for (uint32_t seq = 0; seq < p->messages;) {
+        size_t len = make_message(msg, p->id, seq);
+        cg_mailbox_status st = cg_mailbox_post(p->mb, msg, len);
+        if (st == CG_MAILBOX_OK) {
+            p->ok++;
+            seq++;
+            /* Bursts let the receiver run dry and sleep often, so that
+             * wake-ups race with producers publishing out of order. */
+            if (p->burst && seq % p->burst == 0) sched_yield();
+        } else if (st == CG_MAILBOX_FULL) {
+            p->retries++;
+            sched_yield();
+        } else {
+            CHECK_EQ(st, CG_MAILBOX_CLOSED);
+            CHECK(p->messages == UINT32_MAX);
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Receives until CLOSED (or until `close_after` messages, then closes),
+ * checking content, exactly-once and per-producer order. The receive
+ * timeout is far above any scheduling delay: hitting it means a lost
+ * wake-up (the receiver asleep with messages ready), reported as a failure
+ * instead of a hang. */
+static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
+    uint64_t total = 0;
+    bool closed = false;
+    for (;;) {
+        cg_mailbox_batch batch;
+        cg_mailbox_status st = cg_mailbox_recv(mb, recv_buf, RECV_BUF, 5000000000LL, &batch);
+        if (st == CG_MAILBOX_CLOSED) break;
+        CHECK_EQ(st, CG_MAILBOX_OK);
+        CHECK(batch.count > 0);
+        cursor c = {recv_buf, recv_buf + batch.bytes};
+        const unsigned char *data;
+        uint32_t len, id, seq;
+        while (next_record(&c, &data, &len)) {
+            CHECK(len >= 8);
+            memcpy(&id, data, 4);
+            memcpy(&seq, data + 4, 4);
+            CHECK(id < PRODUCERS);
+            CHECK_EQ(seq, next_seq[id]); /* no loss, no duplicate, in order */
+            next_seq[id]++;
+            unsigned char expect[MAX_MSG];
+            CHECK_EQ(make_message(expect, id, seq), len);
+            CHECK(memcmp(expect, data, len) == 0);
+            total++;
+        }
+        if (!closed && total >= close_after) {
+            cg_mailbox_close(mb);
+            closed = true;
+        }
+    }
+}
+
+static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t per_producer, uint32_t burst) {
+    cg_mailbox *mb = make(capacity, MAX_MSG, policy, -1);
+    producer prods[PRODUCERS];
+    pthread_t threads[PRODUCERS];
+    for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, per_producer, 0, 0, burst};
+    start_threads(threads, PRODUCERS, produce, prods, sizeof(producer));
+    uint32_t next_seq[PRODUCERS] = {0};
+    uint64_t total = (uint64_t)PRODUCERS * per_producer;
+    /* Close once everything has arrived; recv must then report CLOSED. */
+    consume(mb, next_seq, total);
+    join_threads(threads, PRODUCERS);
+    for (int i = 0; i < PRODUCERS; i++) CHECK_EQ(next_seq[i], per_producer);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.posted, total);
+    CHECK_EQ(st.received, total);
+    cg_mailbox_release(mb);
+}
+
+/* Producers post until CLOSED while the receiver closes mid-stream: every
+ * OK post must be delivered, nothing after. */
+static void stress_close_race(uint32_t close_after) {
+    cg_mailbox *mb = make(64, MAX_MSG, CG_MAILBOX_FULL_BLOCK, -1);
+    producer prods[PRODUCERS];
+    pthread_t threads[PRODUCERS];
+    for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, UINT32_MAX, 0, 0, 0};
+    start_threads(threads, PRODUCERS, produce, prods, sizeof(producer));
+    uint32_t next_seq[PRODUCERS] = {0};
+    consume(mb, next_seq, close_after);
+    join_threads(threads, PRODUCERS);
+    uint64_t ok = 0;
+    for (int i = 0; i < PRODUCERS; i++) {
+        CHECK_EQ(next_seq[i], prods[i].ok);
+        ok += prods[i].ok;
+    }
+    CHECK(ok >= close_after);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.posted, ok);
+    CHECK_EQ(st.received, ok);
+    cg_mailbox_release(mb);
+}
+
+int main(void) {
+    test_config_errors();
+    test_basic_and_record_format();
+    test_full_fail_and_drop();
+    test_block_policy();
+    test_close_semantics();
+    test_blocking_recv_and_busy();
+    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0);
+    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3);
+    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1);
+    for (int i = 0; i < 5; i++) stress_close_race(STRESS_SCALE(20000) + (uint32_t)i * 997);
+    puts("test_mailbox: ok");
+    return 0;
+}

@@ -1,0 +1,23 @@
+/* c.c: C functions the `cgoguard run` test program calls (see main.go). */
+#include "c.h"
+#include "_cgo_export.h"
+
+#include <stdlib.h>
+
+static volatile int *volatile null_ptr;
+
+void take(void *p) { (void)p; }
+
+void crash_c(void)
+{
+    *null_ptr = 1; /* CG-LINE(crash) */
+}
+
+void call_get_ptr(void) { (void)getPtr(); }
+
+void use_after_free(void)
+{
+    volatile char *p = malloc(32);
+    free((void *)p);
+    p[3] = 1; /* CG-LINE(uaf) */
+}

@@ -1,0 +1,3 @@
+module cgoguard.test/runprog
+
+go 1.21
