@@ -6,11 +6,12 @@
  * at every step (malloc of 16..1024 bytes, filled with memset, free of the
  * block it replaces, after reading two of its bytes), with a realloc or
  * calloc every few steps, like a parser or a message router: one malloc and
- * one free every ~40 ns, allocation-bound. A variant with --churn skips the
- * fill: the cost of interposition alone per call shows there. The program runs itself as a
+ * one free every ~45 ns, allocation-bound. The program runs itself as a
  * child in each configuration:
  *   none      no preload: glibc's allocator
- *   default   LD_PRELOAD=libcgoguard-preload.so, default sampling rate
+ *   sample=0  LD_PRELOAD=libcgoguard-preload.so, CGOGUARD_SAMPLE=0: the
+ *             cost of the interposers alone
+ *   default   LD_PRELOAD=..., default sampling rate
  *   sample=1  LD_PRELOAD=..., CGOGUARD_SAMPLE=1: every allocation guarded
  *             (far slower: two syscalls and two stack captures per block;
  *             it runs fewer steps)
@@ -28,6 +29,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cgoguard/galloc.h"
 
 #ifndef CG_PRELOAD_PATH
 #error "CG_PRELOAD_PATH must name libcgoguard-preload.so"
@@ -143,20 +146,24 @@ int main(int argc, char **argv) {
         return 2;
     }
     long guarded_steps = steps / 100 > 1000 ? steps / 100 : 1000;
-    static double none[64], dflt[64], all[64];
+    static double none[64], zero[64], dflt[64], all[64];
     for (int r = 0; r < runs; r++) {
         none[r] = measure(argv[0], NULL, NULL, steps);
+        zero[r] = measure(argv[0], CG_PRELOAD_PATH, "0", steps);
         dflt[r] = measure(argv[0], CG_PRELOAD_PATH, NULL, steps);
         all[r] = measure(argv[0], CG_PRELOAD_PATH, "1", guarded_steps);
     }
     qsort(none, (size_t)runs, sizeof(double), cmp_double);
+    qsort(zero, (size_t)runs, sizeof(double), cmp_double);
     qsort(dflt, (size_t)runs, sizeof(double), cmp_double);
     qsort(all, (size_t)runs, sizeof(double), cmp_double);
-    double n = none[runs / 2], d = dflt[runs / 2], a = all[runs / 2];
+    double n = none[runs / 2], z = zero[runs / 2], d = dflt[runs / 2], a = all[runs / 2];
     printf("malloc-heavy workload: working set %d blocks of 16..1024 bytes, median of %d runs\n",
            WORKING_SET, runs);
+    printf("default sampling: 1 in %u (CG_GALLOC_DEFAULT_SAMPLE)\n", CG_GALLOC_DEFAULT_SAMPLE);
     printf("%-10s %12s %12s %10s\n", "config", "steps", "Msteps/s", "slowdown");
     printf("%-10s %12ld %12.3f %9.1f%%\n", "none", steps, n, 0.0);
+    printf("%-10s %12ld %12.3f %9.1f%%\n", "sample=0", steps, z, (n / z - 1) * 100);
     printf("%-10s %12ld %12.3f %9.1f%%\n", "default", steps, d, (n / d - 1) * 100);
     printf("%-10s %12ld %12.3f %9.1f%%\n", "sample=1", guarded_steps, a, (n / a - 1) * 100);
     return 0;

@@ -97,6 +97,38 @@ static size_t cg_altstack_size(void)
     return size;
 }
 
+/* Stacks of exited threads are kept for reuse: a program that creates and
+ * joins threads at a high rate then pays two sigaltstack calls per thread
+ * instead of mmap+mprotect+munmap (see bench/crashguard). */
+enum { CG_STACK_CACHE = 64 };
+static void *cg_stack_cache[CG_STACK_CACHE];
+static size_t cg_stack_cached;
+static pthread_mutex_t cg_stack_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void *cg_altstack_take(size_t size, size_t page)
+{
+    void *base = NULL;
+    pthread_mutex_lock(&cg_stack_mu);
+    if (cg_stack_cached > 0) base = cg_stack_cache[--cg_stack_cached];
+    pthread_mutex_unlock(&cg_stack_mu);
+    if (base) return base;
+    /* One PROT_NONE guard page below the stack: an overflowing handler
+     * faults instead of corrupting the neighbouring mapping. */
+    base = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (base == MAP_FAILED) return NULL;
+    mprotect(base, page, PROT_NONE);
+    return base;
+}
+
+static void cg_altstack_give_back(void *base, size_t size, size_t page)
+{
+    pthread_mutex_lock(&cg_stack_mu);
+    bool kept = cg_stack_cached < CG_STACK_CACHE;
+    if (kept) cg_stack_cache[cg_stack_cached++] = base;
+    pthread_mutex_unlock(&cg_stack_mu);
+    if (!kept) munmap(base, size + page);
+}
+
 int cg_crashguard_thread_init(void)
 {
     stack_t cur;
@@ -104,16 +136,12 @@ int cg_crashguard_thread_init(void)
     if (!(cur.ss_flags & SS_DISABLE)) return 0; /* keep the existing one (Go's) */
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t size = cg_altstack_size();
-    /* One PROT_NONE guard page below the stack: an overflowing handler
-     * faults instead of corrupting the neighbouring mapping. */
-    char *base = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
-                      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED) return -1;
-    mprotect(base, page, PROT_NONE);
+    char *base = cg_altstack_take(size, page);
+    if (!base) return -1;
     stack_t ss = {.ss_sp = base + page, .ss_size = size, .ss_flags = 0};
     if (sigaltstack(&ss, NULL) != 0) {
         int e = errno;
-        munmap(base, size + page);
+        cg_altstack_give_back(base, size, page);
         errno = e;
         return -1;
     }
@@ -130,7 +158,7 @@ void cg_thread_release_altstack(void)
         stack_t off = {.ss_flags = SS_DISABLE};
         if (sigaltstack(&off, NULL) == 0) {
             size_t page = (size_t)sysconf(_SC_PAGESIZE);
-            munmap((char *)cg_own_altstack - page, cg_own_altstack_size + page);
+            cg_altstack_give_back((char *)cg_own_altstack - page, cg_own_altstack_size, page);
         }
     }
     cg_own_altstack = NULL;

@@ -31,6 +31,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* glibc's allocator, bypassing the guarded allocator's malloc interposer:
+ * the trampoline record must not cost a guarded (sampled) allocation. */
+extern void *__libc_malloc(size_t size);
+extern void __libc_free(void *ptr);
+
 typedef int (*cg_pthread_create_fn)(pthread_t *, const pthread_attr_t *, void *(*)(void *), void *);
 typedef int (*cg_sigaction_fn)(int, const struct sigaction *, struct sigaction *);
 
@@ -72,7 +77,7 @@ typedef struct cg_thread_start {
 static void *cg_thread_trampoline(void *p)
 {
     cg_thread_start s = *(cg_thread_start *)p;
-    free(p);
+    __libc_free(p);
     cg_thread_mark_go(s.created_by_go);
     if (cg_crashguard_thread_init() == 0 && cg_key_ok)
         pthread_setspecific(cg_altstack_key, (void *)1); /* runs the destructor at exit */
@@ -83,13 +88,13 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)
 {
     cg_resolve();
     if (!cg_real_pthread_create) return EAGAIN;
-    cg_thread_start *s = malloc(sizeof *s);
+    cg_thread_start *s = __libc_malloc(sizeof *s);
     if (!s) return cg_real_pthread_create(thread, attr, start, arg);
     s->start = start;
     s->arg = arg;
     s->created_by_go = cg_go.threadentry != 0 && (uintptr_t)start == cg_go.threadentry;
     int rc = cg_real_pthread_create(thread, attr, cg_thread_trampoline, s);
-    if (rc != 0) free(s);
+    if (rc != 0) __libc_free(s);
     return rc;
 }
 

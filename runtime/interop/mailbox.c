@@ -36,6 +36,17 @@
 
 #include "futex.h"
 
+/* Race testing: tests/interop builds a copy of this file with
+ * CG_MAILBOX_INJECT_DELAYS and its own cg_mailbox_inject_delay(), which
+ * yields or sleeps at random, to widen every window between the steps of a
+ * handshake. Release builds compile the hooks to nothing. */
+#ifdef CG_MAILBOX_INJECT_DELAYS
+void cg_mailbox_inject_delay(void);
+#define INJECT_DELAY() cg_mailbox_inject_delay()
+#else
+#define INJECT_DELAY() ((void)0)
+#endif
+
 #define CLOSED_BIT ((uint64_t)1 << 63)
 #define CACHE_LINE 64
 #define MAX_CAPACITY ((uint32_t)1 << 24)
@@ -141,6 +152,7 @@ void cg_mailbox_release(cg_mailbox *mb) {
 /* After publishing pos: wake the receiver if it announced that it sleeps
  * waiting for exactly this position. */
 static void wake_consumer(cg_mailbox *mb, uint64_t pos) {
+    INJECT_DELAY();
     atomic_thread_fence(memory_order_seq_cst);
     if (atomic_load_explicit(&mb->awaited, memory_order_relaxed) == pos + 1) {
         atomic_fetch_add_explicit(&mb->consumer_word, 1, memory_order_release);
@@ -152,8 +164,10 @@ static void wake_consumer(cg_mailbox *mb, uint64_t pos) {
  * be free, the mailbox closes, or the deadline passes. Returns OK to retry. */
 static cg_mailbox_status wait_for_space(cg_mailbox *mb, int64_t deadline) {
     atomic_fetch_add_explicit(&mb->producers_waiting, 1, memory_order_seq_cst);
+    INJECT_DELAY();
     uint32_t word = atomic_load_explicit(&mb->space_word, memory_order_acquire);
     atomic_thread_fence(memory_order_seq_cst);
+    INJECT_DELAY();
     cg_mailbox_status st = CG_MAILBOX_OK;
     uint64_t pos = atomic_load_explicit(&mb->tail, memory_order_relaxed);
     if (pos & CLOSED_BIT) {
@@ -213,6 +227,7 @@ cg_mailbox_status cg_mailbox_post(cg_mailbox *mb, const void *data, size_t len) 
             pos = atomic_load_explicit(&mb->tail, memory_order_relaxed);
         }
     }
+    INJECT_DELAY(); /* claimed, not yet published: the receiver must wait */
     slot->len = (uint32_t)len;
     if (len) memcpy(slot_data(slot), data, len);
     atomic_store_explicit(&slot->seq, pos + 1, memory_order_release);
@@ -244,8 +259,10 @@ static inline bool drained_after_close(const cg_mailbox *mb, uint64_t head) {
  * drained, or the deadline passes (returns false then). */
 static bool wait_for_message(cg_mailbox *mb, uint64_t head, int64_t deadline) {
     atomic_store_explicit(&mb->awaited, head + 1, memory_order_seq_cst);
+    INJECT_DELAY();
     uint32_t word = atomic_load_explicit(&mb->consumer_word, memory_order_acquire);
     atomic_thread_fence(memory_order_seq_cst);
+    INJECT_DELAY();
     bool ok = true;
     if (!ready(mb, head) && !drained_after_close(mb, head))
         ok = cg_futex_wait(&mb->consumer_word, word, deadline);
@@ -254,6 +271,7 @@ static bool wait_for_message(cg_mailbox *mb, uint64_t head, int64_t deadline) {
 }
 
 static void wake_producers(cg_mailbox *mb) {
+    INJECT_DELAY();
     atomic_thread_fence(memory_order_seq_cst);
     if (atomic_load_explicit(&mb->producers_waiting, memory_order_relaxed)) {
         atomic_fetch_add_explicit(&mb->space_word, 1, memory_order_release);

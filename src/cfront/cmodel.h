@@ -10,8 +10,12 @@
  * C.keep a pointer?". Parse problems are data: they are recorded here and
  * turned into diagnostics later; whatever did parse stays usable.
  *
+ * Function bodies are also summarised for the C-side rules: see csummary.h
+ * (cg_cmodel_compute_summaries / cg_cmodel_summary).
+ *
  * Ownership: everything reachable from a cg_cmodel lives in its arena and is
- * freed by cg_cmodel_free. Not thread-safe; one model per package.
+ * freed by cg_cmodel_free. Not thread-safe; one model per package (distinct
+ * models may be used from distinct threads).
  */
 #ifndef CG_CMODEL_H
 #define CG_CMODEL_H
@@ -93,7 +97,10 @@ typedef struct cg_cvar {
     cg_location loc;
 } cg_cvar;
 
-/* A problem met while parsing: missing header, syntax error, unreadable file. */
+/* A problem met while parsing. Severity: note for a missing header ("C
+ * header 'foo.h' not found: declarations from it are unknown") and for
+ * #cgo CFLAGS clang ignored; warning for syntax errors ("C parse error:
+ * ...") and files not analysed (unreadable, binary, over the size limit). */
 typedef struct cg_cproblem {
     cg_location loc;
     cg_severity severity;
@@ -128,11 +135,21 @@ void cg_cmodel_free(cg_cmodel *model); /* NULL is a no-op */
 
 /* Parses a cgo preamble taken from go_path, whose first preamble line is
  * go_path:first_line. Locations of everything it declares map to the .go
- * file. Returns CG_OK also when the text had errors (those become problems);
- * returns an error status only when libclang could not run at all. */
+ * file (lines exactly; columns count bytes of the text as given, so a
+ * caller that strips "//" from comment lines shifts them). cgo's builtin
+ * prolog (_GoString_, _GoStringLen, ...) is visible before the text; its
+ * functions are not recorded as the package's. `#include "x.h"` and -I are
+ * resolved as cgo does (the .go file's directory first); relative -I paths
+ * in cflags are relative to that directory. opts may be NULL.
+ * Returns CG_OK also when the text had errors (those become problems);
+ * returns an error status only when libclang could not run at all, with
+ * *err a message the caller frees. */
 cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsigned first_line,
                                    const char *text, const cg_cparse_options *opts, char **err);
-/* Parses one .c file of the package (headers are reached through #include). */
+/* Parses one .c file of the package (headers are reached through #include,
+ * virtual files such as _cgo_export.h take precedence over the disk).
+ * Unreadable, binary (NUL bytes) and oversized files are problems, not
+ * errors. Same return convention as cg_cfront_parse_preamble. */
 cg_status cg_cfront_parse_file(cg_cmodel *model, const char *c_path,
                                const cg_cparse_options *opts, char **err);
 

@@ -98,7 +98,7 @@ struct fstate {
     callee_info *callees; /* per call */
     uint64_t *var_atoms;  /* per local */
     uint64_t heap_contents[CF_MAX_HEAPS];
-    uint64_t heap_escaped;               /* heap atom bits */
+    uint64_t heap_escaped; /* bit h: heap block h (not its atom position) escaped */
     const char *heap_reason[CF_MAX_HEAPS]; /* how each escaped heap block outlives the call */
     cg_location heap_reason_loc[CF_MAX_HEAPS];
     uint64_t returns_mask; /* atoms that flow into the return value */
@@ -117,12 +117,23 @@ static cg_arena *arena_of(solver *s) { return &s->model->arena; }
 /* A trace that starts with a step in func at loc and continues with tail. */
 static cg_ctrace make_trace(solver *s, const char *func, cg_location loc, const cg_ctrace *tail,
                             const char *how) {
-    size_t n = 1 + (tail ? tail->len : 0);
+    size_t tail_len = tail ? tail->len : 0;
+    size_t n = 1 + tail_len;
+    cg_ctrace t = {.how = how, .omitted = tail ? tail->omitted : 0};
+    if (n > CG_CTRACE_MAX_STEPS) {
+        /* Keep this step, the tail's first ones and its last (the site). */
+        t.omitted += n - CG_CTRACE_MAX_STEPS;
+        n = CG_CTRACE_MAX_STEPS;
+    }
     cg_cstep *steps = cg_arena_alloc(arena_of(s), n * sizeof(cg_cstep));
     steps[0].func = func;
     steps[0].loc = loc;
-    if (tail && tail->len) memcpy(steps + 1, tail->steps, tail->len * sizeof(cg_cstep));
-    cg_ctrace t = {.steps = steps, .len = n, .how = how};
+    if (tail_len) {
+        memcpy(steps + 1, tail->steps, (n - 2) * sizeof(cg_cstep));
+        steps[n - 1] = tail->steps[tail_len - 1];
+    }
+    t.steps = steps;
+    t.len = n;
     return t;
 }
 
@@ -232,13 +243,23 @@ static void set_kept(solver *s, fstate *fs, uint32_t p, cg_ckeep_kind kind, cg_c
 
 static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace);
 
-/* Heap block h outlives the call: so does everything stored into it. */
-static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, cg_location at) {
-    if (fs->heap_escaped & CF_BIT(h)) return;
-    fs->heap_escaped |= CF_BIT(h);
-    fs->heap_reason[h] = reason;
-    fs->heap_reason_loc[h] = at;
+/* Whether escaping atoms could still change anything: a parameter not yet
+ * kept or a heap block not yet escaped. Saves building traces (arena
+ * memory) for facts that are already known, round after round. */
+static bool escape_is_news(const fstate *fs, uint64_t atoms) {
+    uint64_t params = param_bits(atoms);
+    for (uint32_t p = 0; p < CF_MAX_PARAMS && p < fs->sum->param_count; p++)
+        if ((params & CF_BIT(p)) && !fs->sum->params[p].kept.len) return true;
+    return (heap_bits(atoms) & ~fs->heap_escaped) != 0;
+}
+
+/* Everything stored into escaped heap block h outlives the call too.
+ * Idempotent: run again whenever the block's contents may have grown. */
+static void propagate_heap(solver *s, fstate *fs, unsigned h) {
+    const char *reason = fs->heap_reason[h];
+    cg_location at = fs->heap_reason_loc[h];
     uint64_t contents = fs->heap_contents[h];
+    if (!escape_is_news(fs, contents)) return;
     /* Name the store that put each parameter into the block. */
     cg_cfacts *f = fs->facts;
     for (size_t i = 0; i < f->stores.len; i++) {
@@ -255,6 +276,15 @@ static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, c
     const char *how = cg_arena_printf(arena_of(s), "stored in malloc'd memory that is %s (line %u)",
                                       reason, at.line);
     escape(s, fs, contents, CG_KEEP_HEAP, make_trace(s, fname(fs), at, NULL, how));
+}
+
+/* Heap block h outlives the call (reason, at the line at). */
+static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, cg_location at) {
+    if (fs->heap_escaped & CF_BIT(h)) return;
+    fs->heap_escaped |= CF_BIT(h);
+    fs->heap_reason[h] = reason;
+    fs->heap_reason_loc[h] = at;
+    propagate_heap(s, fs, h);
 }
 
 static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace) {
@@ -369,12 +399,16 @@ static void analyze(solver *s, fstate *fs) {
     cg_cfacts *f = fs->facts;
     solve_locals(fs);
     const char *name = fname(fs);
+    /* Blocks that escaped in an earlier round may hold more by now. */
+    for (unsigned h = 0; h < CF_MAX_HEAPS; h++)
+        if (fs->heap_escaped & CF_BIT(h)) propagate_heap(s, fs, h);
     /* Stores. */
     for (size_t i = 0; i < f->stores.len; i++) {
         const cf_store *st = &f->stores.items[i];
         uint64_t value = eval(fs, &st->value);
         if (!value) continue;
         uint64_t base = eval(fs, &st->base);
+        if (!param_bits(base) && !escape_is_news(fs, value)) continue;
         const char *how =
             st->to_global_var
                 ? cg_arena_printf(arena_of(s), "stored in global variable '%s'", st->target)
@@ -430,6 +464,91 @@ static void analyze(solver *s, fstate *fs) {
             fs->changed = true;
         }
     }
+}
+
+/* ---- the worklist ---- */
+
+typedef CG_VEC(uint32_t) index_vec;
+
+/* Callees before callers (depth-first post-order), so that most facts are
+ * final the first time a caller reads them. Iterative: call chains in
+ * generated code can be deeper than the C stack likes. */
+static void post_order(solver *s, uint32_t *order) {
+    uint8_t *state = cg_xcalloc(s->count + 1, 1); /* 0 new, 1 open, 2 done */
+    typedef struct frame {
+        uint32_t fn;
+        size_t next_call;
+    } frame;
+    CG_VEC(frame) stack = {0};
+    size_t n = 0;
+    for (uint32_t root = 0; root < s->count; root++) {
+        if (state[root]) continue;
+        state[root] = 1;
+        frame top = {root, 0};
+        cg_vec_push(&stack, top);
+        while (stack.len) {
+            frame *fr = &stack.items[stack.len - 1];
+            fstate *fs = &s->states[fr->fn];
+            if (fr->next_call < fs->facts->calls.len) {
+                const callee_info *ci = &fs->callees[fr->next_call++];
+                if (ci->kind != CALLEE_PACKAGE) continue;
+                uint32_t callee = (uint32_t)(ci->pkg - s->states);
+                if (state[callee]) continue;
+                state[callee] = 1;
+                frame next = {callee, 0};
+                cg_vec_push(&stack, next);
+                continue;
+            }
+            state[fr->fn] = 2;
+            order[n++] = fr->fn;
+            stack.len--;
+        }
+    }
+    cg_vec_free(&stack);
+    free(state);
+}
+
+/* Re-analyses a function's callers whenever its summary changed, until
+ * nothing changes. Facts only go from "no" to "yes", so this ends; the
+ * work is proportional to the number of changes times the callers' sizes. */
+static void solve(solver *s) {
+    index_vec *callers = cg_xcalloc(s->count + 1, sizeof(index_vec));
+    for (uint32_t i = 0; i < s->count; i++) {
+        fstate *fs = &s->states[i];
+        for (size_t c = 0; c < fs->facts->calls.len; c++) {
+            if (fs->callees[c].kind != CALLEE_PACKAGE) continue;
+            index_vec *list = &callers[fs->callees[c].pkg - s->states];
+            if (!list->len || list->items[list->len - 1] != i) cg_vec_push(list, i);
+        }
+    }
+    /* A ring buffer: each function is queued at most once at a time. */
+    size_t cap = s->count + 1, head = 0, len = 0;
+    uint32_t *queue = cg_xcalloc(cap, sizeof(uint32_t));
+    bool *queued = cg_xcalloc(cap, sizeof(bool));
+    post_order(s, queue);
+    len = s->count;
+    for (size_t i = 0; i < s->count; i++) queued[i] = true;
+    while (len) {
+        uint32_t fn = queue[head];
+        head = (head + 1) % cap;
+        len--;
+        queued[fn] = false;
+        fstate *fs = &s->states[fn];
+        fs->changed = false;
+        analyze(s, fs);
+        if (!fs->changed) continue;
+        for (size_t k = 0; k < callers[fn].len; k++) {
+            uint32_t caller = callers[fn].items[k];
+            if (queued[caller]) continue;
+            queued[caller] = true;
+            queue[(head + len) % cap] = caller;
+            len++;
+        }
+    }
+    for (size_t i = 0; i < s->count; i++) cg_vec_free(&callers[i]);
+    free(callers);
+    free(queue);
+    free(queued);
 }
 
 /* ---- setup and results ---- */
@@ -626,17 +745,7 @@ void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports
     }
     s.count = k;
     for (size_t i = 0; i < s.count; i++) resolve_callees(&s, &s.states[i]);
-    /* Monotone facts over a finite lattice: this ends; the bound is only a
-     * guard against a bug turning into a hang. */
-    for (int round = 0; round < 10000; round++) {
-        bool any = false;
-        for (size_t i = 0; i < s.count; i++) {
-            s.states[i].changed = false;
-            analyze(&s, &s.states[i]);
-            any |= s.states[i].changed;
-        }
-        if (!any) break;
-    }
+    solve(&s);
     assign_roles(&s);
     for (size_t i = 0; i < s.count; i++) {
         finish_summary(&s, &s.states[i]);

@@ -46,10 +46,15 @@ typedef struct cg_cstep {
     cg_location loc;
 } cg_cstep;
 
-/* A fact with its evidence. len == 0 means the fact does not hold. */
+/* A fact with its evidence. len == 0 means the fact does not hold. Long
+ * chains keep their first steps and the last one (at most
+ * CG_CTRACE_MAX_STEPS); `omitted` counts the calls dropped in between, so
+ * memory stays linear in the package size. */
+enum { CG_CTRACE_MAX_STEPS = 12 };
 typedef struct cg_ctrace {
     const cg_cstep *steps; /* steps[0] is in the summarized function */
     size_t len;
+    size_t omitted; /* steps left out between steps[len-2] and steps[len-1] */
     const char *how; /* short human text about the last step */
 } cg_ctrace;
 

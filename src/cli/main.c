@@ -10,6 +10,7 @@
  * Exit status of scan: 0 no finding at or above --fail-on, 1 findings, 2 usage
  * or fatal error (findings are still printed when some input was bad).
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ static void print_usage_error(const char *fmt, const char *arg) {
 }
 
 static int parse_size(const char *text, size_t *out) {
+    if (!isdigit((unsigned char)text[0])) return -1; /* strtoull would accept "-3" */
     char *end;
     unsigned long long v = strtoull(text, &end, 10);
     if (end == text) return -1;

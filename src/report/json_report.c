@@ -8,11 +8,12 @@
  *     "findings": [{
  *       "rule_id": "CG001", "rule_name": "go-pointer-to-go-pointer",
  *       "severity": "error" | "warning" | "note",
- *       "file": "pkg/a.go",               path as scanned (relative stays relative)
+ *       "file": "pkg/a.go" | null,        path as scanned; null: about no file
  *       "line": 12, "column": 5,          1-based; column counts bytes; 0 = unknown
  *       "end_line": 12, "end_column": 9,  0 = unknown; end_column is exclusive
  *       "message": "...",
  *       "related": [{"file", "line", "column", "end_line", "end_column", "message"}],
+ *                                         the trace through the other language
  *       "fix": "..." | null,
  *       "confidence": "..." | null
  *     }],

@@ -16,7 +16,7 @@
  *    `cgoguard:ignore`, and inside a cgo preamble also a `//` line holding
  *    such a block comment or a ` * cgoguard:ignore` line of a block comment.
  *    Text inside string literals is not a comment.
- *  - Then one or more rules, by id (`CG001`, any case) or name
+ *  - Then one or more rules, by exact id (`CG001`, any case) or name
  *    (`go-pointer-to-go-pointer`), separated by commas (`CG001,CG006` or
  *    `CG001, CG006`), then the reason: the rest of the comment line.
  *  - It covers findings of those rules whose primary location is on the

@@ -35,6 +35,7 @@ typedef struct source_file {
     size_t len;
     CG_VEC(size_t) line_starts; /* offset of line i+1 */
     CG_VEC(directive) directives; /* in line order */
+    const char **lines; /* line i+1 interned in the list, or NULL; made on first use */
 } source_file;
 
 typedef struct sink {
@@ -128,7 +129,9 @@ static void parse_segment(sink *s, source_file *f, const char *p, const char *en
             named++;
             char *name = cg_xstrndup(tok, (size_t)(p - tok));
             cg_catalog_entry e;
-            if (cg_catalog_find(name, &e)) {
+            /* Exact ids and names only: "//cgoguard:ignore 2 lines below"
+             * must not read as CG002 (explain may be lenient, this may not). */
+            if (cg_catalog_find(name, &e) && (strcasecmp(name, e.id) == 0 || strcmp(name, e.name) == 0)) {
                 cg_vec_push(&ids, e.id);
             } else {
                 const char *hint = cg_catalog_suggest(name);
@@ -160,13 +163,12 @@ static void parse_segment(sink *s, source_file *f, const char *p, const char *en
                    "say after the rule ids why the finding is safe to ignore");
     }
     if (ids.len > 0) {
-        const char **copy = (const char **)cg_xmalloc(ids.len * sizeof *copy);
-        memcpy(copy, ids.items, ids.len * sizeof *copy);
-        dir.ids = copy;
+        dir.ids = ids.items; /* the directive owns them now (free_file) */
         dir.id_count = ids.len;
         cg_vec_push(&f->directives, dir);
+    } else {
+        cg_vec_free(&ids);
     }
-    cg_vec_free(&ids);
 }
 
 /* Hands each line of each comment to parse_segment. */
@@ -226,6 +228,7 @@ static void free_file(source_file *f) {
     for (size_t i = 0; i < f->directives.len; i++) free((void *)f->directives.items[i].ids);
     cg_vec_free(&f->directives);
     cg_vec_free(&f->line_starts);
+    free(f->lines);
     free(f->data);
     free(f);
 }
@@ -250,10 +253,15 @@ static const directive *match(const source_file *f, const cg_diag *d) {
     return NULL;
 }
 
-static const char *line_copy(sink *s, const source_file *f, unsigned line) {
+/* Findings cluster on few lines (and every trace points at the same C
+ * lines), so each line is copied into the list once and shared. */
+static const char *line_copy(sink *s, source_file *f, unsigned line) {
     const char *text;
     size_t len;
-    return line_text(f, line, &text, &len) ? cg_diag_list_intern_n(s->list, text, len) : NULL;
+    if (!line_text(f, line, &text, &len)) return NULL;
+    if (!f->lines) f->lines = cg_xcalloc(f->line_starts.len, sizeof *f->lines);
+    if (!f->lines[line - 1]) f->lines[line - 1] = cg_diag_list_intern_n(s->list, text, len);
+    return f->lines[line - 1];
 }
 
 static void annotate(sink *s, cg_diag *d) {

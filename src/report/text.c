@@ -90,20 +90,23 @@ static void put_span(FILE *out, const char *line, size_t from, size_t to, char f
     }
 }
 
+/* "^" under the first byte of the range, "~" under the rest of it on this
+ * line (end_column is exclusive; a range that goes on to later lines is
+ * underlined to the end of this one). */
 static void put_caret(FILE *out, const cg_diag *d, const style *st) {
     const char *line = d->source_line;
+    size_t len = strlen(line);
     size_t col = d->loc.column - 1;
-    if (col > strlen(line)) return; /* a column past the end of the line: no caret to draw */
+    if (col > len) return; /* a column past the end of the line: no caret to draw */
     put_span(out, line, 0, col, ' ');
     fprintf(out, "%s^", st->caret);
     size_t end = col + 1;
-    if (d->loc.end_line == d->loc.line && d->loc.end_column > d->loc.column + 1)
-        end = d->loc.end_column - 1 < strlen(line) + 1 ? d->loc.end_column - 1 : strlen(line) + 1;
-    else if (d->loc.end_line > d->loc.line && strlen(line) > col + 1)
-        end = strlen(line); /* a multi-line range: underline to the end of this line */
-    /* The caret covers the whole first character. */
-    size_t first = cg_utf8_seq_len((const unsigned char *)line + col, col < strlen(line) ? strlen(line) - col : 0);
-    size_t from = col + (first ? first : 1);
+    if (d->loc.end_line == d->loc.line && d->loc.end_column > d->loc.column)
+        end = d->loc.end_column - 1 < len + 1 ? d->loc.end_column - 1 : len + 1;
+    else if (d->loc.end_line > d->loc.line)
+        end = len;
+    size_t first = cg_utf8_seq_len((const unsigned char *)line + col, len - col);
+    size_t from = col + (first ? first : 1); /* the caret stands for the whole first character */
     if (end > from) put_span(out, line, from, end, '~');
     fprintf(out, "%s\n", st->reset);
 }

@@ -56,6 +56,6 @@ const cg_rule cg_rule_CG001 = {
     .id = "CG001",
     .name = "go-pointer-to-go-pointer",
     .severity = CG_SEV_ERROR,
-    .summary = "pointer to Go memory holding unpinned Go pointers passed to C",
+    .summary = "pointer to Go memory with unpinned Go pointers passed to C",
     .check = check,
 };

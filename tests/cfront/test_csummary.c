@@ -262,6 +262,46 @@ static void test_jumps_tls_casts(void) {
     cg_cmodel_free(m);
 }
 
+/* A chain of 20 calls is cut to CG_CTRACE_MAX_STEPS with a count of the
+ * omitted middle; mutual recursion converges; the order of definitions
+ * (callers first, callees last) does not matter. */
+static void test_long_chain_and_recursion(void) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_strbuf_append(&sb, "static void *g;\n");
+    for (int i = 0; i < 20; i++) cg_strbuf_printf(&sb, "void f%02d(void *p);\n", i);
+    for (int i = 0; i < 19; i++) cg_strbuf_printf(&sb, "void f%02d(void *p) { f%02d(p); }\n", i, i + 1);
+    cg_strbuf_append(&sb, "void f19(void *p) { g = p; }\n"
+                          "void even(void *p, int n);\n"
+                          "void odd(void *p, int n) { if (n) even(p, n - 1); }\n"
+                          "void even(void *p, int n) { if (n) odd(p, n - 1); else g = p; }\n"
+                          "void spin(void *p, int n) { if (n) spin(p, n - 1); }\n");
+    cg_cmodel *m = cg_cmodel_new();
+    char *err = NULL;
+    CHECK(cg_cfront_parse_preamble(m, "chain.go", 1, sb.data, NULL, &err) == CG_OK);
+    cg_strbuf_free(&sb);
+    cg_cmodel_compute_summaries(m, NULL, 0);
+    const cg_cparam_summary *p = param(m, "f00", 0);
+    CHECK(p && p->kept.len == CG_CTRACE_MAX_STEPS && p->kept.omitted == 20 - CG_CTRACE_MAX_STEPS);
+    if (p && p->kept.len == CG_CTRACE_MAX_STEPS) {
+        CHECK_STR(p->kept.steps[0].func, "f00");
+        CHECK_STR(p->kept.steps[1].func, "f01");
+        CHECK_STR(p->kept.steps[CG_CTRACE_MAX_STEPS - 1].func, "f19");
+        CHECK(p->kept.steps[CG_CTRACE_MAX_STEPS - 1].loc.line == 41); /* f19 */
+    }
+    const cg_cparam_summary *f12 = param(m, "f12", 0);
+    CHECK(f12 && f12->kept.len == 8 && f12->kept.omitted == 0);
+    CHECK(param(m, "odd", 0) && param(m, "odd", 0)->kept.len == 2);
+    CHECK(param(m, "even", 0) && param(m, "even", 0)->kept.len == 1);
+    check_not_kept(m, "spin", 0);
+    /* Parsing again invalidates; computing again gives the same answer. */
+    CHECK(cg_cfront_parse_preamble(m, "more.go", 1, "int more(void);\n", NULL, &err) == CG_OK);
+    CHECK(cg_cmodel_summary(m, "f00") == NULL);
+    cg_cmodel_compute_summaries(m, NULL, 0);
+    CHECK(param(m, "f00", 0) && param(m, "f00", 0)->kept.len == CG_CTRACE_MAX_STEPS);
+    cg_cmodel_free(m);
+}
+
 int main(void) {
     summ_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/summ.c");
     go_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/b.go");
@@ -269,6 +309,7 @@ int main(void) {
     RUN(test_freed_returned_stored);
     RUN(test_exports_and_roles);
     RUN(test_jumps_tls_casts);
+    RUN(test_long_chain_and_recursion);
     free(go_path);
     free(summ_path);
     return cftest_finish();

@@ -49,7 +49,7 @@ typedef struct child_result {
     char err[16384];
 } child_result;
 
-static void drain(int fd, char *buf, size_t cap) {
+static inline void drain(int fd, char *buf, size_t cap) {
     size_t len = 0;
     for (;;) {
         ssize_t n = read(fd, buf + len, cap - 1 - len);
@@ -68,7 +68,7 @@ static void drain(int fd, char *buf, size_t cap) {
 
 /* Runs fn in a forked child and collects its result. stderr is read after
  * stdout: the children here write little enough not to fill a pipe. */
-static void run_child(void (*fn)(void), child_result *r) {
+static inline void run_child(void (*fn)(void), child_result *r) {
     int out[2], err[2];
     CHECK(pipe(out) == 0 && pipe(err) == 0);
     fflush(NULL);
@@ -90,7 +90,7 @@ static void run_child(void (*fn)(void), child_result *r) {
     CHECK(waitpid(pid, &r->status, 0) == pid);
 }
 
-static bool child_aborted(const child_result *r) {
+static inline bool child_aborted(const child_result *r) {
     return WIFSIGNALED(r->status) && WTERMSIG(r->status) == SIGABRT;
 }
 

@@ -34,5 +34,7 @@ func cases() {
 	j := 10
 	//cgoguard:ignore
 	k := 11
-	_, _, _, _, _, _, _, _, _, _, _, _, _ = a, b, c, d, e, f, g, h, i, j, k, r, s
+	//cgoguard:ignore 0 a bare number is not an id in a directive
+	l := 12
+	_, _, _, _, _, _, _, _, _, _, _, _, _, _ = a, b, c, d, e, f, g, h, i, j, k, l, r, s
 }

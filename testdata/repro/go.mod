@@ -1,0 +1,3 @@
+module cgoguard.dev/repro
+
+go 1.21
