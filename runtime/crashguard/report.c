@@ -576,6 +576,29 @@ void cg_report_fault(int sig, const siginfo_t *info, const ucontext_t *uc, bool 
     cg_emit(&t, &j);
 }
 
+/* The error reporter is called from inside libcgoguard (the guarded
+ * allocator's free()); the frames that matter start at its caller. When the
+ * crash guard lives in a shared object (the preload library, libcgoguard.so),
+ * leading frames in that object are skipped; linked statically into the
+ * program, only our own three frames are (the object is the program then). */
+static size_t cg_first_caller_frame(const uintptr_t *frames, size_t n)
+{
+    if (!cg_maps_load()) return 0;
+    const cg_mapping *own = cg_find_mapping((uintptr_t)&cg_report_error_now);
+    if (!own || own->path[0] != '/') return 0;
+    static char exe[512];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    exe[len > 0 ? len : 0] = '\0';
+    if (cg_str_eq(exe, own->path)) return 0;
+    size_t i = 0;
+    while (i + 1 < n) {
+        const cg_mapping *m = cg_find_mapping(frames[i]);
+        if (!m || !cg_str_eq(m->path, own->path)) break;
+        i++;
+    }
+    return i;
+}
+
 void cg_report_error_now(const cg_fault_detail *detail, const cg_thread_facts_out *thread)
 {
     cg_sbuf t, j;
@@ -584,7 +607,8 @@ void cg_report_error_now(const cg_fault_detail *detail, const cg_thread_facts_ou
     uintptr_t frames[CG_FAULT_MAX_FRAMES];
     /* Skip cg_current_backtrace, cg_report_error_now and cg_crashguard_report_error. */
     size_t nframes = cg_current_backtrace(frames, CG_FAULT_MAX_FRAMES, 3);
-    size_t nsym = cg_symbolize(frames, nframes, 0, cg_sym_crash, CG_SYM_OUT);
+    size_t first = cg_first_caller_frame(frames, nframes);
+    size_t nsym = cg_symbolize(frames + first, nframes - first, 0, cg_sym_crash, CG_SYM_OUT);
     const char *kind = detail && detail->kind ? detail->kind : "error";
 
     cg_sbuf_str(&t, "\n" CG_PREFIX "ERROR: ");

@@ -27,6 +27,7 @@
  * apart by that CAS: exactly one frees it, the other reports a double free.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -105,8 +106,13 @@ CG_GALLOC_TLS uint32_t cg_galloc__countdown = 1;
 CG_GALLOC_TLS int cg_galloc__busy;
 static CG_GALLOC_TLS uint64_t cg_galloc_rng;
 
+/* malloc_usable_size has no __libc_ name. Bound here it is glibc's in a
+ * program that links libcgoguard, and the interposer (which handles both
+ * kinds of pointer) under the preload; either way it never recurses. */
+static size_t cg_libc_usable_size(void *ptr) { return malloc_usable_size(ptr); }
+
 const cg_galloc_fallback cg_galloc__libc = {
-    __libc_malloc, __libc_calloc, __libc_realloc, __libc_memalign, __libc_free, NULL,
+    __libc_malloc, __libc_calloc, __libc_realloc, __libc_memalign, __libc_free, cg_libc_usable_size,
 };
 
 #define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
@@ -132,7 +138,13 @@ static bool cg_parse_size(const char *text, size_t *out) {
 
 static bool cg_is_pow2(size_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
-int cg_galloc_options_from_env(cg_galloc_options *opts) {
+/* Records the first malformed variable, for the warning at initialisation. */
+static bool cg_bad(const char **first, const char *name) {
+    if (*first == NULL) *first = name;
+    return false;
+}
+
+static int cg_options_parse(cg_galloc_options *opts, const char **bad) {
     *opts = (cg_galloc_options){
         .sample_rate = CG_GALLOC_DEFAULT_SAMPLE,
         .slot_count = CG_GALLOC_DEFAULT_SLOTS,
@@ -145,27 +157,32 @@ int cg_galloc_options_from_env(cg_galloc_options *opts) {
     const char *text;
     if ((text = getenv("CGOGUARD_SAMPLE")) != NULL) {
         if (cg_parse_size(text, &v) && v <= UINT32_MAX) opts->sample_rate = (uint32_t)v;
-        else ok = false;
+        else ok = cg_bad(bad, "CGOGUARD_SAMPLE");
     }
     if ((text = getenv("CGOGUARD_SLOTS")) != NULL) {
         if (cg_parse_size(text, &v) && v >= 1 && v <= CG_GALLOC_MAX_SLOTS) opts->slot_count = (uint32_t)v;
-        else ok = false;
+        else ok = cg_bad(bad, "CGOGUARD_SLOTS");
     }
     if ((text = getenv("CGOGUARD_MAX_SIZE")) != NULL) {
         if (cg_parse_size(text, &v) && v >= 1 && v <= ((size_t)1 << 30)) opts->max_size = v;
-        else ok = false;
+        else ok = cg_bad(bad, "CGOGUARD_MAX_SIZE");
     }
     if ((text = getenv("CGOGUARD_PLACEMENT")) != NULL) {
         if (strcmp(text, "left") == 0) opts->placement = CG_GALLOC_LEFT;
         else if (strcmp(text, "right") == 0) opts->placement = CG_GALLOC_RIGHT;
-        else ok = false;
+        else ok = cg_bad(bad, "CGOGUARD_PLACEMENT");
     }
     if ((text = getenv("CGOGUARD_ALIGN")) != NULL) {
         if (cg_parse_size(text, &v) && cg_is_pow2(v) && v <= 4096) opts->min_align = v;
-        else ok = false;
+        else ok = cg_bad(bad, "CGOGUARD_ALIGN");
     }
     if (!ok) errno = EINVAL;
     return ok ? 0 : -1;
+}
+
+int cg_galloc_options_from_env(cg_galloc_options *opts) {
+    const char *bad = NULL;
+    return cg_options_parse(opts, &bad);
 }
 
 static bool cg_options_valid(const cg_galloc_options *o) {
@@ -173,6 +190,8 @@ static bool cg_options_valid(const cg_galloc_options *o) {
            o->max_size <= ((size_t)1 << 30) && cg_is_pow2(o->min_align) && o->min_align <= 4096 &&
            (o->placement == CG_GALLOC_RIGHT || o->placement == CG_GALLOC_LEFT);
 }
+
+static void cg_write_str(const char *text);
 
 /* ---- initialisation ---- */
 
@@ -215,9 +234,10 @@ CG_GALLOC_TEXT int cg_galloc_init(const cg_galloc_options *opts) {
     cg_galloc__busy++;
     pthread_mutex_lock(&g.lock);
     int err = 0;
+    const char *bad = NULL;
     if (LOAD(&g.init) != INIT_NONE) goto out;
     if (opts != NULL) g.opts = *opts;
-    else if (cg_galloc_options_from_env(&g.opts) != 0) err = EINVAL;
+    else if (cg_options_parse(&g.opts, &bad) != 0) err = EINVAL;
     if (err == 0 && !cg_options_valid(&g.opts)) err = EINVAL;
     if (err == 0 && g.opts.sample_rate != 0) err = cg_reserve_pool();
     if (err != 0 || g.opts.sample_rate == 0) {
@@ -234,6 +254,13 @@ CG_GALLOC_TEXT int cg_galloc_init(const cg_galloc_options *opts) {
 out:
     pthread_mutex_unlock(&g.lock);
     cg_galloc__busy--;
+    if (bad != NULL) {
+        /* Configured from the environment, maybe by a preload nobody
+         * watches: say why nothing will be guarded. */
+        cg_write_str("cgoguard: guarded allocator off: ");
+        cg_write_str(bad);
+        cg_write_str(" is malformed (see cgoguard/galloc.h)\n");
+    }
     if (err != 0) {
         errno = err;
         return -1;
@@ -265,6 +292,15 @@ static uint32_t cg_draw_interval(uint32_t rate) {
 
 extern char **environ;
 
+/* Set once the C library is initialised: our constructor runs after libc's
+ * (libcgoguard depends on it). Before that, environ is the only sign; a
+ * program may also clear its environment later, leaving environ NULL. */
+static int cg_libc_ready;
+
+__attribute__((constructor)) static void cg_galloc_constructor(void) {
+    __atomic_store_n(&cg_libc_ready, 1, __ATOMIC_RELAXED);
+}
+
 bool cg_galloc__sample_slow(void) {
     static CG_GALLOC_TLS bool seeded;
     if (cg_galloc__busy) {
@@ -275,7 +311,7 @@ bool cg_galloc__sample_slow(void) {
     if (state == INIT_NONE) {
         /* The dynamic loader allocates before the C library has set up
          * environ; configuring now would ignore CGOGUARD_*. Wait for it. */
-        if (environ == NULL) {
+        if (environ == NULL && !__atomic_load_n(&cg_libc_ready, __ATOMIC_RELAXED)) {
             cg_galloc__countdown = 1;
             return false;
         }
@@ -589,6 +625,7 @@ CG_GALLOC_TEXT void *cg_galloc__alloc(size_t size, size_t alignment) {
         return NULL;
     }
     cg_galloc_slot *s = &g.slots[idx];
+    uint32_t previous = LOAD(&s->state); /* EMPTY or FREED */
     STORE(&s->state, SLOT_ALLOCATING);
     uintptr_t start = cg_slot_start(idx);
     uintptr_t user = g.opts.placement == CG_GALLOC_LEFT ? start
@@ -596,8 +633,8 @@ CG_GALLOC_TEXT void *cg_galloc__alloc(size_t size, size_t alignment) {
     uintptr_t lo = user & ~(uintptr_t)(g.page - 1);
     uintptr_t hi = (user + need + g.page - 1) & ~(uintptr_t)(g.page - 1);
     if (mprotect((void *)lo, hi - lo, PROT_READ | PROT_WRITE) != 0) {
-        /* Out of mappings (vm.max_map_count): give the slot back. */
-        STORE(&s->state, SLOT_FREED);
+        /* Out of mappings (vm.max_map_count): give the slot back as it was. */
+        STORE(&s->state, previous);
         cg_ring_push(idx);
         COUNT(&g.exhausted);
         return NULL;
@@ -656,8 +693,9 @@ CG_GALLOC_TEXT void cg_galloc__free(void *ptr) {
     uintptr_t lo = user & ~(uintptr_t)(g.page - 1);
     uintptr_t hi = (user + need + g.page - 1) & ~(uintptr_t)(g.page - 1);
     /* Fresh PROT_NONE pages: inaccessible, memory returned, zero on reuse.
-     * If the kernel refuses a new mapping, at least revoke access (and then
-     * the next user of the slot must not rely on zeroed pages). */
+     * If the kernel refuses a new mapping (out of map entries), zero the
+     * pages by hand and revoke access, which keeps both promises but not
+     * the memory. */
     if (mmap((void *)lo, hi - lo, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1,
              0) == MAP_FAILED) {
         memset((void *)lo, 0, hi - lo);
@@ -768,7 +806,6 @@ CG_GALLOC_TEXT void *cg_galloc__realloc(const cg_galloc_fallback *fb, void *ptr,
 #endif
 
 #ifdef CG_SANITIZED
-#include <malloc.h>
 static void *cg_std_memalign(size_t alignment, size_t size) { return memalign(alignment, size); }
 static const cg_galloc_fallback cg_galloc_api = {malloc, calloc, realloc, cg_std_memalign, free,
                                                  malloc_usable_size};

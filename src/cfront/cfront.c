@@ -623,21 +623,70 @@ void cg_cfront_dispose_index(cg_cmodel *model) {
     model->clang_index = NULL;
 }
 
+typedef CG_VEC(struct CXUnsavedFile) unsaved_vec;
+typedef arg_vec char_vec;
+
+static void add_unsaved(unsaved_vec *v, const char *path, const char *text, size_t len) {
+    struct CXUnsavedFile u = {.Filename = path, .Contents = text, .Length = (unsigned long)len};
+    cg_vec_push(v, u);
+}
+
+/* The directory's canonical form, or the text itself when it does not exist. */
+static char *canonical_dir(const char *dir) {
+    char *real = realpath(dir, NULL);
+    if (!real) return cg_xstrdup(dir);
+    char *copy = cg_xstrdup(real);
+    free(real);
+    return copy;
+}
+
+/* clang matches unsaved files by the name it looks up, and the lookup for
+ * `#include "x.h"` is "<directory of the includer as given>/x.h". So a
+ * virtual file given as /abs/pkg/x.h is also offered as pkg/x.h when the
+ * unit is pkg/impl.c (and the other way round), and under its canonical
+ * name for -I lookups. */
+static void add_virtual_files(unsaved_vec *unsaved, char_vec *names, const char *main_path,
+                              const cg_cparse_options *opts) {
+    if (!opts) return;
+    char *main_dir = cg_path_dir(main_path);
+    char *main_canon = canonical_dir(main_dir);
+    for (size_t i = 0; i < opts->virtual_file_count; i++) {
+        const cg_cvirtual_file *vf = &opts->virtual_files[i];
+        size_t len = strlen(vf->contents);
+        add_unsaved(unsaved, vf->path, vf->contents, len);
+        char *dir = cg_path_dir(vf->path);
+        char *canon = canonical_dir(dir);
+        const char *base = cg_path_base(vf->path);
+        bool same_dir = strcmp(canon, main_canon) == 0;
+        /* cg_path_join drops a "." directory; clang spells it "./x.h". */
+        char *aliases[3] = {cg_path_join(canon, base), same_dir ? cg_path_join(main_dir, base) : NULL,
+                            same_dir && strcmp(main_dir, ".") == 0 ? cg_xasprintf("./%s", base)
+                                                                   : NULL};
+        for (size_t a = 0; a < 3; a++) {
+            if (!aliases[a]) continue;
+            if (strcmp(aliases[a], vf->path) == 0) {
+                free(aliases[a]);
+                continue;
+            }
+            cg_vec_push(names, aliases[a]); /* owned until the parse is over */
+            add_unsaved(unsaved, aliases[a], vf->contents, len);
+        }
+        free(canon);
+        free(dir);
+    }
+    free(main_canon);
+    free(main_dir);
+}
+
 /* Parses main_path (whose text is main_text, given as an unsaved file) and
  * records everything. main_presumed names locations clang cannot place. */
 static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char *main_text,
                             size_t main_len, const char *main_presumed, const char *base_dir,
                             const cg_cparse_options *opts, char **err) {
-    size_t nvirt = opts ? opts->virtual_file_count : 0;
-    struct CXUnsavedFile *unsaved = cg_xcalloc(nvirt + 1, sizeof *unsaved);
-    unsaved[0].Filename = main_path;
-    unsaved[0].Contents = main_text;
-    unsaved[0].Length = (unsigned long)main_len;
-    for (size_t i = 0; i < nvirt; i++) {
-        unsaved[i + 1].Filename = opts->virtual_files[i].path;
-        unsaved[i + 1].Contents = opts->virtual_files[i].contents;
-        unsaved[i + 1].Length = (unsigned long)strlen(opts->virtual_files[i].contents);
-    }
+    unsaved_vec unsaved = {0};
+    char_vec names = {0};
+    add_unsaved(&unsaved, main_path, main_text, main_len);
+    add_virtual_files(&unsaved, &names, main_path, opts);
     unsigned flags = CXTranslationUnit_KeepGoing;
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = CXError_Failure;
@@ -648,8 +697,8 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
         arg_vec args = {0};
         build_args(&args, base_dir, opts, attempt < 2, attempt == 1);
         rc = clang_parseTranslationUnit2(model_index(model), main_path,
-                                         (const char *const *)args.items, (int)args.len, unsaved,
-                                         (unsigned)(nvirt + 1), flags, &tu);
+                                         (const char *const *)args.items, (int)args.len,
+                                         unsaved.items, (unsigned)unsaved.len, flags, &tu);
         free_args(&args);
         if (tu && attempt > 0) {
             cg_location loc = {.file = main_presumed, .line = 1, .column = 1};
@@ -661,7 +710,8 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
         }
         if (!opts || opts->cflag_count == 0) break;
     }
-    free(unsaved);
+    cg_vec_free(&unsaved);
+    free_args(&names);
     if (!tu) {
         *err = cg_xasprintf("libclang could not parse %s (error %d)", main_presumed, (int)rc);
         return CG_ERR_TOOL;

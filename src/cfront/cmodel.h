@@ -134,7 +134,8 @@ cg_cmodel *cg_cmodel_new(void);
 void cg_cmodel_free(cg_cmodel *model); /* NULL is a no-op */
 
 /* Parses a cgo preamble taken from go_path, whose first preamble line is
- * go_path:first_line. Locations of everything it declares map to the .go
+ * go_path:first_line (the comment text with its #cgo lines blanked, as cgo
+ * does). Locations of everything it declares map to the .go
  * file (lines exactly; columns count bytes of the text as given, so a
  * caller that strips "//" from comment lines shifts them). cgo's builtin
  * prolog (_GoString_, _GoStringLen, ...) is visible before the text; its

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../cfront/csummary.h"
 #include "exporth.h"
 
 static cg_location loc_at(cg_package *pkg, const char *file, unsigned line, unsigned column) {
@@ -240,6 +241,12 @@ cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options
     const char *srcdir = realpath(files->dir, resolved) ? resolved : files->dir;
     collect_directives(pkg, srcdir);
     parse_c(pkg, files, srcdir);
+    /* C function summaries (which parameters a C function keeps or frees),
+     * computed once here so that rules only read them. */
+    const char **export_names = cg_xcalloc(pkg->exports.len + 1, sizeof(char *));
+    for (size_t i = 0; i < pkg->exports.len; i++) export_names[i] = pkg->exports.items[i].name;
+    cg_cmodel_compute_summaries(pkg->c, export_names, pkg->exports.len);
+    free(export_names);
     return pkg;
 }
 

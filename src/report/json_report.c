@@ -1,7 +1,8 @@
 /*
  * json_report.c: `--format=json`, a small stable schema for scripts.
  *
- * Schema, version 1 (fields are added only with a version bump):
+ * Schema, version 1 (fields are added only with a version bump; the JSON
+ * Schema is report.schema.json beside this file, checked by tests/report):
  *   {
  *     "version": 1,
  *     "tool": {"name": "cgoguard", "version": "0.1.0"},

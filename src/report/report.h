@@ -57,8 +57,9 @@ typedef struct cg_sink_options {
 
 /* Applies suppressions, adds CG099 findings, de-duplicates identical
  * (id, file, line, column, message) findings (the first one added stays) and
- * sorts stably by file, line, column, id. Also records in each diag the text
- * of its primary line for the emitters. opts may be NULL. Files that cannot
+ * sorts stably by file, line, column, id. Also records in each diag (and in
+ * each related location) the text of its line for the emitters. A finding on
+ * line 0 (a whole file) cannot be suppressed. opts may be NULL. Files that cannot
  * be read are skipped: their findings stay unsuppressed and are shown without
  * a source line (a missing file is the front-end's error to report). Call it
  * once per list. */

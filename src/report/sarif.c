@@ -1,11 +1,12 @@
 /*
  * sarif.c: `--format=sarif`, a SARIF 2.1.0 log for code-scanning services.
  *
- * One run. Findings without a file become tool execution notifications of
- * the invocation (services reject results without a location). tool.driver.rules declares every rule the results reference (or
- * the whole catalog with sarif_all_rules) with its summary, the first
+ * One run. tool.driver.rules declares every rule the results reference (or
+ * the whole catalog with sarif_all_rules) with its summary, the first prose
  * paragraph of its doc and the full embedded doc as help, so a service can
- * show `cgoguard explain` next to each alert. Each result carries ruleId and
+ * show `cgoguard explain` next to each alert. Findings without a file become
+ * tool execution notifications of the invocation (code-scanning services
+ * reject results without a location). Each result carries ruleId and
  * ruleIndex, its location relative to %SRCROOT%, the cross-language trace as
  * relatedLocations, and, when an in-source cgoguard:ignore applied,
  * suppressions[] (SARIF keeps suppressed results; consumers hide them).

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cftest.h"
 
@@ -485,6 +486,43 @@ static void test_merge_across_units(void) {
     cg_cmodel_free(m);
 }
 
+/* The driver may name files relative to the working directory and the
+ * virtual _cgo_export.h by its absolute path (or the other way round):
+ * `#include "_cgo_export.h"` must find it either way. */
+static void test_virtual_file_path_forms(void) {
+    char cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL);
+    CHECK(chdir(CG_CFRONT_TEST_DATA) == 0);
+    char *abs_export = cg_path_join(CG_CFRONT_TEST_DATA, "pkg1/_cgo_export.h");
+    struct {
+        const char *dir; /* working directory, relative to the data dir */
+        const char *c_path;
+        const char *export_path;
+    } cases[] = {
+        {".", "pkg1/impl.c", abs_export},
+        {".", "./pkg1/impl.c", abs_export},
+        {".", CG_CFRONT_TEST_DATA "/pkg1/impl.c", "pkg1/_cgo_export.h"},
+        {"pkg1", "impl.c", abs_export},
+        {"pkg1", "impl.c", "_cgo_export.h"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(chdir(CG_CFRONT_TEST_DATA) == 0 && chdir(cases[i].dir) == 0);
+        cg_cmodel *m = cg_cmodel_new();
+        cg_cvirtual_file vf = {cases[i].export_path, export_h};
+        cg_cparse_options opts = {.virtual_files = &vf, .virtual_file_count = 1};
+        char *err = NULL;
+        CHECK(cg_cfront_parse_file(m, cases[i].c_path, &opts, &err) == CG_OK);
+        CHECK_MSG(cg_cmodel_func(m, "GoCallback") != NULL, cases[i].c_path);
+        CHECK_MSG(cg_cmodel_problem_count(m) == 0, cases[i].c_path);
+        const cg_cfunc *keep = cg_cmodel_func(m, "keep");
+        CHECK(keep && keep->has_body);
+        if (keep) CHECK_STR(keep->body_loc.file, cases[i].c_path);
+        cg_cmodel_free(m);
+    }
+    free(abs_export);
+    CHECK(chdir(cwd) == 0);
+}
+
 int main(void) {
     RUN(test_records);
     RUN(test_functions_and_types);
@@ -494,5 +532,6 @@ int main(void) {
     RUN(test_bad_files);
     RUN(test_cflags);
     RUN(test_merge_across_units);
+    RUN(test_virtual_file_path_forms);
     return cftest_finish();
 }

@@ -14,7 +14,9 @@
  *   exact   ALIGN=1: an odd-sized block ends at the guard page.
  *   sample  SAMPLE=10: about one allocation in ten is guarded.
  *   off     SAMPLE=0: nothing is guarded and no pool is reserved.
- *   options parsing of the variables, valid and malformed.
+ *   options   parsing of the variables, valid and malformed.
+ *   malformed SLOTS=zero: initialisation fails with EINVAL, warns on
+ *           stderr, and nothing is guarded.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -371,6 +373,23 @@ static void test_off(void) {
     CHECK_EQ(stats().guarded_allocs, 0);
 }
 
+static void child_init_from_env(void) {
+    errno = 0;
+    if (cg_galloc_init(NULL) == -1 && errno == EINVAL) put("EINVAL");
+}
+
+/* A malformed variable turns the allocator off, and says so on stderr. */
+static void test_malformed(void) {
+    child_result r;
+    run_child(child_init_from_env, &r);
+    CHECK(strcmp(r.out, "EINVAL") == 0);
+    CHECK(strstr(r.err, "cgoguard: guarded allocator off: CGOGUARD_SLOTS is malformed") != NULL);
+    void *p = cg_galloc_malloc(8);
+    CHECK(p != NULL && !cg_galloc_owns(p));
+    cg_galloc_free(p);
+    CHECK_EQ(stats().slot_count, 0);
+}
+
 static void test_options(void) {
     static const char *vars[] = {"CGOGUARD_SAMPLE", "CGOGUARD_SLOTS", "CGOGUARD_MAX_SIZE",
                                  "CGOGUARD_PLACEMENT", "CGOGUARD_ALIGN"};
@@ -418,7 +437,7 @@ static void test_options(void) {
 
 int main(int argc, char **argv) {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s right|left|exact|sample|off|options\n", argv[0]);
+        fprintf(stderr, "usage: %s right|left|exact|sample|off|options|malformed\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -428,6 +447,7 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "sample") == 0) test_sample();
     else if (strcmp(mode, "off") == 0) test_off();
     else if (strcmp(mode, "options") == 0) test_options();
+    else if (strcmp(mode, "malformed") == 0) test_malformed();
     else return 2;
     printf("galloc %s: ok\n", mode);
     return 0;

@@ -48,6 +48,22 @@ void crash_on_c_thread(void)
     pthread_join(t, NULL);
 }
 
+static void *c_thread_overflow(void *arg)
+{
+    (void)arg;
+    crash_recurse(0);
+    return NULL;
+}
+
+/* A stack overflow on a thread Go never saw: without an alternate signal
+ * stack (the preload gives every new thread one) nobody could report it. */
+void overflow_on_c_thread(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, c_thread_overflow, NULL);
+    pthread_join(t, NULL);
+}
+
 void crash_in_callback(void)
 {
     *null_ptr = 3; /* CG-LINE(callback) */

@@ -5,6 +5,7 @@ void crash_null(void);
 int crash_recurse(int depth);
 void crash_abort(void);
 void crash_on_c_thread(void);
+void overflow_on_c_thread(void);
 void crash_via_callback(void);
 void crash_in_callback(void);
 int jit_run(void);

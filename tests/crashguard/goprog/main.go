@@ -24,7 +24,7 @@ var nilPtr *int
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: crashprog null|overflow|abort|cthread|callback|gonil|jit|guarded-go")
+		fmt.Fprintln(os.Stderr, "usage: crashprog null|overflow|abort|cthread|cthread-overflow|callback|gonil|jit|guarded-go")
 		os.Exit(2)
 	}
 	if installLinked != nil {
@@ -39,6 +39,8 @@ func main() {
 		C.crash_abort()
 	case "cthread":
 		C.crash_on_c_thread()
+	case "cthread-overflow":
+		C.overflow_on_c_thread()
 	case "callback":
 		C.crash_via_callback()
 	case "gonil":

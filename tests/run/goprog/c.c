@@ -15,6 +15,13 @@ void crash_c(void)
 
 void call_get_ptr(void) { (void)getPtr(); }
 
+void double_free(void)
+{
+    char *p = malloc(24);
+    free(p);
+    free(p); /* CG-LINE(doublefree) */
+}
+
 void use_after_free(void)
 {
     volatile char *p = malloc(32);

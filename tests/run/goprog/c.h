@@ -5,4 +5,5 @@ void take(void *p);
 void crash_c(void);
 void call_get_ptr(void);
 void use_after_free(void);
+void double_free(void);
 #endif

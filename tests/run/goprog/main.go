@@ -50,8 +50,10 @@ func main() {
 		C.crash_c()
 	case "uaf":
 		C.use_after_free()
+	case "doublefree":
+		C.double_free()
 	default:
-		fmt.Fprintln(os.Stderr, "usage: runprog ok|exit3|cg001|cg002|cg003|crash|uaf")
+		fmt.Fprintln(os.Stderr, "usage: runprog ok|exit3|cg001|cg002|cg003|crash|uaf|doublefree")
 		os.Exit(2)
 	}
 }

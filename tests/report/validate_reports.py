@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
 """Validates cgoguard's report output beyond what the C tests check.
 
-usage: validate_sarif.py SCHEMA OUT_DIR
+usage: validate_reports.py SARIF_SCHEMA JSON_SCHEMA OUT_DIR
 
 OUT_DIR is where report_golden wrote its outputs. report.sarif is validated
 against the official SARIF 2.1.0 JSON schema (from the npm package that
 ships it, fetched at configure time) and then checked for the references a
 schema cannot express: ruleIndex points at the rule with that id,
 artifactLocation.index at the artifact with that URI, relatedLocations ids
-are unique, every result has a fingerprint. report.json must parse and match
-its summary.
+are unique, every result has a fingerprint. report.json is validated against
+cgoguard's own schema (src/report/report.schema.json) and must agree with
+report.sarif.
 """
 import json
 import sys
@@ -18,12 +19,12 @@ import jsonschema
 
 
 def fail(msg):
-    print("validate_sarif: " + msg, file=sys.stderr)
+    print("validate_reports: " + msg, file=sys.stderr)
     sys.exit(1)
 
 
 def main():
-    schema_path, out_dir = sys.argv[1], sys.argv[2]
+    schema_path, json_schema_path, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
     with open(out_dir + "/report.sarif", encoding="utf-8") as f:
@@ -80,6 +81,13 @@ def main():
 
     with open(out_dir + "/report.json", encoding="utf-8") as f:
         rep = json.load(f)
+    with open(json_schema_path, encoding="utf-8") as f:
+        rep_schema = json.load(f)
+    errors = list(jsonschema.validators.validator_for(rep_schema)(rep_schema).iter_errors(rep))
+    for e in errors:
+        print("json schema: %s at %s" % (e.message, "/".join(map(str, e.path))), file=sys.stderr)
+    if errors:
+        fail("report.json does not conform to src/report/report.schema.json")
     s = rep["summary"]
     if rep["version"] != 1 or s["findings"] != len(rep["findings"]):
         fail("report.json: summary.findings does not match findings[]")
@@ -91,7 +99,7 @@ def main():
             fail("notification: associatedRule index does not point at its id")
     if s["suppressed"] != suppressed or len(run["results"]) + len(notes) != s["findings"] + suppressed:
         fail("report.json and report.sarif disagree on what was suppressed")
-    print("validate_sarif: ok (%d results, %d rules, %d artifacts)"
+    print("validate_reports: ok (%d results, %d rules, %d artifacts)"
           % (len(run["results"]), len(rules), len(artifacts)))
 
 
