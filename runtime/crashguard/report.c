@@ -36,7 +36,18 @@ void cg_report_config_load(void)
 {
     const char *p = getenv("CGOGUARD_REPORT");
     cg_report_path[0] = '\0';
-    if (p && *p) cg_strlcpy(cg_report_path, p, sizeof cg_report_path);
+    if (!p || !*p) return;
+    /* Made absolute now: the program may change directory before it crashes. */
+    cg_sbuf b;
+    cg_sbuf_init(&b, cg_report_path, sizeof cg_report_path);
+    if (p[0] != '/') {
+        char cwd[sizeof cg_report_path];
+        if (getcwd(cwd, sizeof cwd)) {
+            cg_sbuf_str(&b, cwd);
+            cg_sbuf_char(&b, '/');
+        }
+    }
+    cg_sbuf_str(&b, p);
 }
 
 const char *cg_signal_name(int sig)

@@ -46,7 +46,6 @@ long cg_gettid(void) { return syscall(SYS_gettid); }
 
 /* ---- The report lock: a spin lock with an owner, usable in handlers. ---- */
 static _Atomic long cg_lock_owner;
-static int cg_lock_depth;
 
 bool cg_report_lock(void)
 {
@@ -58,13 +57,11 @@ bool cg_report_lock(void)
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);
     }
-    cg_lock_depth = 1;
     return true;
 }
 
 void cg_report_unlock(void)
 {
-    cg_lock_depth = 0;
     atomic_store(&cg_lock_owner, 0);
 }
 

@@ -35,6 +35,8 @@ typedef struct known_fn {
  * here and not defined in the package is assumed not to keep (and the
  * summary says so). */
 static const known_fn known_fns[] = {
+    /* cgo's prolog helpers: a _GoString_'s pointer is its Go memory. */
+    RET("_GoStringPtr", 0), NONE("_GoStringLen"),
     NONE("__assert_fail"), NONE("__builtin_longjmp"), NONE("__builtin_setjmp"),
     NONE("__longjmp_chk"), NONE("__sigsetjmp"), NONE("_exit"), NONE("_longjmp"),
     NONE("_setjmp"), NONE("abort"), NONE("abs"), NONE("aligned_alloc"),

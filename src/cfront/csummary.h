@@ -67,9 +67,12 @@ typedef enum cg_ckeep_kind {
     CG_KEEP_CALLBACK_ARG, /* registered callback data (on_exit) */
 } cg_ckeep_kind;
 
+/* Every parameter is tracked: besides pointers, a _GoString_ or another
+ * struct passed by value can carry a pointer (s.p, _GoStringPtr(s)), and so
+ * can an integer (uintptr_t). */
 typedef struct cg_cparam_summary {
     const char *name; /* "" when unnamed */
-    bool is_pointer;  /* data or function pointer (only these are tracked) */
+    bool is_pointer;  /* a data or function pointer */
     /* Outlives the call in C-owned storage. */
     cg_ckeep_kind kept_kind;
     cg_ctrace kept;

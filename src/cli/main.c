@@ -180,6 +180,13 @@ static int cmd_scan(int argc, char **argv) {
                   (strcmp(color, "auto") == 0 && tty && !getenv("NO_COLOR"));
     if (getenv("NO_COLOR") && *getenv("NO_COLOR")) ropts.color = false;
 
+    /* SARIF consumers resolve the relative paths against %SRCROOT%. */
+    char cwd[4096];
+    char *srcroot = NULL;
+    if (ropts.format == CG_REPORT_SARIF && getcwd(cwd, sizeof cwd))
+        srcroot = cg_xasprintf("file://%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/");
+    ropts.srcroot_uri = srcroot;
+
     cg_scan_result result;
     cg_scan(patterns, npatterns, &sopts, &result);
     for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
@@ -200,6 +207,7 @@ static int cmd_scan(int argc, char **argv) {
     }
     cg_scan_result_free(&result);
     cg_strvec_free(&tags);
+    free(srcroot);
     return status;
 }
 

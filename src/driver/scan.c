@@ -41,7 +41,7 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
         for (size_t f = 0; f < files->c_files.len; f++) cg_vec_push(&analysed, cg_xstrdup(files->c_files.items[f]));
         cg_package_free(pkg);
     }
-    cg_sink_options sopts = {(const char *const *)analysed.items, analysed.len, 0};
+    cg_sink_options sopts = {(const char *const *)analysed.items, analysed.len, popts.max_file_bytes};
     cg_sink_finish(result->diags, &sopts);
     cg_strvec_free(&analysed);
     cg_discovery_free(&found);

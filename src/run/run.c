@@ -456,7 +456,9 @@ int cg_cmd_run(int argc, char **argv)
     if (status < 0) {
         fprintf(stderr, "cgoguard run: cannot start %s: %s\n", prog_argv[0], strerror(errno));
     } else {
-        cg_run_summarize(o.build_pkg ? o.build_pkg : prog_argv[0], status, kept.data ? kept.data : "", report);
+        char *name = o.build_pkg ? cg_xasprintf("the program built from %s", o.build_pkg) : cg_xstrdup(prog_argv[0]);
+        cg_run_summarize(name, status, kept.data ? kept.data : "", report);
+        free(name);
         if (o.report_path) fprintf(stderr, CG_RUN_PREFIX "JSON report: %s\n", o.report_path);
         rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
     }

@@ -26,7 +26,9 @@ static const char preamble[] = "#include <stdlib.h>\n"                          
                                "static void keep_from_preamble(void *p) {\n"         /* 5 */
                                "    keep_global(p);\n"                               /* 6 */
                                "}\n"                                                 /* 7 */
-                               "static void only_reads(int *p) { (void)*p; }\n";    /* 8 */
+                               "static void only_reads(int *p) { (void)*p; }\n"     /* 8 */
+                               "static const char *s_saved;\n"                       /* 9 */
+                               "void keep_s(_GoString_ s) { s_saved = _GoStringPtr(s); }\n"; /* 10 */
 
 static char *summ_path;
 static char *go_path;
@@ -102,6 +104,13 @@ static void test_kept(void) {
     check_kept(m, "keep_into_global_obj", 0, CG_KEEP_GLOBAL, 35, "h->data");
     check_kept(m, "keep_struct_copy", 0, CG_KEEP_GLOBAL, 90, "*head");
     check_kept(m, "start_ts", 0, CG_KEEP_THREAD_ARG, 89, "pthread_create");
+    /* A Go string's pointer, through cgo's helper or the field. */
+    check_kept(m, "keep_gostring", 0, CG_KEEP_GLOBAL, 95, "'saved_str'");
+    check_kept(m, "keep_gostring_field", 0, CG_KEEP_GLOBAL, 96, "'saved_str'");
+    check_not_kept(m, "len_gostring", 0);
+    /* In a preamble, with cgo's real prolog. */
+    check_kept(m, "keep_s", 0, CG_KEEP_GLOBAL, 10, "'s_saved'");
+    CHECK(sum(m, "len_gostring") && sum(m, "len_gostring")->unknown_callee_count == 0);
 
     /* A chain of three: chain1 -> chain2 -> chain3, which stores. */
     const cg_cparam_summary *c1 = param(m, "chain1", 0);

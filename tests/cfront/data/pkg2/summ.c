@@ -88,3 +88,10 @@ void sort_ints(int *v, size_t n, int (*cmp)(const void *, const void *)) { qsort
 static void *ts_worker(void *arg) { (void)arg; return NULL; }
 int start_ts(void *p) { pthread_t t; return pthread_create(&t, NULL, ts_worker, p); }
 void keep_struct_copy(void *p) { struct holder local; local.data = p; local.next = 0; *head = local; } /* 90 */
+typedef struct { const char *p; long n; } _GoString_;
+size_t _GoStringLen(_GoString_ s);
+const char *_GoStringPtr(_GoString_ s);
+static const char *saved_str;
+void keep_gostring(_GoString_ s) { saved_str = _GoStringPtr(s); }                /* 95 */
+void keep_gostring_field(_GoString_ s) { saved_str = s.p; }                     /* 96 */
+size_t len_gostring(_GoString_ s) { return _GoStringLen(s); }

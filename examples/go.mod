@@ -1,0 +1,3 @@
+module cgoguard.dev/examples
+
+go 1.21

@@ -1,0 +1,51 @@
+/*
+ * finalizer.h: recognizes the registration of a finalizer or cleanup
+ * (runtime.SetFinalizer(obj, f), runtime.AddCleanup(obj, f, arg)) and
+ * resolves what runs when the object dies: the function body (a func
+ * literal, a package function or a method expression such as (*W).free),
+ * the name its parameter has there, and the Go type that owns it.
+ *
+ * Lifetime rules (CG020 finalizer-use-race, CG021 finalizer-thread-affinity)
+ * start from these registrations. Unknown parts stay unknown (null nodes,
+ * NULL names): callers must not report on them alone.
+ */
+#ifndef CG_FINALIZER_H
+#define CG_FINALIZER_H
+
+#include "xlang.h"
+
+typedef struct cg_finalizer {
+    cg_gofile *file; /* the registration */
+    TSNode call;     /* the runtime.SetFinalizer / runtime.AddCleanup call */
+    bool is_cleanup; /* AddCleanup (Go 1.24+): the function gets `arg`, not the object */
+    TSNode object;   /* first argument */
+    TSNode arg;      /* AddCleanup: the third argument; null otherwise */
+    /* The named Go type T when the object has type *T (or T), else NULL. */
+    const char *owner;
+    /* What runs: func_literal, function_declaration or method_declaration,
+     * null when it cannot be resolved (a variable, another package). */
+    cg_gofile *func_file;
+    TSNode func;
+    const char *func_name; /* "(*W).free", "freeW", "func literal" */
+    /* Name of the parameter (the receiver for a method expression) that
+     * receives the object (SetFinalizer) or arg (AddCleanup); NULL when
+     * unnamed or unresolved. */
+    const char *param;
+} cg_finalizer;
+
+/* When call is runtime.SetFinalizer(obj, f) with a non-nil f, or
+ * runtime.AddCleanup(obj, f, arg), fills *out and returns true. */
+bool cg_finalizer_at(cg_package *pkg, cg_gofile *file, TSNode call, cg_finalizer *out);
+
+/* When call is C.name(...) (a call, not a conversion to a C type), returns
+ * name (arena string); NULL otherwise. */
+const char *cg_c_callee(cg_package *pkg, cg_gofile *file, TSNode call);
+
+/* True when `ident` (a local of the function that contains `after`) is
+ * referred to by name after the byte `after` in that function, or anywhere
+ * in a loop body that encloses `after` (the next iteration reads it), or in
+ * a deferred call of the function. Such a use keeps the object alive: the
+ * compiler's liveness analysis keeps a variable live up to its last use. */
+bool cg_local_used_after(cg_package *pkg, cg_gofile *file, TSNode ident, TSNode after);
+
+#endif /* CG_FINALIZER_H */

@@ -1,0 +1,51 @@
+/*
+ * thread_affine.h: C functions whose effect or result belongs to the calling
+ * OS thread, so that calling them from an arbitrary goroutine (a finalizer,
+ * a cleanup, or any goroutine that did not runtime.LockOSThread) acts on the
+ * wrong thread.
+ *
+ * Two sources, one answer:
+ *  - a table of well-known APIs (cg_thread_affine_api): the current-context
+ *    graphics APIs (OpenGL gl*, GLX, EGL, WGL, GLFW, SDL_GL_*), thread-local
+ *    error reporting (dlerror, OpenSSL ERR_*, glGetError, GetLastError and
+ *    library *_last_error / *GetLastError functions), thread-specific data
+ *    (pthread_getspecific/setspecific, tss_get/tss_set), and calls that change
+ *    per-thread state (setns, unshare, uselocale, pthread_sigmask, the Python
+ *    GIL state API);
+ *  - the package's own C functions whose summary (csummary.h) uses
+ *    thread-local state, or that call a table API (cg_thread_affine_func).
+ *
+ * Shared by CG021 (finalizer-thread-affinity) and the thread-affinity rule
+ * of the C-side rules (CG012), which reuses cg_thread_affine_error_api for
+ * "error state read in a separate cgo call".
+ */
+#ifndef CG_THREAD_AFFINE_H
+#define CG_THREAD_AFFINE_H
+
+#include <stdbool.h>
+
+#include "package.h"
+
+typedef enum cg_affinity {
+    CG_AFFINE_NONE = 0,
+    CG_AFFINE_CONTEXT,      /* acts on the thread's current context (OpenGL, EGL, ...) */
+    CG_AFFINE_ERROR_STATE,  /* reads or clears a per-thread error state */
+    CG_AFFINE_THREAD_STATE, /* reads or changes other per-thread state */
+} cg_affinity;
+
+/* Looks a C function name up in the table. Returns CG_AFFINE_NONE for names
+ * it does not know; otherwise sets *why (static text, may be NULL) to a
+ * short reason ("reads the calling thread's dlerror state"). */
+cg_affinity cg_thread_affine_api(const char *c_function, const char **why);
+
+/* True for the error-reporting subset (CG_AFFINE_ERROR_STATE). */
+bool cg_thread_affine_error_api(const char *c_function);
+
+/* Either a table API, or a function of the package whose C summary uses
+ * thread-local state or that calls a table API (external callees recorded
+ * by its summary). *why gets an arena string of pkg; *where, when not NULL,
+ * the C location that decides (zeroed for a table API). */
+cg_affinity cg_thread_affine_func(cg_package *pkg, const char *c_function, const char **why,
+                                  cg_location *where);
+
+#endif /* CG_THREAD_AFFINE_H */

@@ -1,0 +1,185 @@
+/*
+ * CG007 go-func-to-c: a Go func value, closure or method value, or a pointer
+ * to one, reaches C: as a C call argument, converted to a C function pointer
+ * type (*[0]byte or a C function-pointer typedef), or stored into a C struct.
+ *
+ * C cannot call Go code except through an //export wrapper: the func value's
+ * code pointer is compiled for Go's internal ABI (arguments in Go's
+ * registers, the closure context in RDX on amd64, a g in R14) and runs only
+ * on a goroutine stack; a C call through it crashes or corrupts state. Each
+ * func value is reported once, at the place it crosses (funcval.h finds the
+ * unsafe routes: &f, *(*unsafe.Pointer)(...), reflect.ValueOf(f).Pointer()).
+ */
+#include <string.h>
+
+#include "../model/funcval.h"
+#include "check.h"
+
+/* The func values already reported (file, start byte): each is reported once. */
+typedef struct seen_key {
+    const cg_gofile *file;
+    uint32_t start;
+} seen_key;
+typedef struct seen_set {
+    CG_VEC(seen_key) keys;
+} seen_set;
+
+static bool first_time(seen_set *seen, const cg_gofile *file, TSNode source) {
+    seen_key key = {file, ts_node_start_byte(source)};
+    for (size_t i = 0; i < seen->keys.len; i++)
+        if (seen->keys.items[i].file == file && seen->keys.items[i].start == key.start) return false;
+    cg_vec_push(&seen->keys, key);
+    return true;
+}
+
+static const char *fix_text =
+    "C can call Go only through an //export function: declare `//export goCallback` (callable "
+    "from C as goCallback, passed as (*[0]byte)(C.goCallback) or via a C wrapper), and pass "
+    "the Go state it needs as a cgo.Handle (cgo.NewHandle(f), C.uintptr_t(h); the callback "
+    "calls cgo.Handle(h).Value() and h.Delete() when done)";
+
+static void report(cg_check_ctx *ctx, seen_set *seen, cg_gofile *file, TSNode at, TSNode source,
+                   const char *how, const char *where) {
+    if (!first_time(seen, file, source)) return;
+    cg_diag *d = cg_check_report(ctx, file, at,
+                                 "%s %s: a Go func runs only on a goroutine stack with Go's internal "
+                                 "ABI and closure context, so C calling through it crashes",
+                                 how, where);
+    cg_check_note(ctx, d, cg_check_loc(file, source), "the Go func value");
+    cg_check_fix(ctx, d, "%s", fix_text);
+}
+
+/* ---- C call arguments ---- */
+
+static void check_calls(cg_check_ctx *ctx, seen_set *seen) {
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *call = &ctx->facts->ccalls.items[i];
+        if (strcmp(call->name, "free") == 0) continue;
+        for (uint32_t a = 0; a < call->arg_count; a++) {
+            TSNode arg = ts_node_named_child(call->args, a);
+            const char *how;
+            TSNode src = cg_x_go_func_source(ctx->pkg, call->file, arg, &how);
+            if (ts_node_is_null(src) || !first_time(seen, call->file, src)) continue;
+            cg_diag *d = cg_check_report(
+                ctx, call->file, arg,
+                "C.%s receives %s: a Go func runs only on a goroutine stack with Go's internal ABI "
+                "and closure context, so C calling through it crashes",
+                call->name, how);
+            const cg_cfunc *fn = call->cfunc;
+            if (fn && a < fn->param_count)
+                cg_check_note(ctx, d, fn->params[a].loc, "C parameter '%s' (%s) of %s receives it%s",
+                              cg_check_param_name(ctx, fn, a), fn->params[a].type.spelling, fn->name,
+                              fn->params[a].type.kind == CG_CTYPE_FUNC_POINTER
+                                  ? " as a C function pointer"
+                                  : "");
+            cg_check_note(ctx, d, cg_check_loc(call->file, src), "the Go func value");
+            cg_check_fix(ctx, d, "%s", fix_text);
+        }
+    }
+}
+
+/* ---- Conversions to C function pointers and stores into C structs ---- */
+
+typedef struct sink_walk {
+    cg_check_ctx *ctx;
+    seen_set *seen;
+    cg_gofile *file;
+} sink_walk;
+
+/* Is the target of a conversion a C function pointer: *[0]byte (what cgo
+ * maps every C function pointer type to) or a C typedef of one? */
+static bool is_c_func_pointer_conversion(sink_walk *w, TSNode conv, cg_gotype *target) {
+    cg_package *pkg = w->ctx->pkg;
+    if (target->kind == CG_GT_C) {
+        cg_ctype ct;
+        return cg_x_ctype(pkg, target, &ct) && ct.kind == CG_CTYPE_FUNC_POINTER;
+    }
+    if (target->kind != CG_GT_POINTER || !target->elem || target->elem->kind != CG_GT_ARRAY) return false;
+    TSNode type = cg_node_field(conv, "type");
+    if (ts_node_is_null(type)) type = cg_node_field(conv, "function");
+    const char *text = cg_node_text(w->file, type);
+    return strstr(text, "[0]byte") != NULL;
+}
+
+static bool is_c_type(cg_package *pkg, cg_gotype *t) {
+    t = cg_gotype_underlying(pkg->go, t);
+    if (t && t->kind == CG_GT_POINTER) t = cg_gotype_underlying(pkg->go, t->elem);
+    return t && t->kind == CG_GT_C;
+}
+
+static void check_value(sink_walk *w, TSNode value, const char *where) {
+    const char *how;
+    TSNode src = cg_x_go_func_source(w->ctx->pkg, w->file, value, &how);
+    if (!ts_node_is_null(src)) report(w->ctx, w->seen, w->file, value, src, how, where);
+}
+
+static void check_assignment(sink_walk *w, TSNode n) {
+    cg_package *pkg = w->ctx->pkg;
+    TSNode left = cg_node_field(n, "left"), right = cg_node_field(n, "right");
+    uint32_t count = ts_node_named_child_count(left);
+    if (count != ts_node_named_child_count(right)) return;
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode target = ts_node_named_child(left, i);
+        if (!cg_node_is(target, "selector_expression")) continue;
+        TSNode base = cg_node_field(target, "operand");
+        if (!is_c_type(pkg, cg_gopkg_type_of_expr(pkg->go, w->file, base))) continue;
+        const char *where = cg_arena_printf(&pkg->arena, "is stored into the C struct field %s",
+                                            cg_node_text(w->file, target));
+        check_value(w, ts_node_named_child(right, i), where);
+    }
+}
+
+static void check_literal(sink_walk *w, TSNode lit) {
+    cg_package *pkg = w->ctx->pkg;
+    cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, w->file, lit));
+    if (!t || t->kind != CG_GT_C) return;
+    TSNode body = cg_node_field(lit, "body");
+    uint32_t n = ts_node_named_child_count(body);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode el = ts_node_named_child(body, i);
+        TSNode value = el;
+        const char *where = "is stored into a C struct";
+        if (cg_node_is(el, "keyed_element")) {
+            value = cg_node_field(el, "value");
+            where = cg_arena_printf(&pkg->arena, "is stored into the C struct field %s",
+                                    cg_node_text(w->file, cg_node_field(el, "key")));
+        }
+        if (cg_node_is(value, "literal_element")) value = ts_node_named_child(value, 0);
+        check_value(w, value, where);
+    }
+}
+
+static cg_walk_action visit_sink(TSNode n, void *arg) {
+    sink_walk *w = arg;
+    cg_package *pkg = w->ctx->pkg;
+    if (cg_node_is(n, "assignment_statement")) {
+        check_assignment(w, n);
+    } else if (cg_node_is(n, "composite_literal")) {
+        check_literal(w, n);
+    } else if (cg_node_is(n, "type_conversion_expression") || cg_node_is(n, "call_expression")) {
+        TSNode operand;
+        cg_gotype *target = cg_gopkg_conversion(pkg->go, w->file, n, &operand);
+        if (target && is_c_func_pointer_conversion(w, n, target))
+            check_value(w, n, "is converted to a C function pointer");
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static void check(cg_check_ctx *ctx) {
+    seen_set seen = {0};
+    /* Calls first: a func value passed to C is best reported at the argument. */
+    check_calls(ctx, &seen);
+    for (size_t i = 0; i < ctx->pkg->go->files.len; i++) {
+        sink_walk w = {ctx, &seen, ctx->pkg->go->files.items[i]};
+        cg_walk(w.file->root, visit_sink, &w);
+    }
+    cg_vec_free(&seen.keys);
+}
+
+const cg_rule cg_rule_CG007 = {
+    .id = "CG007",
+    .name = "go-func-to-c",
+    .severity = CG_SEV_ERROR,
+    .summary = "func value, closure or pointer to one passed to C",
+    .check = check,
+};
