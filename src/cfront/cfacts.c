@@ -542,6 +542,20 @@ static void note_tls(fctx *f, CXCursor at, const char *what) {
     f->facts->tls_what = cg_arena_strdup(&f->model->arena, what);
 }
 
+/* pthread_attr_setstacksize(&attr, N) with N a constant expression. */
+static void note_stack_size(fctx *f, CXCursor call) {
+    CXEvalResult r = clang_Cursor_Evaluate(clang_Cursor_getArgument(call, 1));
+    if (!r) return;
+    if (clang_EvalResult_getKind(r) == CXEval_Int) {
+        long long v = clang_EvalResult_getAsLongLong(r);
+        if (v > 0 && (!f->facts->stack_size || (unsigned long long)v < f->facts->stack_size)) {
+            f->facts->stack_size = (unsigned long long)v;
+            f->facts->stack_size_loc = cg_cfront_cursor_location(f->tu_ctx, call);
+        }
+    }
+    clang_EvalResult_dispose(r);
+}
+
 static void handle_call(fctx *f, CXCursor c) {
     uint32_t idx = call_of(f, c);
     const cf_call *call = &f->facts->calls.items[idx];
@@ -566,6 +580,8 @@ static void handle_call(fctx *f, CXCursor c) {
         j.buffer = call->nargs ? cursor_text(f, clang_Cursor_getArgument(c, 0)) : "";
         cg_vec_push(&f->facts->jumps, j);
     }
+    if (strcmp(callee, "pthread_attr_setstacksize") == 0 && call->nargs == 2)
+        note_stack_size(f, c);
     if (name_in(callee, tls_calls)) {
         char *what = cg_xasprintf("calls %s", callee);
         note_tls(f, c, what);

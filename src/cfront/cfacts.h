@@ -101,6 +101,9 @@ struct cg_cfacts {
     bool uses_tls;
     cg_location tls_loc;
     const char *tls_what;
+    /* Smallest constant given to pthread_attr_setstacksize here, or 0. */
+    unsigned long long stack_size;
+    cg_location stack_size_loc;
 };
 
 /* Walks the body of func (the definition cursor def) and stores its facts

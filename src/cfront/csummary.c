@@ -624,6 +624,12 @@ static void assign_roles(solver *s) {
             unsigned r = cg_crole_index(ci->known->role);
             if (!(target->sum->roles & ci->known->role)) target->sum->role_site[r] = call->loc;
             target->sum->roles |= ci->known->role;
+            cg_csummary *ts = target->sum;
+            if (ci->known->role == CG_ROLE_THREAD_START && f->stack_size &&
+                (!ts->thread_stack_size || f->stack_size < ts->thread_stack_size)) {
+                ts->thread_stack_size = f->stack_size;
+                ts->thread_stack_size_loc = f->stack_size_loc;
+            }
         }
         for (size_t k = 0; k < f->roles.len; k++) {
             fstate *target = cg_strmap_get(&s->model->summaries, f->roles.items[k].func);

@@ -146,6 +146,11 @@ typedef struct cg_csummary {
     cg_location role_site[CG_ROLE_COUNT];         /* where it was registered */
     unsigned reached_from_roles;                  /* reachable from a function with the role */
     const char *reached_from[CG_ROLE_COUNT];      /* one such root per role */
+    /* THREAD_START: the smallest constant stack size that a function which
+     * starts this routine sets with pthread_attr_setstacksize (0: none seen,
+     * the default), and where. */
+    unsigned long long thread_stack_size;
+    cg_location thread_stack_size_loc;
 
     const cg_cjump_site *jumps;
     size_t jump_count;

@@ -119,10 +119,12 @@ const char *cg_receiver_type_name(cg_gofile *file, TSNode method) {
     return cg_node_text(file, type);
 }
 
-static void add_func(cg_gopkg *pkg, cg_gofile *file, TSNode node, const char *name) {
+static void add_func(cg_gopkg *pkg, cg_gofile *file, size_t file_index, TSNode node,
+                     const char *name) {
     cg_gofunc *fn = cg_arena_alloc(&pkg->arena, sizeof(*fn));
     fn->node = node;
     fn->file = file;
+    fn->file_index = file_index;
     fn->name = name;
     cg_vec_push(&pkg->funcs, fn);
 }
@@ -145,13 +147,13 @@ void cg_gopkg_index(cg_gopkg *pkg) {
             } else if (cg_node_is(decl, "function_declaration")) {
                 const char *name = cg_node_text(file, cg_node_field(decl, "name"));
                 add_decl(pkg, file, CG_GODECL_FUNC, name, decl);
-                add_func(pkg, file, decl, name);
+                add_func(pkg, file, f, decl, name);
             } else if (cg_node_is(decl, "method_declaration")) {
                 const char *name = cg_arena_printf(&pkg->arena, "%s.%s",
                                                    cg_receiver_type_name(file, decl),
                                                    cg_node_text(file, cg_node_field(decl, "name")));
                 add_decl(pkg, file, CG_GODECL_METHOD, name, decl);
-                add_func(pkg, file, decl, name);
+                add_func(pkg, file, f, decl, name);
             } else if (cg_node_is(decl, "var_declaration")) {
                 index_specs(pkg, file, decl, CG_GODECL_VAR);
             } else if (cg_node_is(decl, "const_declaration")) {

@@ -111,7 +111,8 @@ typedef struct cg_gobinding {
 typedef struct cg_gofunc {
     TSNode node; /* function_declaration, method_declaration or func_literal */
     cg_gofile *file;
-    const char *name; /* "F", "T.M", or "func literal" */
+    size_t file_index; /* position of file in the package's files */
+    const char *name;  /* "F" or "T.M" */
     CG_VEC(cg_gobinding *) bindings; /* of this function and its nested literals */
     bool bindings_done;
 } cg_gofunc;

@@ -223,16 +223,26 @@ static void collect_bindings(cg_gopkg *pkg, cg_gofunc *fn) {
 }
 
 cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+    /* funcs are grouped by file (in file order) and sorted by position within
+     * a file, so a binary search on (file index, start byte) finds it. */
+    size_t file_index = 0;
+    while (file_index < pkg->files.len && pkg->files.items[file_index] != file) file_index++;
     uint32_t at = ts_node_start_byte(node);
-    for (size_t i = 0; i < pkg->funcs.len; i++) {
-        cg_gofunc *fn = pkg->funcs.items[i];
-        if (fn->file != file) continue;
-        if (at >= ts_node_start_byte(fn->node) && at < ts_node_end_byte(fn->node)) {
-            collect_bindings(pkg, fn);
-            return fn;
-        }
+    size_t lo = 0, hi = pkg->funcs.len;
+    while (lo < hi) { /* first func that starts after `at` in this file or a later one */
+        size_t mid = lo + (hi - lo) / 2;
+        cg_gofunc *fn = pkg->funcs.items[mid];
+        if (fn->file_index < file_index ||
+            (fn->file_index == file_index && ts_node_start_byte(fn->node) <= at))
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return NULL;
+    if (lo == 0) return NULL;
+    cg_gofunc *fn = pkg->funcs.items[lo - 1];
+    if (fn->file != file || at >= ts_node_end_byte(fn->node)) return NULL;
+    collect_bindings(pkg, fn);
+    return fn;
 }
 
 cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident) {

@@ -215,6 +215,11 @@ static void test_exports_and_roles(void) {
     if (n) CHECK_STR(n->reached_from[cg_crole_index(CG_ROLE_SIGNAL_HANDLER)], "on_signal");
     CHECK(sum(m, "install") && sum(m, "install")->roles == 0 &&
           sum(m, "install")->reached_from_roles == 0);
+    /* Stack sizes set before starting a thread. */
+    const cg_csummary *sw = sum(m, "small_worker");
+    CHECK(sw && sw->roles == CG_ROLE_THREAD_START && sw->thread_stack_size == 64 * 1024);
+    if (sw) CHECK(sw->thread_stack_size_loc.line == 103);
+    CHECK(w && w->thread_stack_size == 0);
     /* The thread start routine through a mismatched cast is not "worker". */
     const cg_csummary *ts = sum(m, "ts_worker");
     CHECK(ts && ts->roles == CG_ROLE_THREAD_START && ts->calls_export.len == 0);

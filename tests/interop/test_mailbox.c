@@ -310,16 +310,23 @@ static void *produce(void *arg) {
 }
 
 /* Receives until CLOSED (or until `close_after` messages, then closes),
- * checking content, exactly-once and per-producer order. The receive
- * timeout is far above any scheduling delay: hitting it means a lost
- * wake-up (the receiver asleep with messages ready), reported as a failure
- * instead of a hang. */
+ * checking content, exactly-once and per-producer order. Producers never
+ * pause for long, so a receive that sleeps LOST_WAKEUP_NS means a lost
+ * wake-up (the receiver, or a producer blocked for room, asleep although
+ * its condition holds): reported as a failure instead of a hang or a stall. */
+#define LOST_WAKEUP_NS 2000000000LL
 static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
     uint64_t total = 0;
     bool closed = false;
     for (;;) {
         cg_mailbox_batch batch;
-        cg_mailbox_status st = cg_mailbox_recv(mb, recv_buf, RECV_BUF, 5000000000LL, &batch);
+        int64_t t0 = now_ns();
+        cg_mailbox_status st = cg_mailbox_recv(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch);
+        if (now_ns() - t0 >= LOST_WAKEUP_NS) {
+            fprintf(stderr, "lost wake-up: recv slept %.1f s (status %s)\n",
+                    (double)(now_ns() - t0) / 1e9, cg_mailbox_strerror(st));
+            exit(1);
+        }
         if (st == CG_MAILBOX_CLOSED) break;
         CHECK_EQ(st, CG_MAILBOX_OK);
         CHECK(batch.count > 0);

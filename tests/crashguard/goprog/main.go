@@ -22,9 +22,15 @@ func goCallback() {
 
 var nilPtr *int
 
+func init() {
+	// Keeps the main goroutine on the main thread, so that other goroutines
+	// run on threads the Go runtime creates (mode gothread).
+	runtime.LockOSThread()
+}
+
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: crashprog null|overflow|abort|cthread|cthread-overflow|callback|gonil|jit|guarded-go")
+		fmt.Fprintln(os.Stderr, "usage: crashprog null|overflow|abort|cthread|cthread-overflow|callback|gothread|gonil|jit|guarded-go")
 		os.Exit(2)
 	}
 	if installLinked != nil {
@@ -43,6 +49,15 @@ func main() {
 		C.overflow_on_c_thread()
 	case "callback":
 		C.crash_via_callback()
+	case "gothread":
+		// The main goroutine is locked to the main thread (init), so this
+		// one runs on a thread the Go runtime created.
+		done := make(chan bool)
+		go func() {
+			C.crash_null()
+			done <- true
+		}()
+		<-done
 	case "gonil":
 		// A nil dereference in Go is a recoverable panic; the crash guard
 		// must leave it exactly that.

@@ -95,3 +95,11 @@ static const char *saved_str;
 void keep_gostring(_GoString_ s) { saved_str = _GoStringPtr(s); }                /* 95 */
 void keep_gostring_field(_GoString_ s) { saved_str = s.p; }                     /* 96 */
 size_t len_gostring(_GoString_ s) { return _GoStringLen(s); }
+static void *small_worker(void *arg) { GoCallback(arg); return NULL; }
+int start_small(void) {
+    pthread_attr_t attr;
+    pthread_t t;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 64 * 1024);                                  /* 103 */
+    return pthread_create(&t, &attr, small_worker, NULL);
+}
