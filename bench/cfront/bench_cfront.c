@@ -102,8 +102,10 @@ int main(int argc, char **argv) {
             cg_strbuf_printf(&sb, "void f%d(void *p) { void *q = p; f%d(q); }\n", i, i + 1);
     }
     for (int i = 0; i < 2500; i++)
-        cg_strbuf_printf(&sb, "void r%d(void *p, int n);\nvoid s%d(void *p, int n) { if (n) r%d(p, n - 1); }\n"
-                              "void r%d(void *p, int n) { if (n) s%d(p, n - 1); else g = p; }\n",
+        cg_strbuf_printf(&sb,
+                         "void r%d(void *p, int n);\n"
+                         "void s%d(void *p, int n) { if (n) r%d(p, n - 1); }\n"
+                         "void r%d(void *p, int n) { if (n) s%d(p, n - 1); else g = p; }\n",
                          i, i, i, i, i);
     char *chain = write_file(dir, "cg_bench_chain.c", sb.data, sb.len);
     m = cg_cmodel_new();

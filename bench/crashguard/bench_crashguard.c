@@ -5,19 +5,23 @@
  *                 LD_PRELOAD=libcgoguard-preload.so (its constructor installs
  *                 the handlers, reads the symbol table, gives the main thread
  *                 an alternate stack; the preload also carries the guarded
- *                 allocator, which is part of what a user pays)
+ *                 allocator, which is part of what a user pays). Wall time,
+ *                 and the children's user+system CPU time, which other load
+ *                 on a shared machine disturbs less.
  *   pthread       pthread_create+pthread_join of an empty thread, without and
- *                 with the preload (the interposer mmaps and installs an
- *                 alternate signal stack per thread and frees it at exit)
+ *                 with the preload (the interposer installs an alternate
+ *                 signal stack per thread, reused from a cache after the
+ *                 first threads exit)
  *
- * Prints the median of several rounds per configuration. Usage:
- *   bench_crashguard [PRELOAD.so] [rounds]
+ * Configurations alternate within each round; the median of the rounds is
+ * printed. Usage: bench_crashguard [PRELOAD.so] [rounds]
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +37,16 @@ static double now_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* CPU time (user+system) of the waited-for children so far, in ns. */
+static double children_cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    double us = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+                (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
+    return us * 1e3;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -62,8 +76,8 @@ static int run_threads(void)
     return 0;
 }
 
-/* Runs self with argv mode, LD_PRELOAD set or unset; returns wall ns and,
- * when capture != NULL, the child's first output line parsed as a number. */
+/* Runs self in `mode`, with LD_PRELOAD set or unset; returns the wall time in
+ * ns and, when capture != NULL, the child's output parsed as a number. */
 static double spawn_self(const char *self, const char *mode, const char *preload, double *capture)
 {
     int fds[2];
@@ -114,23 +128,26 @@ int main(int argc, char **argv)
     printf("crash guard cost when nothing crashes (median of %d rounds)\n", rounds);
     printf("preload: %s\n", preload);
     const char *names[2] = {"without preload", "with preload"};
-    double startup[2], thread[2];
-    for (int c = 0; c < 2; c++) {
-        const char *pl = c ? preload : NULL;
-        double s[MAX_ROUNDS], t[MAX_ROUNDS];
-        for (int r = 0; r < rounds; r++) {
-            double total = 0;
+    double wall[2][MAX_ROUNDS], cpu[2][MAX_ROUNDS], thread[2][MAX_ROUNDS];
+    for (int r = 0; r < rounds; r++) {
+        for (int c = 0; c < 2; c++) {
+            const char *pl = c ? preload : NULL;
+            double total = 0, cpu0 = children_cpu_ns();
             for (int i = 0; i < EXECS_PER_ROUND; i++) total += spawn_self(self, "--exit", pl, NULL);
-            s[r] = total / EXECS_PER_ROUND;
-            spawn_self(self, "--threads", pl, &t[r]);
+            wall[c][r] = total / EXECS_PER_ROUND;
+            cpu[c][r] = (children_cpu_ns() - cpu0) / EXECS_PER_ROUND;
+            spawn_self(self, "--threads", pl, &thread[c][r]);
         }
-        startup[c] = median(s, rounds);
-        thread[c] = median(t, rounds);
     }
-    for (int c = 0; c < 2; c++)
-        printf("%-16s  start-up (fork+exec+exit): %8.1f us   pthread_create+join: %7.2f us\n", names[c],
-               startup[c] / 1000, thread[c] / 1000);
-    printf("%-16s  start-up: %+8.1f us               pthread_create+join: %+7.2f us\n", "difference",
-           (startup[1] - startup[0]) / 1000, (thread[1] - thread[0]) / 1000);
+    double w[2], u[2], t[2];
+    for (int c = 0; c < 2; c++) {
+        w[c] = median(wall[c], rounds);
+        u[c] = median(cpu[c], rounds);
+        t[c] = median(thread[c], rounds);
+        printf("%-16s  start-up wall %8.1f us, cpu %7.1f us   pthread_create+join %7.2f us\n", names[c], w[c] / 1000,
+               u[c] / 1000, t[c] / 1000);
+    }
+    printf("%-16s  start-up wall %+8.1f us, cpu %+7.1f us   pthread_create+join %+7.2f us\n", "difference",
+           (w[1] - w[0]) / 1000, (u[1] - u[0]) / 1000, (t[1] - t[0]) / 1000);
     return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <cgoguard/handle.h>
@@ -22,10 +23,15 @@ int64_t bench_now_ns(void) {
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static void fill(unsigned char *msg, uint32_t id, uint32_t seq, uint32_t size) {
+/* The payload after the 8-byte header is byte(i) at offset i; the Go
+ * handler checks its sum. Written once per buffer, up front. */
+static void init_payload(unsigned char *msg, uint32_t size) {
+    for (uint32_t i = 8; i < size; i++) msg[i] = (unsigned char)i;
+}
+
+static void fill(unsigned char *msg, uint32_t id, uint32_t seq) {
     memcpy(msg, &id, 4);
     memcpy(msg + 4, &seq, 4);
-    (void)size; /* the pattern beyond the header is written once, up front */
 }
 
 
@@ -33,15 +39,32 @@ static void *producer_main(void *arg) {
     bench_producer *p = arg;
     bench_run *run = p->run;
     unsigned char msg[BENCH_MAX_MSG];
-    for (uint32_t i = 8; i < p->size; i++) msg[i] = (unsigned char)i;
+    init_payload(msg, p->size);
+    if (p->interval_ns) prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0); /* wake on time */
     while (!atomic_load_explicit(&run->go, memory_order_acquire)) sched_yield();
+    struct timespec next;
+    clock_gettime(CLOCK_MONOTONIC, &next);
     for (uint32_t seq = 0; seq < p->count; seq++) {
-        fill(msg, (uint32_t)p->id, seq, p->size);
+        if (p->interval_ns) {
+            /* Paced like a device callback: sleep to the next period. */
+            next.tv_nsec += p->interval_ns;
+            while (next.tv_nsec >= 1000000000) {
+                next.tv_nsec -= 1000000000;
+                next.tv_sec++;
+            }
+            clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
+        }
+        fill(msg, (uint32_t)p->id, seq);
         int64_t t0 = bench_now_ns();
         if (p->mode == BENCH_DIRECT) {
             benchDirect(msg, (int)p->size);
         } else {
             cg_mailbox_status st = cg_mailbox_post(p->mailbox, msg, p->size);
+            if (st == CG_MAILBOX_DROPPED) {
+                p->latency_ns[seq] = bench_now_ns() - t0;
+                p->dropped++;
+                continue;
+            }
             if (st != CG_MAILBOX_OK) {
                 p->failed_status = (int)st;
                 break;
@@ -53,14 +76,16 @@ static void *producer_main(void *arg) {
     return NULL;
 }
 
-bench_run *bench_start(int n, int mode, uint32_t count, uint32_t size, void *mailbox) {
+bench_run *bench_start(int n, int mode, uint32_t count, uint32_t size, int64_t interval_ns,
+                       void *mailbox) {
     if (n < 1 || n > 8 || size < 8 || size > BENCH_MAX_MSG || count == 0) return NULL;
     bench_run *run = calloc(1, sizeof(*run));
     if (!run) return NULL;
     run->n = n;
     for (int i = 0; i < n; i++) {
         bench_producer *p = &run->p[i];
-        *p = (bench_producer){.run = run, .id = i, .mode = mode, .count = count, .size = size, .mailbox = mailbox};
+        *p = (bench_producer){.run = run, .id = i, .mode = mode, .count = count, .size = size,
+                              .interval_ns = interval_ns, .mailbox = mailbox};
         p->latency_ns = calloc(count, sizeof(int64_t));
         if (!p->latency_ns) abort();
         /* Touch the pages now so that page faults do not show up as latency. */
@@ -83,11 +108,41 @@ void bench_free(bench_run *run) {
 
 void bench_callback_loop(int id, uint32_t count, uint32_t size) {
     unsigned char msg[BENCH_MAX_MSG];
-    memset(msg, 0, sizeof(msg));
+    if (size > BENCH_MAX_MSG) size = BENCH_MAX_MSG;
+    init_payload(msg, size);
     for (uint32_t seq = 0; seq < count; seq++) {
-        fill(msg, (uint32_t)id, seq, size);
+        fill(msg, (uint32_t)id, seq);
         benchDirect(msg, (int)size);
     }
+}
+
+typedef struct callback_arg {
+    int id;
+    uint32_t count;
+    int64_t first_ns, loop_ns;
+} callback_arg;
+
+static void *callback_main(void *arg) {
+    callback_arg *a = arg;
+    unsigned char msg[16];
+    init_payload(msg, 16);
+    fill(msg, (uint32_t)a->id, 0);
+    int64_t t0 = bench_now_ns();
+    benchDirect(msg, 16);
+    a->first_ns = bench_now_ns() - t0;
+    t0 = bench_now_ns();
+    bench_callback_loop(a->id, a->count, 16); /* restarts at seq 0 */
+    a->loop_ns = bench_now_ns() - t0;
+    return NULL;
+}
+
+void bench_callback_thread(int id, uint32_t count, int64_t *first_ns, int64_t *loop_ns) {
+    callback_arg a = {id, count, 0, 0};
+    pthread_t t;
+    pthread_create(&t, NULL, callback_main, &a);
+    pthread_join(t, NULL);
+    *first_ns = a.first_ns;
+    *loop_ns = a.loop_ns;
 }
 
 int64_t bench_handle_lookups(void *table, uint64_t handle, uint64_t count) {

@@ -11,6 +11,12 @@
  * library libcgoguard-preload.so (installed from a constructor, before the Go
  * runtime starts).
  *
+ * Environment (read at install time): CGOGUARD_REPORT=path appends each
+ * report as one JSON object per line to path; CGOGUARD_SYMBOLIZER names an
+ * addr2line-compatible tool ("off" disables symbolization); for the preload,
+ * CGOGUARD_CHAIN_ONLY=1 turns off its sigaction interposition.
+ * runtime/crashguard/README.md explains the design decisions.
+ *
  * Extension point for other parts of libcgoguard (the guarded allocator):
  * a fault describer explains a fault address that belongs to it, and
  * cg_crashguard_report_error lets it report an error found outside a signal

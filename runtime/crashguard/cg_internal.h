@@ -110,8 +110,14 @@ CG_HIDDEN bool cg_crashguard_active(void);
 CG_HIDDEN void cg_chain_get(int sig, struct sigaction *out);
 CG_HIDDEN void cg_chain_set(int sig, const struct sigaction *act);
 
-/* Thread bookkeeping: set by the preload's pthread_create wrapper. */
-CG_HIDDEN void cg_thread_mark_go(bool created_by_go);
+/* Thread bookkeeping, set by the preload's pthread_create wrapper: who
+ * created the calling thread. */
+typedef enum cg_thread_origin {
+    CG_ORIGIN_UNKNOWN,  /* e.g. a stripped Go binary: threadentry unknown */
+    CG_ORIGIN_GO,       /* start routine was runtime/cgo's threadentry */
+    CG_ORIGIN_C,        /* another start routine */
+} cg_thread_origin;
+CG_HIDDEN void cg_thread_set_origin(cg_thread_origin origin);
 CG_HIDDEN void cg_thread_release_altstack(void);
 
 #endif /* CG_CRASHGUARD_INTERNAL_H */

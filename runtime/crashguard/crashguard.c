@@ -54,7 +54,7 @@ static _Atomic(cg_fault_describer) cg_describer;
 static CG_TLS int cg_handler_depth;
 static CG_TLS void *cg_own_altstack;
 static CG_TLS size_t cg_own_altstack_size;
-static CG_TLS int cg_thread_origin; /* 0 unknown, 1 created by Go, 2 created by C */
+static CG_TLS int cg_origin; /* cg_thread_origin */
 
 bool cg_is_guarded_signal(int sig)
 {
@@ -84,7 +84,7 @@ void cg_crashguard_set_describer(cg_fault_describer describer)
     atomic_store(&cg_describer, describer);
 }
 
-void cg_thread_mark_go(bool created_by_go) { cg_thread_origin = created_by_go ? 1 : 2; }
+void cg_thread_set_origin(cg_thread_origin origin) { cg_origin = (int)origin; }
 
 /* ---- Alternate signal stacks ---- */
 static size_t cg_altstack_size(void)
@@ -178,8 +178,8 @@ static void cg_thread_facts(cg_thread_facts_out *t)
     bool have_altstack = sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE);
     bool foreign_altstack = have_altstack && cur.ss_sp != cg_own_altstack;
     if (t->is_main) t->known_to_go = CG_GO_MAIN;
-    else if (cg_thread_origin == 1) t->known_to_go = CG_GO_CREATED_BY_GO;
-    else if (cg_thread_origin == 2) t->known_to_go = CG_GO_CREATED_BY_C;
+    else if (cg_origin == CG_ORIGIN_GO) t->known_to_go = CG_GO_CREATED_BY_GO;
+    else if (cg_origin == CG_ORIGIN_C) t->known_to_go = CG_GO_CREATED_BY_C;
     else if (foreign_altstack) t->known_to_go = CG_GO_HAS_GO_SIGSTACK;
     else if (!have_altstack) t->known_to_go = CG_GO_NO_SIGSTACK;
 }

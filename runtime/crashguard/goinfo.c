@@ -7,9 +7,14 @@
  * runtime/cgo's thread start routine `threadentry` (gcc_linux_*.c) identifies
  * the threads the Go runtime creates through pthread_create.
  *
- * The symbols are read from .symtab of /proc/self/exe; a stripped binary
- * simply counts as "not a Go program we can tell apart", which only costs the
- * report its Go/C distinction.
+ * The symbols are read from .symtab of /proc/self/exe. A stripped binary
+ * (go build -ldflags=-s) has no .symtab; then the Go text range comes from
+ * the runtime's own module data (runtime.firstmoduledata: section .go.module
+ * in recent Go, .data or .noptrdata in older releases),
+ * found in memory as the word that points at .gopclntab, its first field
+ * (layout: runtime/symtab.go moduledata, stable since Go 1.18). Without
+ * either, the process counts as "not a Go program", and faults in Go code
+ * would be reported like C faults.
  */
 #include "cg_internal.h"
 
@@ -73,6 +78,62 @@ static void cg_scan_symtab(const unsigned char *img, size_t size, uintptr_t bias
     cg_go.is_go = cg_go.text_lo != 0 && cg_go.text_hi > cg_go.text_lo;
 }
 
+/* Byte offsets in runtime.moduledata (64-bit): pcHeader, then six slices,
+ * ftab, findfunctab, minpc, maxpc, text, etext, noptrdata. */
+enum {
+    CG_MD_MINPC = 8 + 6 * 24 + 8,
+    CG_MD_MAXPC = CG_MD_MINPC + 8,
+    CG_MD_TEXT = CG_MD_MAXPC + 8,
+    CG_MD_ETEXT = CG_MD_TEXT + 8,
+    CG_MD_NOPTRDATA = CG_MD_ETEXT + 8,
+    CG_MD_MIN_SIZE = CG_MD_NOPTRDATA + 8,
+};
+
+static void cg_scan_moduledata(const unsigned char *img, size_t size, uintptr_t bias)
+{
+    if (sizeof(void *) != 8) return;
+    const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)img;
+    if (eh->e_shoff == 0 || eh->e_shstrndx >= eh->e_shnum ||
+        eh->e_shoff + (size_t)eh->e_shnum * sizeof(ElfW(Shdr)) > size)
+        return;
+    const ElfW(Shdr) *sh = (const ElfW(Shdr) *)(img + eh->e_shoff);
+    const ElfW(Shdr) *names = &sh[eh->e_shstrndx];
+    if (names->sh_offset + names->sh_size > size) return;
+    const char *shstr = (const char *)(img + names->sh_offset);
+    const ElfW(Shdr) *pcln = NULL, *noptr = NULL, *data = NULL, *module = NULL;
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        if (sh[i].sh_name >= names->sh_size || !(sh[i].sh_flags & SHF_ALLOC)) continue;
+        const char *name = shstr + sh[i].sh_name;
+        if (strcmp(name, ".gopclntab") == 0) pcln = &sh[i];
+        else if (strcmp(name, ".noptrdata") == 0) noptr = &sh[i];
+        else if (strcmp(name, ".data") == 0) data = &sh[i];
+        else if (strcmp(name, ".go.module") == 0) module = &sh[i];
+    }
+    if (!pcln || !noptr) return;
+    uintptr_t want = (uintptr_t)pcln->sh_addr + bias;
+    uintptr_t noptr_lo = (uintptr_t)noptr->sh_addr + bias;
+    const ElfW(Shdr) *where[3] = {module, data, noptr};
+    for (int w = 0; w < 3; w++) {
+        if (!where[w] || where[w]->sh_type == SHT_NOBITS || where[w]->sh_size < CG_MD_MIN_SIZE) continue;
+        uintptr_t lo = (uintptr_t)where[w]->sh_addr + bias;
+        uintptr_t hi = lo + (uintptr_t)where[w]->sh_size - CG_MD_MIN_SIZE;
+        for (uintptr_t p = (lo + 7) & ~(uintptr_t)7; p <= hi; p += 8) {
+            if (*(const uintptr_t *)p != want) continue;
+            uintptr_t minpc = *(const uintptr_t *)(p + CG_MD_MINPC);
+            uintptr_t maxpc = *(const uintptr_t *)(p + CG_MD_MAXPC);
+            uintptr_t text = *(const uintptr_t *)(p + CG_MD_TEXT);
+            uintptr_t etext = *(const uintptr_t *)(p + CG_MD_ETEXT);
+            uintptr_t noptrdata = *(const uintptr_t *)(p + CG_MD_NOPTRDATA);
+            if (noptrdata == noptr_lo && text <= minpc && minpc < maxpc && maxpc <= etext) {
+                cg_go.text_lo = text;
+                cg_go.text_hi = etext;
+                cg_go.is_go = true;
+                return;
+            }
+        }
+    }
+}
+
 void cg_go_info_load(void)
 {
     memset(&cg_go, 0, sizeof cg_go);
@@ -85,6 +146,7 @@ void cg_go_info_load(void)
             uintptr_t bias = 0;
             dl_iterate_phdr(cg_main_bias_cb, &bias);
             cg_scan_symtab(img, (size_t)st.st_size, bias);
+            if (!cg_go.is_go) cg_scan_moduledata(img, (size_t)st.st_size, bias);
             munmap(img, (size_t)st.st_size);
         }
     }

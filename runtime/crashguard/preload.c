@@ -71,14 +71,14 @@ __attribute__((constructor)) static void cg_preload_init(void)
 typedef struct cg_thread_start {
     void *(*start)(void *);
     void *arg;
-    bool created_by_go;
+    cg_thread_origin origin;
 } cg_thread_start;
 
 static void *cg_thread_trampoline(void *p)
 {
     cg_thread_start s = *(cg_thread_start *)p;
     __libc_free(p);
-    cg_thread_mark_go(s.created_by_go);
+    cg_thread_set_origin(s.origin);
     if (cg_crashguard_thread_init() == 0 && cg_key_ok)
         pthread_setspecific(cg_altstack_key, (void *)1); /* runs the destructor at exit */
     return s.start(s.arg);
@@ -92,7 +92,11 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*start)
     if (!s) return cg_real_pthread_create(thread, attr, start, arg);
     s->start = start;
     s->arg = arg;
-    s->created_by_go = cg_go.threadentry != 0 && (uintptr_t)start == cg_go.threadentry;
+    /* Without runtime/cgo's threadentry (stripped binary, or not Go) the
+     * origin stays unknown rather than wrongly "C". */
+    s->origin = cg_go.threadentry == 0            ? CG_ORIGIN_UNKNOWN
+                : (uintptr_t)start == cg_go.threadentry ? CG_ORIGIN_GO
+                                                        : CG_ORIGIN_C;
     int rc = cg_real_pthread_create(thread, attr, cg_thread_trampoline, s);
     if (rc != 0) __libc_free(s);
     return rc;

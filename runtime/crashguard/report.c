@@ -128,6 +128,11 @@ cg_classification cg_crash_classify(int sig, const siginfo_t *info, uintptr_t sp
         c.description = "the address belongs to the guarded allocator (see the allocation details)";
         return c;
     }
+    if (info && code <= 0 && code != SI_KERNEL && info->si_pid != getpid()) {
+        c.id = "signal-sent";
+        c.description = "another process sent the signal (kill), the program did not fault";
+        return c;
+    }
     if (sig == SIGABRT) {
         c.id = "abort";
         c.description = "the program aborted (abort(), a failed assert, or a library's fatal check)";
@@ -135,7 +140,7 @@ cg_classification cg_crash_classify(int sig, const siginfo_t *info, uintptr_t sp
     }
     if (code <= 0 && code != SI_KERNEL) {
         c.id = "signal-sent";
-        c.description = "the signal was sent by kill/raise, not caused by a faulting instruction";
+        c.description = "the program sent itself the signal (raise/kill), no instruction faulted";
         return c;
     }
     if (sig == SIGILL) {
@@ -319,13 +324,17 @@ static void cg_build_summary(const char *what, const char *classification, const
     cg_go_thread_text(t->known_to_go, &answer);
     cg_sbuf_str(&s, " on thread ");
     cg_sbuf_dec(&s, (uint64_t)t->tid);
-    cg_sbuf_str(&s, t->is_main ? " (main thread" : " (");
-    if (!cg_str_eq(answer, "n/a")) {
-        cg_sbuf_str(&s, t->is_main ? ", " : "");
-        cg_sbuf_str(&s, "known to Go: ");
-        cg_sbuf_str(&s, answer);
+    bool go_known = !cg_str_eq(answer, "n/a");
+    if (t->is_main || go_known) {
+        cg_sbuf_str(&s, " (");
+        if (t->is_main) cg_sbuf_str(&s, "main thread");
+        if (t->is_main && go_known) cg_sbuf_str(&s, ", ");
+        if (go_known) {
+            cg_sbuf_str(&s, "known to Go: ");
+            cg_sbuf_str(&s, answer);
+        }
+        cg_sbuf_char(&s, ')');
     }
-    cg_sbuf_str(&s, ")");
 }
 
 /* ---- Registers ---- */
@@ -538,7 +547,10 @@ void cg_report_fault(int sig, const siginfo_t *info, const ucontext_t *uc, bool 
     cg_sbuf_str(&t, " (");
     cg_sbuf_str(&t, cg_signal_code_name(sig, code));
     cg_sbuf_str(&t, ")");
-    if (sig != SIGABRT && code > 0) {
+    if (info && code <= 0 && code != SI_KERNEL) {
+        cg_sbuf_str(&t, " sent by pid ");
+        cg_sbuf_dec(&t, (uint64_t)info->si_pid);
+    } else if (sig != SIGABRT && code > 0) {
         cg_sbuf_str(&t, is_write ? " writing address " : (is_exec ? " executing address " : " at address "));
         cg_sbuf_hex(&t, addr);
     }

@@ -254,12 +254,15 @@ CG_GALLOC_TEXT int cg_galloc_init(const cg_galloc_options *opts) {
 out:
     pthread_mutex_unlock(&g.lock);
     cg_galloc__busy--;
+    /* Maybe configured by a preload nobody watches: say why nothing will
+     * be guarded. */
     if (bad != NULL) {
-        /* Configured from the environment, maybe by a preload nobody
-         * watches: say why nothing will be guarded. */
         cg_write_str("cgoguard: guarded allocator off: ");
         cg_write_str(bad);
         cg_write_str(" is malformed (see cgoguard/galloc.h)\n");
+    } else if (err == ENOMEM) {
+        cg_write_str("cgoguard: guarded allocator off: cannot reserve its pool "
+                     "(lower CGOGUARD_SLOTS or CGOGUARD_MAX_SIZE)\n");
     }
     if (err != 0) {
         errno = err;
@@ -537,20 +540,29 @@ __attribute__((noreturn)) static void cg_report(const char *kind, uintptr_t addr
     cg_minimal_report(&detail);
 }
 
-/* An error at a call on ptr (free, realloc, malloc_usable_size): double
- * free when ptr is the start of a freed block, invalid otherwise. The
- * snapshot lives in this (never returning) frame. */
-__attribute__((noreturn)) static void cg_report_at_call(uintptr_t addr, const char *freed_kind) {
+/* What an error at a call on a pool pointer is called: by free and
+ * realloc, which free it, or by malloc_usable_size, which only reads it. */
+typedef struct cg_call_kinds {
+    const char *freed;   /* ptr is the start of a freed block */
+    const char *invalid; /* ptr is not the start of any block */
+} cg_call_kinds;
+
+static const cg_call_kinds cg_at_free = {"double-free", "invalid-free"};
+static const cg_call_kinds cg_at_size = {"heap-use-after-free", "invalid-pointer"};
+
+/* Reports an error at a call on addr. The snapshot lives in this (never
+ * returning) frame. */
+__attribute__((noreturn)) static void cg_report_at_call(uintptr_t addr, const cg_call_kinds *kinds) {
     cg_galloc_snapshot snap;
     long left, right;
     long own = cg_locate(addr, &left, &right);
     if (own >= 0) {
         cg_slot_snapshot((uint32_t)own, &snap);
-        if (cg_snapshot_freed(&snap) && snap.user == addr) cg_report(freed_kind, addr, &snap);
+        if (cg_snapshot_freed(&snap) && snap.user == addr) cg_report(kinds->freed, addr, &snap);
     }
     const char *ignored;
     cg_classify(addr, &snap, &ignored);
-    cg_report("invalid-free", addr, &snap);
+    cg_report(kinds->invalid, addr, &snap);
 }
 
 /* ---- guarded blocks ---- */
@@ -660,24 +672,24 @@ CG_GALLOC_TEXT void *cg_galloc__alloc(size_t size, size_t alignment) {
 
 /* The slot index of a live block starting at ptr, or reports and does not
  * return. */
-static uint32_t cg_live_slot(const void *ptr, const char *freed_kind) {
+static uint32_t cg_live_slot(const void *ptr, const cg_call_kinds *kinds) {
     uintptr_t addr = (uintptr_t)ptr;
     long left, right;
     long own = cg_locate(addr, &left, &right);
-    if (own < 0) cg_report_at_call(addr, freed_kind);
+    if (own < 0) cg_report_at_call(addr, kinds);
     cg_galloc_slot *s = &g.slots[own];
     if (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) != SLOT_LIVE || LOAD(&s->user) != addr)
-        cg_report_at_call(addr, freed_kind);
+        cg_report_at_call(addr, kinds);
     return (uint32_t)own;
 }
 
 CG_GALLOC_TEXT void cg_galloc__free(void *ptr) {
-    uint32_t idx = cg_live_slot(ptr, "double-free");
+    uint32_t idx = cg_live_slot(ptr, &cg_at_free);
     cg_galloc_slot *s = &g.slots[idx];
     uint32_t expected = SLOT_LIVE;
     if (!__atomic_compare_exchange_n(&s->state, &expected, SLOT_FREEING, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE))
-        cg_report_at_call((uintptr_t)ptr, "double-free"); /* lost a race with another free */
+        cg_report_at_call((uintptr_t)ptr, &cg_at_free); /* lost a race with another free */
     uintptr_t user = LOAD(&s->user);
     size_t size = LOAD(&s->size);
     size_t need = size ? size : 1;
@@ -715,8 +727,8 @@ CG_GALLOC_TEXT void cg_galloc__free(void *ptr) {
     cg_ring_push(idx);
 }
 
-CG_GALLOC_TEXT size_t cg_galloc__block_size(const void *ptr, const char *freed_kind) {
-    uint32_t idx = cg_live_slot(ptr, freed_kind);
+CG_GALLOC_TEXT size_t cg_galloc__block_size(const void *ptr, bool freeing) {
+    uint32_t idx = cg_live_slot(ptr, freeing ? &cg_at_free : &cg_at_size);
     return LOAD(&g.slots[idx].size);
 }
 
@@ -760,7 +772,7 @@ CG_GALLOC_TEXT void cg_galloc__free_any(const cg_galloc_fallback *fb, void *ptr)
 
 CG_GALLOC_TEXT size_t cg_galloc__usable_size(const cg_galloc_fallback *fb, void *ptr) {
     if (ptr == NULL) return 0;
-    if (cg_galloc__in_pool(ptr)) return cg_galloc__block_size(ptr, "heap-use-after-free");
+    if (cg_galloc__in_pool(ptr)) return cg_galloc__block_size(ptr, false);
     return fb->usable_size != NULL ? fb->usable_size(ptr) : 0;
 }
 
@@ -774,14 +786,15 @@ CG_GALLOC_TEXT void *cg_galloc__realloc(const cg_galloc_fallback *fb, void *ptr,
     }
     size_t old_size;
     if (guarded) {
-        old_size = cg_galloc__block_size(ptr, "double-free");
+        old_size = cg_galloc__block_size(ptr, true);
     } else {
-        /* Moving a fallback block into the pool needs its size; without a
-         * way to ask, stay in the fallback allocator. */
+        /* Moving a fallback block into the pool needs its size; when it is
+         * unknown (0), stay in the fallback allocator. */
         if (fb->usable_size == NULL || !cg_galloc__sample()) return fb->realloc(ptr, size);
+        old_size = fb->usable_size(ptr);
+        if (old_size == 0) return fb->realloc(ptr, size);
         void *p = cg_galloc__alloc(size, 1);
         if (p == NULL) return fb->realloc(ptr, size);
-        old_size = fb->usable_size(ptr);
         memcpy(p, ptr, old_size < size ? old_size : size);
         fb->free(ptr);
         return p;

@@ -69,7 +69,7 @@ typedef struct cg_galloc_fallback {
     void *(*realloc)(void *ptr, size_t size);
     void *(*memalign)(size_t alignment, size_t size);
     void (*free)(void *ptr);
-    size_t (*usable_size)(void *ptr); /* may be NULL: size unknown */
+    size_t (*usable_size)(void *ptr); /* NULL, or 0 returned: size unknown */
 } cg_galloc_fallback;
 
 extern const cg_galloc_fallback cg_galloc__libc;
@@ -83,9 +83,11 @@ void *cg_galloc__alloc(size_t size, size_t alignment);
  * return) on a double free or an invalid free. */
 void cg_galloc__free(void *ptr);
 
-/* Requested size of a live block that cg_galloc__in_pool accepted. Reports a
- * use after free or an invalid pointer like free would. */
-size_t cg_galloc__block_size(const void *ptr, const char *what);
+/* Requested size of a live block that cg_galloc__in_pool accepted. A freed
+ * block or a pointer into no block is reported (and does not return): as a
+ * double or invalid free when the caller is about to free it (realloc), as
+ * a use after free or an invalid pointer otherwise. */
+size_t cg_galloc__block_size(const void *ptr, bool freeing);
 
 /* The whole malloc family over a given fallback, shared by the linked-in
  * API and the interposers. */

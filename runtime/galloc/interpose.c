@@ -25,25 +25,22 @@
 extern void *__libc_malloc(size_t size);
 extern void *__libc_memalign(size_t alignment, size_t size);
 
-/* glibc exports no __libc_ name for malloc_usable_size; it is looked up once
- * on first use. Until then (and if the lookup fails) the size is unknown,
- * which only means a realloc of a glibc block is not moved into the pool. */
+/* glibc exports no __libc_ name for malloc_usable_size, so it is looked up
+ * with dlsym (which may allocate: hence the busy flag), from a constructor,
+ * which runs once libc is initialised and normally before any other thread
+ * exists. Until then, and if the lookup fails, the size of a glibc block is
+ * reported as 0 ("unknown"); realloc then keeps the block in glibc. */
 static size_t (*cg_libc_usable_size)(void *ptr);
-static int cg_libc_usable_size_state; /* 0 unknown, 1 resolving or done */
 
-static size_t (*cg_resolve_usable_size(void))(void *) {
-    size_t (*fn)(void *) = __atomic_load_n(&cg_libc_usable_size, __ATOMIC_ACQUIRE);
-    if (fn != NULL || cg_galloc__busy) return fn;
-    if (__atomic_exchange_n(&cg_libc_usable_size_state, 1, __ATOMIC_ACQ_REL) != 0) return NULL;
-    cg_galloc__busy++; /* dlsym may allocate */
+__attribute__((constructor)) static void cg_resolve_usable_size(void) {
+    cg_galloc__busy++;
     void *sym = dlsym(RTLD_NEXT, "malloc_usable_size");
     cg_galloc__busy--;
     __atomic_store_n(&cg_libc_usable_size, (size_t(*)(void *))sym, __ATOMIC_RELEASE);
-    return (size_t(*)(void *))sym;
 }
 
 static size_t cg_libc_usable(void *ptr) {
-    size_t (*fn)(void *) = cg_resolve_usable_size();
+    size_t (*fn)(void *) = __atomic_load_n(&cg_libc_usable_size, __ATOMIC_ACQUIRE);
     return fn != NULL ? fn(ptr) : 0;
 }
 

@@ -18,12 +18,17 @@
  *
  * The frame-pointer walk only starts when the CFI walk stopped at a PC with no
  * unwind info (a thread's outermost frame, e.g. clone or _start, has CFI, so
- * pure C threads never take it), and it stops at the first frame pointer that
- * is misaligned, not strictly increasing or implausibly far from the previous
+ * pure C threads never take it) inside a Go module (one carrying the Go
+ * linker's build-id note: other code without CFI, such as JIT output, may
+ * hold anything in RBP). It stops at the first frame pointer that is
+ * misaligned, not strictly increasing or implausibly far from the previous
  * one, so it never wanders off the goroutine stack.
  */
+#include <elf.h>
+#include <link.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <unwind.h>
@@ -99,13 +104,83 @@ __attribute__((no_sanitize_address)) static size_t cg_walk_frame_pointers(uintpt
     return count;
 }
 
+/* ---- is this PC in Go code? ---- */
+
+typedef struct cg_go_probe {
+    uintptr_t pc;
+    uintptr_t lo, hi; /* the executable segment holding pc */
+    bool found;
+    bool is_go;
+} cg_go_probe;
+
+/* The Go linker writes a note named "Go" (namesz 4: "Go\0\0") of type 4,
+ * its build ID, into every binary and shared object it links, cgo ones
+ * included (cmd/link/internal/ld/elf.go, ELF_NOTE_GOBUILDID_TAG). */
+static bool cg_has_go_note(const char *note, size_t size) {
+    size_t off = 0;
+    while (off + sizeof(ElfW(Nhdr)) <= size) {
+        const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)(note + off);
+        size_t name = off + sizeof *nh;
+        size_t desc = name + ((nh->n_namesz + 3) & ~3u);
+        if ((nh->n_namesz == 3 || nh->n_namesz == 4) && nh->n_type == 4 && name + 3 <= size &&
+            memcmp(note + name, "Go", 3) == 0)
+            return true;
+        off = desc + ((nh->n_descsz + 3) & ~3u);
+    }
+    return false;
+}
+
+static int cg_probe_module(struct dl_phdr_info *info, size_t size, void *arg) {
+    (void)size;
+    cg_go_probe *probe = arg;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+        if (ph->p_type == PT_LOAD && (ph->p_flags & PF_X) && probe->pc - lo < ph->p_memsz) {
+            probe->found = true;
+            probe->lo = lo;
+            probe->hi = lo + ph->p_memsz;
+        }
+    }
+    if (!probe->found) return 0;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type == PT_NOTE &&
+            cg_has_go_note((const char *)(info->dlpi_addr + ph->p_vaddr), ph->p_memsz)) {
+            probe->is_go = true;
+            break;
+        }
+    }
+    return 1;
+}
+
+/* The last answer, per thread (no synchronisation needed): the executable
+ * segment it was about and whether it is Go. Modules holding Go code are
+ * never unloaded (the Go runtime cannot be), so the answer cannot go stale
+ * in the direction that matters. */
+static CG_GALLOC_TLS uintptr_t cg_go_lo, cg_go_hi;
+static CG_GALLOC_TLS bool cg_go_is_go;
+
+static bool cg_pc_in_go(uintptr_t pc) {
+    if (pc >= cg_go_lo && pc < cg_go_hi) return cg_go_is_go;
+    cg_go_probe probe = {.pc = pc};
+    dl_iterate_phdr(cg_probe_module, &probe);
+    if (!probe.found) return false;
+    cg_go_lo = probe.lo;
+    cg_go_hi = probe.hi;
+    cg_go_is_go = probe.is_go;
+    return probe.is_go;
+}
+
 CG_GALLOC_TEXT size_t cg_galloc__capture(uintptr_t *frames, size_t max) {
     cg_unwind_walk walk = {.frames = frames, .max = max, .inside = true};
     _Unwind_Backtrace(cg_unwind_step, &walk);
     if (walk.count == 0 || walk.count == max || walk.last_ip == 0) return walk.count;
     struct cg_dwarf_eh_bases bases;
     if (_Unwind_Find_FDE((void *)(walk.last_ip - 1), &bases) != NULL) return walk.count;
-    /* Stopped in code without unwind info: follow the frame pointers. */
+    if (!cg_pc_in_go(walk.last_ip - 1)) return walk.count;
+    /* Stopped in Go code, which has no unwind info: follow its frame
+     * pointers. */
     return cg_walk_frame_pointers(walk.last_fp, frames, walk.count, max);
 }
 

@@ -29,6 +29,7 @@
 
 #include <limits.h>
 #include <stdalign.h>
+#include <stdint.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -122,7 +123,9 @@ cg_mailbox_status cg_mailbox_new(const cg_mailbox_config *config, cg_mailbox **o
     mb->policy = config->full_policy;
     mb->block_timeout_ns = config->block_timeout_ns;
     /* All slots now: posting must never allocate. */
-    mb->slots = aligned_alloc(CACHE_LINE, mb->stride * mb->capacity);
+    mb->slots = mb->stride > SIZE_MAX / mb->capacity
+                    ? NULL
+                    : aligned_alloc(CACHE_LINE, mb->stride * mb->capacity);
     if (!mb->slots) {
         free(mb);
         return CG_MAILBOX_NOMEM;

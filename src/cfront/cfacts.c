@@ -133,6 +133,19 @@ static const char *arena_spelling(fctx *f, CXCursor c) {
     return copy;
 }
 
+/* The same range in file terms: an expression written as a macro call
+ * (atomic_store(...)) has an extent in macro locations, which clang_tokenize
+ * does not read; its expansion in the file is what was written. */
+static CXSourceRange file_range(fctx *f, CXSourceRange r) {
+    CXFile file_a, file_b;
+    unsigned line, col, a, b;
+    clang_getFileLocation(clang_getRangeStart(r), &file_a, &line, &col, &a);
+    clang_getFileLocation(clang_getRangeEnd(r), &file_b, &line, &col, &b);
+    if (!file_a || file_a != file_b || b < a) return r;
+    return clang_getRange(clang_getLocationForOffset(f->tu, file_a, a),
+                          clang_getLocationForOffset(f->tu, file_b, b));
+}
+
 /* The source text of a range, tokens joined (a space only between words). */
 static const char *range_text(fctx *f, CXSourceRange range) {
     CXToken *tokens = NULL;
@@ -535,6 +548,19 @@ static const char *const siglongjmps[] = {"siglongjmp", "__longjmp_chk", NULL};
 static const char *const tls_calls[] = {"pthread_getspecific", "pthread_setspecific", "tss_get",
                                         "tss_set", NULL};
 
+/* Documented thread-affine APIs: OpenGL and its window-system bindings act
+ * on the context made current on the calling thread (glXMakeCurrent,
+ * eglMakeCurrent, wglMakeCurrent, SDL_GL_MakeCurrent, ...), so every call
+ * depends on which thread runs it. */
+static bool is_thread_affine_api(const char *name) {
+    static const char *const prefixes[] = {"gl", "egl", "wgl", "glX"};
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        size_t n = strlen(prefixes[i]);
+        if (strncmp(name, prefixes[i], n) == 0 && name[n] >= 'A' && name[n] <= 'Z') return true;
+    }
+    return cg_str_has_prefix(name, "SDL_GL_") || strcmp(name, "glfwMakeContextCurrent") == 0;
+}
+
 static void note_tls(fctx *f, CXCursor at, const char *what) {
     if (f->facts->uses_tls) return;
     f->facts->uses_tls = true;
@@ -556,6 +582,8 @@ static void note_stack_size(fctx *f, CXCursor call) {
     clang_EvalResult_dispose(r);
 }
 
+static void atomic_store_into(fctx *f, CXCursor ptr, CXCursor value, CXCursor at);
+
 static void handle_call(fctx *f, CXCursor c) {
     uint32_t idx = call_of(f, c);
     const cf_call *call = &f->facts->calls.items[idx];
@@ -564,8 +592,8 @@ static void handle_call(fctx *f, CXCursor c) {
     CXCursor callee_expr = expr_child(c, 0);
     if (!clang_Cursor_isNull(callee_expr)) note_cast(f, callee_expr, "called", NULL);
     for (uint32_t i = 0; i < call->nargs; i++) {
-        char *use = cg_xasprintf("passed to %s as argument %u", callee ? callee : "a function pointer",
-                                 i + 1);
+        char *use = cg_xasprintf("passed to %s as argument %u",
+                                 callee ? callee : "a function pointer", i + 1);
         note_cast(f, clang_Cursor_getArgument(c, i), use, callee);
         free(use);
     }
@@ -582,8 +610,21 @@ static void handle_call(fctx *f, CXCursor c) {
     }
     if (strcmp(callee, "pthread_attr_setstacksize") == 0 && call->nargs == 2)
         note_stack_size(f, c);
+    /* __sync_lock_test_and_set_8(ptr, value), __sync_val_compare_and_swap_8
+     * (ptr, old, new): clang names the builtins with the operand size. */
+    if (cg_str_has_prefix(callee, "__sync_lock_test_and_set") && call->nargs >= 2)
+        atomic_store_into(f, clang_Cursor_getArgument(c, 0), clang_Cursor_getArgument(c, 1), c);
+    if ((cg_str_has_prefix(callee, "__sync_val_compare_and_swap") ||
+         cg_str_has_prefix(callee, "__sync_bool_compare_and_swap")) &&
+        call->nargs >= 3)
+        atomic_store_into(f, clang_Cursor_getArgument(c, 0), clang_Cursor_getArgument(c, 2), c);
     if (name_in(callee, tls_calls)) {
         char *what = cg_xasprintf("calls %s", callee);
+        note_tls(f, c, what);
+        free(what);
+    } else if (is_thread_affine_api(callee)) {
+        char *what = cg_xasprintf(
+            "calls %s (OpenGL/EGL/GLX work on the context current on the calling thread)", callee);
         note_tls(f, c, what);
         free(what);
     }
@@ -595,6 +636,79 @@ static void store(fctx *f, cf_origin base, cf_origin value, CXCursor at, CXCurso
     s.loc = cg_cfront_cursor_location(f->tu_ctx, at);
     s.target = cursor_text(f, lhs);
     cg_vec_push(&f->facts->stores, s);
+}
+
+/* Atomic writes (C11 atomic_store/exchange/compare-exchange, the GCC
+ * __atomic and __sync builtins) store value through ptr like *ptr = value. */
+static void atomic_store_into(fctx *f, CXCursor ptr, CXCursor value, CXCursor at) {
+    if (clang_Cursor_isNull(ptr) || clang_Cursor_isNull(value)) return;
+    CXCursor shown = clang_getNullCursor();
+    bool to_global = false;
+    CXCursor target = strip(ptr);
+    if (clang_getCursorKind(target) == CXCursor_UnaryOperator) {
+        char *op = unary_op(f, target);
+        if (strcmp(op, "&") == 0) {
+            shown = strip(expr_child(target, 0));
+            to_global = clang_getCursorKind(shown) == CXCursor_DeclRefExpr &&
+                        is_global_var(clang_getCursorReferenced(shown));
+        }
+        free(op);
+    }
+    cf_store st = {.base = origin_of(f, ptr), .value = origin_of(f, value)};
+    st.to_global_var = to_global;
+    st.loc = cg_cfront_cursor_location(f->tu_ctx, at);
+    st.target = clang_Cursor_isNull(shown)
+                    ? cg_arena_printf(&f->model->arena, "*%s", cursor_text(f, ptr))
+                    : cursor_text(f, shown);
+    cg_vec_push(&f->facts->stores, st);
+}
+
+/* An AtomicExpr (libclang shows it as an UnexposedExpr whose children are
+ * pointer, order, value1, order-on-failure, value2): recognised by the name
+ * it is written with. */
+static void handle_atomic_expr(fctx *f, CXCursor c) {
+    static const struct {
+        const char *name;
+        unsigned value_child;
+    } atomics[] = {
+        {"atomic_store", 2},
+        {"atomic_store_explicit", 2},
+        {"atomic_exchange", 2},
+        {"atomic_exchange_explicit", 2},
+        {"atomic_compare_exchange_strong", 4},
+        {"atomic_compare_exchange_weak", 4},
+        {"atomic_compare_exchange_strong_explicit", 4},
+        {"atomic_compare_exchange_weak_explicit", 4},
+        {"__atomic_store_n", 2},
+        {"__atomic_exchange_n", 2},
+        {"__atomic_compare_exchange_n", 4},
+        {"__c11_atomic_store", 2},
+        {"__c11_atomic_exchange", 2},
+        {"__c11_atomic_compare_exchange_strong", 4},
+        {"__c11_atomic_compare_exchange_weak", 4},
+    };
+    cursor_vec kids = children_of(c);
+    size_t exprs = 0;
+    for (size_t i = 0; i < kids.len; i++) exprs += is_expr(kids.items[i]);
+    cg_vec_free(&kids);
+    if (exprs < 3) return; /* an implicit conversion: the common case, no tokens read */
+    CXToken *tokens = NULL;
+    unsigned n = 0;
+    clang_tokenize(f->tu, file_range(f, clang_getCursorExtent(c)), &tokens, &n);
+    char *first = NULL;
+    if (n && clang_getTokenKind(tokens[0]) == CXToken_Identifier) {
+        CXString sp = clang_getTokenSpelling(f->tu, tokens[0]);
+        first = cg_xstrdup(clang_getCString(sp) ? clang_getCString(sp) : "");
+        clang_disposeString(sp);
+    }
+    if (tokens) clang_disposeTokens(f->tu, tokens, n);
+    if (!first) return;
+    for (size_t i = 0; i < sizeof atomics / sizeof atomics[0]; i++) {
+        if (strcmp(first, atomics[i].name) != 0) continue;
+        atomic_store_into(f, expr_child(c, 0), expr_child(c, atomics[i].value_child), c);
+        break;
+    }
+    free(first);
 }
 
 /* lhs = value: a local now may hold value, or value is stored somewhere. */
@@ -633,7 +747,8 @@ static void assign_to(fctx *f, CXCursor lhs, CXCursor whole_lhs, cf_origin value
     }
     case CXCursor_UnaryOperator: {
         char *op = unary_op(f, e);
-        if (strcmp(op, "*") == 0) store(f, origin_of(f, expr_child(e, 0)), value, at, whole_lhs, false);
+        if (strcmp(op, "*") == 0)
+            store(f, origin_of(f, expr_child(e, 0)), value, at, whole_lhs, false);
         free(op);
         return;
     }
@@ -751,6 +866,9 @@ static void walk(fctx *f, CXCursor c, int depth) {
         break;
     case CXCursor_InitListExpr:
         handle_init_list(f, c);
+        break;
+    case CXCursor_UnexposedExpr:
+        handle_atomic_expr(f, c);
         break;
     default:
         break;

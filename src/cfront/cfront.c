@@ -97,7 +97,8 @@ static cg_location map_location(tu_ctx *ctx, CXSourceLocation start, CXSourceLoc
 
 static cg_location cursor_location(tu_ctx *ctx, CXCursor c) {
     CXSourceRange extent = clang_getCursorExtent(c);
-    cg_location loc = map_location(ctx, clang_getCursorLocation(c), clang_getRangeEnd(extent), true);
+    cg_location loc =
+        map_location(ctx, clang_getCursorLocation(c), clang_getRangeEnd(extent), true);
     /* The name's position is the start; the extent's end closes the range
      * unless a macro or #line made it run backwards. */
     if (loc.end_line < loc.line || (loc.end_line == loc.line && loc.end_column < loc.column))
@@ -363,7 +364,9 @@ static void handle_record(tu_ctx *ctx, CXCursor c) {
     r->is_union = is_union;
     r->is_anonymous = anonymous;
     r->is_complete = complete;
-    r->spelling = anonymous ? tag : cg_arena_printf(&m->arena, "%s %s", is_union ? "union" : "struct", tag);
+    r->spelling = anonymous
+                      ? tag
+                      : cg_arena_printf(&m->arena, "%s %s", is_union ? "union" : "struct", tag);
     r->loc = cursor_location(ctx, c);
     if (!complete) return;
     field_collect fc = {ctx, {0}};
@@ -412,6 +415,21 @@ static void handle_var(tu_ctx *ctx, CXCursor c) {
     free(name);
 }
 
+/* Two bodies of one name: static functions of two preambles (each Go
+ * file's preamble is its own unit), or a conflict. The model is keyed by
+ * name, so say which one is analysed. The same inline function from a
+ * header shared by several units is one body and says nothing. */
+static void note_second_body(tu_ctx *ctx, const cg_cfunc *first, CXCursor c) {
+    cg_location here = cursor_location(ctx, c);
+    if (here.file == first->body_loc.file && here.line == first->body_loc.line) return;
+    char *msg = cg_xasprintf("C function '%s' is also defined at %s:%u; only that definition "
+                             "is analysed",
+                             first->name, first->body_loc.file ? first->body_loc.file : "?",
+                             first->body_loc.line);
+    cg_cmodel_add_problem(ctx->model, here, CG_SEV_NOTE, msg);
+    free(msg);
+}
+
 static void handle_function(tu_ctx *ctx, CXCursor c) {
     cg_cmodel *m = ctx->model;
     if (in_prolog(c)) return; /* cgo's own helpers are not the package's C */
@@ -423,6 +441,7 @@ static void handle_function(tu_ctx *ctx, CXCursor c) {
      * Two bodies (static functions of the same name in two units): the first
      * one stays. */
     if (existing && (existing->has_body || !has_body)) {
+        if (existing->has_body && has_body) note_second_body(ctx, existing, c);
         free(name);
         return;
     }
@@ -494,8 +513,15 @@ static char *missing_header(const char *text) {
     return cg_xstrndup(text + 1, len);
 }
 
+/* Past this many parse errors in one unit the rest are counted, not listed:
+ * a file that is not really C would otherwise bury every other finding. */
+enum { MAX_PARSE_ERRORS_PER_UNIT = 10 };
+
 static void record_diagnostics(tu_ctx *ctx) {
     unsigned n = clang_getNumDiagnostics(ctx->tu);
+    unsigned parse_errors = 0;
+    bool clang_stopped = false;
+    cg_location last_loc = {.file = ctx->main_presumed, .line = 1, .column = 1};
     for (unsigned i = 0; i < n; i++) {
         CXDiagnostic d = clang_getDiagnostic(ctx->tu, i);
         enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
@@ -518,14 +544,26 @@ static void record_diagnostics(tu_ctx *ctx) {
                 cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
                 free(msg);
                 free(header);
-            } else {
+            } else if (strcmp(text, "too many errors emitted, stopping now") == 0) {
+                clang_stopped = true; /* clang's own cut-off: the count is a minimum */
+            } else if (parse_errors++ < MAX_PARSE_ERRORS_PER_UNIT) {
                 char *msg = cg_xasprintf("C parse error: %s", text);
                 cg_cmodel_add_problem(ctx->model, loc, CG_SEV_WARNING, msg);
                 free(msg);
+                last_loc = loc;
             }
             free(text);
         }
         clang_disposeDiagnostic(d);
+    }
+    if (parse_errors > MAX_PARSE_ERRORS_PER_UNIT || clang_stopped) {
+        unsigned more = parse_errors > MAX_PARSE_ERRORS_PER_UNIT
+                            ? parse_errors - MAX_PARSE_ERRORS_PER_UNIT
+                            : 0;
+        char *msg = cg_xasprintf("more C parse errors after this one were not listed (%s%u)",
+                                 clang_stopped ? "at least " : "", more);
+        cg_cmodel_add_problem(ctx->model, last_loc, CG_SEV_NOTE, msg);
+        free(msg);
     }
 }
 
@@ -613,6 +651,21 @@ static void free_args(arg_vec *args) {
     cg_vec_free(args);
 }
 
+/* clang_getInclusions visitor: remembers every file the parse read. */
+static void record_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data) {
+    (void)stack;
+    (void)depth;
+    cg_cmodel *model = data;
+    CXString name = clang_getFileName(included);
+    const char *path = clang_getCString(name);
+    if (path && *path && !cg_strmap_get(&model->dependency_set, path)) {
+        const char *copy = cg_arena_strdup(&model->arena, path);
+        cg_strmap_put(&model->dependency_set, copy, (void *)copy);
+        cg_vec_push(&model->dependencies, copy);
+    }
+    clang_disposeString(name);
+}
+
 static CXIndex model_index(cg_cmodel *model) {
     if (!model->clang_index) model->clang_index = clang_createIndex(0, 0);
     return model->clang_index;
@@ -659,9 +712,11 @@ static void add_virtual_files(unsaved_vec *unsaved, char_vec *names, const char 
         const char *base = cg_path_base(vf->path);
         bool same_dir = strcmp(canon, main_canon) == 0;
         /* cg_path_join drops a "." directory; clang spells it "./x.h". */
-        char *aliases[3] = {cg_path_join(canon, base), same_dir ? cg_path_join(main_dir, base) : NULL,
-                            same_dir && strcmp(main_dir, ".") == 0 ? cg_xasprintf("./%s", base)
-                                                                   : NULL};
+        char *aliases[3] = {
+            cg_path_join(canon, base),
+            same_dir ? cg_path_join(main_dir, base) : NULL,
+            same_dir && strcmp(main_dir, ".") == 0 ? cg_xasprintf("./%s", base) : NULL,
+        };
         for (size_t a = 0; a < 3; a++) {
             if (!aliases[a]) continue;
             if (strcmp(aliases[a], vf->path) == 0) {
@@ -718,6 +773,7 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
     }
     tu_ctx ctx = {.model = model, .tu = tu, .main_presumed = main_presumed};
     cg_strmap_init(&ctx.pointer_memo);
+    clang_getInclusions(tu, record_inclusion, model);
     record_diagnostics(&ctx);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &ctx);
     cg_strmap_free(&ctx.pointer_memo);
@@ -725,6 +781,12 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
     cg_cmodel_sort_funcs(model);
     model->summaries_ready = false;
     return CG_OK;
+}
+
+size_t cg_cmodel_dependency_count(const cg_cmodel *model) { return model->dependencies.len; }
+
+const char *cg_cmodel_dependency_at(const cg_cmodel *model, size_t index) {
+    return index < model->dependencies.len ? model->dependencies.items[index] : NULL;
 }
 
 static size_t size_limit(const cg_cparse_options *opts) {

@@ -33,6 +33,10 @@ struct cg_cmodel {
     cg_strmap summaries;
     bool summaries_ready;
     cg_strmap go_exports; /* the //export names given to the last computation */
+
+    /* Every file the parser read (headers included), for result caching. */
+    cg_strmap dependency_set;
+    CG_VEC(const char *) dependencies;
 };
 
 /* Returns the arena copy of path (same pointer for equal strings). */

@@ -29,6 +29,7 @@ cg_cmodel *cg_cmodel_new(void) {
     cg_strmap_init(&m->facts);
     cg_strmap_init(&m->summaries);
     cg_strmap_init(&m->go_exports);
+    cg_strmap_init(&m->dependency_set);
     return m;
 }
 
@@ -48,6 +49,8 @@ void cg_cmodel_free(cg_cmodel *model) {
     cg_strmap_free(&model->summaries);
     cg_vec_free(&model->problems);
     cg_vec_free(&model->func_order);
+    cg_strmap_free(&model->dependency_set);
+    cg_vec_free(&model->dependencies);
     cg_arena_free(&model->arena);
     free(model);
 }

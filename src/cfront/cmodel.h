@@ -169,6 +169,11 @@ bool cg_cmodel_resolve_go_name(const cg_cmodel *model, const char *c_name, cg_ct
 size_t cg_cmodel_problem_count(const cg_cmodel *model);
 const cg_cproblem *cg_cmodel_problem(const cg_cmodel *model, size_t index);
 
+/* The files the parser read for this model (main files and every header
+ * they included), in the order first seen: what the analysis depends on. */
+size_t cg_cmodel_dependency_count(const cg_cmodel *model);
+const char *cg_cmodel_dependency_at(const cg_cmodel *model, size_t index);
+
 /* Iteration over functions in a stable order (by name). */
 size_t cg_cmodel_func_count(const cg_cmodel *model);
 const cg_cfunc *cg_cmodel_func_at(const cg_cmodel *model, size_t index);

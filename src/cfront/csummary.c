@@ -53,10 +53,18 @@ static const known_fn known_fns[] = {
     {"on_exit", 2, CG_KEEP_CALLBACK_ARG, 0, -1, CG_ROLE_ATEXIT, 0},
     NONE("open"), NONE("perror"), NONE("pipe"), NONE("printf"),
     {"pthread_create", 8, CG_KEEP_THREAD_ARG, 0, -1, CG_ROLE_THREAD_START, 2},
-    NONE("pthread_detach"), NONE("pthread_getspecific"), NONE("pthread_join"),
-    NONE("pthread_mutex_lock"), NONE("pthread_mutex_unlock"), NONE("pthread_self"),
+    NONE("pthread_attr_destroy"), NONE("pthread_attr_init"), NONE("pthread_attr_setdetachstate"),
+    NONE("pthread_attr_setstacksize"), NONE("pthread_cond_broadcast"), NONE("pthread_cond_destroy"),
+    NONE("pthread_cond_init"), NONE("pthread_cond_signal"), NONE("pthread_cond_timedwait"),
+    NONE("pthread_cond_wait"), NONE("pthread_detach"), NONE("pthread_getspecific"),
+    NONE("pthread_join"), NONE("pthread_key_create"), NONE("pthread_key_delete"),
+    NONE("pthread_mutex_destroy"), NONE("pthread_mutex_init"), NONE("pthread_mutex_lock"),
+    NONE("pthread_mutex_trylock"), NONE("pthread_mutex_unlock"), NONE("pthread_once"),
+    NONE("pthread_self"), NONE("pthread_sigmask"),
     {"pthread_setspecific", 2, CG_KEEP_THREAD_LOCAL, 0, -1, 0, -1},
     NONE("putchar"), NONE("puts"), NONE("qsort"), NONE("raise"), NONE("read"),
+    NONE("sem_destroy"), NONE("sem_init"), NONE("sem_post"), NONE("sem_wait"),
+    NONE("sigprocmask"),
     {"realloc", 0, CG_KEEP_NONE, 1, -1, 0, -1}, {"reallocarray", 0, CG_KEEP_NONE, 1, -1, 0, -1},
     NONE("setjmp"), NONE("sigaction"), NONE("sigaddset"), NONE("sigemptyset"),
     NONE("sigfillset"), NONE("siglongjmp"),
@@ -85,7 +93,13 @@ unsigned cg_crole_index(unsigned role_bit) {
 
 /* ---- per-function state during the fixed point ---- */
 
-typedef enum callee_kind { CALLEE_PACKAGE, CALLEE_KNOWN, CALLEE_EXPORT, CALLEE_UNKNOWN, CALLEE_INDIRECT } callee_kind;
+typedef enum callee_kind {
+    CALLEE_PACKAGE,  /* defined in the package: use its summary */
+    CALLEE_KNOWN,    /* in known_fns */
+    CALLEE_EXPORT,   /* an exported Go function */
+    CALLEE_UNKNOWN,  /* external, behaviour unknown: assumed not to keep */
+    CALLEE_INDIRECT, /* through a function pointer */
+} callee_kind;
 
 typedef struct fstate fstate;
 typedef struct callee_info {
@@ -341,11 +355,48 @@ static void note_unknown(fstate *fs, uint64_t atoms, const char *callee) {
             fs->sum->params[p].assumed_unknown_callee = callee;
 }
 
+static void add_registered_roles(fstate *fs, uint64_t atoms, unsigned roles) {
+    uint64_t params = param_bits(atoms);
+    for (uint32_t p = 0; p < CF_MAX_PARAMS && p < fs->sum->param_count; p++) {
+        if (!(params & CF_BIT(p))) continue;
+        cg_cparam_summary *ps = &fs->sum->params[p];
+        if ((ps->registers_roles | roles) == ps->registers_roles) continue;
+        ps->registers_roles |= roles;
+        fs->changed = true;
+    }
+}
+
+/* The roles that the function named by argument i of call c receives. */
+static unsigned roles_given(const callee_info *ci, const cf_call *call, uint32_t i) {
+    if (ci->kind == CALLEE_KNOWN && ci->known->role && ci->known->role_arg >= 0 &&
+        (uint32_t)ci->known->role_arg == i)
+        return ci->known->role;
+    if (ci->kind == CALLEE_PACKAGE && i < ci->pkg->sum->param_count && i < call->nargs)
+        return ci->pkg->sum->params[i].registers_roles;
+    return 0;
+}
+
+static const char *keep_how(solver *s, const known_fn *k) {
+    switch (k->keep_kind) {
+    case CG_KEEP_THREAD_ARG:
+        return cg_arena_printf(arena_of(s), "passed to %s as the new thread's argument", k->name);
+    case CG_KEEP_THREAD_LOCAL:
+        return cg_arena_printf(arena_of(s), "set as thread-specific data with %s", k->name);
+    default:
+        return cg_arena_printf(arena_of(s), "registered as callback data with %s", k->name);
+    }
+}
+
 static void analyze_calls(solver *s, fstate *fs) {
     cg_cfacts *f = fs->facts;
     for (size_t c = 0; c < f->calls.len; c++) {
         const cf_call *call = &f->calls.items[c];
         const callee_info *ci = &fs->callees[c];
+        /* A function-pointer parameter handed on to a registration. */
+        for (uint32_t i = 0; i < call->nargs; i++) {
+            unsigned roles = roles_given(ci, call, i);
+            if (roles) add_registered_roles(fs, eval(fs, &call->args[i]), roles);
+        }
         for (uint32_t i = 0; i < call->nargs; i++) {
             uint64_t arg = eval(fs, &call->args[i]);
             if (!arg) continue;
@@ -369,19 +420,14 @@ static void analyze_calls(solver *s, fstate *fs) {
                                               cp->stored_into.how, j + 1, call->callee)
                             : cp->stored_into.how;
                     store_effects(s, fs, base, arg,
-                                                  make_trace(s, fname(fs), call->loc, &cp->stored_into, how));
+                                  make_trace(s, fname(fs), call->loc, &cp->stored_into, how));
                 }
                 if (cp->assumed_unknown_callee) note_unknown(fs, arg, cp->assumed_unknown_callee);
             } else if (ci->kind == CALLEE_KNOWN) {
                 const known_fn *k = ci->known;
                 if (i < 8 && (k->keep_mask & (1u << i))) {
-                    const char *how =
-                        k->keep_kind == CG_KEEP_THREAD_ARG
-                            ? cg_arena_printf(arena_of(s), "passed to %s as the new thread's argument", k->name)
-                        : k->keep_kind == CG_KEEP_THREAD_LOCAL
-                            ? cg_arena_printf(arena_of(s), "set as thread-specific data with %s", k->name)
-                            : cg_arena_printf(arena_of(s), "registered as callback data with %s", k->name);
-                    escape(s, fs, arg, k->keep_kind, make_trace(s, fname(fs), call->loc, NULL, how));
+                    escape(s, fs, arg, k->keep_kind,
+                           make_trace(s, fname(fs), call->loc, NULL, keep_how(s, k)));
                 }
                 if (i < 8 && (k->free_mask & (1u << i))) {
                     const char *how = cg_arena_printf(arena_of(s), "passed to %s", k->name);
@@ -454,7 +500,8 @@ static void analyze(solver *s, fstate *fs) {
                 fs->changed = true;
             }
         }
-        if (!sum->thread_local.len && ci->kind == CALLEE_PACKAGE && ci->pkg->sum->thread_local.len) {
+        if (!sum->thread_local.len && ci->kind == CALLEE_PACKAGE &&
+            ci->pkg->sum->thread_local.len) {
             const cg_ctrace *t = &ci->pkg->sum->thread_local;
             sum->thread_local = make_trace(s, name, call->loc, t, t->how);
             fs->changed = true;
@@ -567,8 +614,10 @@ static void init_state(solver *s, fstate *fs, cg_cfacts *facts) {
                                                 sizeof(cg_cparam_summary));
     for (size_t i = 0; i < func->param_count; i++) {
         sum->params[i].name = func->params[i].name;
-        sum->params[i].is_pointer = func->params[i].type.kind == CG_CTYPE_POINTER ||
-                                    func->params[i].type.kind == CG_CTYPE_FUNC_POINTER;
+        const cg_ctype *t = &func->params[i].type;
+        sum->params[i].is_pointer = t->kind == CG_CTYPE_POINTER || t->kind == CG_CTYPE_FUNC_POINTER;
+        sum->params[i].carries_pointer =
+            sum->params[i].is_pointer || t->contains_pointer || t->is_uintptr;
         sum->params[i].stored_into_param = -1;
     }
     fs->sum = sum;
@@ -616,19 +665,22 @@ static void assign_roles(solver *s) {
         for (size_t c = 0; c < f->calls.len; c++) {
             const callee_info *ci = &fs->callees[c];
             const cf_call *call = &f->calls.items[c];
-            if (ci->kind != CALLEE_KNOWN || !ci->known->role) continue;
-            int a = ci->known->role_arg;
-            if (a < 0 || (uint32_t)a >= call->nargs || !call->arg_funcs[a]) continue;
-            fstate *target = cg_strmap_get(&s->model->summaries, call->arg_funcs[a]);
-            if (!target) continue;
-            unsigned r = cg_crole_index(ci->known->role);
-            if (!(target->sum->roles & ci->known->role)) target->sum->role_site[r] = call->loc;
-            target->sum->roles |= ci->known->role;
-            cg_csummary *ts = target->sum;
-            if (ci->known->role == CG_ROLE_THREAD_START && f->stack_size &&
-                (!ts->thread_stack_size || f->stack_size < ts->thread_stack_size)) {
-                ts->thread_stack_size = f->stack_size;
-                ts->thread_stack_size_loc = f->stack_size_loc;
+            for (uint32_t a = 0; a < call->nargs; a++) {
+                unsigned roles = call->arg_funcs[a] ? roles_given(ci, call, a) : 0;
+                if (!roles) continue;
+                fstate *target = cg_strmap_get(&s->model->summaries, call->arg_funcs[a]);
+                if (!target) continue;
+                cg_csummary *ts = target->sum;
+                for (unsigned bit = 1; bit <= CG_ROLE_ATEXIT; bit <<= 1) {
+                    if (!(roles & bit)) continue;
+                    if (!(ts->roles & bit)) ts->role_site[cg_crole_index(bit)] = call->loc;
+                    ts->roles |= bit;
+                }
+                if ((roles & CG_ROLE_THREAD_START) && f->stack_size &&
+                    (!ts->thread_stack_size || f->stack_size < ts->thread_stack_size)) {
+                    ts->thread_stack_size = f->stack_size;
+                    ts->thread_stack_size_loc = f->stack_size_loc;
+                }
             }
         }
         for (size_t k = 0; k < f->roles.len; k++) {
@@ -653,7 +705,8 @@ static void assign_roles(solver *s) {
             while (head < tail) {
                 fstate *fs = queue[head++];
                 for (size_t c = 0; c < fs->facts->calls.len; c++) {
-                    fstate *callee = fs->callees[c].kind == CALLEE_PACKAGE ? fs->callees[c].pkg : NULL;
+                    fstate *callee =
+                        fs->callees[c].kind == CALLEE_PACKAGE ? fs->callees[c].pkg : NULL;
                     if (!callee || seen[callee - s->states]) continue;
                     seen[callee - s->states] = true;
                     queue[tail++] = callee;

@@ -16,8 +16,13 @@
  *  - whether it is a thread start routine, signal handler or atexit handler,
  *    or reachable from one;
  *  - setjmp/sigsetjmp/longjmp/siglongjmp sites and the calls after a setjmp;
- *  - use of thread-local state; function-pointer casts between incompatible
+ *  - use of thread-local state (__thread/_Thread_local variables,
+ *    pthread_get/setspecific, tss_get/set, and the documented thread-affine
+ *    OpenGL/EGL/GLX calls); function-pointer casts between incompatible
  *    function types and where the result goes.
+ *
+ * Stores are assignments through pointers, to globals or fields, and atomic
+ * writes (atomic_store/exchange/compare-exchange, __atomic_*, __sync_*).
  *
  * Functions the package does not define are looked up in a table of known
  * behaviours (free frees, pthread_create keeps its argument, memcpy keeps
@@ -71,8 +76,9 @@ typedef enum cg_ckeep_kind {
  * struct passed by value can carry a pointer (s.p, _GoStringPtr(s)), and so
  * can an integer (uintptr_t). */
 typedef struct cg_cparam_summary {
-    const char *name; /* "" when unnamed */
-    bool is_pointer;  /* a data or function pointer */
+    const char *name;     /* "" when unnamed */
+    bool is_pointer;      /* a data or function pointer */
+    bool carries_pointer; /* is_pointer, or a struct/array holding one (_GoString_), or uintptr_t */
     /* Outlives the call in C-owned storage. */
     cg_ckeep_kind kept_kind;
     cg_ctrace kept;
@@ -87,6 +93,10 @@ typedef struct cg_cparam_summary {
     /* The first function without a known behaviour it flows into (assumed
      * not to keep), or NULL. */
     const char *assumed_unknown_callee;
+    /* CG_ROLE_* bits: a function pointer passed here ends up registered as
+     * a thread start routine / signal handler / atexit handler (e.g. a
+     * start_thread(fn) wrapper around pthread_create). */
+    unsigned registers_roles;
 } cg_cparam_summary;
 
 enum {

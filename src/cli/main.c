@@ -57,6 +57,10 @@ static const char scan_usage_text[] =
     "      --max-file-size N   skip source files larger than N bytes (K/M suffix; default 16M)\n"
     "      --go VERSION        the Go version to analyse for, e.g. 1.21 (default: the installed go)\n"
     "      --color WHEN        auto (default), always or never; NO_COLOR disables it\n"
+    "  -j, --jobs N            packages analysed in parallel (default: the number of CPUs)\n"
+    "      --no-cache          analyse every package again instead of reusing the results\n"
+    "                          of unchanged ones ($XDG_CACHE_HOME/cgoguard)\n"
+    "      --stats             print how many packages and files were analysed or cached\n"
     "  -h, --help              show this help\n";
 
 static void print_usage_error(const char *fmt, const char *arg) {
@@ -91,6 +95,8 @@ static int cmd_scan(int argc, char **argv) {
         {"goarch", required_argument, NULL, 'A'},  {"tags", required_argument, NULL, 'T'},
         {"include-vendor", no_argument, NULL, 'V'}, {"max-file-size", required_argument, NULL, 'M'},
         {"go", required_argument, NULL, 'G'},      {"color", required_argument, NULL, 'C'},
+        {"jobs", required_argument, NULL, 'j'},    {"no-cache", no_argument, NULL, 'N'},
+        {"stats", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     cg_report_options ropts = {0};
@@ -100,14 +106,15 @@ static int cmd_scan(int argc, char **argv) {
     sopts.target.goos = "linux";
     sopts.target.goarch = "amd64";
     const char *output = NULL, *color = "auto";
-    bool go_given = false;
+    bool go_given = false, stats = false;
     cg_strvec tags = {0};
     int status = 0;
 
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
+    sopts.use_cache = true;
+    while ((c = getopt_long(argc, argv, "+f:o:j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
             if (cg_report_format_parse(optarg, &ropts.format) != 0) {
@@ -149,6 +156,18 @@ static int cmd_scan(int argc, char **argv) {
             }
             color = optarg;
             break;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 256) {
+                print_usage_error("bad -j '%s' (want a number of jobs from 1 to 256)", optarg);
+                status = EXIT_USAGE;
+            }
+            sopts.jobs = (unsigned)n;
+            break;
+        }
+        case 'N': sopts.use_cache = false; break;
+        case 'S': stats = true; break;
         case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags); return 0;
         default:
             print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
@@ -187,9 +206,13 @@ static int cmd_scan(int argc, char **argv) {
         srcroot = cg_xasprintf("file://%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/");
     ropts.srcroot_uri = srcroot;
 
+    sopts.progress = isatty(fileno(stderr));
     cg_scan_result result;
     cg_scan(patterns, npatterns, &sopts, &result);
     for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
+    if (stats)
+        fprintf(stderr, "cgoguard: %zu packages (%zu from the cache), %zu Go files, %zu C files\n",
+                result.packages, result.cache_hits, result.go_files, result.c_files);
     if (result.packages == 0 && result.errors.len == 0)
         fprintf(stderr, "cgoguard: no cgo packages (Go files that import \"C\") matched\n");
     ropts.execution_failed = result.errors.len > 0;

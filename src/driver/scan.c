@@ -1,17 +1,107 @@
 /*
- * scan.c: runs the pipeline for `cgoguard scan` (see scan.h).
+ * scan.c: runs the pipeline for `cgoguard scan` (see scan.h): discovery,
+ * then each package on a worker pool (build the model, run the rules, or
+ * take its findings from the cache), then the sink over the merged list.
  */
 #include "scan.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../model/package.h"
 #include "../report/report.h"
 #include "../rules/check.h"
+#include "cache.h"
 
-enum { DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024 };
+enum { DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024, MAX_JOBS = 256 };
+
+/* What one worker produced for one package. */
+typedef struct package_result {
+    cg_diag_list *diags;
+    bool from_cache;
+} package_result;
+
+typedef struct pool {
+    const cg_discovery *found;
+    const cg_package_options *popts;
+    const cg_check_options *copts;
+    cg_cache *cache; /* NULL: no caching */
+    bool progress;
+    package_result *results;
+    pthread_mutex_t lock;
+    size_t next; /* next package to take */
+    size_t done;
+} pool;
+
+static void analyse_package(pool *p, size_t index) {
+    const cg_pkg_files *files = p->found->packages.items[index];
+    package_result *r = &p->results[index];
+    r->diags = cg_diag_list_new();
+    char key[33];
+    bool keyed = p->cache && cg_cache_package_key(p->cache, files, key);
+    if (keyed && cg_cache_load(p->cache, key, r->diags)) {
+        r->from_cache = true;
+        return;
+    }
+    cg_package *pkg = cg_package_build(files, p->popts);
+    cg_check_package(pkg, p->copts, r->diags);
+    if (keyed) {
+        /* Headers outside the package (system, -I dirs) are checked by size
+         * and mtime when the entry is used. */
+        cg_strvec deps = {0};
+        for (size_t i = 0; i < cg_cmodel_dependency_count(pkg->c); i++)
+            cg_vec_push(&deps, cg_xstrdup(cg_cmodel_dependency_at(pkg->c, i)));
+        cg_cache_store(p->cache, key, r->diags, &deps);
+        cg_strvec_free(&deps);
+    }
+    cg_package_free(pkg);
+}
+
+static void report_progress(pool *p, size_t index) {
+    if (!p->progress) return;
+    const cg_pkg_files *files = p->found->packages.items[index];
+    fprintf(stderr, "\r\033[K[%zu/%zu packages] %s", p->done, p->found->packages.len, files->dir);
+    if (p->done == p->found->packages.len) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
+static void *worker(void *arg) {
+    pool *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        size_t index = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (index >= p->found->packages.len) return NULL;
+        analyse_package(p, index);
+        pthread_mutex_lock(&p->lock);
+        p->done++;
+        report_progress(p, index);
+        pthread_mutex_unlock(&p->lock);
+    }
+}
+
+static unsigned job_count(const cg_scan_options *opts, size_t packages) {
+    long n = opts->jobs ? (long)opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if (n > MAX_JOBS) n = MAX_JOBS;
+    if ((size_t)n > packages) n = (long)(packages ? packages : 1);
+    return (unsigned)n;
+}
+
+/* Hash of everything besides the files that decides a package's findings. */
+static uint64_t options_hash(const cg_scan_options *opts, size_t max_file_bytes) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_strbuf_printf(&sb, "%s/%s/%u/%u/%zu", opts->target.goos, opts->target.goarch,
+                     opts->target.go_minor, opts->go_minor, max_file_bytes);
+    for (size_t i = 0; i < opts->target.tag_count; i++) cg_strbuf_printf(&sb, ",%s", opts->target.tags[i]);
+    uint64_t h = cg_hash_bytes(sb.data, sb.len, cg_cache_tool_hash());
+    cg_strbuf_free(&sb);
+    return h;
+}
 
 void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
              cg_scan_result *result) {
@@ -29,18 +119,44 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
                                 opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX_FILE_BYTES,
                                 opts->go_minor};
     cg_check_options copts = {opts->go_minor};
+    cg_cache *cache = NULL;
+    if (opts->use_cache) {
+        char *err = NULL;
+        cache = cg_cache_open(opts->cache_dir, options_hash(opts, popts.max_file_bytes), &err);
+        if (!cache) {
+            fprintf(stderr, "cgoguard: cache disabled: %s\n", err);
+            free(err);
+        }
+    }
+    pool p = {&found, &popts, &copts, cache, opts->progress && found.packages.len > 0,
+              cg_xcalloc(found.packages.len ? found.packages.len : 1, sizeof(package_result)),
+              PTHREAD_MUTEX_INITIALIZER, 0, 0};
+    unsigned jobs = job_count(opts, found.packages.len);
+    pthread_t threads[MAX_JOBS];
+    unsigned started = 0;
+    for (unsigned i = 1; i < jobs; i++)
+        if (pthread_create(&threads[started], NULL, worker, &p) == 0) started++;
+    worker(&p); /* the calling thread works too */
+    for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
+    pthread_mutex_destroy(&p.lock);
+
+    /* Merge in discovery order, so the output never depends on scheduling. */
     cg_strvec analysed = {0};
     for (size_t i = 0; i < found.packages.len; i++) {
         const cg_pkg_files *files = found.packages.items[i];
-        cg_package *pkg = cg_package_build(files, &popts);
-        cg_check_package(pkg, &copts, result->diags);
+        package_result *r = &p.results[i];
+        for (size_t d = 0; d < cg_diag_list_count(r->diags); d++)
+            cg_diag_list_add(result->diags, cg_diag_list_at_const(r->diags, d));
+        cg_diag_list_free(r->diags);
         result->packages++;
+        result->cache_hits += r->from_cache;
         result->go_files += files->go_files.len;
         result->c_files += files->c_files.len;
         for (size_t f = 0; f < files->go_files.len; f++) cg_vec_push(&analysed, cg_xstrdup(files->go_files.items[f]));
         for (size_t f = 0; f < files->c_files.len; f++) cg_vec_push(&analysed, cg_xstrdup(files->c_files.items[f]));
-        cg_package_free(pkg);
     }
+    free(p.results);
+    cg_cache_close(cache);
     cg_sink_options sopts = {(const char *const *)analysed.items, analysed.len, popts.max_file_bytes};
     cg_sink_finish(result->diags, &sopts);
     cg_strvec_free(&analysed);

@@ -14,6 +14,10 @@ typedef struct cg_scan_options {
     bool include_vendor;
     size_t max_file_bytes; /* 0: the default (16 MiB) */
     unsigned go_minor;     /* installed Go 1.N; 0 when unknown */
+    unsigned jobs;         /* packages analysed at once; 0: the number of CPUs */
+    bool use_cache;        /* reuse the findings of unchanged packages (cache.h) */
+    const char *cache_dir; /* NULL: $XDG_CACHE_HOME/cgoguard */
+    bool progress;         /* packages done / total on stderr (the CLI asks when it is a tty) */
 } cg_scan_options;
 
 typedef struct cg_scan_result {
@@ -21,12 +25,15 @@ typedef struct cg_scan_result {
     size_t packages;     /* packages analysed */
     size_t go_files;
     size_t c_files;
+    size_t cache_hits;   /* packages whose findings came from the cache */
     cg_strvec errors;    /* fatal problems with the input (nonexistent paths, ...) */
 } cg_scan_result;
 
 /* Never aborts on bad input: what cannot be read is reported in
  * result->errors (paths) or as CG000 findings (files), and the rest is
- * analysed. Free the result with cg_scan_result_free. */
+ * analysed. Packages are analysed on a pool of opts->jobs threads; the
+ * finished list is the same whatever the number of jobs and whether the
+ * cache was used. Free the result with cg_scan_result_free. */
 void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
              cg_scan_result *result);
 void cg_scan_result_free(cg_scan_result *result);

@@ -133,7 +133,7 @@ bool cg_local_used_after(cg_package *pkg, cg_gofile *file, TSNode ident, TSNode 
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, ident);
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, after);
     if (!b || !fn) return true; /* unknown: assume alive, so callers stay silent */
-    use_walk w = {pkg, file, b, cg_node_text(file, ident), ts_node_end_byte(after), {0}, false};
+    use_walk w = {.pkg = pkg, .file = file, .binding = b, .name = cg_node_text(file, ident), .after_end = ts_node_end_byte(after)};
     for (TSNode p = ts_node_parent(after); !ts_node_is_null(p); p = ts_node_parent(p)) {
         if (cg_node_is(p, "for_statement")) {
             /* Only loops inside the binding's scope: a loop around the

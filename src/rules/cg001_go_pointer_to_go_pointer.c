@@ -19,6 +19,12 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (!type || (type->kind != CG_GT_POINTER && type->kind != CG_GT_UNSAFE_POINTER &&
                   type->kind != CG_GT_C && type->kind != CG_GT_UNKNOWN))
         return;
+    /* C.uintptr_t(uintptr(p)) is an integer: cgocheck does not look at it
+     * (CG006 reports the laundering). */
+    cg_ctype ct;
+    if (type->kind == CG_GT_C && cg_x_ctype(pkg, type, &ct) &&
+        (ct.kind == CG_CTYPE_INTEGER || ct.kind == CG_CTYPE_FLOAT))
+        return;
     if (cg_x_origin(pkg, file, arg) != CG_ORIGIN_GO) return;
     /* A pointer to a func value is CG007's finding (C may call through it). */
     const char *func_how;

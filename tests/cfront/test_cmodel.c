@@ -413,6 +413,23 @@ static void test_bad_files(void) {
     /* Under the limit, the same file parses. */
     CHECK(cg_cfront_parse_file(m, bigp, NULL, &err) == CG_OK);
     CHECK(cg_cmodel_func(m, "a_function_in_a_big_file") != NULL);
+    /* Text that is not C: at most 10 parse errors listed, then a count. */
+    cg_strbuf junk;
+    cg_strbuf_init(&junk);
+    for (int i = 0; i < 40; i++) cg_strbuf_printf(&junk, "this is not C %d ;;; ]]\n", i);
+    cg_strbuf_append(&junk, "int survivor(void);\n");
+    char *junkp = write_temp("junk.c", junk.data, junk.len);
+    cg_cmodel *mj = cg_cmodel_new();
+    CHECK(cg_cfront_parse_file(mj, junkp, NULL, &err) == CG_OK);
+    size_t parse_errors = 0;
+    for (size_t i = 0; i < cg_cmodel_problem_count(mj); i++)
+        if (cg_str_has_prefix(cg_cmodel_problem(mj, i)->message, "C parse error")) parse_errors++;
+    CHECK(parse_errors == 10);
+    const cg_cproblem *more = find_problem(mj, "more C parse errors");
+    CHECK(more && more->severity == CG_SEV_NOTE);
+    cg_cmodel_free(mj);
+    free(junkp);
+    cg_strbuf_free(&junk);
     /* Not UTF-8, not C: errors, no crash. */
     const char latin1[] = "int caf\xe9(void);\n\xff\xfe garbage ((( \n";
     char *l1 = write_temp("latin1.c", latin1, sizeof latin1 - 1);
@@ -483,6 +500,15 @@ static void test_merge_across_units(void) {
     CHECK_STR(f->params[0].name, "q");
     const cg_crecord *later = cg_cmodel_record(m, "later", false);
     CHECK(later && later->is_complete && later->contains_pointer && later->loc.line == 7);
+    /* A static function of the same name in another preamble: the first
+     * stays, a note says so. */
+    CHECK(cg_cmodel_problem_count(m) == 0);
+    CHECK(cg_cfront_parse_preamble(m, "x/three.go", 20, "static void shared(int *q) {}\n", NULL,
+                                   &err) == CG_OK);
+    CHECK(cg_cmodel_func(m, "shared") == first && first->body_loc.line == 8);
+    const cg_cproblem *dup = find_problem(m, "is also defined at x/two.go:8");
+    CHECK(dup && dup->severity == CG_SEV_NOTE && dup->loc.line == 20);
+    if (dup) CHECK_STR(dup->loc.file, "x/three.go");
     cg_cmodel_free(m);
 }
 

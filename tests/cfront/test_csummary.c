@@ -28,7 +28,8 @@ static const char preamble[] = "#include <stdlib.h>\n"                          
                                "}\n"                                                 /* 7 */
                                "static void only_reads(int *p) { (void)*p; }\n"     /* 8 */
                                "static const char *s_saved;\n"                       /* 9 */
-                               "void keep_s(_GoString_ s) { s_saved = _GoStringPtr(s); }\n"; /* 10 */
+                               /* 10 */
+                               "void keep_s(_GoString_ s) { s_saved = _GoStringPtr(s); }\n";
 
 static char *summ_path;
 static char *go_path;
@@ -104,12 +105,27 @@ static void test_kept(void) {
     check_kept(m, "keep_into_global_obj", 0, CG_KEEP_GLOBAL, 35, "h->data");
     check_kept(m, "keep_struct_copy", 0, CG_KEEP_GLOBAL, 90, "*head");
     check_kept(m, "start_ts", 0, CG_KEEP_THREAD_ARG, 89, "pthread_create");
+    check_kept(m, "reg_exit", 0, CG_KEEP_CALLBACK_ARG, 115,
+               "registered as callback data with on_exit");
+    CHECK(sum(m, "exit_cb") && sum(m, "exit_cb")->roles == CG_ROLE_ATEXIT);
+    /* Atomic stores are stores. */
+    check_kept(m, "atomic_keep", 0, CG_KEEP_GLOBAL, 118, "global variable 'slot'");
+    check_kept(m, "gnu_atomic_keep", 0, CG_KEEP_GLOBAL, 119, "global variable 'plain_slot'");
+    check_kept(m, "sync_keep", 0, CG_KEEP_GLOBAL, 120, "global variable 'plain_slot'");
+    check_kept(m, "cas_keep", 0, CG_KEEP_GLOBAL, 121, "global variable 'plain_slot'");
+    check_not_kept(m, "atomic_into", 1);
+    CHECK(param(m, "atomic_into", 1) && param(m, "atomic_into", 1)->stored_into_param == 0);
+    check_not_kept(m, "atomic_load_only", 0);
     /* A Go string's pointer, through cgo's helper or the field. */
     check_kept(m, "keep_gostring", 0, CG_KEEP_GLOBAL, 95, "'saved_str'");
     check_kept(m, "keep_gostring_field", 0, CG_KEEP_GLOBAL, 96, "'saved_str'");
     check_not_kept(m, "len_gostring", 0);
     /* In a preamble, with cgo's real prolog. */
     check_kept(m, "keep_s", 0, CG_KEEP_GLOBAL, 10, "'s_saved'");
+    CHECK(param(m, "keep_s", 0) && !param(m, "keep_s", 0)->is_pointer &&
+          param(m, "keep_s", 0)->carries_pointer);
+    CHECK(param(m, "copy_out", 2) && !param(m, "copy_out", 2)->carries_pointer);
+    CHECK(param(m, "copy_out", 0) && param(m, "copy_out", 0)->carries_pointer);
     CHECK(sum(m, "len_gostring") && sum(m, "len_gostring")->unknown_callee_count == 0);
 
     /* A chain of three: chain1 -> chain2 -> chain3, which stores. */
@@ -220,6 +236,16 @@ static void test_exports_and_roles(void) {
     CHECK(sw && sw->roles == CG_ROLE_THREAD_START && sw->thread_stack_size == 64 * 1024);
     if (sw) CHECK(sw->thread_stack_size_loc.line == 103);
     CHECK(w && w->thread_stack_size == 0);
+    /* Registered through wrappers: spawn_outer(fn) -> spawn(fn) -> pthread_create. */
+    const cg_cparam_summary *sp = param(m, "spawn", 0);
+    CHECK(sp && sp->registers_roles == CG_ROLE_THREAD_START);
+    CHECK(param(m, "spawn", 1) && param(m, "spawn", 1)->registers_roles == 0);
+    CHECK(param(m, "spawn", 1) && param(m, "spawn", 1)->kept_kind == CG_KEEP_THREAD_ARG);
+    CHECK(param(m, "spawn_outer", 0) &&
+          param(m, "spawn_outer", 0)->registers_roles == CG_ROLE_THREAD_START);
+    const cg_csummary *ww = sum(m, "wrapped_worker");
+    CHECK(ww && ww->roles == CG_ROLE_THREAD_START);
+    if (ww) CHECK(ww->role_site[cg_crole_index(CG_ROLE_THREAD_START)].line == 113);
     /* The thread start routine through a mismatched cast is not "worker". */
     const cg_csummary *ts = sum(m, "ts_worker");
     CHECK(ts && ts->roles == CG_ROLE_THREAD_START && ts->calls_export.len == 0);
@@ -256,6 +282,13 @@ static void test_jumps_tls_casts(void) {
     CHECK(ti && ti->thread_local.len == 2 && last_loc(&ti->thread_local).line == 40);
     if (ti) CHECK_STR(ti->thread_local.how, "calls pthread_getspecific");
     CHECK(sum(m, "use_only") && sum(m, "use_only")->thread_local.len == 0);
+    /* A documented thread-affine API counts as thread-local state. */
+    const cg_csummary *dr = sum(m, "draw");
+    CHECK(dr && dr->thread_local.len == 1 && dr->thread_local.steps[0].loc.line == 108);
+    if (dr) CHECK(dr->thread_local.how && strstr(dr->thread_local.how, "calls glClear"));
+    CHECK(sum(m, "not_gl") && sum(m, "not_gl")->thread_local.len == 0);
+    const cg_csummary *ss = sum(m, "start_small");
+    CHECK(ss && ss->unknown_callee_count == 0);
 
     const cg_csummary *bt = sum(m, "bad_thread");
     CHECK(bt && bt->cast_count == 1);
@@ -284,7 +317,8 @@ static void test_long_chain_and_recursion(void) {
     cg_strbuf_init(&sb);
     cg_strbuf_append(&sb, "static void *g;\n");
     for (int i = 0; i < 20; i++) cg_strbuf_printf(&sb, "void f%02d(void *p);\n", i);
-    for (int i = 0; i < 19; i++) cg_strbuf_printf(&sb, "void f%02d(void *p) { f%02d(p); }\n", i, i + 1);
+    for (int i = 0; i < 19; i++)
+        cg_strbuf_printf(&sb, "void f%02d(void *p) { f%02d(p); }\n", i, i + 1);
     cg_strbuf_append(&sb, "void f19(void *p) { g = p; }\n"
                           "void even(void *p, int n);\n"
                           "void odd(void *p, int n) { if (n) even(p, n - 1); }\n"
@@ -316,6 +350,27 @@ static void test_long_chain_and_recursion(void) {
     cg_cmodel_free(m);
 }
 
+/* C11 <stdatomic.h> macros expand to atomic builtins; they still store. */
+static void test_stdatomic_macros(void) {
+    const char *text = "#include <stdatomic.h>\n"                                     /* 1 */
+                       "static _Atomic(void *) slot;\n"                               /* 2 */
+                       "void st(void *p) { atomic_store(&slot, p); }\n"               /* 3 */
+                       "void ex(void *p) { (void)atomic_exchange(&slot, p); }\n"      /* 4 */
+                       "void cx(void *p) { void *e = 0;\n"                            /* 5 */
+                       "  atomic_compare_exchange_strong(&slot, &e, p); }\n"          /* 6 */
+                       "void *ld(void *p) { (void)p; return atomic_load(&slot); }\n"; /* 7 */
+    cg_cmodel *m = cg_cmodel_new();
+    char *err = NULL;
+    CHECK(cg_cfront_parse_preamble(m, "atomic.go", 1, text, NULL, &err) == CG_OK);
+    CHECK(cg_cmodel_problem_count(m) == 0);
+    cg_cmodel_compute_summaries(m, NULL, 0);
+    check_kept(m, "st", 0, CG_KEEP_GLOBAL, 3, "global variable 'slot'");
+    check_kept(m, "ex", 0, CG_KEEP_GLOBAL, 4, "global variable 'slot'");
+    check_kept(m, "cx", 0, CG_KEEP_GLOBAL, 6, "global variable 'slot'");
+    check_not_kept(m, "ld", 0);
+    cg_cmodel_free(m);
+}
+
 int main(void) {
     summ_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/summ.c");
     go_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/b.go");
@@ -324,6 +379,7 @@ int main(void) {
     RUN(test_exports_and_roles);
     RUN(test_jumps_tls_casts);
     RUN(test_long_chain_and_recursion);
+    RUN(test_stdatomic_macros);
     free(go_path);
     free(summ_path);
     return cftest_finish();

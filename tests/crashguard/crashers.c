@@ -37,6 +37,18 @@ __attribute__((noinline)) static void crash_abort(void)
     abort(); /* CG-LINE(abort) */
 }
 
+static volatile int cg_zero;
+
+__attribute__((noinline)) static int crash_divide(int x)
+{
+    return x / cg_zero; /* CG-LINE(fpe) */
+}
+
+__attribute__((noinline)) static void crash_trap(void)
+{
+    __builtin_trap(); /* CG-LINE(ill) */
+}
+
 __attribute__((noinline)) static void *crash_thread_main(void *arg)
 {
     (void)arg;
@@ -155,6 +167,8 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "overflow") == 0) return crash_recurse(0);
     else if (strcmp(mode, "abort") == 0) crash_abort();
     else if (strcmp(mode, "readonly") == 0) crash_readonly();
+    else if (strcmp(mode, "fpe") == 0) return crash_divide(argc);
+    else if (strcmp(mode, "ill") == 0) crash_trap();
     else if (strcmp(mode, "thread") == 0) {
         pthread_t t;
         pthread_create(&t, NULL, crash_thread_main, NULL);
@@ -174,7 +188,7 @@ int main(int argc, char **argv)
         puts("ok");
         return 0;
     } else {
-        fprintf(stderr, "usage: %s [--install] null|overflow|abort|readonly|thread|jit|jit-then-crash|guarded|doublefree|ok\n",
+        fprintf(stderr, "usage: %s [--install] null|overflow|abort|readonly|fpe|ill|thread|jit|jit-then-crash|guarded|doublefree|ok\n",
                 argv[0]);
         return 2;
     }

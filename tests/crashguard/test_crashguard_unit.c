@@ -53,7 +53,10 @@ static cg_classification classify(int sig, int code, uintptr_t addr, uintptr_t s
     memset(&info, 0, sizeof info);
     info.si_signo = sig;
     info.si_code = code;
-    info.si_addr = (void *)addr;
+    /* si_pid shares storage with si_addr: a sent signal has a sender, a
+     * fault an address. */
+    if (code <= 0) info.si_pid = getpid();
+    else info.si_addr = (void *)addr;
     return cg_crash_classify(sig, &info, sp, write, false, false, NULL);
 }
 
@@ -80,6 +83,14 @@ static void test_classify(void)
     CHECK(strcmp(classify(SIGABRT, SI_TKILL, 0, far_sp, false).id, "abort") == 0);
     CHECK(strcmp(classify(SIGFPE, FPE_INTDIV, 0x1234, far_sp, false).id, "integer-divide-by-zero") == 0);
     CHECK(strcmp(classify(SIGSEGV, SI_USER, 0, far_sp, false).id, "signal-sent") == 0);
+    {
+        /* SIGABRT from another process is not an abort() of this one. */
+        siginfo_t other;
+        memset(&other, 0, sizeof other);
+        other.si_code = SI_USER;
+        other.si_pid = getpid() + 1;
+        CHECK(strcmp(cg_crash_classify(SIGABRT, &other, far_sp, false, false, false, NULL).id, "signal-sent") == 0);
+    }
     CHECK(strcmp(classify(SIGILL, ILL_ILLOPN, 0x1234, far_sp, false).id, "illegal-instruction") == 0);
     CHECK(strcmp(classify(SIGBUS, BUS_ADRERR, (uintptr_t)ro, far_sp, false).id, "bus-error") == 0);
 

@@ -41,6 +41,14 @@
 #endif
 #endif
 
+#if defined(__SANITIZE_ADDRESS__) || defined(CG_TEST_TSAN)
+#define CG_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CG_TEST_SANITIZED 1
+#endif
+#endif
+
 /* What a child process did: its wait status and what it wrote to stdout
  * and stderr (truncated to the buffer). */
 typedef struct child_result {

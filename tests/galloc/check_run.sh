@@ -31,7 +31,7 @@ done
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-env "${envs[@]}" timeout 60 "$@" >"$out" 2>&1
+env "${envs[@]+"${envs[@]}"}" timeout 60 "$@" >"$out" 2>&1
 status=$?
 
 # The frames of one stack of the report: the lines after its heading up to

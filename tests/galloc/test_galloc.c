@@ -8,8 +8,10 @@
  *           contracts, the FIFO quarantine, exhaustion and oversize fallback,
  *           the describer, and in child processes: a read after free and a
  *           write past the end fault and are described with the right kind,
- *           offset and size; double free, invalid free and an overflow into
- *           the alignment slack abort with a report naming the error.
+ *           offset and size; double free, invalid free, an overflow into
+ *           the alignment slack, realloc or malloc_usable_size of a freed
+ *           block and malloc_usable_size of an interior pointer abort with a
+ *           report naming the error.
  *   left    PLACEMENT=left: an underflow faults at the first byte before.
  *   exact   ALIGN=1: an odd-sized block ends at the guard page.
  *   sample  SAMPLE=10: about one allocation in ten is guarded.
@@ -17,12 +19,15 @@
  *   options   parsing of the variables, valid and malformed.
  *   malformed SLOTS=zero: initialisation fails with EINVAL, warns on
  *           stderr, and nothing is guarded.
+ *   nomem   a pool larger than the address-space limit: ENOMEM and a
+ *           warning.
  */
 #include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cgoguard/galloc.h"
@@ -203,6 +208,17 @@ static void child_realloc_freed(void) {
     put("returned");
 }
 
+static void child_usable_size_freed(void) {
+    void *p = cg_galloc_malloc(24);
+    cg_galloc_free(p);
+    put_num((long long)cg_galloc_usable_size(p));
+}
+
+static void child_usable_size_interior(void) {
+    char *p = cg_galloc_malloc(24);
+    put_num((long long)cg_galloc_usable_size(p + 4));
+}
+
 /* ---- configurations ---- */
 
 void test_right(void); /* exported: named in a captured stack */
@@ -321,6 +337,8 @@ void test_right(void) {
     expect_abort(child_invalid_free, "invalid-free");
     expect_abort(child_slack_overflow, "heap-buffer-overflow");
     expect_abort(child_realloc_freed, "double-free");
+    expect_abort(child_usable_size_freed, "heap-use-after-free");
+    expect_abort(child_usable_size_interior, "invalid-pointer");
     CHECK_EQ(stats().errors, 0); /* the children's errors stay in the children */
 }
 
@@ -376,6 +394,32 @@ static void test_off(void) {
 static void child_init_from_env(void) {
     errno = 0;
     if (cg_galloc_init(NULL) == -1 && errno == EINVAL) put("EINVAL");
+}
+
+#ifndef CG_TEST_SANITIZED
+static void child_init_small_address_space(void) {
+    struct rlimit limit = {512u << 20, 512u << 20};
+    CHECK(setrlimit(RLIMIT_AS, &limit) == 0);
+    errno = 0;
+    if (cg_galloc_init(NULL) == -1 && errno == ENOMEM) put("ENOMEM");
+}
+#endif
+
+/* A pool that cannot be reserved (16384 slots of 64 KiB, over 1 GiB, under
+ * a 512 MiB address-space limit) turns the allocator off, and says so.
+ * Sanitizers reserve terabytes of shadow memory: no address-space limit
+ * there. */
+static void test_nomem(void) {
+#ifdef CG_TEST_SANITIZED
+    printf("skipped under a sanitizer\n");
+#else
+    child_result r;
+    run_child(child_init_small_address_space, &r);
+    if (strcmp(r.out, "ENOMEM") != 0 || strstr(r.err, "cgoguard: guarded allocator off: cannot reserve") == NULL) {
+        fprintf(stderr, "child said \"%s\", stderr:\n%s\n", r.out, r.err);
+        CHECK(false);
+    }
+#endif
 }
 
 /* A malformed variable turns the allocator off, and says so on stderr. */
@@ -437,7 +481,7 @@ static void test_options(void) {
 
 int main(int argc, char **argv) {
     if (argc != 2) {
-        fprintf(stderr, "usage: %s right|left|exact|sample|off|options|malformed\n", argv[0]);
+        fprintf(stderr, "usage: %s right|left|exact|sample|off|options|malformed|nomem\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
@@ -448,6 +492,7 @@ int main(int argc, char **argv) {
     else if (strcmp(mode, "off") == 0) test_off();
     else if (strcmp(mode, "options") == 0) test_options();
     else if (strcmp(mode, "malformed") == 0) test_malformed();
+    else if (strcmp(mode, "nomem") == 0) test_nomem();
     else return 2;
     printf("galloc %s: ok\n", mode);
     return 0;

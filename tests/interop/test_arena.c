@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgoguard/arena.h"
+#include "cgoguard/cgoguard.h" /* the umbrella header must compile on its own */
 #include "check.h"
 
 static void test_scopes(void) {

@@ -398,8 +398,8 @@ static void stress_close_race(uint32_t close_after) {
 int main(void) {
 #ifdef MAILBOX_TEST_RACES
     /* Delays make every operation slow: fewer messages, same shapes. */
-    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(4000), 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(4000), 2);
+    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2);
     stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0);
     for (int i = 0; i < 3; i++) stress_close_race(STRESS_SCALE(3000) + (uint32_t)i * 97);
     puts("test_mailbox_races: ok");

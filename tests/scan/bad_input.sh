@@ -6,6 +6,7 @@ set -u
 cg=$1 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+export XDG_CACHE_HOME=$tmp/cache
 failures=0 passed=0
 
 # check NAME WANT_STATUS STDERR_REGEX STDOUT_REGEX -- args...

@@ -8,7 +8,7 @@ failures=0
 for format in text json sarif; do
   want=tests/scan/golden/pkg.$format
   got=$(mktemp)
-  NO_COLOR=1 "$cg" scan --format=$format --go 1.26 testdata/golden/pkg >"$got.raw" 2>&1
+  NO_COLOR=1 "$cg" scan --no-cache --format=$format --go 1.26 testdata/golden/pkg >"$got.raw" 2>&1
   status=$?
   # The SARIF %SRCROOT% is the checkout's absolute path: pin it as SRCROOT.
   sed "s|file://$PWD/|file://SRCROOT/|g" "$got.raw" >"$got" && rm -f "$got.raw"

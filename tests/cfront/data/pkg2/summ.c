@@ -103,3 +103,21 @@ int start_small(void) {
     pthread_attr_setstacksize(&attr, 64 * 1024);                                  /* 103 */
     return pthread_create(&t, &attr, small_worker, NULL);
 }
+extern void glClear(unsigned mask);
+extern void global_reset(void);
+void draw(void) { glClear(0x4000); }                                            /* 108 */
+void not_gl(void) { global_reset(); }
+static int spawn(void *(*fn)(void *), void *arg) { pthread_t t; return pthread_create(&t, NULL, fn, arg); }
+static int spawn_outer(void *(*fn)(void *)) { return spawn(fn, NULL); }
+static void *wrapped_worker(void *arg) { (void)arg; return NULL; }
+int use_wrapper(void) { return spawn_outer(wrapped_worker); }                    /* 113 */
+static void exit_cb(int status, void *arg) { (void)status; (void)arg; }
+int reg_exit(void *p) { return on_exit(exit_cb, p); }                              /* 115 */
+static _Atomic(void *) slot;
+static void *plain_slot;
+void atomic_keep(void *p) { __c11_atomic_store(&slot, p, 5); }                  /* 118 */
+void gnu_atomic_keep(void *p) { __atomic_store_n(&plain_slot, p, 5); }          /* 119 */
+void sync_keep(void *p) { __sync_lock_test_and_set(&plain_slot, p); }           /* 120 */
+void cas_keep(void *p) { void *e = 0; __atomic_compare_exchange_n(&plain_slot, &e, p, 0, 5, 5); } /* 121 */
+void atomic_into(void **out, void *p) { __atomic_store_n(out, p, 5); }          /* 122 */
+void atomic_load_only(void *p) { void *e = p; (void)__atomic_load_n(&plain_slot, 5); (void)e; }

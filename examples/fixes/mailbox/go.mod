@@ -1,0 +1,7 @@
+module cgoguard.dev/examples/fixes/mailbox
+
+go 1.21
+
+require cgoguard.dev/cgoguard v0.0.0
+
+replace cgoguard.dev/cgoguard => ../../../go

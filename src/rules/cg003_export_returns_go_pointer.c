@@ -1,0 +1,146 @@
+/*
+ * CG003 export-returns-go-pointer: an //export function hands C a result
+ * that is or holds an unpinned Go pointer (cmd/cgo, "Passing pointers": a
+ * Go function called by C "may return a Go pointer to pinned memory (which
+ * implies that it may not return a string, slice, channel, and so forth)").
+ *
+ * cgo wraps every exported function whose result type may hold pointers in
+ * a call to runtime.cgoCheckResult, which panics at run time. Two cases:
+ * - results whose type cgo cannot export at all (Go structs and arrays, and
+ *   pointers to them: cmd/cgo/out.go, "Go type not supported in export") are
+ *   reported at the result type, since the build fails;
+ * - otherwise every return statement whose value carries a Go pointer
+ *   (cmemory.h: Go memory by provenance, or a string/slice/map/chan/
+ *   interface the Go runtime made) is reported at that value. nil, string
+ *   literals, constants and C memory (C.CString, C.malloc) stay silent, as do
+ *   pointers pinned with runtime.Pinner in the function.
+ */
+#include "check.h"
+
+#include "../model/cmemory.h"
+
+typedef struct export_ctx {
+    cg_check_ctx *ctx;
+    cg_cmem *cm;
+    cg_gofile *file;
+    const cg_go_export *export;
+    size_t result_count;
+    TSNode result_types[16]; /* type node per result position */
+} export_ctx;
+
+/* cgo's doCgoType accepts pointers to anything it accepts, and rejects Go
+ * struct and array types (named ones are followed to their definition). */
+static bool rejected_by_cgo(cg_package *pkg, cg_gotype *type) {
+    for (int i = 0; i < 8; i++) {
+        cg_gotype *u = cg_gotype_underlying(pkg->go, type);
+        if (!u) return false;
+        if (u->kind == CG_GT_STRUCT || u->kind == CG_GT_ARRAY) return true;
+        if (u->kind != CG_GT_POINTER) return false;
+        type = u->elem;
+    }
+    return false;
+}
+
+static void collect_results(export_ctx *e) {
+    TSNode result = cg_node_field(e->export->func, "result");
+    if (ts_node_is_null(result)) return;
+    if (!cg_node_is(result, "parameter_list")) {
+        e->result_types[e->result_count++] = result;
+        return;
+    }
+    uint32_t n = ts_node_named_child_count(result);
+    for (uint32_t i = 0; i < n; i++) {
+        TSNode decl = ts_node_named_child(result, i);
+        if (!cg_node_is(decl, "parameter_declaration")) continue;
+        TSNode type = cg_node_field(decl, "type");
+        uint32_t names = 0;
+        for (uint32_t c = 0; c < ts_node_child_count(decl); c++)
+            if (cg_node_is(ts_node_child(decl, c), "identifier")) names++;
+        for (uint32_t k = 0; k < (names ? names : 1); k++)
+            if (e->result_count < sizeof(e->result_types) / sizeof(e->result_types[0]))
+                e->result_types[e->result_count++] = type;
+    }
+}
+
+static void check_value(export_ctx *e, TSNode ret, size_t index, cg_gotype *type, TSNode value) {
+    cg_check_ctx *ctx = e->ctx;
+    cg_package *pkg = ctx->pkg;
+    const char *why;
+    TSNode culprit;
+    if (cg_cmem_value_go_pointer(e->cm, e->file, value, type, &why, &culprit) != CG_YES) return;
+    if (cg_x_is_pinned(pkg, e->file, ret, culprit)) return;
+    cg_diag *d = cg_check_report(
+        ctx, e->file, value,
+        "exported %s returns a Go pointer to its C caller: %s; runtime.cgoCheckResult panics "
+        "(\"result of Go function %s called from cgo is unpinned Go ...\")",
+        e->export->name, why, cg_node_text(e->file, cg_node_field(e->export->func, "name")));
+    cg_check_note(ctx, d, cg_check_loc(e->file, e->result_types[index]),
+                  "result %zu has type %s, exported to C by //export %s at line %u", index + 1,
+                  cg_node_text(e->file, e->result_types[index]), e->export->name, e->export->line);
+    TSNode src = cg_cmem_source(pkg, e->file, culprit);
+    if (!ts_node_eq(src, culprit) && !ts_node_eq(src, cg_node_unparen(culprit)))
+        cg_check_note(ctx, d, cg_check_loc(e->file, src), "the Go pointer comes from here");
+    bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
+    cg_check_fix(ctx, d,
+                 "return C memory that the caller frees (C.CString, C.CBytes, C.malloc and copy) "
+                 "or a cgo.Handle for Go values%s",
+                 has_pinner ? "; a plain Go pointer may be returned only while it is pinned with "
+                              "runtime.Pinner"
+                            : "");
+}
+
+static cg_walk_action visit_return(TSNode n, void *arg) {
+    export_ctx *e = arg;
+    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_node_is(n, "return_statement")) return CG_WALK_CONTINUE;
+    TSNode list = ts_node_named_child(n, 0);
+    if (!cg_node_is(list, "expression_list")) return CG_WALK_SKIP_CHILDREN; /* bare return */
+    uint32_t count = ts_node_named_child_count(list);
+    if (count != e->result_count) return CG_WALK_SKIP_CHILDREN; /* return f(): not traced */
+    for (uint32_t i = 0; i < count; i++) {
+        cg_gotype *t = cg_gopkg_type_of_type(e->ctx->pkg->go, e->file, e->result_types[i]);
+        if (cg_x_type_holds_pointers(e->ctx->pkg, t) == CG_NO) continue;
+        check_value(e, n, i, t, ts_node_named_child(list, i));
+    }
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+static void check_export(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, const cg_go_export *export) {
+    if (ts_node_is_null(export->func) || !cg_node_is(export->func, "function_declaration")) return;
+    export_ctx e = {.ctx = ctx, .cm = cm, .file = file, .export = export};
+    collect_results(&e);
+    bool rejected = false;
+    for (size_t i = 0; i < e.result_count; i++) {
+        cg_gotype *t = cg_gopkg_type_of_type(ctx->pkg->go, file, e.result_types[i]);
+        if (!rejected_by_cgo(ctx->pkg, t) || cg_x_type_holds_pointers(ctx->pkg, t) != CG_YES) continue;
+        rejected = true;
+        cg_diag *d = cg_check_report(
+            ctx, file, e.result_types[i],
+            "exported %s returns %s, which holds Go pointers; cgo cannot export this type and the "
+            "build fails (\"Go type not supported in export\")",
+            export->name, cg_gotype_string(ctx->pkg->go, t));
+        cg_check_fix(ctx, d,
+                     "return a C struct (C.struct_x) whose pointer fields hold C memory, or a "
+                     "cgo.Handle that C passes back to Go");
+    }
+    if (rejected) return; /* the program does not build: the returns never run */
+    cg_walk(cg_node_field(export->func, "body"), visit_return, &e);
+}
+
+static void check(cg_check_ctx *ctx) {
+    cg_gopkg *go = ctx->pkg->go;
+    cg_cmem *cm = cg_cmem_new(ctx->pkg);
+    for (size_t f = 0; f < go->files.len; f++) {
+        cg_gofile *file = go->files.items[f];
+        for (size_t i = 0; i < file->exports.len; i++) check_export(ctx, cm, file, &file->exports.items[i]);
+    }
+    cg_cmem_free(cm);
+}
+
+const cg_rule cg_rule_CG003 = {
+    .id = "CG003",
+    .name = "export-returns-go-pointer",
+    .severity = CG_SEV_ERROR,
+    .summary = "exported Go function returns a Go pointer to C",
+    .check = check,
+};

@@ -1,0 +1,195 @@
+/*
+ * CG020 finalizer-use-race: a Go object whose finalizer or cleanup releases
+ * a C resource held in one of its fields is dead while C still uses that
+ * resource.
+ *
+ * The registrations (runtime.SetFinalizer, runtime.AddCleanup) say which
+ * fields of which type are released: the finalizer passes param.f to a C
+ * function, or the cleanup gets obj.f as its argument and passes it to C.
+ * Every C call whose argument is (derived from) obj.f, where obj is a local
+ * of type *T, must keep obj alive past the call: a later use of obj
+ * (runtime.KeepAlive(obj), a field access, a return), a use in a deferred
+ * call, or a use in the loop that encloses the call. Otherwise obj is dead
+ * during the C call; the collector may free it and queue the finalizer,
+ * which the finalizer goroutine runs while C is still inside the call.
+ */
+#include <string.h>
+
+#include "../model/finalizer.h"
+#include "check.h"
+
+enum { MAX_HOPS = 8 };
+
+typedef struct released {
+    const char *owner; /* Go type T */
+    const char *field; /* the field of T holding the C resource */
+    cg_finalizer fin;
+    TSNode release; /* the C call in the finalizer/cleanup that releases it */
+} released;
+
+typedef CG_VEC(released) released_vec;
+
+/* The selector param.f (through conversions, &, indexing and deeper
+ * selectors) at the root of expr, or a null node. */
+static TSNode field_of(cg_package *pkg, cg_gofile *file, TSNode expr, const char *param) {
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+        expr = cg_x_strip_conversions(pkg, file, expr);
+        if (cg_node_is(expr, "unary_expression")) {
+            expr = cg_node_field(expr, "operand");
+        } else if (cg_node_is(expr, "index_expression") || cg_node_is(expr, "slice_expression")) {
+            expr = cg_node_field(expr, "operand");
+        } else if (cg_node_is(expr, "selector_expression")) {
+            TSNode base = cg_node_unparen(cg_node_field(expr, "operand"));
+            if (cg_node_is(base, "identifier") && (!param || cg_node_text_eq(file, base, param)))
+                return expr;
+            expr = base;
+        } else {
+            break;
+        }
+    }
+    return (TSNode){0};
+}
+
+typedef struct release_walk {
+    cg_check_ctx *ctx;
+    const cg_finalizer *fin;
+    released_vec *out; /* SetFinalizer: every param.f passed to C is released */
+    TSNode hit_call;   /* AddCleanup: the C call that receives the parameter */
+} release_walk;
+
+static void add_released(released_vec *out, const cg_finalizer *fin, const char *field, TSNode call) {
+    released r = {fin->owner, field, *fin, call};
+    cg_vec_push(out, r);
+}
+
+static cg_walk_action visit_release(TSNode n, void *arg) {
+    release_walk *w = arg;
+    cg_gofile *file = w->fin->func_file;
+    if (!cg_c_callee(w->ctx->pkg, file, n)) return CG_WALK_CONTINUE;
+    TSNode args = cg_node_field(n, "arguments");
+    for (uint32_t i = 0; i < ts_node_named_child_count(args); i++) {
+        TSNode a = ts_node_named_child(args, i);
+        if (w->fin->is_cleanup) {
+            TSNode s = cg_x_strip_conversions(w->ctx->pkg, file, a);
+            if (cg_node_is(s, "identifier") && cg_node_text_eq(file, s, w->fin->param)) {
+                w->hit_call = n;
+                return CG_WALK_STOP;
+            }
+            continue;
+        }
+        TSNode sel = field_of(w->ctx->pkg, file, a, w->fin->param);
+        if (!ts_node_is_null(sel))
+            add_released(w->out, w->fin, cg_node_text(file, cg_node_field(sel, "field")), n);
+    }
+    return CG_WALK_CONTINUE;
+}
+
+/* Every field each finalizer/cleanup of the package releases. */
+static void collect(cg_check_ctx *ctx, released_vec *out) {
+    for (size_t i = 0; i < ctx->facts->calls.len; i++) {
+        const cg_noderef *ref = &ctx->facts->calls.items[i];
+        cg_finalizer fin;
+        if (!cg_finalizer_at(ctx->pkg, ref->file, ref->node, &fin)) continue;
+        if (!fin.owner || ts_node_is_null(fin.func) || !fin.param) continue;
+        release_walk w = {.ctx = ctx, .fin = &fin, .out = out};
+        TSNode body = cg_node_field(fin.func, "body");
+        if (!fin.is_cleanup) {
+            cg_walk(body, visit_release, &w);
+            continue;
+        }
+        /* AddCleanup(obj, f, obj.field): f receives the field's value. */
+        TSNode sel = field_of(ctx->pkg, ref->file, fin.arg, NULL);
+        if (ts_node_is_null(sel)) continue;
+        if (cg_walk(body, visit_release, &w)) continue; /* the cleanup does not hand it to C */
+        add_released(out, &fin, cg_node_text(ref->file, cg_node_field(sel, "field")), w.hit_call);
+    }
+}
+
+/* Is the C call inside the body of one of the finalizers? */
+static bool in_finalizer(const released_vec *rel, const cg_ccall *call) {
+    for (size_t i = 0; i < rel->len; i++) {
+        const cg_finalizer *f = &rel->items[i].fin;
+        if (f->func_file == call->file && ts_node_start_byte(call->call) >= ts_node_start_byte(f->func) &&
+            ts_node_end_byte(call->call) <= ts_node_end_byte(f->func))
+            return true;
+    }
+    return false;
+}
+
+/* Follows a local's single initializer: `p := w.p` makes p derived from w.p. */
+static TSNode resource_selector(cg_package *pkg, cg_gofile *file, TSNode arg) {
+    TSNode expr = arg;
+    for (int hop = 0; hop < 4; hop++) {
+        TSNode sel = field_of(pkg, file, expr, NULL);
+        if (!ts_node_is_null(sel)) return sel;
+        TSNode id = cg_x_strip_conversions(pkg, file, expr);
+        if (!cg_node_is(id, "identifier")) break;
+        cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
+        if (!b || ts_node_is_null(b->value) || b->assigned.len || b->value_index) break;
+        expr = b->value;
+    }
+    return (TSNode){0};
+}
+
+static const released *find_released(cg_check_ctx *ctx, const released_vec *rel, cg_gofile *file,
+                                     TSNode sel) {
+    TSNode obj = cg_node_unparen(cg_node_field(sel, "operand"));
+    cg_gotype *t = cg_gopkg_type_of_expr(ctx->pkg->go, file, obj);
+    if (!t || t->kind != CG_GT_POINTER || !t->elem || t->elem->kind != CG_GT_NAMED) return NULL;
+    for (size_t i = 0; i < rel->len; i++)
+        if (strcmp(rel->items[i].owner, t->elem->name) == 0 &&
+            cg_node_text_eq(file, cg_node_field(sel, "field"), rel->items[i].field))
+            return &rel->items[i];
+    return NULL;
+}
+
+static void check_call(cg_check_ctx *ctx, const released_vec *rel, const cg_ccall *call) {
+    cg_gofile *file = call->file;
+    for (uint32_t a = 0; a < call->arg_count; a++) {
+        TSNode arg = ts_node_named_child(call->args, a);
+        TSNode sel = resource_selector(ctx->pkg, file, arg);
+        if (ts_node_is_null(sel)) continue;
+        const released *r = find_released(ctx, rel, file, sel);
+        if (!r) continue;
+        TSNode obj = cg_node_unparen(cg_node_field(sel, "operand"));
+        if (!cg_gopkg_binding(ctx->pkg->go, file, obj)) continue; /* a package variable stays reachable */
+        if (cg_local_used_after(ctx->pkg, file, obj, call->call)) continue;
+        const char *o = cg_node_text(file, obj);
+        const char *kind = r->fin.is_cleanup ? "cleanup" : "finalizer";
+        cg_diag *d = cg_check_report(
+            ctx, file, arg,
+            "C.%s uses %s.%s, a C resource that the %s of *%s releases, but %s is not used after the "
+            "call: the collector may free %s and run the %s while C.%s is still running",
+            call->name, o, r->field, kind, r->owner, o, o, kind, call->name);
+        cg_check_note(ctx, d, cg_check_loc(r->fin.file, r->fin.call), "runtime.%s registers %s here",
+                      r->fin.is_cleanup ? "AddCleanup" : "SetFinalizer", r->fin.func_name);
+        cg_check_note(ctx, d, cg_check_loc(r->fin.func_file, r->release),
+                      "the %s releases the resource here, %s", kind,
+                      r->fin.is_cleanup ? "on a runtime cleanup goroutine" : "on the runtime's finalizer goroutine");
+        if (call->cfunc && call->cfunc->has_body)
+            cg_check_note(ctx, d, call->cfunc->body_loc,
+                          "%s keeps using its argument until it returns", call->cfunc->name);
+        cg_check_fix(ctx, d,
+                     "keep %s reachable until C is done: add runtime.KeepAlive(%s) after the call "
+                     "(or `defer runtime.KeepAlive(%s)`)",
+                     o, o, o);
+    }
+}
+
+static void check(cg_check_ctx *ctx) {
+    released_vec rel = {0};
+    collect(ctx, &rel);
+    for (size_t i = 0; rel.len && i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *call = &ctx->facts->ccalls.items[i];
+        if (!in_finalizer(&rel, call)) check_call(ctx, &rel, call);
+    }
+    cg_vec_free(&rel);
+}
+
+const cg_rule cg_rule_CG020 = {
+    .id = "CG020",
+    .name = "finalizer-use-race",
+    .severity = CG_SEV_ERROR,
+    .summary = "object with a C-freeing finalizer dies during a C call",
+    .check = check,
+};

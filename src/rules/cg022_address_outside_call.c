@@ -1,0 +1,134 @@
+/*
+ * CG022 address-outside-call: the address of a slice/array element or of a
+ * field is taken in one statement (`p := &v[0]`, `ptr = unsafe.Pointer(&x.f)`)
+ * and passed to C in a later call.
+ *
+ * cgo rewrites a pointer argument into a call of runtime.cgoCheckPointer.
+ * When the address expression is written in the call, cgo passes the
+ * operand along: for &v[i] the runtime checks the elements of v only, for
+ * &x.f only the field. For a plain variable it has nothing but the pointer
+ * and checks the whole heap object it points into (cgoCheckUnknownPointer).
+ * When v is part of a larger allocation that holds pointers (an array field
+ * of a struct, a sub-slice of a caller's data), the call panics whenever
+ * those pointers are non-nil. The check only exists when the C parameter
+ * needs one (void *, or a pointer to memory that may hold pointers): `char *`
+ * parameters are never checked, so the rule stays silent for them.
+ * Also silent when the slice/variable is provably a fresh allocation of a
+ * pointer-free type in the same function (make, new, a composite literal,
+ * or a local array/struct variable).
+ */
+#include <string.h>
+
+#include "check.h"
+
+/* Does cgo insert a pointer check for this C parameter type? Mirrors
+ * cmd/cgo's hasPointer(top=true): void * (unsafe.Pointer) and pointers to
+ * records holding pointers; a pointer to char/int/... is never checked. */
+static bool param_is_checked(cg_package *pkg, const cg_ctype *t) {
+    if (t->kind != CG_CTYPE_POINTER || !t->spelling) return false;
+    const char *s = t->spelling;
+    if (strncmp(s, "const ", 6) == 0) s += 6;
+    if (strcmp(s, "void *") == 0) return true;
+    if (!t->record_tag) return false;
+    const cg_crecord *r = cg_cmodel_record(pkg->c, t->record_tag, t->record_is_union);
+    return r && r->contains_pointer;
+}
+
+/* The single value ever given to a local: its initializer, or the one
+ * assignment of a `var p T` without one. Null when there are several. */
+static TSNode single_value(const cg_gobinding *b) {
+    TSNode v = b->value;
+    if (b->value_index) return (TSNode){0};
+    if (ts_node_is_null(v) && b->assigned.len == 1) return b->assigned.items[0];
+    if (!ts_node_is_null(v) && b->assigned.len == 0) return v;
+    return (TSNode){0};
+}
+
+/* The root identifier of v[i] / x.f / x.a.b[i] chains. */
+static TSNode root_of(TSNode expr) {
+    for (int i = 0; i < 8; i++) {
+        expr = cg_node_unparen(expr);
+        if (cg_node_is(expr, "index_expression") || cg_node_is(expr, "selector_expression") ||
+            cg_node_is(expr, "slice_expression"))
+            expr = cg_node_field(expr, "operand");
+        else
+            break;
+    }
+    return expr;
+}
+
+static bool is_builtin_call(cg_package *pkg, cg_gofile *file, TSNode expr, const char *name) {
+    if (!cg_node_is(expr, "call_expression")) return false;
+    TSNode fn = cg_node_unparen(cg_node_field(expr, "function"));
+    return cg_node_is(fn, "identifier") && cg_node_text_eq(file, fn, name) &&
+           !cg_gopkg_binding(pkg->go, file, fn) && !cg_gopkg_decl(pkg->go, name);
+}
+
+/* Is the memory behind the root a fresh pointer-free allocation made here? */
+static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, TSNode target) {
+    TSNode root = root_of(target);
+    if (!cg_node_is(root, "identifier")) return false;
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, root);
+    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->assigned.len) return false;
+    cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, root));
+    if (!t) return false;
+    TSNode v = cg_node_unparen(b->value);
+    bool fresh;
+    if (ts_node_is_null(v)) fresh = t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE; /* var buf [N]T */
+    else fresh = cg_node_is(v, "composite_literal") || is_builtin_call(pkg, file, v, "make") ||
+                 is_builtin_call(pkg, file, v, "new");
+    if (!fresh) return false;
+    cg_gotype *alloc = (t->kind == CG_GT_SLICE || t->kind == CG_GT_POINTER) ? t->elem : t;
+    return cg_x_type_holds_pointers(pkg, alloc) == CG_NO;
+}
+
+static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
+    cg_package *pkg = ctx->pkg;
+    cg_gofile *file = call->file;
+    const cg_cfunc *fn = call->cfunc;
+    if (!fn || index >= fn->param_count || !param_is_checked(pkg, &fn->params[index].type)) return;
+    TSNode id = cg_x_strip_conversions(pkg, file, arg);
+    if (!cg_node_is(id, "identifier")) return;
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
+    if (!b) return;
+    TSNode value = single_value(b);
+    if (ts_node_is_null(value)) return;
+    char kind = 0;
+    TSNode target = cg_x_address_of(pkg, file, value, &kind);
+    if (ts_node_is_null(target) || (kind != 'e' && kind != 'f')) return;
+    if (cg_x_origin(pkg, file, value) != CG_ORIGIN_GO) return;
+    if (fresh_pointer_free(pkg, file, target)) return;
+
+    const char *what = cg_node_text(file, target);
+    const char *name = cg_node_text(file, id);
+    cg_diag *d = cg_check_report(
+        ctx, file, arg,
+        "%s holds &%s, taken outside the call to C.%s: cgo then checks the whole Go allocation %s "
+        "points into, not just %s, and panics (\"Go pointer to unpinned Go pointer\") whenever that "
+        "allocation holds a Go pointer",
+        name, what, call->name, name,
+        kind == 'e' ? cg_node_text(file, cg_node_field(target, "operand")) : what);
+    cg_check_note(ctx, d, cg_check_loc(file, value), "the address is taken here");
+    cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) is checked by cgoCheckPointer",
+                  cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling);
+    cg_check_fix(ctx, d,
+                 "take the address inside the call expression, e.g. C.%s(unsafe.Pointer(&%s)): cgo "
+                 "then checks only %s",
+                 call->name, what, kind == 'e' ? "the elements of the slice or array" : "the field");
+}
+
+static void check(cg_check_ctx *ctx) {
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *call = &ctx->facts->ccalls.items[i];
+        for (uint32_t a = 0; a < call->arg_count; a++)
+            check_argument(ctx, call, a, ts_node_named_child(call->args, a));
+    }
+}
+
+const cg_rule cg_rule_CG022 = {
+    .id = "CG022",
+    .name = "address-outside-call",
+    .severity = CG_SEV_WARNING,
+    .summary = "address of element or field taken outside the C call",
+    .check = check,
+};

@@ -1,0 +1,228 @@
+/*
+ * CG023 integer-as-pointer: an integer that is not an address (a counter, an
+ * id, a file descriptor, a cgo.Handle, a constant) is converted to
+ * unsafe.Pointer or to a C pointer type to cross into C, e.g.
+ * unsafe.Pointer(uintptr(h)) or (*C.void)(unsafe.Pointer(uintptr(id))).
+ *
+ * The unsafe.Pointer rules allow uintptr -> unsafe.Pointer only for values
+ * that came from a pointer. A small integer in a pointer-typed slot is seen
+ * by the runtime: stack copying throws "invalid pointer found on stack"
+ * (runtime/stack.go adjustpointers, for values below minLegalPointer), the
+ * collector may throw on a value that points into a span ("found bad
+ * pointer in Go heap"), and checkptr (-race, -d=checkptr) throws "pointer
+ * arithmetic computed bad pointer value". The conversion is reported when it
+ * is part of a C call argument, converts to a C pointer type, or initializes
+ * a local that is passed to C. Address arithmetic (uintptr(p)+off), integers
+ * of unknown origin (a uintptr parameter) and 0 stay silent.
+ */
+#include <string.h>
+
+#include "../model/finalizer.h"
+#include "check.h"
+
+enum { MAX_HOPS = 8 };
+
+/* Target of a conversion: unsafe.Pointer, *C.T, or a C typedef of a pointer. */
+static bool pointer_target(cg_package *pkg, cg_gotype *t) {
+    t = cg_gotype_underlying(pkg->go, t);
+    if (!t) return false;
+    if (t->kind == CG_GT_UNSAFE_POINTER) return true;
+    if (t->kind == CG_GT_POINTER) {
+        cg_gotype *e = cg_gotype_underlying(pkg->go, t->elem);
+        return e && e->kind == CG_GT_C;
+    }
+    cg_ctype ct;
+    return t->kind == CG_GT_C && cg_x_ctype(pkg, t, &ct) && ct.kind == CG_CTYPE_POINTER;
+}
+
+static bool integer_kind(cg_package *pkg, cg_gotype *t, bool *is_uintptr) {
+    t = cg_gotype_underlying(pkg->go, t);
+    *is_uintptr = false;
+    if (!t) return false;
+    if (t->kind == CG_GT_INT) return true;
+    if (t->kind == CG_GT_UINTPTR) {
+        *is_uintptr = true;
+        return true;
+    }
+    cg_ctype ct;
+    if (t->kind == CG_GT_C && cg_x_ctype(pkg, t, &ct) && ct.kind == CG_CTYPE_INTEGER) {
+        *is_uintptr = ct.is_uintptr;
+        return true;
+    }
+    return false;
+}
+
+static bool is_handle(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, expr);
+    return t && t->name && strcmp(t->name, "cgo.Handle") == 0;
+}
+
+/* C integer types too narrow to hold an address on a 64-bit target; wider
+ * ones (long, intptr_t, size_t, int64_t) may carry one (JNI's jlong handles,
+ * addresses returned as integers) and stay unknown. */
+static bool narrow_c_integer(const cg_ctype *ct) {
+    static const char *const narrow[] = {"int", "unsigned int", "short", "unsigned short", "char",
+                                         "signed char", "unsigned char", "_Bool", "int32_t", "uint32_t",
+                                         "int16_t", "uint16_t", "int8_t", "uint8_t"};
+    if (!ct->spelling) return false;
+    for (size_t i = 0; i < sizeof narrow / sizeof narrow[0]; i++)
+        if (strcmp(ct->spelling, narrow[i]) == 0) return true;
+    return false;
+}
+
+/* An integer value that ends the search: a number by its type, or unknown. */
+static const char *number_by_type(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, expr);
+    cg_gotype *u = cg_gotype_underlying(pkg->go, t);
+    cg_ctype ct;
+    bool number = (u && u->kind == CG_GT_INT) ||
+                  (u && u->kind == CG_GT_C && cg_x_ctype(pkg, u, &ct) && ct.kind == CG_CTYPE_INTEGER &&
+                   narrow_c_integer(&ct));
+    if (!number) return NULL;
+    return cg_arena_printf(&pkg->arena, "%s has type %s: a number, not an address", cg_node_text(file, expr),
+                           cg_gotype_string(pkg->go, t));
+}
+
+/* Describes why `expr` (an integer) is not an address, or returns NULL when
+ * it may be one. Follows integer conversions and locals with one value;
+ * arithmetic may be address arithmetic and stays unknown. */
+static const char *not_an_address(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+        expr = cg_node_unparen(expr);
+        if (cg_node_is(expr, "int_literal"))
+            return cg_node_text_eq(file, expr, "0")
+                       ? NULL
+                       : cg_arena_printf(&pkg->arena, "the constant %s", cg_node_text(file, expr));
+        if (is_handle(pkg, file, expr))
+            return cg_arena_printf(&pkg->arena, "%s is a cgo.Handle, a small table index",
+                                   cg_node_text(file, expr));
+        bool uptr = false;
+        if (!integer_kind(pkg, cg_gopkg_type_of_expr(pkg->go, file, expr), &uptr)) return NULL;
+        TSNode inner = cg_x_strip_conversions(pkg, file, expr);
+        if (!ts_node_eq(inner, expr)) {
+            bool inner_uptr = false;
+            if (!integer_kind(pkg, cg_gopkg_type_of_expr(pkg->go, file, inner), &inner_uptr) &&
+                !is_handle(pkg, file, inner))
+                return NULL; /* uintptr(unsafe.Pointer(p)): an address */
+            expr = inner;
+            continue;
+        }
+        if (cg_node_is(expr, "identifier")) {
+            cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
+            if (b && (b->kind == CG_BIND_SHORT || b->kind == CG_BIND_VAR) && !b->assigned.len &&
+                !ts_node_is_null(b->value) && !b->value_index) {
+                expr = b->value;
+                continue;
+            }
+            return uptr ? NULL : number_by_type(pkg, file, expr);
+        }
+        if (cg_node_is(expr, "binary_expression") || cg_node_is(expr, "unary_expression")) return NULL;
+        return uptr ? NULL : number_by_type(pkg, file, expr);
+    }
+    return NULL;
+}
+
+/* Does the conversion reach C: inside a C call's arguments, or as the
+ * initializer of a local that some C call receives? */
+static const cg_ccall *reaching_call(cg_check_ctx *ctx, cg_gofile *file, TSNode conv) {
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *c = &ctx->facts->ccalls.items[i];
+        if (c->file == file && ts_node_start_byte(conv) >= ts_node_start_byte(c->args) &&
+            ts_node_end_byte(conv) <= ts_node_end_byte(c->args))
+            return c;
+    }
+    TSNode list = ts_node_parent(conv);
+    TSNode decl = ts_node_is_null(list) ? list : ts_node_parent(list);
+    if (ts_node_is_null(decl) || !cg_node_is(decl, "short_var_declaration")) return NULL;
+    /* Only a single-name declaration: the conversion is that name's value. */
+    if (ts_node_named_child_count(cg_node_field(decl, "left")) != 1) return NULL;
+    TSNode left = ts_node_named_child(cg_node_field(decl, "left"), 0);
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *c = &ctx->facts->ccalls.items[i];
+        if (c->file != file) continue;
+        for (uint32_t a = 0; a < c->arg_count; a++) {
+            TSNode id = cg_x_strip_conversions(ctx->pkg, file, ts_node_named_child(c->args, a));
+            if (!cg_node_is(id, "identifier")) continue;
+            cg_gobinding *b = cg_gopkg_binding(ctx->pkg->go, file, id);
+            if (b && ts_node_eq(b->ident, left)) return c;
+        }
+    }
+    return NULL;
+}
+
+/* A conversion T(x), including C.T(x) for C type names; returns T. */
+static cg_gotype *conversion_of(cg_package *pkg, cg_gofile *file, TSNode call, TSNode *operand) {
+    cg_gotype *t = cg_gopkg_conversion(pkg->go, file, call, operand);
+    if (t) return t;
+    if (!cg_node_is(call, "call_expression")) return NULL;
+    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+    TSNode args = cg_node_field(call, "arguments");
+    if (!cg_node_is_qualified(file, fn, "C", NULL) || ts_node_named_child_count(args) != 1 ||
+        !cg_x_c_name_is_type(pkg, cg_node_text(file, cg_node_field(fn, "field"))))
+        return NULL;
+    *operand = ts_node_named_child(args, 0);
+    return cg_gopkg_type_of_expr(pkg->go, file, call);
+}
+
+static bool is_c_pointer_type(cg_package *pkg, cg_gotype *target) {
+    cg_gotype *t = cg_gotype_underlying(pkg->go, target);
+    return t && t->kind != CG_GT_UNSAFE_POINTER;
+}
+
+static void check_conversion(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
+    cg_package *pkg = ctx->pkg;
+    TSNode operand;
+    cg_gotype *target = conversion_of(pkg, file, call, &operand);
+    if (!target || !pointer_target(pkg, target)) return;
+    bool uptr;
+    if (!integer_kind(pkg, cg_gopkg_type_of_expr(pkg->go, file, operand), &uptr) &&
+        !is_handle(pkg, file, operand))
+        return;
+    const char *why = not_an_address(pkg, file, operand);
+    if (!why) return;
+    /* Climb the enclosing pointer conversions: (*C.void)(unsafe.Pointer(id))
+     * is one finding, reported on the whole expression. */
+    TSNode top = call;
+    cg_gotype *top_type = target;
+    bool to_c_type = is_c_pointer_type(pkg, target);
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+        TSNode up = ts_node_parent(top);
+        while (!ts_node_is_null(up) && cg_node_is(up, "parenthesized_expression")) up = ts_node_parent(up);
+        if (ts_node_is_null(up) || !cg_node_is(up, "argument_list")) break;
+        TSNode outer = ts_node_parent(up);
+        TSNode op;
+        cg_gotype *t = conversion_of(pkg, file, outer, &op);
+        if (!t || !pointer_target(pkg, t)) break;
+        top = outer;
+        top_type = t;
+        to_c_type = to_c_type || is_c_pointer_type(pkg, t);
+    }
+    const cg_ccall *c = reaching_call(ctx, file, top);
+    if (!c && !to_c_type) return;
+    cg_diag *d = cg_check_report(
+        ctx, file, top,
+        "%s is converted to %s to cross into C, but it is not an address (%s): the runtime may treat "
+        "it as a pointer and crash (\"invalid pointer found on stack\", checkptr's \"bad pointer value\")",
+        cg_node_text(file, operand), cg_gotype_string(pkg->go, top_type), why);
+    if (c && c->cfunc)
+        cg_check_note(ctx, d, c->cfunc->decl_loc, "C.%s receives it as a pointer", c->name);
+    cg_check_fix(ctx, d,
+                 "pass it as an integer (C.uintptr_t(%s) with a uintptr_t parameter), or give C a "
+                 "pointer it owns: a one-byte C.malloc token mapped to the value",
+                 cg_node_text(file, operand));
+}
+
+static void check(cg_check_ctx *ctx) {
+    for (size_t i = 0; i < ctx->facts->calls.len; i++) {
+        const cg_noderef *ref = &ctx->facts->calls.items[i];
+        check_conversion(ctx, ref->file, ref->node);
+    }
+}
+
+const cg_rule cg_rule_CG023 = {
+    .id = "CG023",
+    .name = "integer-as-pointer",
+    .severity = CG_SEV_ERROR,
+    .summary = "integer that is not an address converted to a pointer",
+    .check = check,
+};

@@ -1,0 +1,234 @@
+/*
+ * CG024 freed-c-memory-handed-off: Go allocates C memory (C.CString,
+ * C.CBytes, C.malloc, C.calloc), frees it in the same function (`defer
+ * C.free(...)` or a later C.free), and meanwhile stores the pointer where it
+ * outlives the function:
+ *  - into a field of C memory the function did not allocate (a struct a C
+ *    library passed to an exported callback, a C object returned by the
+ *    library, a package-level C variable);
+ *  - into a package-level variable;
+ *  - as an argument of a C function whose summary (csummary.h) keeps that
+ *    parameter (stores it in a global, in kept heap memory, hands it to a
+ *    thread) or stores it into the object another argument points to, when
+ *    that object is such foreign C memory.
+ * The library then reads freed memory. Stores into memory the function
+ * allocated itself, into Go locals, of copies (C.strdup), and allocations
+ * that are not freed here (ownership handed over) stay silent.
+ */
+#include <string.h>
+
+#include "../cfront/csummary.h"
+#include "check.h"
+
+enum { MAX_HOPS = 8 };
+
+static bool is_go_allocator(const char *name) {
+    return strcmp(name, "CString") == 0 || strcmp(name, "CBytes") == 0 || strcmp(name, "malloc") == 0 ||
+           strcmp(name, "calloc") == 0;
+}
+
+/* The C allocation call that gave the local its only value, or null. */
+static TSNode allocation_of(cg_package *pkg, cg_gofile *file, cg_gobinding *b) {
+    TSNode v = b->value;
+    if (b->value_index || b->assigned.len > (ts_node_is_null(v) ? 1u : 0u)) return (TSNode){0};
+    if (ts_node_is_null(v) && b->assigned.len == 1) v = b->assigned.items[0];
+    v = cg_x_strip_conversions(pkg, file, v);
+    if (!cg_node_is(v, "call_expression")) return (TSNode){0};
+    TSNode fn = cg_node_unparen(cg_node_field(v, "function"));
+    if (!cg_node_is_qualified(file, fn, "C", NULL)) return (TSNode){0};
+    return is_go_allocator(cg_node_text(file, cg_node_field(fn, "field"))) ? v : (TSNode){0};
+}
+
+/* The local the expression names, through conversions. */
+static cg_gobinding *local_of(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    TSNode id = cg_x_strip_conversions(pkg, file, expr);
+    return cg_node_is(id, "identifier") ? cg_gopkg_binding(pkg->go, file, id) : NULL;
+}
+
+/* The root identifier of x.f / x[i] / (*x).f chains. */
+static TSNode root_of(TSNode expr) {
+    for (int i = 0; i < MAX_HOPS; i++) {
+        expr = cg_node_unparen(expr);
+        if (cg_node_is(expr, "index_expression") || cg_node_is(expr, "selector_expression"))
+            expr = cg_node_field(expr, "operand");
+        else if (cg_node_is(expr, "unary_expression"))
+            expr = cg_node_field(expr, "operand");
+        else
+            break;
+    }
+    return expr;
+}
+
+/* A pointer to C memory: *C.T, or a C pointer type (C.f()'s result). */
+static bool c_pointee(cg_package *pkg, cg_gotype *t) {
+    t = cg_gotype_underlying(pkg->go, t);
+    if (!t) return false;
+    if (t->kind == CG_GT_POINTER) {
+        cg_gotype *e = cg_gotype_underlying(pkg->go, t->elem);
+        return e && e->kind == CG_GT_C;
+    }
+    cg_ctype ct;
+    return t->kind == CG_GT_C && cg_x_ctype(pkg, t, &ct) && ct.kind == CG_CTYPE_POINTER;
+}
+
+/* C.f(...) where f is a C function (not an allocator the caller owns the
+ * result of): returns f, else NULL. */
+static const char *foreign_c_call(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    expr = cg_x_strip_conversions(pkg, file, expr);
+    if (!cg_node_is(expr, "call_expression")) return NULL;
+    TSNode fn = cg_node_unparen(cg_node_field(expr, "function"));
+    if (!cg_node_is_qualified(file, fn, "C", NULL)) return NULL;
+    const char *name = cg_node_text(file, cg_node_field(fn, "field"));
+    if (is_go_allocator(name) || strcmp(name, "strdup") == 0) return NULL;
+    const cg_cfunc *cf = cg_cmodel_func(pkg->c, name);
+    return cf && cf->result.kind == CG_CTYPE_POINTER ? name : NULL;
+}
+
+/* Describes where `target` (an lvalue root identifier) lives when that
+ * outlives the function, or returns NULL. */
+static const char *outliving(cg_package *pkg, cg_gofile *file, TSNode root, bool whole) {
+    const char *callee = whole ? NULL : foreign_c_call(pkg, file, root);
+    if (callee) return cg_arena_printf(&pkg->arena, "C memory that C.%s returned", callee);
+    if (!cg_node_is(root, "identifier")) return NULL;
+    const char *name = cg_node_text(file, root);
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, root);
+    if (!b) {
+        const cg_godecl *d = cg_gopkg_decl(pkg->go, name);
+        if (!d || d->kind != CG_GODECL_VAR) return NULL;
+        return cg_arena_printf(&pkg->arena, "the package-level variable %s", name);
+    }
+    if (whole) return NULL; /* assigning a local itself outlives nothing */
+    cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, root);
+    if (!c_pointee(pkg, t)) return NULL;
+    if (b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER)
+        return cg_arena_printf(&pkg->arena, "C memory the caller passed in (%s %s)", name,
+                               cg_gotype_string(pkg->go, t));
+    if ((b->kind == CG_BIND_SHORT || b->kind == CG_BIND_VAR) && !b->assigned.len && !b->value_index &&
+        !ts_node_is_null(b->value) && (callee = foreign_c_call(pkg, file, b->value)) != NULL)
+        return cg_arena_printf(&pkg->arena, "C memory that C.%s returned (%s)", callee, name);
+    return NULL;
+}
+
+typedef struct freed {
+    cg_gofile *file;
+    cg_gobinding *local; /* the C memory's Go name */
+    TSNode alloc;        /* C.CString(...) etc. */
+    TSNode free_call;    /* C.free(...) */
+    bool deferred;
+} freed;
+
+static cg_diag *report(cg_check_ctx *ctx, const freed *f, TSNode at, const char *where) {
+    cg_gofile *file = f->file;
+    const char *name = f->local->name;
+    cg_diag *d = cg_check_report(
+        ctx, file, at,
+        "%s (C memory from %s) %s, which outlives this function, but the function frees it%s: the "
+        "C side later reads freed memory",
+        name, cg_node_text(file, cg_node_field(f->alloc, "function")), where,
+        f->deferred ? " when it returns (defer C.free)" : " with C.free");
+    cg_check_note(ctx, d, cg_check_loc(file, f->alloc), "allocated here");
+    cg_check_note(ctx, d, cg_check_loc(file, f->free_call), "freed here");
+    cg_check_fix(ctx, d,
+                 "do not free what the library keeps: hand ownership over (allocate with the library's "
+                 "allocator, or let the library free it), or keep %s alive as long as the library holds it",
+                 name);
+    return d;
+}
+
+typedef struct store_walk {
+    cg_check_ctx *ctx;
+    const freed *f;
+} store_walk;
+
+static bool names_local(store_walk *w, TSNode expr) {
+    return local_of(w->ctx->pkg, w->f->file, expr) == w->f->local;
+}
+
+static void check_assignment(store_walk *w, TSNode n) {
+    TSNode left = cg_node_field(n, "left"), right = cg_node_field(n, "right");
+    uint32_t count = ts_node_named_child_count(left);
+    if (count != ts_node_named_child_count(right)) return;
+    for (uint32_t i = 0; i < count; i++) {
+        if (!names_local(w, ts_node_named_child(right, i))) continue;
+        TSNode target = cg_node_unparen(ts_node_named_child(left, i));
+        bool whole = cg_node_is(target, "identifier");
+        const char *where = outliving(w->ctx->pkg, w->f->file, whole ? target : root_of(target), whole);
+        if (!where) continue;
+        report(w->ctx, w->f, n,
+               whole ? cg_arena_printf(&w->ctx->pkg->arena, "is stored into %s", where)
+                     : cg_arena_printf(&w->ctx->pkg->arena, "is stored into %s, in %s",
+                                       cg_node_text(w->f->file, target), where));
+    }
+}
+
+static void check_c_call(store_walk *w, TSNode n, const char *cname) {
+    const cg_csummary *sum = cg_cmodel_summary(w->ctx->pkg->c, cname);
+    if (!sum) return;
+    TSNode args = cg_node_field(n, "arguments");
+    uint32_t argc = ts_node_named_child_count(args);
+    for (uint32_t i = 0; i < argc && i < sum->param_count; i++) {
+        if (!names_local(w, ts_node_named_child(args, i))) continue;
+        const cg_cparam_summary *ps = &sum->params[i];
+        if (ps->kept_kind != CG_KEEP_NONE && ps->kept.len) {
+            const cg_cstep *last = &ps->kept.steps[ps->kept.len - 1];
+            cg_diag *d = report(w->ctx, w->f, n,
+                                cg_arena_printf(&w->ctx->pkg->arena, "is passed to C.%s, which keeps parameter %u (%s)",
+                                                cname, i + 1, ps->kept.how ? ps->kept.how : "stored"));
+            cg_check_note(w->ctx, d, last->loc, "%s keeps it here", last->func);
+        } else if (ps->stored_into.len && ps->stored_into_param >= 0 && (uint32_t)ps->stored_into_param < argc) {
+            TSNode dst = ts_node_named_child(args, (uint32_t)ps->stored_into_param);
+            const char *where =
+                outliving(w->ctx->pkg, w->f->file, root_of(cg_x_strip_conversions(w->ctx->pkg, w->f->file, dst)), false);
+            if (!where) continue;
+            report(w->ctx, w->f, n,
+                   cg_arena_printf(&w->ctx->pkg->arena, "is passed to C.%s, which stores it into %s", cname, where));
+        }
+    }
+}
+
+static cg_walk_action visit_store(TSNode n, void *arg) {
+    store_walk *w = arg;
+    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
+    if (cg_node_is(n, "assignment_statement")) {
+        check_assignment(w, n);
+        return CG_WALK_CONTINUE;
+    }
+    if (cg_node_is(n, "call_expression") && !ts_node_eq(n, w->f->free_call)) {
+        TSNode fn = cg_node_unparen(cg_node_field(n, "function"));
+        if (cg_node_is_qualified(w->f->file, fn, "C", NULL))
+            check_c_call(w, n, cg_node_text(w->f->file, cg_node_field(fn, "field")));
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static bool in_defer(TSNode node) {
+    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
+        if (cg_node_is(p, "defer_statement")) return true;
+        if (cg_node_is(p, "block")) return false;
+    }
+    return false;
+}
+
+static void check(cg_check_ctx *ctx) {
+    cg_package *pkg = ctx->pkg;
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *call = &ctx->facts->ccalls.items[i];
+        if (strcmp(call->name, "free") != 0 || call->arg_count != 1) continue;
+        cg_gobinding *b = local_of(pkg, call->file, ts_node_named_child(call->args, 0));
+        if (!b) continue;
+        TSNode alloc = allocation_of(pkg, call->file, b);
+        cg_gofunc *fn = cg_gopkg_func_at(pkg->go, call->file, call->call);
+        if (ts_node_is_null(alloc) || !fn) continue;
+        freed f = {call->file, b, alloc, call->call, in_defer(call->call)};
+        store_walk w = {ctx, &f};
+        cg_walk(cg_node_field(fn->node, "body"), visit_store, &w);
+    }
+}
+
+const cg_rule cg_rule_CG024 = {
+    .id = "CG024",
+    .name = "freed-c-memory-handed-off",
+    .severity = CG_SEV_ERROR,
+    .summary = "freed C memory stored where C keeps using it",
+    .check = check,
+};

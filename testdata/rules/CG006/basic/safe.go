@@ -1,0 +1,53 @@
+// Look-alike safe cases for CG006: they must stay silent.
+package basic
+
+/*
+#include <stdint.h>
+#include <stdlib.h>
+static void take_ptr(void *p) { (void)p; }
+static void take_handle(uintptr_t h) { (void)h; }
+static void take_n(size_t n) { (void)n; }
+*/
+import "C"
+
+import (
+	"runtime/cgo"
+	"unsafe"
+)
+
+// safe: a cgo.Handle is an integer index into a Go-side table, not an address.
+func passHandle(v *int) {
+	h := cgo.NewHandle(v)
+	defer h.Delete()
+	C.take_handle(C.uintptr_t(h))
+}
+
+// safe: the address of C memory as an integer hides nothing from the Go collector.
+func passCAddress() {
+	p := C.malloc(16)
+	defer C.free(p)
+	C.take_handle(C.uintptr_t(uintptr(p)))
+}
+
+// safe: unsafe.Pointer rule 3: arithmetic converted back to a pointer in the same expression.
+func passPointerArithmetic(buf []byte) {
+	C.take_ptr(unsafe.Pointer(uintptr(unsafe.Pointer(&buf[0])) + 4))
+}
+
+// safe: plain numbers, including sizes computed with unsafe.Sizeof.
+func passNumbers(buf []byte) {
+	C.take_n(C.size_t(len(buf)))
+	C.take_n(C.size_t(unsafe.Sizeof(buf)))
+}
+
+// safe: a pointer of unknown provenance (an unsafe.Pointer parameter) is not reported alone.
+func passUnknown(p unsafe.Pointer) {
+	C.take_handle(C.uintptr_t(uintptr(p)))
+}
+
+// safe: the integer stays in Go; only the length crosses.
+func localOnly(buf []byte) {
+	addr := uintptr(unsafe.Pointer(&buf[0]))
+	_ = addr
+	C.take_n(C.size_t(len(buf)))
+}

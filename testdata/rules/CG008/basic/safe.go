@@ -1,0 +1,89 @@
+// Look-alike safe cases for CG008: they must stay silent.
+package basic
+
+/*
+#include <stdlib.h>
+
+static char *saved;
+void keep_name(char *s) { saved = s; }
+void consume(char *s) { free(s); }
+void use_name(const char *s);
+int name_len(const char *s) { int n = 0; while (s[n]) n++; return n; }
+*/
+import "C"
+
+import "unsafe"
+
+// safe: the deferred free runs on every path.
+func deferred(s string) int {
+	cs := C.CString(s)
+	defer C.free(unsafe.Pointer(cs))
+	if len(s) == 0 {
+		return 0
+	}
+	return int(C.name_len(cs))
+}
+
+// safe: returned to the caller, who owns it now.
+func returned(s string) *C.char {
+	cs := C.CString(s)
+	return cs
+}
+
+// safe: keep_name stores its parameter in a C global (the C summary says so).
+func keptByC(s string) {
+	C.keep_name(C.CString(s))
+}
+
+// safe: consume frees its parameter.
+func freedByC(s string) {
+	cs := C.CString(s)
+	C.consume(cs)
+}
+
+func freeString(p *C.char) { C.free(unsafe.Pointer(p)) }
+
+// safe: a package helper frees it.
+func freedByHelper(s string) {
+	cs := C.CString(s)
+	C.name_len(cs)
+	freeString(cs)
+}
+
+type registry struct{ names []*C.char }
+
+// safe: stored into a field; the registry owns it.
+func (r *registry) add(s string) {
+	cs := C.CString(s)
+	r.names = append(r.names, cs)
+}
+
+// safe: freed on both branches, and in a deferred func literal in the loop.
+func bothBranches(s string, fast bool) {
+	cs := C.CString(s)
+	if fast {
+		C.free(unsafe.Pointer(cs))
+	} else {
+		C.name_len(cs)
+		C.free(unsafe.Pointer(cs))
+	}
+	for i := 0; i < 2; i++ {
+		func() {
+			ci := C.CString(s)
+			defer func() { C.free(unsafe.Pointer(ci)) }()
+			C.name_len(ci)
+		}()
+	}
+}
+
+// safe: use_name has no body in the package; it may keep the pointer, so a
+// direct argument is not reported.
+func unknownCallee(s string) {
+	C.use_name(C.CString(s))
+}
+
+// safe: sent over a channel to the goroutine that frees it.
+func handedToGoroutine(s string, ch chan *C.char) {
+	cs := C.CString(s)
+	ch <- cs
+}

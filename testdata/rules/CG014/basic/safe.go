@@ -1,0 +1,45 @@
+// Look-alike safe cases for CG014: they must stay silent.
+package basic
+
+/*
+#include <stdint.h>
+
+struct table { long count; void *buckets; int size; };
+long table_count(struct table *t) { return t->count; }
+void take(void *p) { (void)p; }
+*/
+import "C"
+
+import (
+	"unsafe"
+	_ "unsafe" // for go:linkname
+)
+
+// safe: a C hash table that happens to have a count and buckets is C's own structure.
+func cTable(t *C.struct_table) int {
+	return int(C.table_count(t))
+}
+
+// safe: len() is the public way to count a map's entries.
+func mapLen(m map[string]int) int {
+	return len(m)
+}
+
+type point struct{ x, y int32 }
+
+// safe: unsafe casts of plain structs are not runtime internals.
+func pointWords(p *point) *[2]int32 {
+	return (*[2]int32)(unsafe.Pointer(p))
+}
+
+// safe: a slice's element address is ordinary data.
+func firstByte(b []byte) {
+	C.take(unsafe.Pointer(&b[0]))
+}
+
+//go:linkname localName
+func localName() {}
+
+// safe: exported runtime functions are API; a linkname to them is odd but not private.
+//go:linkname numGoroutine runtime.NumGoroutine
+func numGoroutine() int

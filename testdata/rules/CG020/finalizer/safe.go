@@ -1,0 +1,73 @@
+// Look-alike safe cases for CG020: they must stay silent.
+package finalizer
+
+/*
+#include <stdlib.h>
+typedef struct widget { int n; } widget;
+static widget *widget_new(void) { return calloc(1, sizeof(widget)); }
+static void widget_free(widget *w) { free(w); }
+static int widget_do(widget *w) { return w->n; }
+*/
+import "C"
+
+import "runtime"
+
+type Widget struct {
+	w     *C.widget
+	calls int
+}
+
+func NewWidget() *Widget {
+	x := &Widget{w: C.widget_new()}
+	runtime.SetFinalizer(x, (*Widget).release)
+	// safe: x is returned after the call, so it is alive during it.
+	C.widget_do(x.w)
+	return x
+}
+
+// safe: the finalizer itself runs with the object reachable.
+func (x *Widget) release() { C.widget_free(x.w) }
+
+// safe: runtime.KeepAlive after the call keeps x alive until C returns.
+func (x *Widget) Do() int {
+	r := C.widget_do(x.w)
+	runtime.KeepAlive(x)
+	return int(r)
+}
+
+// safe: a later field access keeps x alive.
+func (x *Widget) Count() {
+	C.widget_do(x.w)
+	x.calls++
+}
+
+// safe: a deferred KeepAlive runs after the call.
+func (x *Widget) Deferred() {
+	defer runtime.KeepAlive(x)
+	C.widget_do(x.w)
+}
+
+// safe: Close clears the finalizer after freeing, a use after the call.
+func (x *Widget) Close() {
+	C.widget_free(x.w)
+	runtime.SetFinalizer(x, nil)
+}
+
+// safe: a use in the enclosing loop keeps x live across every iteration's call.
+func (x *Widget) Loop(n int) {
+	for i := 0; i < n && x.calls >= 0; i++ {
+		C.widget_do(x.w)
+	}
+}
+
+// safe: a package-level variable is always reachable.
+var global = NewWidget()
+
+func useGlobal() {
+	C.widget_do(global.w)
+}
+
+// safe: a type without a finalizer owns nothing the collector releases.
+type plain struct{ w *C.widget }
+
+func (p *plain) Do() { C.widget_do(p.w) }

@@ -1,0 +1,53 @@
+// Look-alike safe cases for CG022: they must stay silent.
+package outside
+
+/*
+#include <stddef.h>
+static void use_bytes(char *p, size_t n) { (void)p; (void)n; }
+static void use_void(void *p, size_t n) { (void)p; (void)n; }
+*/
+import "C"
+
+import "unsafe"
+
+// safe: the address is taken in the call, so cgo checks only v's elements.
+func inCall(v []byte) {
+	C.use_void(unsafe.Pointer(&v[0]), C.size_t(len(v)))
+}
+
+// safe: a fresh make of a pointer-free type is its own allocation.
+func freshMake(n int) {
+	buf := make([]byte, n)
+	p := unsafe.Pointer(&buf[0])
+	C.use_void(p, C.size_t(n))
+}
+
+// safe: a local array variable is its own allocation, without pointers.
+func localArray() {
+	var buf [32]byte
+	p := unsafe.Pointer(&buf[0])
+	C.use_void(p, 32)
+}
+
+// safe: a char * parameter is never checked by cgo (no pointers behind it).
+func charParam(v []byte) {
+	p := (*C.char)(unsafe.Pointer(&v[0]))
+	C.use_bytes(p, C.size_t(len(v)))
+}
+
+// safe: C memory is not checked at all.
+func cMemory(n int) {
+	c := (*[1 << 20]byte)(C.malloc(C.size_t(n)))[:n:n]
+	p := unsafe.Pointer(&c[0])
+	C.use_void(p, C.size_t(n))
+	C.free(unsafe.Pointer(&c[0]))
+}
+
+// safe: a fresh composite literal of a pointer-free struct.
+type point struct{ x, y int32 }
+
+func freshLiteral() {
+	pt := point{1, 2}
+	p := unsafe.Pointer(&pt.y)
+	C.use_void(p, 4)
+}

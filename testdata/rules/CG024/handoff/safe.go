@@ -1,0 +1,55 @@
+// Look-alike safe cases for CG024: they must stay silent.
+package handoff
+
+/*
+#include <stdlib.h>
+#include <string.h>
+#include "lib.h"
+*/
+import "C"
+
+import "unsafe"
+
+// safe: the library only reads the string during the call.
+func printIt(s string) {
+	cs := C.CString(s)
+	defer C.free(unsafe.Pointer(cs))
+	C.lib_print(cs)
+}
+
+// safe: ownership is handed over; Go does not free it.
+//
+//export fill_config_owned
+func fill_config_owned(cfg *C.struct_config) {
+	cfg.name = C.CString("kept by the library")
+}
+
+// safe: the struct is C memory this function allocated and frees too.
+func local() {
+	cfg := (*C.struct_config)(C.malloc(C.size_t(unsafe.Sizeof(C.struct_config{}))))
+	defer C.free(unsafe.Pointer(cfg))
+	cs := C.CString("temporary")
+	defer C.free(unsafe.Pointer(cs))
+	cfg.name = cs
+	C.lib_print(cfg.name)
+}
+
+// safe: the library gets a copy made with its allocator, not the freed memory.
+//
+//export fill_config_copy
+func fill_config_copy(cfg *C.struct_config) {
+	cs := C.CString("copied")
+	defer C.free(unsafe.Pointer(cs))
+	cfg.name = C.strdup(cs)
+}
+
+// safe: a Go local struct dies with the function.
+type options struct{ name *C.char }
+
+func goLocal() int {
+	cs := C.CString("x")
+	defer C.free(unsafe.Pointer(cs))
+	var o options
+	o.name = cs
+	return int(C.lib_print(o.name))
+}
