@@ -34,7 +34,7 @@ enum {
     ST_ESCAPED = 1u << 2, /* returned, stored, captured or handed over */
 };
 
-enum { MAX_HELPER_DEPTH = 2, MAX_LOOP_ROUNDS = 3 };
+enum { MAX_HELPER_DEPTH = 2 };
 
 typedef enum use_kind { USE_BORROW, USE_FREE, USE_ESCAPE } use_kind;
 
@@ -270,18 +270,19 @@ static unsigned flow_loop(flow *f, TSNode s, unsigned in) {
             in = scan(f, c, in);
         }
     }
+    /* One pass over the body is exact: "freed" and "handed over" are fixed
+     * points of every statement, so a second iteration could only start
+     * from states whose successors the first one already produced (and a
+     * return inside the loop sees "live" in the first pass if ever). This
+     * also keeps nested loops linear. */
     unsigned *saved_brk = f->brk, *saved_cont = f->cont;
-    unsigned brk = 0, cont = 0, entry = in, out = 0;
+    unsigned brk = 0, cont = 0;
     f->brk = &brk;
     f->cont = &cont;
-    for (int round = 0; round < MAX_LOOP_ROUNDS && !f->bail; round++) {
-        out = flow_stmt(f, body, entry);
-        unsigned next = entry | out | cont;
-        if (next == entry) break;
-        entry = next;
-    }
+    unsigned out = flow_stmt(f, body, in);
     f->brk = saved_brk;
     f->cont = saved_cont;
+    unsigned entry = in | out | cont;
     return brk | (endless ? 0 : entry);
 }
 

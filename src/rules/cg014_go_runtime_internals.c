@@ -207,6 +207,19 @@ static bool is_c_func_pointer_target(cast_walk *w, TSNode conv, cg_gotype *targe
     return strstr(cg_node_text(w->file, type), "[0]byte") != NULL;
 }
 
+/* atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&m))) and friends
+ * access the variable itself, one pointer word, atomically; they never read
+ * the structure it points to. */
+static bool is_atomic_pointer_argument(cg_gofile *file, TSNode conv) {
+    TSNode args = ts_node_parent(conv);
+    if (!cg_node_is(args, "argument_list")) return false;
+    TSNode fn = cg_node_unparen(cg_node_field(ts_node_parent(args), "function"));
+    static const char *const ops[] = {"LoadPointer", "StorePointer", "SwapPointer", "CompareAndSwapPointer"};
+    for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
+        if (cg_node_is_qualified(file, fn, "atomic", ops[i])) return true;
+    return false;
+}
+
 static void check_cast(cast_walk *w, TSNode conv) {
     cg_package *pkg = w->ctx->pkg;
     TSNode operand;
@@ -224,6 +237,7 @@ static void check_cast(cast_walk *w, TSNode conv) {
             return;
     }
     if (strcmp(kind, "func") == 0 && is_c_func_pointer_target(w, conv, target)) return; /* CG007's */
+    if (is_atomic_pointer_argument(w->file, conv)) return;
     cg_gotype *xt = cg_gopkg_type_of_expr(pkg->go, w->file, x);
     if (is_cgo_abi_type(target->elem) ||
         strcmp(cg_gotype_string(pkg->go, target->elem), cg_gotype_string(pkg->go, xt)) == 0)

@@ -11,8 +11,8 @@ void take(void *p) { (void)p; }
 import "C"
 
 import (
+	"sync/atomic"
 	"unsafe"
-	_ "unsafe" // for go:linkname
 )
 
 // safe: a C hash table that happens to have a count and buckets is C's own structure.
@@ -43,3 +43,11 @@ func localName() {}
 // safe: exported runtime functions are API; a linkname to them is odd but not private.
 //go:linkname numGoroutine runtime.NumGoroutine
 func numGoroutine() int
+
+var routes map[string]int
+
+// safe: an atomic load of the map variable reads one pointer word, not the runtime's map structure.
+func loadRoutes() map[string]int {
+	p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&routes)))
+	return *(*map[string]int)(unsafe.Pointer(&p))
+}
