@@ -4,8 +4,9 @@
 //   - [Mailbox]: C threads post events by copying bytes into a bounded,
 //     lock-free queue; one goroutine receives them in batches. Use it instead
 //     of calling an //export function from a thread that C created (CG017):
-//     such a callback works, but it is slow and blocks the C thread for as
-//     long as the Go runtime needs (GC, scheduling).
+//     such a callback works (and on Go 1.21+ repeated calls are cheap), but it
+//     runs Go code on the C thread, which then waits for as long as the Go
+//     runtime needs (a free P, a stop-the-world phase, the handler itself).
 //   - [HandleTable]: 64-bit, generation-checked handles for C objects, with
 //     acquire/release so that a finalizer cannot free an object under a
 //     running C callback (CG015, CG020). Stale and double-freed handles are

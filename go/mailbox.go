@@ -74,6 +74,14 @@ type MailboxConfig struct {
 	MaxMessage   int           // largest message in bytes (1 .. 1<<24)
 	FullPolicy   FullPolicy    // what a post does when full
 	BlockTimeout time.Duration // FullBlock only; <= 0 waits without limit
+
+	// Wake-up coalescing (WakeBatch 0 or 1: off). When Recv finds the
+	// mailbox empty it sleeps until WakeBatch messages are there or
+	// WakeDelay has passed: producers then make one wake-up system call
+	// per WakeBatch messages instead of one per message, and delivery may
+	// be delayed by up to WakeDelay. WakeBatch <= Capacity/2, WakeDelay > 0.
+	WakeBatch int
+	WakeDelay time.Duration
 }
 
 // MailboxStats are the mailbox's counters.
@@ -94,7 +102,8 @@ type Mailbox struct {
 
 // NewMailbox creates a mailbox.
 func NewMailbox(cfg MailboxConfig) (*Mailbox, error) {
-	if cfg.Capacity <= 0 || cfg.Capacity > 1<<24 || cfg.MaxMessage <= 0 || cfg.MaxMessage > 1<<24 {
+	if cfg.Capacity <= 0 || cfg.Capacity > 1<<24 || cfg.MaxMessage <= 0 || cfg.MaxMessage > 1<<24 ||
+		cfg.WakeBatch < 0 || cfg.WakeBatch > 1<<24 {
 		return nil, ErrInvalid
 	}
 	timeout := int64(-1)
@@ -106,6 +115,8 @@ func NewMailbox(cfg MailboxConfig) (*Mailbox, error) {
 		max_message:      C.uint32_t(cfg.MaxMessage),
 		full_policy:      C.cg_mailbox_full_policy(cfg.FullPolicy),
 		block_timeout_ns: C.int64_t(timeout),
+		wake_batch:       C.uint32_t(cfg.WakeBatch),
+		wake_delay_ns:    C.int64_t(cfg.WakeDelay),
 	}
 	var c *C.cg_mailbox
 	if st := C.cg_mailbox_new(&ccfg, &c); st != C.CG_MAILBOX_OK {
@@ -124,11 +135,14 @@ func (m *Mailbox) Ptr() unsafe.Pointer { return unsafe.Pointer(m.c) }
 // Post copies msg into the mailbox (from Go; C threads call
 // cg_mailbox_post). The error follows the mailbox's FullPolicy.
 func (m *Mailbox) Post(msg []byte) error {
-	var p unsafe.Pointer
-	if len(msg) > 0 {
-		p = unsafe.Pointer(&msg[0])
+	var st C.cg_mailbox_status
+	if len(msg) == 0 {
+		st = C.cg_mailbox_post(m.c, nil, 0)
+	} else {
+		// The address is taken inside the call, so that cgo's pointer check
+		// covers the slice's elements only (see CG022).
+		st = C.cg_mailbox_post(m.c, unsafe.Pointer(&msg[0]), C.size_t(len(msg)))
 	}
-	st := C.cg_mailbox_post(m.c, p, C.size_t(len(msg)))
 	runtime.KeepAlive(m)
 	return mailboxError(st)
 }
@@ -205,7 +219,8 @@ func (m *Mailbox) Recv(buf []byte, timeout time.Duration) (Batch, error) {
 // of each message to the returned channel (of capacity size), which is
 // closed when the mailbox is closed and drained. The channel adapter costs
 // one allocation per message; Recv with a reused buffer costs none. Do not
-// call Recv while the adapter runs.
+// call Recv while the adapter runs, and keep reading the channel until it
+// is closed: the adapter goroutine blocks while the channel is full.
 func (m *Mailbox) Chan(size int) <-chan []byte {
 	ch := make(chan []byte, size)
 	buf := make([]byte, max(64<<10, 4*RecordSize(m.maxMessage)))

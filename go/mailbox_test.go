@@ -38,10 +38,12 @@ func gcLoad(stop <-chan struct{}) *sync.WaitGroup {
 }
 
 func TestMailboxFromCThreadsExactlyOnce(t *testing.T) {
-	for _, size := range []int{16, 1024} {
+	for _, tc := range []struct{ size, wakeBatch int }{{16, 0}, {1024, 0}, {16, 32}} {
+		size := tc.size
 		const producers, perProducer = 4, 20000
 		mb, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{
 			Capacity: 256, MaxMessage: size, FullPolicy: cgoguard.FullBlock,
+			WakeBatch: tc.wakeBatch, WakeDelay: 100 * time.Microsecond,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -167,6 +169,10 @@ func TestMailboxPolicies(t *testing.T) {
 	}
 	if _, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{}); !errors.Is(err, cgoguard.ErrInvalid) {
 		t.Errorf("zero config: %v", err)
+	}
+	if _, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 8, MaxMessage: 8, WakeBatch: 8,
+		WakeDelay: time.Millisecond}); !errors.Is(err, cgoguard.ErrInvalid) {
+		t.Errorf("WakeBatch above Capacity/2: %v", err)
 	}
 	fail.Close()
 	if err := fail.Post([]byte("y")); !errors.Is(err, cgoguard.ErrClosed) {

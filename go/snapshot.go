@@ -60,13 +60,14 @@ func (e *encoder) str(s string) {
 }
 
 func build(kind C.cg_snapshot_kind, e *encoder, count int) (*Snapshot, error) {
-	var p unsafe.Pointer
-	if len(e.buf) > 0 {
-		p = unsafe.Pointer(&e.buf[0])
-	}
 	var c *C.cg_snapshot
+	var st C.cg_snapshot_status
 	// e.buf holds no Go pointers; C copies it and does not keep it.
-	st := C.cg_snapshot_build(kind, p, C.size_t(len(e.buf)), C.size_t(count), &c)
+	if len(e.buf) == 0 {
+		st = C.cg_snapshot_build(kind, nil, 0, C.size_t(count), &c)
+	} else {
+		st = C.cg_snapshot_build(kind, unsafe.Pointer(&e.buf[0]), C.size_t(len(e.buf)), C.size_t(count), &c)
+	}
 	if st != C.CG_SNAPSHOT_OK {
 		return nil, snapshotError(st)
 	}

@@ -182,6 +182,8 @@ func ringCapacity(size int) int {
 var (
 	capacityFlag = flag.Int("capacity", 0, "mailbox capacity in messages (0: up to 16 MiB of slots)")
 	interval     = flag.Duration("interval", 0, "pace each producer to one event per interval, like a device callback (0: back to back)")
+	wakeBatch    = flag.Int("wake-batch", 0, "mailbox wake-up coalescing: batch size (0: a wake-up per message)")
+	wakeDelay    = flag.Duration("wake-delay", 100*time.Microsecond, "mailbox wake-up coalescing: longest delay")
 )
 
 func runOnce(mode string, producers, size int, count uint32, gcWorkers int) result {
@@ -197,6 +199,7 @@ func runOnce(mode string, producers, size int, count uint32, gcWorkers int) resu
 		var err error
 		mb, err = cgoguard.NewMailbox(cgoguard.MailboxConfig{
 			Capacity: ringCapacity(size), MaxMessage: size, FullPolicy: policy,
+			WakeBatch: *wakeBatch, WakeDelay: *wakeDelay,
 		})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -371,8 +374,8 @@ func main() {
 		payloadSum[size] = sumPayload(msg)
 	}
 
-	fmt.Printf("cgoguard interop benchmark: %s, GOMAXPROCS=%d, %d CPUs, %d events per producer, %d GC-load goroutines, handler work %d, interval %v\n\n",
-		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), count, *gcWorkers, handlerWork, *interval)
+	fmt.Printf("cgoguard interop benchmark: %s, GOMAXPROCS=%d, %d CPUs, %d events per producer, %d GC-load goroutines, handler work %d, interval %v, wake batch %d\n\n",
+		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), count, *gcWorkers, handlerWork, *interval, *wakeBatch)
 	fmt.Println("Events from C-created threads to Go (producer latency = time spent in one call/post):")
 	fmt.Printf("  %-8s %3s %5s %10s %8s %8s %9s %9s %9s %4s %4s %7s %4s %6s\n",
 		"mode", "thr", "bytes", "events/s", "p50", "p99", "p99.9", "p99.99", "max", "lost", "dup", "dropped", "GCs", "waits")

@@ -35,7 +35,8 @@ typedef struct cg_handle_table cg_handle_table;
 typedef enum cg_handle_status {
     CG_HANDLE_OK = 0,
     CG_HANDLE_INVALID, /* never issued by this table (0, bad index, future generation), or release without acquire */
-    CG_HANDLE_STALE,   /* was valid, has been freed: use after free or double free */
+    CG_HANDLE_STALE,   /* was valid, has been freed: use after free or double free (also a forged
+                        * value naming a free slot's next generation: it cannot be told apart) */
     CG_HANDLE_FULL,    /* the table holds max_handles live objects */
     CG_HANDLE_LIMIT,   /* too many concurrent acquires of one handle (2^31 - 1) */
     CG_HANDLE_NOMEM,   /* allocation failed */

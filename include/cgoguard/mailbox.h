@@ -5,10 +5,10 @@
  * Any C thread (including real-time audio or network threads) posts a
  * message by copying bytes into a fixed-size slot. Posting never calls Go,
  * never allocates and never takes a lock: producers claim slots with one
- * compare-and-swap (a Vyukov bounded queue) and only enter the kernel to wake
- * a consumer that is asleep. One consumer (in the Go binding, one goroutine)
- * receives messages in batches and sleeps on a futex when the queue is empty,
- * without spinning.
+ * compare-and-swap (a Vyukov bounded queue) and only enter the kernel when
+ * the receiver sleeps waiting for exactly the message being posted. One
+ * consumer (in the Go binding, one goroutine) receives messages in batches
+ * and sleeps on a futex when the queue is empty, without spinning.
  *
  * Full queue: the mailbox's policy decides, and every outcome is visible —
  * fail with CG_MAILBOX_FULL, drop the new message with CG_MAILBOX_DROPPED
@@ -52,11 +52,22 @@ typedef enum cg_mailbox_full_policy {
     CG_MAILBOX_FULL_BLOCK,    /* sleep until there is room, closed, or block_timeout_ns */
 } cg_mailbox_full_policy;
 
+/* Use designated initializers: fields may be added at the end. A zero
+ * field after max_message means its default (fail when full, block without
+ * limit, no wake-up coalescing). */
 typedef struct cg_mailbox_config {
     uint32_t capacity;      /* messages; rounded up to a power of two, 2 .. 2^24 */
     uint32_t max_message;   /* largest message in bytes, 1 .. 2^24 */
     cg_mailbox_full_policy full_policy;
-    int64_t block_timeout_ns; /* FULL_BLOCK only: < 0 waits without limit */
+    int64_t block_timeout_ns; /* FULL_BLOCK only: <= 0 waits without limit */
+    /* Wake-up coalescing (0 or 1: off). When the receiver finds the mailbox
+     * empty, it sleeps until wake_batch messages are there or wake_delay_ns
+     * has passed, whichever is first: producers make a wake-up system call
+     * once per wake_batch messages instead of once per message whenever the
+     * receiver is faster than they are, at the price of up to wake_delay_ns
+     * of delivery delay. At most capacity / 2; wake_delay_ns must be > 0. */
+    uint32_t wake_batch;
+    int64_t wake_delay_ns;
 } cg_mailbox_config;
 
 typedef struct cg_mailbox_stats {
@@ -91,8 +102,9 @@ void cg_mailbox_retain(cg_mailbox *mb);
 void cg_mailbox_release(cg_mailbox *mb); /* NULL is a no-op */
 
 /* Copies len bytes (len may be 0) into the mailbox. Any thread, lock-free,
- * never allocates, never calls Go; it makes a system call only to wake a
- * sleeping receiver, or to sleep under policy FULL_BLOCK when full. */
+ * never allocates, never calls Go; it makes a system call only to wake the
+ * receiver when it sleeps waiting for this message, or to sleep under policy
+ * FULL_BLOCK when full. */
 cg_mailbox_status cg_mailbox_post(cg_mailbox *mb, const void *data, size_t len);
 
 /* Closes the mailbox: later posts fail with CG_MAILBOX_CLOSED, producers

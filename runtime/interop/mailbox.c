@@ -87,6 +87,8 @@ struct cg_mailbox {
     uint32_t max_message;
     cg_mailbox_full_policy policy;
     int64_t block_timeout_ns;
+    uint32_t wake_batch;  /* >= 1 */
+    int64_t wake_delay_ns;
     unsigned char *slots;
 };
 
@@ -112,16 +114,22 @@ cg_mailbox_status cg_mailbox_new(const cg_mailbox_config *config, cg_mailbox **o
         (unsigned)config->full_policy > CG_MAILBOX_FULL_BLOCK)
         return CG_MAILBOX_INVALID;
 
+    uint32_t capacity = round_up_pow2(config->capacity);
+    if (config->wake_batch > 1 && (config->wake_batch > capacity / 2 || config->wake_delay_ns <= 0))
+        return CG_MAILBOX_INVALID;
+
     cg_mailbox *mb = aligned_alloc(CACHE_LINE, sizeof(*mb));
     if (!mb) return CG_MAILBOX_NOMEM;
     memset(mb, 0, sizeof(*mb));
-    mb->capacity = round_up_pow2(config->capacity);
+    mb->capacity = capacity;
+    mb->wake_batch = config->wake_batch > 1 ? config->wake_batch : 1;
+    mb->wake_delay_ns = config->wake_delay_ns;
     mb->mask = mb->capacity - 1;
     mb->max_message = config->max_message;
     size_t raw = sizeof(slot_header) + config->max_message;
     mb->stride = (raw + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
     mb->policy = config->full_policy;
-    mb->block_timeout_ns = config->block_timeout_ns;
+    mb->block_timeout_ns = config->block_timeout_ns > 0 ? config->block_timeout_ns : -1;
     /* All slots now: posting must never allocate. */
     mb->slots = mb->stride > SIZE_MAX / mb->capacity
                     ? NULL
@@ -258,19 +266,43 @@ static inline bool drained_after_close(const cg_mailbox *mb, uint64_t head) {
     return (t & CLOSED_BIT) && (t & ~CLOSED_BIT) == head;
 }
 
+typedef enum wait_result {
+    WAIT_WOKEN,     /* re-check: something may be ready (or a spurious wake-up) */
+    WAIT_COALESCED, /* the coalescing delay passed: take whatever is there */
+    WAIT_TIMEOUT,   /* the caller's deadline passed */
+} wait_result;
+
 /* Sleeps until a message may be ready at head, the mailbox is closed and
- * drained, or the deadline passes (returns false then). */
-static bool wait_for_message(cg_mailbox *mb, uint64_t head, int64_t deadline) {
-    atomic_store_explicit(&mb->awaited, head + 1, memory_order_seq_cst);
+ * drained, or the deadline passes. With coalescing on and the mailbox empty
+ * (nothing claimed either), it waits for position head + wake_batch - 1
+ * instead, for at most wake_delay_ns: the producer of that position wakes
+ * it, earlier ones do not. Coalescing needs an empty mailbox so that the
+ * awaited position cannot have been published before the announcement
+ * without the re-check below seeing it. */
+static wait_result wait_for_message(cg_mailbox *mb, uint64_t head, int64_t deadline, bool coalesce) {
+    uint64_t target = head;
+    int64_t until = deadline;
+    bool coalescing = false;
+    if (coalesce && mb->wake_batch > 1 &&
+        (atomic_load_explicit(&mb->tail, memory_order_relaxed) & ~CLOSED_BIT) == head) {
+        target = head + mb->wake_batch - 1;
+        int64_t d = cg_deadline_after(mb->wake_delay_ns);
+        if (until < 0 || d < until) {
+            until = d;
+            coalescing = true;
+        }
+    }
+    atomic_store_explicit(&mb->awaited, target + 1, memory_order_seq_cst);
     INJECT_DELAY();
     uint32_t word = atomic_load_explicit(&mb->consumer_word, memory_order_acquire);
     atomic_thread_fence(memory_order_seq_cst);
     INJECT_DELAY();
-    bool ok = true;
-    if (!ready(mb, head) && !drained_after_close(mb, head))
-        ok = cg_futex_wait(&mb->consumer_word, word, deadline);
+    bool woken = true;
+    if (!ready(mb, head) && !ready(mb, target) && !drained_after_close(mb, head))
+        woken = cg_futex_wait(&mb->consumer_word, word, until);
     atomic_store_explicit(&mb->awaited, 0, memory_order_relaxed);
-    return ok;
+    if (woken) return WAIT_WOKEN;
+    return coalescing ? WAIT_COALESCED : WAIT_TIMEOUT;
 }
 
 static void wake_producers(cg_mailbox *mb) {
@@ -294,6 +326,10 @@ cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int
     uint64_t head = atomic_load_explicit(&mb->head, memory_order_relaxed);
     int64_t deadline = 0;
     bool have_deadline = false;
+    /* Coalesce at most once per call: after a coalescing delay that brought
+     * nothing, an idle receiver sleeps until the next message instead of
+     * waking up every wake_delay_ns. */
+    bool coalesce = true;
     cg_mailbox_status st = CG_MAILBOX_OK;
     size_t count = 0, used = 0;
     for (;;) {
@@ -325,8 +361,9 @@ cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int
             deadline = cg_deadline_after(timeout_ns);
             have_deadline = true;
         }
-        if (!wait_for_message(mb, head, deadline) && !ready(mb, head) &&
-            !drained_after_close(mb, head)) {
+        wait_result w = wait_for_message(mb, head, deadline, coalesce);
+        if (w == WAIT_COALESCED) coalesce = false;
+        if (w == WAIT_TIMEOUT && !ready(mb, head) && !drained_after_close(mb, head)) {
             st = CG_MAILBOX_TIMEOUT;
             break;
         }

@@ -19,9 +19,12 @@
 #include "cfront_internal.h"
 
 #include <clang-c/Index.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* cgo's builtinProlog (cmd/cgo/out.go), verbatim apart from the #line that
  * cgo also uses. Keep in sync when cgo changes it. */
@@ -49,6 +52,7 @@ static const char cgo_builtin_prolog[] =
     "static const char *_GoStringPtr(_GoString_ s) { return s.p; }\n";
 
 #define PROLOG_FILE "cgo-builtin-prolog"
+#define PCH_DIR_PREFIX "cgoguard-pch-"
 
 /* Per translation unit state; gone when the unit is disposed. */
 typedef struct tu_ctx {
@@ -651,18 +655,22 @@ static void free_args(arg_vec *args) {
     cg_vec_free(args);
 }
 
+static void add_dependency(cg_cmodel *model, const char *path) {
+    if (!path || !*path || cg_strmap_get(&model->dependency_set, path) ||
+        strstr(path, "/" PCH_DIR_PREFIX)) /* our own .pch files */
+        return;
+    const char *copy = cg_arena_strdup(&model->arena, path);
+    cg_strmap_put(&model->dependency_set, copy, (void *)copy);
+    cg_vec_push(&model->dependencies, copy);
+}
+
 /* clang_getInclusions visitor: remembers every file the parse read. */
 static void record_inclusion(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data) {
     (void)stack;
     (void)depth;
     cg_cmodel *model = data;
     CXString name = clang_getFileName(included);
-    const char *path = clang_getCString(name);
-    if (path && *path && !cg_strmap_get(&model->dependency_set, path)) {
-        const char *copy = cg_arena_strdup(&model->arena, path);
-        cg_strmap_put(&model->dependency_set, copy, (void *)copy);
-        cg_vec_push(&model->dependencies, copy);
-    }
+    add_dependency(model, clang_getCString(name));
     clang_disposeString(name);
 }
 
@@ -672,6 +680,7 @@ static CXIndex model_index(cg_cmodel *model) {
 }
 
 void cg_cfront_dispose_index(cg_cmodel *model) {
+    cg_strmap_free(&model->pch_blocks);
     if (model->clang_index) clang_disposeIndex(model->clang_index);
     model->clang_index = NULL;
 }
@@ -733,15 +742,413 @@ static void add_virtual_files(unsaved_vec *unsaved, char_vec *names, const char 
     free(main_dir);
 }
 
+/* `#line N "path"` needs the path as a C string literal. */
+static void append_c_string(cg_strbuf *sb, const char *s) {
+    cg_strbuf_append_char(sb, '"');
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') cg_strbuf_append_char(sb, '\\');
+        if (*s == '\n') {
+            cg_strbuf_append(sb, "\\n");
+            continue;
+        }
+        cg_strbuf_append_char(sb, *s);
+    }
+    cg_strbuf_append_char(sb, '"');
+}
+
+/* ---- precompiled include blocks ----
+ *
+ * Most units (each Go file's preamble, each .c file) start with #include
+ * lines, and parsing those headers is nearly all of the time a small unit
+ * takes (bench/cfront: ~9 ms for libc headers, ~3 ms through a .pch). Many
+ * units of a tree start with the same lines. So the leading block of a
+ * unit (the builtin prolog for preambles, then only blank lines, comments
+ * (blanked in the block's text, so licence headers do not split the key)
+ * and #include <x> lines) is precompiled with clang_saveTranslationUnit the second
+ * time the process meets the same block with the same flags, and later
+ * units are parsed as "-include-pch <block>" + "#line <next line> <file>" +
+ * the rest: the same declarations, presumed lines and file names.
+ *
+ * Reuse must not change what a unit sees. The cache key holds the block,
+ * the #cgo flags and the kind of unit; a unit whose flags add include
+ * directories is also keyed by its directory (they resolve from it). The
+ * block ends before the first `#include "x"` (the package's own headers). Other blocks are shared across packages, but only with
+ * a package whose directory shadows none of the headers the block read
+ * (`-I <package dir>` comes first in the search, for <x.h> too): every
+ * trailing part of every header path is looked up in the directory, and in
+ * its virtual files, once per package and block.
+ *
+ * Nothing else changes when anything goes wrong: a block with an error, a
+ * failed save, a unit that clang cannot parse with the .pch (a fatal error)
+ * all fall back to the whole text. The .pch files live in a private
+ * directory in $TMPDIR, removed at exit; at most PCH_MAX_BLOCKS are built
+ * per process so the disk use stays bounded (~0.5 MB each for libc). The
+ * cache is shared by the worker threads (one lock; a block being built is
+ * parsed whole by the others rather than waited for). */
+
+enum { PCH_MAX_BLOCKS = 64 };
+
+typedef struct pch_use {
+    const char *pch_path;
+    const char *header_path; /* the block's virtual header, as when it was built */
+    const char *header_text;
+    const cg_strvec *deps;   /* files the block read */
+} pch_use;
+
+enum { PCH_SEEN_ONCE = 0, PCH_BUILDING, PCH_READY, PCH_FAILED };
+
+typedef struct pch_entry {
+    int state;
+    char *header_path;
+    char *header_text;
+    char *pch_path;
+    cg_strvec deps; /* immutable once READY */
+} pch_entry;
+
+static struct {
+    pthread_mutex_t lock;
+    cg_strmap blocks; /* key -> pch_entry* */
+    char *dir;        /* mkdtemp'd on first build */
+    unsigned built;
+    bool exit_hook;
+} pch_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char *main_text,
+                            size_t main_len, const char *main_presumed, const char *base_dir,
+                            const cg_cparse_options *opts, const pch_use *pch, char **err);
+
+/* Removes the .pch files; registered with atexit by the first build. */
+static void pch_cleanup(void) {
+    pthread_mutex_lock(&pch_cache.lock);
+    for (size_t i = 0; i < pch_cache.blocks.capacity; i++) {
+        pch_entry *e = pch_cache.blocks.slots[i].key ? pch_cache.blocks.slots[i].value : NULL;
+        if (!e) continue;
+        if (e->pch_path) remove(e->pch_path);
+        free(e->pch_path);
+        free(e->header_path);
+        free(e->header_text);
+        cg_strvec_free(&e->deps);
+        free(e);
+    }
+    cg_strmap_free(&pch_cache.blocks);
+    if (pch_cache.dir) rmdir(pch_cache.dir);
+    free(pch_cache.dir);
+    pch_cache.dir = NULL;
+    pthread_mutex_unlock(&pch_cache.lock);
+}
+
+/* Units whose flags name extra inputs (-include, -imacros) would see those
+ * twice, once through the .pch; they are parsed whole. */
+static bool pch_allowed(const cg_cparse_options *opts) {
+    if (getenv("CGOGUARD_NO_PCH")) return false; /* for measuring and for bisecting */
+    for (size_t i = 0; opts && i < opts->cflag_count; i++) {
+        const char *f = opts->cflags[i];
+        if (f && (cg_str_has_prefix(f, "-include") || cg_str_has_prefix(f, "-imacros"))) return false;
+    }
+    return true;
+}
+
+/* "-I<the unit's own directory>": the package builder passes it, as cgo
+ * does; it searches nothing that -I base_dir does not (dir_shadows covers
+ * it), so it neither keys the block by directory nor enters the key. */
+static bool is_own_dir_flag(const char *flag, const char *base_canon) {
+    if (!cg_str_has_prefix(flag, "-I") || !flag[2]) return false;
+    char *canon = canonical_dir(flag + 2);
+    bool same = strcmp(canon, base_canon) == 0;
+    free(canon);
+    return same;
+}
+
+/* Flags that add other include directories make header lookup depend on
+ * the package directory (relative ones are anchored there). */
+static bool has_include_dir_flag(const cg_cparse_options *opts, const char *base_canon) {
+    for (size_t i = 0; opts && i < opts->cflag_count; i++) {
+        const char *f = opts->cflags[i];
+        if (!f || is_own_dir_flag(f, base_canon)) continue;
+        if (cg_str_has_prefix(f, "-I") || cg_str_has_prefix(f, "-isystem") ||
+            cg_str_has_prefix(f, "-iquote") || cg_str_has_prefix(f, "-idirafter") ||
+            cg_str_has_prefix(f, "-iprefix") || cg_str_has_prefix(f, "-iwithprefix"))
+            return true;
+    }
+    return false;
+}
+
+/* The first "needle" in [p, end), or NULL. */
+static const char *strstr_n(const char *p, const char *end, const char *needle) {
+    size_t n = strlen(needle);
+    for (; p + n <= end; p++)
+        if (memcmp(p, needle, n) == 0) return p;
+    return NULL;
+}
+
+/* The leading block of text: blank lines, comments and `#include <x>` lines with
+ * nothing after the name, up to the first other line. Returns its length in
+ * bytes (whole lines, up to the last #include) and its line count in
+ * *lines; 0 when it holds no #include. *quoted tells whether it stopped at
+ * an `#include "x"`. */
+static size_t leading_include_block(const char *text, size_t len, unsigned *lines, bool *quoted,
+                                    cg_strbuf *norm) {
+    size_t norm_end = 0;
+    size_t pos = 0, end = 0;
+    unsigned n = 0, kept = 0;
+    *quoted = false;
+    while (pos < len) {
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        if (!nl) break; /* a last line without newline stays in the rest */
+        size_t line_end = (size_t)(nl - text) + 1;
+        const char *p = text + pos, *e = nl;
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
+        if (e - p >= 2 && p[0] == '/' && p[1] == '/') {
+            if (e[-1] == '\\' || (e - p >= 3 && e[-1] == '\r' && e[-2] == '\\')) break; /* spliced */
+            n++;
+            cg_strbuf_append_char(norm, '\n');
+            pos = line_end;
+            continue;
+        }
+        if (e - p >= 2 && p[0] == '/' && p[1] == '*') {
+            /* A block comment (a licence header, say) that ends a line. */
+            const char *close = strstr_n(p + 2, text + len, "*/");
+            if (!close) break;
+            const char *after = close + 2, *line_stop = memchr(after, '\n', (size_t)(text + len - after));
+            if (!line_stop) break;
+            while (after < line_stop && (*after == ' ' || *after == '\t' || *after == '\r')) after++;
+            if (after != line_stop) break;
+            for (const char *c = p; c < line_stop; c++)
+                if (*c == '\n') n++, cg_strbuf_append_char(norm, '\n');
+            n++;
+            cg_strbuf_append_char(norm, '\n');
+            pos = (size_t)(line_stop - text) + 1;
+            continue;
+        }
+        if (p < e) {
+            if (e - p < 9 || strncmp(p, "#include", 8) != 0) break;
+            p += 8;
+            while (p < e && (*p == ' ' || *p == '\t')) p++;
+            char close = p < e && *p == '<' ? '>' : p < e && *p == '"' ? '"' : 0;
+            if (!close) break;
+            const char *q = memchr(p + 1, close, (size_t)(e - p - 1));
+            if (!q || q == p + 1) break;
+            for (q++; q < e && (*q == ' ' || *q == '\t' || *q == '\r'); q++) {}
+            if (q != e) break;
+            /* A quoted include is the package's own header: it resolves from
+             * the unit's directory and changes with the package, so the
+             * block (shared across packages) stops before it. */
+            if (close == '"') {
+                *quoted = true;
+                break;
+            }
+            n++;
+            end = line_end;
+            kept = n;
+            cg_strbuf_append_n(norm, text + pos, line_end - pos);
+            norm_end = norm->len;
+        } else {
+            n++;
+            cg_strbuf_append_char(norm, '\n');
+        }
+        pos = line_end;
+    }
+    *lines = kept;
+    norm->len = norm_end; /* trailing blank lines stay in the rest */
+    if (norm->data) norm->data[norm->len] = '\0';
+    return end;
+}
+
+static void collect_pch_dep(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data) {
+    (void)stack;
+    (void)depth;
+    CXString name = clang_getFileName(included);
+    const char *path = clang_getCString(name);
+    if (path && *path && !strstr(path, "/_cgoguard_pch_block.h")) cg_vec_push((cg_strvec *)data, cg_xstrdup(path));
+    clang_disposeString(name);
+}
+
+/* Builds e's .pch (without the lock: it takes a parse). Returns the state. */
+static int build_pch(cg_cmodel *model, pch_entry *e, const char *base_dir, const cg_cparse_options *opts,
+                     const char *pch_dir) {
+    unsaved_vec unsaved = {0};
+    char_vec names = {0};
+    add_unsaved(&unsaved, e->header_path, e->header_text, strlen(e->header_text));
+    add_virtual_files(&unsaved, &names, e->header_path, opts);
+    arg_vec args = {0};
+    build_args(&args, base_dir, opts, true, false);
+    free(args.items[1]);
+    args.items[1] = cg_xstrdup("c-header"); /* "-x c" -> "-x c-header" */
+    CXTranslationUnit tu = NULL;
+    clang_parseTranslationUnit2(model_index(model), e->header_path, (const char *const *)args.items,
+                                (int)args.len, unsaved.items, (unsigned)unsaved.len,
+                                CXTranslationUnit_Incomplete | CXTranslationUnit_ForSerialization, &tu);
+    free_args(&args);
+    cg_vec_free(&unsaved);
+    free_args(&names);
+    if (!tu) return PCH_FAILED;
+    bool clean = true;
+    for (unsigned i = 0, n = clang_getNumDiagnostics(tu); i < n && clean; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu, i);
+        clean = clang_getDiagnosticSeverity(d) < CXDiagnostic_Error;
+        clang_disposeDiagnostic(d);
+    }
+    int state = PCH_FAILED;
+    char *path = cg_xasprintf("%s/block-XXXXXX", pch_dir);
+    int fd = clean ? mkstemp(path) : -1;
+    if (fd >= 0) {
+        close(fd);
+        if (clang_saveTranslationUnit(tu, path, clang_defaultSaveOptions(tu)) == CXSaveError_None) {
+            clang_getInclusions(tu, collect_pch_dep, &e->deps);
+            e->pch_path = path;
+            path = NULL;
+            state = PCH_READY;
+            if (getenv("CGOGUARD_DEBUG_PCH")) /* for tests: which blocks were shared */
+                fprintf(stderr, "cgoguard: pch: built for %s (%zu dependencies)\n", e->header_path, e->deps.len);
+        } else {
+            remove(path);
+        }
+    }
+    free(path);
+    clang_disposeTranslationUnit(tu);
+    return state;
+}
+
+/* Does base_dir (or a virtual file in it) hold a file that a lookup of one
+ * of the block's headers could find before the header itself? Every
+ * trailing part of each path counts ("types.h", "bits/types.h", ...). */
+static bool dir_shadows(const char *base_dir, const cg_strvec *deps, const cg_cparse_options *opts) {
+    char *canon = canonical_dir(base_dir ? base_dir : ".");
+    bool shadowed = false;
+    for (size_t i = 0; i < deps->len && !shadowed; i++) {
+        for (const char *p = deps->items[i]; (p = strchr(p, '/')) != NULL && !shadowed; p++) {
+            if (p[1] == '\0') break;
+            char *candidate = cg_path_join(canon, p + 1);
+            shadowed = access(candidate, F_OK) == 0;
+            for (size_t v = 0; opts && v < opts->virtual_file_count && !shadowed; v++) {
+                char *vpath = cg_path_join(canon, cg_path_base(opts->virtual_files[v].path));
+                shadowed = strcmp(vpath, candidate) == 0;
+                free(vpath);
+            }
+            free(candidate);
+        }
+    }
+    free(canon);
+    return shadowed;
+}
+
+/* The .pch for this block, built on the block's second use, or NULL. The
+ * returned entry stays valid until exit. */
+static const pch_entry *pch_for(cg_cmodel *model, const char *base_dir, const char *header_text,
+                                bool is_preamble, const cg_cparse_options *opts) {
+    char *base_canon = canonical_dir(base_dir ? base_dir : ".");
+    bool dir_keyed = has_include_dir_flag(opts, base_canon);
+    cg_strbuf key;
+    cg_strbuf_init(&key);
+    cg_strbuf_printf(&key, "%c%s\n%s\n", is_preamble ? 'p' : 'c', dir_keyed && base_dir ? base_dir : "",
+                     header_text);
+    for (size_t i = 0; opts && i < opts->cflag_count; i++)
+        if (!opts->cflags[i] || !is_own_dir_flag(opts->cflags[i], base_canon))
+            cg_strbuf_printf(&key, "%s\037", opts->cflags[i] ? opts->cflags[i] : "");
+    free(base_canon);
+    for (size_t i = 0; dir_keyed && opts && i < opts->virtual_file_count; i++) {
+        const cg_cvirtual_file *vf = &opts->virtual_files[i];
+        cg_strbuf_printf(&key, "\n%s\n%zu:%016llx", vf->path, strlen(vf->contents),
+                         (unsigned long long)cg_hash_bytes(vf->contents, strlen(vf->contents), 0));
+    }
+    pthread_mutex_lock(&pch_cache.lock);
+    pch_entry *e = cg_strmap_get(&pch_cache.blocks, key.data);
+    bool build = false;
+    if (!e) {
+        e = cg_xcalloc(1, sizeof *e);
+        cg_strmap_put(&pch_cache.blocks, key.data, e);
+    } else if (e->state == PCH_SEEN_ONCE && pch_cache.built < PCH_MAX_BLOCKS) {
+        if (!pch_cache.dir) {
+            const char *tmp = getenv("TMPDIR");
+            char *dir = cg_xasprintf("%s/" PCH_DIR_PREFIX "XXXXXX", tmp && *tmp ? tmp : "/tmp");
+            if (mkdtemp(dir)) pch_cache.dir = dir;
+            else free(dir);
+            if (pch_cache.dir && !pch_cache.exit_hook) pch_cache.exit_hook = atexit(pch_cleanup) == 0;
+        }
+        if (pch_cache.dir) {
+            e->state = PCH_BUILDING;
+            e->header_text = cg_xstrdup(header_text);
+            e->header_path = cg_path_join(base_dir ? base_dir : ".", "_cgoguard_pch_block.h");
+            pch_cache.built++;
+            build = true;
+        }
+    }
+    char *pch_dir = pch_cache.dir ? cg_xstrdup(pch_cache.dir) : NULL;
+    pthread_mutex_unlock(&pch_cache.lock);
+    if (build) {
+        int state = build_pch(model, e, base_dir, opts, pch_dir);
+        pthread_mutex_lock(&pch_cache.lock);
+        e->state = state;
+        pthread_mutex_unlock(&pch_cache.lock);
+    }
+    free(pch_dir);
+    pthread_mutex_lock(&pch_cache.lock);
+    bool ready = e->state == PCH_READY;
+    pthread_mutex_unlock(&pch_cache.lock);
+    if (ready && !dir_keyed) {
+        /* Once per package and block: the answer depends on the directory. */
+        intptr_t memo = (intptr_t)cg_strmap_get(&model->pch_blocks, key.data);
+        if (!memo) {
+            memo = dir_shadows(base_dir, &e->deps, opts) ? 2 : 1;
+            cg_strmap_put(&model->pch_blocks, key.data, (void *)memo);
+        }
+        ready = memo == 1;
+    }
+    cg_strbuf_free(&key);
+    return ready ? e : NULL;
+}
+
+/* Parses text through the .pch of its leading include block when there is
+ * one (see above). prolog goes before the block (preambles); line_file is
+ * the file name that #line gives the rest. Returns CG_OK when it parsed;
+ * anything else means: parse the whole text instead. */
+static cg_status parse_with_pch(cg_cmodel *model, const char *main_path, const char *prolog,
+                                const char *text, size_t len, const char *line_file,
+                                unsigned first_line, const char *presumed, const char *base_dir,
+                                const cg_cparse_options *opts) {
+    unsigned block_lines = 0;
+    bool quoted = false;
+    cg_strbuf head;
+    cg_strbuf_init(&head);
+    cg_strbuf_append(&head, prolog);
+    size_t block = pch_allowed(opts) ? leading_include_block(text, len, &block_lines, &quoted, &head) : 0;
+    if (block == 0) {
+        cg_strbuf_free(&head);
+        return CG_ERR_PARSE;
+    }
+    (void)quoted;
+    const pch_entry *e = pch_for(model, base_dir, head.data, *prolog != '\0', opts);
+    cg_strbuf_free(&head);
+    if (!e) return CG_ERR_PARSE;
+    cg_strbuf rest;
+    cg_strbuf_init(&rest);
+    cg_strbuf_printf(&rest, "#line %u ", first_line + block_lines);
+    append_c_string(&rest, line_file);
+    cg_strbuf_append_char(&rest, '\n');
+    cg_strbuf_append_n(&rest, text + block, len - block);
+    cg_strbuf_append_char(&rest, '\n');
+    pch_use use = {e->pch_path, e->header_path, e->header_text, &e->deps};
+    char *err = NULL;
+    cg_status st = parse_unit(model, main_path, rest.data, rest.len, presumed, base_dir, opts, &use, &err);
+    free(err);
+    cg_strbuf_free(&rest);
+    if (getenv("CGOGUARD_DEBUG_PCH"))
+        fprintf(stderr, "cgoguard: pch: %s %s\n", st == CG_OK ? "used for" : "refused for", presumed);
+    return st;
+}
+
 /* Parses main_path (whose text is main_text, given as an unsaved file) and
  * records everything. main_presumed names locations clang cannot place. */
 static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char *main_text,
                             size_t main_len, const char *main_presumed, const char *base_dir,
-                            const cg_cparse_options *opts, char **err) {
+                            const cg_cparse_options *opts, const pch_use *pch, char **err) {
     unsaved_vec unsaved = {0};
     char_vec names = {0};
     add_unsaved(&unsaved, main_path, main_text, main_len);
     add_virtual_files(&unsaved, &names, main_path, opts);
+    /* The block's virtual header again, as the .pch recorded it: clang
+     * checks that the inputs of a precompiled header are unchanged. */
+    if (pch) add_unsaved(&unsaved, pch->header_path, pch->header_text, strlen(pch->header_text));
     unsigned flags = CXTranslationUnit_KeepGoing;
     CXTranslationUnit tu = NULL;
     enum CXErrorCode rc = CXError_Failure;
@@ -751,6 +1158,16 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
     for (int attempt = 0; attempt < 3 && !tu; attempt++) {
         arg_vec args = {0};
         build_args(&args, base_dir, opts, attempt < 2, attempt == 1);
+        if (pch) {
+            /* The .pch was built with exactly the first attempt's flags; a
+             * retry means those flags fail, so the caller parses without it. */
+            if (attempt > 0) {
+                free_args(&args);
+                break;
+            }
+            cg_vec_push(&args, cg_xstrdup("-include-pch"));
+            cg_vec_push(&args, cg_xstrdup(pch->pch_path));
+        }
         rc = clang_parseTranslationUnit2(model_index(model), main_path,
                                          (const char *const *)args.items, (int)args.len,
                                          unsaved.items, (unsigned)unsaved.len, flags, &tu);
@@ -767,6 +1184,22 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
     }
     cg_vec_free(&unsaved);
     free_args(&names);
+    if (!tu && pch) return CG_ERR_TOOL; /* the caller retries without the .pch */
+    if (pch) {
+        /* A fatal error (a .pch clang refuses, a missing header) leaves the
+         * unit incomplete; the whole text gives the problems exactly as
+         * they would be without the .pch. */
+        bool fatal = false;
+        for (unsigned i = 0, n = clang_getNumDiagnostics(tu); i < n && !fatal; i++) {
+            CXDiagnostic d = clang_getDiagnostic(tu, i);
+            fatal = clang_getDiagnosticSeverity(d) == CXDiagnostic_Fatal;
+            clang_disposeDiagnostic(d);
+        }
+        if (fatal) {
+            clang_disposeTranslationUnit(tu);
+            return CG_ERR_TOOL;
+        }
+    }
     if (!tu) {
         *err = cg_xasprintf("libclang could not parse %s (error %d)", main_presumed, (int)rc);
         return CG_ERR_TOOL;
@@ -774,6 +1207,11 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
     tu_ctx ctx = {.model = model, .tu = tu, .main_presumed = main_presumed};
     cg_strmap_init(&ctx.pointer_memo);
     clang_getInclusions(tu, record_inclusion, model);
+    if (pch) {
+        /* Headers read through the .pch are not inclusions of this unit
+         * for libclang; they are still what its findings depend on. */
+        for (size_t i = 0; i < pch->deps->len; i++) add_dependency(model, pch->deps->items[i]);
+    }
     record_diagnostics(&ctx);
     clang_visitChildren(clang_getTranslationUnitCursor(tu), visit_top, &ctx);
     cg_strmap_free(&ctx.pointer_memo);
@@ -793,20 +1231,6 @@ static size_t size_limit(const cg_cparse_options *opts) {
     return opts && opts->max_file_bytes ? opts->max_file_bytes : CG_CFRONT_DEFAULT_MAX_FILE_BYTES;
 }
 
-/* `#line N "path"` needs the path as a C string literal. */
-static void append_c_string(cg_strbuf *sb, const char *s) {
-    cg_strbuf_append_char(sb, '"');
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') cg_strbuf_append_char(sb, '\\');
-        if (*s == '\n') {
-            cg_strbuf_append(sb, "\\n");
-            continue;
-        }
-        cg_strbuf_append_char(sb, *s);
-    }
-    cg_strbuf_append_char(sb, '"');
-}
-
 cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsigned first_line,
                                    const char *text, const cg_cparse_options *opts, char **err) {
     const char *presumed = cg_cmodel_intern_path(model, go_path);
@@ -820,6 +1244,19 @@ cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsign
         free(msg);
         return CG_OK;
     }
+    /* The unit lives next to the .go file so that `#include "x.h"` finds the
+     * package's headers the way cgo's -I does; it never touches the disk. */
+    char *dir = cg_path_dir(go_path);
+    char *unit_name = cg_xasprintf("_cgoguard_preamble_%s.c", cg_path_base(go_path));
+    char *unit_path = cg_path_join(dir, unit_name);
+    unsigned line = first_line ? first_line : 1;
+    if (parse_with_pch(model, unit_path, cgo_builtin_prolog, text, len, go_path, line, presumed, dir,
+                       opts) == CG_OK) {
+        free(unit_path);
+        free(unit_name);
+        free(dir);
+        return CG_OK;
+    }
     cg_strbuf sb;
     cg_strbuf_init(&sb);
     cg_strbuf_append(&sb, cgo_builtin_prolog);
@@ -828,12 +1265,7 @@ cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsign
     cg_strbuf_append_char(&sb, '\n');
     cg_strbuf_append_n(&sb, text, len);
     cg_strbuf_append_char(&sb, '\n');
-    /* The unit lives next to the .go file so that `#include "x.h"` finds the
-     * package's headers the way cgo's -I does; it never touches the disk. */
-    char *dir = cg_path_dir(go_path);
-    char *unit_name = cg_xasprintf("_cgoguard_preamble_%s.c", cg_path_base(go_path));
-    char *unit_path = cg_path_join(dir, unit_name);
-    cg_status st = parse_unit(model, unit_path, sb.data, sb.len, presumed, dir, opts, err);
+    cg_status st = parse_unit(model, unit_path, sb.data, sb.len, presumed, dir, opts, NULL, err);
     free(unit_path);
     free(unit_name);
     free(dir);
@@ -864,7 +1296,8 @@ cg_status cg_cfront_parse_file(cg_cmodel *model, const char *c_path,
         return CG_OK;
     }
     char *dir = cg_path_dir(c_path);
-    st = parse_unit(model, c_path, data, len, presumed, dir, opts, err);
+    if (parse_with_pch(model, c_path, "", data, len, c_path, 1, presumed, dir, opts) != CG_OK)
+        st = parse_unit(model, c_path, data, len, presumed, dir, opts, NULL, err);
     free(dir);
     free(data);
     return st;

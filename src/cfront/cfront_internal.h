@@ -25,6 +25,10 @@ struct cg_cmodel {
     CG_VEC(cg_cproblem) problems;
     CG_VEC(const cg_cfunc *) func_order; /* sorted by name after each parse */
     void *clang_index;                   /* CXIndex, created on first parse */
+    /* Precompiled #include blocks (cfront.c): block key -> 1 when this
+     * package may use the process-wide .pch, 2 when its directory shadows
+     * one of the block's headers. */
+    cg_strmap pch_blocks;
 
     /* Part 2: body facts of every function defined in the package, gathered
      * while its translation unit was alive; name -> cg_cfacts*. */

@@ -19,6 +19,7 @@
 
 #include "driver/scan.h"
 #include "gofront/gofile.h"
+#include "report/baseline.h"
 #include "report/report.h"
 #include "run/run.h"
 
@@ -61,6 +62,9 @@ static const char scan_usage_text[] =
     "      --no-cache          analyse every package again instead of reusing the results\n"
     "                          of unchanged ones ($XDG_CACHE_HOME/cgoguard)\n"
     "      --stats             print how many packages and files were analysed or cached\n"
+    "      --baseline FILE     report only findings that are not in FILE, a previous\n"
+    "                          --format=json or sarif report (matched by rule, file and\n"
+    "                          a fingerprint that survives unrelated line shifts)\n"
     "  -h, --help              show this help\n";
 
 static void print_usage_error(const char *fmt, const char *arg) {
@@ -96,7 +100,7 @@ static int cmd_scan(int argc, char **argv) {
         {"include-vendor", no_argument, NULL, 'V'}, {"max-file-size", required_argument, NULL, 'M'},
         {"go", required_argument, NULL, 'G'},      {"color", required_argument, NULL, 'C'},
         {"jobs", required_argument, NULL, 'j'},    {"no-cache", no_argument, NULL, 'N'},
-        {"stats", no_argument, NULL, 'S'},
+        {"stats", no_argument, NULL, 'S'},        {"baseline", required_argument, NULL, 'B'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     cg_report_options ropts = {0};
@@ -105,7 +109,7 @@ static int cmd_scan(int argc, char **argv) {
     cg_scan_options sopts = {0};
     sopts.target.goos = "linux";
     sopts.target.goarch = "amd64";
-    const char *output = NULL, *color = "auto";
+    const char *output = NULL, *color = "auto", *baseline_path = NULL;
     bool go_given = false, stats = false;
     cg_strvec tags = {0};
     int status = 0;
@@ -168,6 +172,7 @@ static int cmd_scan(int argc, char **argv) {
         }
         case 'N': sopts.use_cache = false; break;
         case 'S': stats = true; break;
+        case 'B': baseline_path = optarg; break;
         case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags); return 0;
         default:
             print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
@@ -188,9 +193,34 @@ static int cmd_scan(int argc, char **argv) {
     const char *const *patterns = optind < argc ? (const char *const *)argv + optind : default_pattern;
     size_t npatterns = optind < argc ? (size_t)(argc - optind) : 1;
 
+    /* SARIF consumers resolve the relative paths against %SRCROOT%. The
+     * fingerprints of every format hash URIs relative to it as well, so a
+     * JSON and a SARIF report of one scan agree on them. */
+    char cwd[4096];
+    char *srcroot = NULL;
+    if (getcwd(cwd, sizeof cwd))
+        srcroot = cg_xasprintf("file://%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/");
+    ropts.srcroot_uri = srcroot;
+
+    /* A bad baseline is a usage error found before any work is done, and
+     * it is read before -o truncates the output (which may be the same file). */
+    cg_baseline *baseline = NULL;
+    if (baseline_path) {
+        char *err = NULL;
+        if (!(baseline = cg_baseline_load(baseline_path, srcroot, &err))) {
+            fprintf(stderr, "cgoguard: %s\n", err);
+            free(err);
+            free(srcroot);
+            cg_strvec_free(&tags);
+            return EXIT_USAGE;
+        }
+    }
+
     FILE *out = stdout;
     if (output && !(out = fopen(output, "w"))) {
         perror(output);
+        cg_baseline_free(baseline);
+        free(srcroot);
         cg_strvec_free(&tags);
         return EXIT_USAGE;
     }
@@ -198,13 +228,6 @@ static int cmd_scan(int argc, char **argv) {
     ropts.color = strcmp(color, "always") == 0 ||
                   (strcmp(color, "auto") == 0 && tty && !getenv("NO_COLOR"));
     if (getenv("NO_COLOR") && *getenv("NO_COLOR")) ropts.color = false;
-
-    /* SARIF consumers resolve the relative paths against %SRCROOT%. */
-    char cwd[4096];
-    char *srcroot = NULL;
-    if (ropts.format == CG_REPORT_SARIF && getcwd(cwd, sizeof cwd))
-        srcroot = cg_xasprintf("file://%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/");
-    ropts.srcroot_uri = srcroot;
 
     sopts.progress = isatty(fileno(stderr));
     cg_scan_result result;
@@ -215,6 +238,16 @@ static int cmd_scan(int argc, char **argv) {
                 result.packages, result.cache_hits, result.go_files, result.c_files);
     if (result.packages == 0 && result.errors.len == 0)
         fprintf(stderr, "cgoguard: no cgo packages (Go files that import \"C\") matched\n");
+    /* Fingerprints come from the full list, before the baseline filter, so
+     * that occurrence indices stay those of the whole scan. */
+    cg_fingerprints *fps = cg_fingerprints_compute(result.diags, srcroot);
+    ropts.fingerprints = fps;
+    if (baseline) {
+        size_t known = cg_baseline_filter(baseline, result.diags, fps);
+        if (stats)
+            fprintf(stderr, "cgoguard: %zu findings left out as already in the baseline (%zu there)\n",
+                    known, cg_baseline_count(baseline));
+    }
     ropts.execution_failed = result.errors.len > 0;
     if (cg_report_emit(out, result.diags, &ropts) != CG_OK) {
         fprintf(stderr, "cgoguard: cannot write the report\n");
@@ -229,6 +262,8 @@ static int cmd_scan(int argc, char **argv) {
         else status = cg_report_exit_status(result.diags, fail_on) ? EXIT_FINDINGS : 0;
     }
     cg_scan_result_free(&result);
+    cg_fingerprints_free(fps);
+    cg_baseline_free(baseline);
     cg_strvec_free(&tags);
     free(srcroot);
     return status;

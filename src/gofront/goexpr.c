@@ -221,9 +221,12 @@ static cg_gotype *selector_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
     /* A C struct field: the model stage resolves it from the C layout. */
     cg_gotype *u = cg_gotype_underlying(pkg, base);
     if (u && u->kind == CG_GT_POINTER) u = cg_gotype_underlying(pkg, u->elem);
-    if (u && u->kind == CG_GT_C && !u->c_call) {
+    if (u && u->kind == CG_GT_C) {
+        /* "struct_s.f", or for the result of a call "new_table.slots": the
+         * model stage resolves the path against the C declarations. */
         cg_gotype *t = cg_gotype_new(pkg, CG_GT_C);
         t->name = cg_arena_printf(&pkg->arena, "%s.%s", u->name, field);
+        t->c_call = u->c_call;
         return t;
     }
     /* A method value. */

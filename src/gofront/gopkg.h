@@ -55,7 +55,8 @@ struct cg_gotype {
     cg_gotype **items; /* FUNC results; TUPLE members */
     size_t item_count;
     struct cg_godecl *decl; /* NAMED: its declaration */
-    bool c_call; /* C: the result of calling C.name (name is the function) */
+    bool c_call; /* C: the result of calling C.name (name is the function,
+                  * maybe followed by a field path: "new_table.slots") */
 };
 
 typedef enum cg_godecl_kind {

@@ -190,9 +190,34 @@ static cg_origin field_origin(cg_cmem *cm, const char *key, int depth) {
     return o;
 }
 
+/* Is expr (through conversions, slicing and one-assignment locals) a
+ * parameter of an //export function? Those values are made by the C caller:
+ * a GoString or GoSlice C builds points to C memory, and pointers C passes
+ * are usually C pointers, so their provenance is unknown, not Go. */
+static bool export_param(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    TSNode e = cg_cmem_source(pkg, file, expr);
+    if (cg_node_is(e, "unary_expression") && cg_node_text_eq(file, cg_node_field(e, "operator"), "&")) {
+        e = cg_node_unparen(cg_node_field(e, "operand"));
+        if (!cg_node_is(e, "index_expression")) return false; /* &param is Go memory: a Go copy */
+    }
+    for (int i = 0; i < MAX_DEPTH && (cg_node_is(e, "slice_expression") || cg_node_is(e, "index_expression")); i++)
+        e = cg_cmem_source(pkg, file, cg_node_field(e, "operand"));
+    if (!cg_node_is(e, "identifier")) return false;
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, e);
+    if (!b || b->kind != CG_BIND_PARAM) return false;
+    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, e);
+    if (!fn || !cg_node_is(fn->node, "function_declaration")) return false;
+    /* The binding must be the function's own parameter, not a literal's. */
+    if (ts_node_start_byte(b->ident) >= ts_node_start_byte(cg_node_field(fn->node, "body"))) return false;
+    for (size_t i = 0; i < fn->file->exports.len; i++)
+        if (ts_node_eq(fn->file->exports.items[i].func, fn->node)) return true;
+    return false;
+}
+
 static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, TSNode expr, int depth) {
     cg_package *pkg = cm->pkg;
     cg_origin o = cg_x_origin(pkg, file, expr);
+    if (o == CG_ORIGIN_GO && export_param(pkg, file, expr)) return CG_ORIGIN_UNKNOWN;
     if (o != CG_ORIGIN_UNKNOWN || depth > MAX_DEPTH) return o;
     TSNode e = cg_x_strip_conversions(pkg, file, expr);
     if (is_c_global(pkg, file, e))
@@ -233,6 +258,15 @@ static TSNode lvalue_base(cg_cmem *cm, cg_gofile *file, TSNode lv, int depth) {
     if (ts_node_is_null(lv) || depth > MAX_DEPTH) return none;
     if (cg_node_is(lv, "unary_expression")) {
         if (!cg_node_text_eq(file, cg_node_field(lv, "operator"), "*")) return none;
+        TSNode p = cg_node_field(lv, "operand");
+        return pointer_origin(cm, file, p, depth + 1) == CG_ORIGIN_C ? p : none;
+    }
+    if (cg_node_is(lv, "type_conversion_expression")) {
+        /* tree-sitter-go reads `*(*T)(p) = v` as a conversion to the type
+         * `*(*T)`: it is a store through (*T)(p). */
+        TSNode type = cg_node_field(lv, "type");
+        if (!cg_node_is(type, "pointer_type") || !cg_node_is(ts_node_named_child(type, 0), "parenthesized_type"))
+            return none;
         TSNode p = cg_node_field(lv, "operand");
         return pointer_origin(cm, file, p, depth + 1) == CG_ORIGIN_C ? p : none;
     }
@@ -376,6 +410,29 @@ static const char *kind_reason(cg_package *pkg, cg_gotype *u, const char *text) 
     }
 }
 
+typedef struct capture_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    uint32_t literal_start;
+    TSNode found;
+} capture_walk;
+
+static cg_walk_action visit_capture(TSNode n, void *arg) {
+    capture_walk *w = arg;
+    if (!cg_node_is(n, "identifier")) return CG_WALK_CONTINUE;
+    cg_gobinding *b = cg_gopkg_binding(w->pkg->go, w->file, n);
+    if (!b || ts_node_start_byte(b->ident) >= w->literal_start) return CG_WALK_CONTINUE;
+    w->found = n; /* a local of the enclosing function */
+    return CG_WALK_STOP;
+}
+
+static bool literal_captures(cg_package *pkg, cg_gofile *file, TSNode lit, TSNode *captured) {
+    capture_walk w = {.pkg = pkg, .file = file, .literal_start = ts_node_start_byte(lit)};
+    cg_walk(cg_node_field(lit, "body"), visit_capture, &w);
+    *captured = w.found;
+    return !ts_node_is_null(w.found);
+}
+
 static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_gotype *hint,
                              const char **why, TSNode *culprit, int depth) {
     cg_package *pkg = cm->pkg;
@@ -418,7 +475,21 @@ static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_goty
         }
         return CG_MAYBE;
     }
-    if (strcmp(kind, "func_literal") == 0) return CG_MAYBE; /* may compile to a static closure */
+    if (u && u->kind == CG_GT_FUNC && strcmp(kind, "func_literal") != 0) {
+        TSNode src = cg_cmem_source(pkg, file, v); /* f := func() {...}; return f */
+        if (cg_node_is(src, "func_literal")) return value_rec(cm, file, src, NULL, why, culprit, depth + 1);
+    }
+    if (strcmp(kind, "func_literal") == 0) {
+        /* A literal that captures nothing compiles to a static funcval; one
+         * that captures variables allocates its closure in the Go heap. */
+        TSNode captured;
+        if (!literal_captures(pkg, file, v, &captured)) return CG_NO;
+        *why = cg_arena_printf(&pkg->arena,
+                               "the func literal captures %s, so its closure is allocated in Go memory",
+                               cg_node_text(file, captured));
+        *culprit = v;
+        return CG_YES;
+    }
 
     cg_origin o = cg_cmem_pointer_origin(cm, file, v);
     if (o == CG_ORIGIN_C || o == CG_ORIGIN_NONE) return CG_NO;
@@ -428,6 +499,15 @@ static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_goty
         *why = kind_reason(pkg, u, text);
         *culprit = v;
         return CG_YES;
+    }
+    if (export_param(pkg, file, v)) return CG_MAYBE; /* made by the C caller */
+    if (cg_node_is(v, "selector_expression")) {
+        /* pkg.Name of another package may be a constant (runtime.GOOS):
+         * static data, not Go memory. */
+        TSNode operand = cg_node_field(v, "operand");
+        if (cg_node_is(operand, "identifier") && !cg_gopkg_binding(pkg->go, file, operand) &&
+            !cg_gopkg_decl(pkg->go, cg_node_text(file, operand)))
+            return CG_MAYBE;
     }
     /* Unknown provenance: non-nil values of these kinds always point to
      * memory the Go runtime allocated, unless unsafe made them from C memory,

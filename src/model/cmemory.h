@@ -34,7 +34,9 @@ typedef struct cg_cmem cg_cmem;
 cg_cmem *cg_cmem_new(cg_package *pkg);
 void cg_cmem_free(cg_cmem *cm); /* NULL is a no-op */
 
-/* Origin of a pointer value, like cg_x_origin, plus C sources that
+/* Origin of a pointer value, like cg_x_origin, except that parameters of
+ * //export functions (and slices of them) are unknown rather than Go: the C
+ * caller made them, usually from C memory. Plus C sources that
  * cg_x_origin leaves unknown: a C global variable of pointer type (C.gp), a
  * pointer-typed field read out of C memory (cp.next where cp is C), a field
  * of a Go struct type that only ever receives C pointers, and locals with a

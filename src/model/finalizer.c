@@ -1,6 +1,6 @@
 /*
- * finalizer.c: finalizer/cleanup registrations and local liveness (see
- * finalizer.h).
+ * finalizer.c: finalizer/cleanup registrations, local liveness and the
+ * local-value helpers of the lifetime rules (see finalizer.h).
  */
 #include "finalizer.h"
 
@@ -110,19 +110,65 @@ static bool inside(TSNode node, TSNode outer) {
            ts_node_end_byte(node) <= ts_node_end_byte(outer);
 }
 
-static bool in_defer(TSNode node) {
-    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
-        if (cg_node_is(p, "defer_statement")) return true;
-        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration")) break;
+static bool contains(TSNode outer, uint32_t start, uint32_t end) {
+    return ts_node_start_byte(outer) <= start && ts_node_end_byte(outer) >= end;
+}
+
+void cg_node_path_of(cg_package *pkg, cg_gofile *file, TSNode node, cg_node_path *out) {
+    out->len = 0;
+    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, node);
+    TSNode from = fn && !ts_node_eq(fn->node, node) ? fn->node : file->root;
+    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+    if (ts_node_eq(from, node) || !contains(from, start, end)) return;
+    TSTreeCursor cur = ts_tree_cursor_new(from);
+    for (;;) {
+        TSNode here = ts_tree_cursor_current_node(&cur);
+        if (ts_node_eq(here, node)) break;
+        if (out->len == CG_NODE_PATH_MAX || ts_tree_cursor_goto_first_child_for_byte(&cur, start) < 0) {
+            out->len = 0;
+            break;
+        }
+        out->nodes[out->len++] = here;
+        /* The first child ending after `start` may be a sibling that ends
+         * before the node does (zero-width or adjacent): move on. */
+        bool found = true;
+        while (!contains(ts_tree_cursor_current_node(&cur), start, end))
+            if (!ts_tree_cursor_goto_next_sibling(&cur)) {
+                found = false;
+                break;
+            }
+        if (!found) {
+            out->len = 0;
+            break;
+        }
     }
+    ts_tree_cursor_delete(&cur);
+}
+
+bool cg_node_in_defer(cg_package *pkg, cg_gofile *file, TSNode node) {
+    cg_node_path path;
+    cg_node_path_of(pkg, file, node, &path);
+    for (size_t i = 0; i < path.len; i++)
+        if (cg_node_is(path.nodes[i], "defer_statement")) return true;
     return false;
+}
+
+/* True when ident is a whole left-hand operand of an assignment (x = ...). */
+static bool is_assigned_to(cg_package *pkg, cg_gofile *file, TSNode ident) {
+    cg_node_path path;
+    cg_node_path_of(pkg, file, ident, &path);
+    if (path.len < 2) return false;
+    TSNode list = path.nodes[path.len - 1], stmt = path.nodes[path.len - 2];
+    return cg_node_is(list, "expression_list") && cg_node_is(stmt, "assignment_statement") &&
+           ts_node_eq(cg_node_field(stmt, "left"), list);
 }
 
 static cg_walk_action visit_use(TSNode n, void *arg) {
     use_walk *w = arg;
     if (!cg_node_is(n, "identifier") || !cg_node_text_eq(w->file, n, w->name)) return CG_WALK_CONTINUE;
     if (cg_gopkg_binding(w->pkg->go, w->file, n) != w->binding) return CG_WALK_CONTINUE;
-    if (ts_node_start_byte(n) >= w->after_end || inside(n, w->loop) || in_defer(n)) {
+    if (is_assigned_to(w->pkg, w->file, n)) return CG_WALK_CONTINUE; /* `w = nil` overwrites, it does not read */
+    if (ts_node_start_byte(n) >= w->after_end || inside(n, w->loop) || cg_node_in_defer(w->pkg, w->file, n)) {
         w->found = true;
         return CG_WALK_STOP;
     }
@@ -134,7 +180,10 @@ bool cg_local_used_after(cg_package *pkg, cg_gofile *file, TSNode ident, TSNode 
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, after);
     if (!b || !fn) return true; /* unknown: assume alive, so callers stay silent */
     use_walk w = {.pkg = pkg, .file = file, .binding = b, .name = cg_node_text(file, ident), .after_end = ts_node_end_byte(after)};
-    for (TSNode p = ts_node_parent(after); !ts_node_is_null(p); p = ts_node_parent(p)) {
+    cg_node_path path;
+    cg_node_path_of(pkg, file, after, &path);
+    for (size_t i = path.len; i-- > 0;) {
+        TSNode p = path.nodes[i];
         if (cg_node_is(p, "for_statement")) {
             /* Only loops inside the binding's scope: a loop around the
              * declaration re-creates the variable each iteration. */
@@ -145,4 +194,25 @@ bool cg_local_used_after(cg_package *pkg, cg_gofile *file, TSNode ident, TSNode 
     }
     cg_walk(fn->node, visit_use, &w);
     return w.found;
+}
+
+/* ---- Local values ---- */
+
+TSNode cg_binding_single_value(const cg_gobinding *b) {
+    if (b->kind != CG_BIND_SHORT && b->kind != CG_BIND_VAR) return (TSNode){0};
+    if (b->value_index) return (TSNode){0};
+    if (ts_node_is_null(b->value)) return b->assigned.len == 1 ? b->assigned.items[0] : (TSNode){0};
+    return b->assigned.len == 0 ? b->value : (TSNode){0};
+}
+
+TSNode cg_lvalue_root(TSNode expr) {
+    for (int i = 0; i < 16; i++) {
+        expr = cg_node_unparen(expr);
+        if (cg_node_is(expr, "index_expression") || cg_node_is(expr, "selector_expression") ||
+            cg_node_is(expr, "slice_expression") || cg_node_is(expr, "unary_expression"))
+            expr = cg_node_field(expr, "operand");
+        else
+            break;
+    }
+    return expr;
 }

@@ -1,13 +1,17 @@
 /*
- * finalizer.h: recognizes the registration of a finalizer or cleanup
+ * finalizer.h: the facts the lifetime and ownership rules (CG020-CG024)
+ * share. It recognizes the registration of a finalizer or cleanup
  * (runtime.SetFinalizer(obj, f), runtime.AddCleanup(obj, f, arg)) and
  * resolves what runs when the object dies: the function body (a func
  * literal, a package function or a method expression such as (*W).free),
  * the name its parameter has there, and the Go type that owns it.
  *
  * Lifetime rules (CG020 finalizer-use-race, CG021 finalizer-thread-affinity)
- * start from these registrations. Unknown parts stay unknown (null nodes,
- * NULL names): callers must not report on them alone.
+ * start from these registrations. It also answers the small local questions
+ * those rules ask: is a local used after a call (so still alive), what is
+ * the one value a local ever gets, what variable does an lvalue chain store
+ * into, is a node deferred. Unknown parts stay unknown (null nodes, NULL
+ * names): callers must not report on them alone.
  */
 #ifndef CG_FINALIZER_H
 #define CG_FINALIZER_H
@@ -47,5 +51,31 @@ const char *cg_c_callee(cg_package *pkg, cg_gofile *file, TSNode call);
  * a deferred call of the function. Such a use keeps the object alive: the
  * compiler's liveness analysis keeps a variable live up to its last use. */
 bool cg_local_used_after(cg_package *pkg, cg_gofile *file, TSNode ident, TSNode after);
+
+/* The one value a local ever gets: its initializer when it is never
+ * assigned, or its single assignment when it is declared without one
+ * (`var p T; p = v`). Null for several values, for a later result of a
+ * multi-value call, and for parameters. */
+TSNode cg_binding_single_value(const cg_gobinding *b);
+
+/* The variable at the root of x.f, x[i], x[a:b], *x chains (through
+ * parentheses): the identifier x, or whatever non-chain node ends it. */
+TSNode cg_lvalue_root(TSNode expr);
+
+/* The ancestors of a node, outermost first: from the top-level function
+ * that contains it (or the file's root) down to its parent. Computed by
+ * descending with a tree cursor, because ts_node_parent re-walks from the
+ * root and costs O(top-level declarations) per call on large files. */
+enum { CG_NODE_PATH_MAX = 96 };
+typedef struct cg_node_path {
+    TSNode nodes[CG_NODE_PATH_MAX];
+    size_t len; /* 0 when the node is the root, or nested deeper than the maximum */
+} cg_node_path;
+
+void cg_node_path_of(cg_package *pkg, cg_gofile *file, TSNode node, cg_node_path *out);
+
+/* True when node is inside a defer statement of its function (including a
+ * deferred func literal). */
+bool cg_node_in_defer(cg_package *pkg, cg_gofile *file, TSNode node);
 
 #endif /* CG_FINALIZER_H */

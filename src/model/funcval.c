@@ -60,7 +60,8 @@ static TSNode reflect_code_pointer(cg_gofile *file, TSNode call) {
     return ts_node_named_child(args, 0);
 }
 
-static TSNode source_rec(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how, int depth) {
+static TSNode source_rec(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how, bool *code,
+                         int depth) {
     if (depth > MAX_DEPTH) return (TSNode){0};
     expr = cg_x_strip_conversions(pkg, file, expr);
     if (ts_node_is_null(expr)) return expr;
@@ -71,14 +72,17 @@ static TSNode source_rec(cg_package *pkg, cg_gofile *file, TSNode expr, const ch
             if (!cg_x_is_func_type(pkg, cg_gopkg_type_of_expr(pkg->go, file, operand))) return (TSNode){0};
             *how = cg_arena_printf(&pkg->arena, "the address of the Go func value %s",
                                    cg_node_text(file, operand));
+            *code = false;
             return operand;
         }
         if (cg_node_text_eq(file, op, "*")) {
             /* *(*unsafe.Pointer)(unsafe.Pointer(&f)) reads the closure pointer out of f. */
-            TSNode inner = source_rec(pkg, file, operand, how, depth + 1);
-            if (!ts_node_is_null(inner))
+            TSNode inner = source_rec(pkg, file, operand, how, code, depth + 1);
+            if (!ts_node_is_null(inner)) {
                 *how = cg_arena_printf(&pkg->arena, "the closure pointer read out of the Go func value %s",
                                        cg_node_text(file, inner));
+                *code = true;
+            }
             return inner;
         }
         return (TSNode){0};
@@ -88,6 +92,7 @@ static TSNode source_rec(cg_package *pkg, cg_gofile *file, TSNode expr, const ch
         if (!cg_x_is_func_value(pkg, file, f)) return (TSNode){0};
         *how = cg_arena_printf(&pkg->arena, "the code pointer of the Go func %s (reflect.Value.Pointer)",
                                cg_node_text(file, f));
+        *code = true;
         return f;
     }
     if (cg_node_is(expr, "identifier")) {
@@ -96,14 +101,17 @@ static TSNode source_rec(cg_package *pkg, cg_gofile *file, TSNode expr, const ch
         if (!b || ts_node_is_null(b->value) || b->assigned.len || b->value_index || b->resolving)
             return (TSNode){0};
         b->resolving = true;
-        TSNode r = depth < MAX_HOPS ? source_rec(pkg, file, b->value, how, depth + 1) : (TSNode){0};
+        TSNode r = depth < MAX_HOPS ? source_rec(pkg, file, b->value, how, code, depth + 1) : (TSNode){0};
         b->resolving = false;
         return r;
     }
     return (TSNode){0};
 }
 
-TSNode cg_x_go_func_source(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how) {
+TSNode cg_x_go_func_source(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how, bool *code) {
+    bool ignored;
     *how = "";
-    return source_rec(pkg, file, expr, how, 0);
+    if (!code) code = &ignored;
+    *code = false;
+    return source_rec(pkg, file, expr, how, code, 0);
 }

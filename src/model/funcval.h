@@ -26,8 +26,10 @@ bool cg_x_is_func_value(cg_package *pkg, cg_gofile *file, TSNode expr);
  * reflect.ValueOf(f).Pointer() / .UnsafePointer() and up to four single
  * initializers of locals (p := unsafe.Pointer(&f)), yields a pointer to a Go
  * func value or the code/closure pointer of one, returns the node of the func
- * value and sets *how to a short description for messages (arena string).
- * Otherwise returns a null node. */
-TSNode cg_x_go_func_source(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how);
+ * value and sets *how to a short description for messages (arena string)
+ * and *code (when non-NULL) to true for a code or closure pointer (what C
+ * would call) and false for the address of a func variable. Otherwise
+ * returns a null node. */
+TSNode cg_x_go_func_source(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how, bool *code);
 
 #endif /* CG_FUNCVAL_H */

@@ -9,6 +9,7 @@
 #include "thread_affine.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "../cfront/csummary.h"
@@ -34,6 +35,12 @@ static const affine_row exact[] = {
     {"SetLastError", CG_AFFINE_ERROR_STATE, "sets the calling thread's last-error value"},
     {"WSAGetLastError", CG_AFFINE_ERROR_STATE, "reads the calling thread's last socket error"},
     {"__errno_location", CG_AFFINE_ERROR_STATE, "returns the calling thread's errno"},
+    {"SSL_get_error", CG_AFFINE_ERROR_STATE, "consults the calling thread's OpenSSL error queue"},
+    {"SDL_GetError", CG_AFFINE_ERROR_STATE, "reads the calling thread's SDL error message"},
+    {"SDL_ClearError", CG_AFFINE_ERROR_STATE, "clears the calling thread's SDL error message"},
+    {"git_error_last", CG_AFFINE_ERROR_STATE, "reads libgit2's per-thread last error"},
+    {"giterr_last", CG_AFFINE_ERROR_STATE, "reads libgit2's per-thread last error"},
+    {"zmq_errno", CG_AFFINE_ERROR_STATE, "reads the calling thread's errno through libzmq"},
     /* Thread-specific data. */
     {"pthread_getspecific", CG_AFFINE_THREAD_STATE, "reads the calling thread's thread-specific data"},
     {"pthread_setspecific", CG_AFFINE_THREAD_STATE, "sets the calling thread's thread-specific data"},
@@ -55,6 +62,7 @@ static const affine_row exact[] = {
  * glDeleteTextures but not global_init). */
 static const affine_row prefixes[] = {
     {"ERR_", CG_AFFINE_ERROR_STATE, "uses OpenSSL's per-thread error queue"},
+    {"PyErr_", CG_AFFINE_ERROR_STATE, "uses the error indicator of the calling thread's Python state"},
     {"glX", CG_AFFINE_CONTEXT, "acts on the calling thread's current GLX context"},
     {"egl", CG_AFFINE_CONTEXT, "acts on the calling thread's EGL state"},
     {"wgl", CG_AFFINE_CONTEXT, "acts on the calling thread's current WGL context"},
@@ -115,14 +123,9 @@ cg_affinity cg_thread_affine_func(cg_package *pkg, const char *c_function, const
     }
     const cg_csummary *sum = cg_cmodel_summary(pkg->c, c_function);
     if (!sum) return CG_AFFINE_NONE;
-    if (sum->thread_local.len) {
-        const cg_cstep *last = &sum->thread_local.steps[sum->thread_local.len - 1];
-        *why = cg_arena_printf(&pkg->arena, "uses thread-local state (%s in %s)",
-                               sum->thread_local.how ? sum->thread_local.how : "thread-local use",
-                               last->func);
-        if (where) *where = sum->thread_local.steps[0].loc;
-        return CG_AFFINE_THREAD_STATE;
-    }
+    /* A direct call of a table API says precisely what kind of affinity it
+     * is; the summary's thread-local trace (which the C front-end also sets
+     * for OpenGL calls, and which is transitive) covers the rest. */
     for (size_t i = 0; i < sum->unknown_callee_count; i++) {
         const char *callee_why = NULL;
         cg_affinity k = cg_thread_affine_api(sum->unknown_callees[i], &callee_why);
@@ -131,5 +134,68 @@ cg_affinity cg_thread_affine_func(cg_package *pkg, const char *c_function, const
         if (where && sum->func) *where = sum->func->body_loc;
         return k;
     }
+    if (sum->thread_local.len) {
+        const cg_cstep *last = &sum->thread_local.steps[sum->thread_local.len - 1];
+        *why = cg_arena_printf(&pkg->arena, "uses thread-local state (%s, in %s)",
+                               sum->thread_local.how ? sum->thread_local.how : "thread-local use",
+                               last->func);
+        if (where) *where = last->loc;
+        return CG_AFFINE_THREAD_STATE;
+    }
     return CG_AFFINE_NONE;
+}
+
+/* ---- per-package directives ---- */
+
+static const struct {
+    const char *keyword;
+    cg_affinity kind;
+} directives[] = {
+    {"//cgoguard:thread-error-api", CG_AFFINE_ERROR_STATE},
+    {"//cgoguard:thread-affine", CG_AFFINE_CONTEXT},
+};
+
+static void load_line(cg_affine_config *cfg, const char *line, const char *end) {
+    while (line < end && (*line == ' ' || *line == '\t')) line++;
+    for (size_t d = 0; d < sizeof directives / sizeof directives[0]; d++) {
+        size_t klen = strlen(directives[d].keyword);
+        if ((size_t)(end - line) <= klen || strncmp(line, directives[d].keyword, klen) != 0 ||
+            (line[klen] != ' ' && line[klen] != '\t'))
+            continue;
+        const char *p = line + klen;
+        while (p < end) {
+            while (p < end && (*p == ' ' || *p == '\t' || *p == ',')) p++;
+            const char *start = p;
+            while (p < end && (isalnum((unsigned char)*p) || *p == '_')) p++;
+            if (p == start) break; /* a comment after the names ends the list */
+            char name[256];
+            size_t n = (size_t)(p - start) < sizeof name - 1 ? (size_t)(p - start) : sizeof name - 1;
+            memcpy(name, start, n);
+            name[n] = '\0';
+            cg_strmap_put(&cfg->names, name, (void *)(uintptr_t)directives[d].kind);
+        }
+    }
+}
+
+void cg_affine_config_load(cg_affine_config *cfg, const cg_package *pkg) {
+    cg_strmap_init(&cfg->names);
+    for (size_t f = 0; f < pkg->go->files.len; f++) {
+        const cg_gofile *file = pkg->go->files.items[f];
+        const char *s = file->source, *end = s + file->source_len;
+        while (s < end) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            const char *line_end = nl ? nl : end;
+            if (memchr(s, '/', (size_t)(line_end - s))) load_line(cfg, s, line_end);
+            s = nl ? nl + 1 : end;
+        }
+    }
+}
+
+void cg_affine_config_free(cg_affine_config *cfg) {
+    if (cfg) cg_strmap_free(&cfg->names);
+}
+
+cg_affinity cg_affine_config_lookup(const cg_affine_config *cfg, const char *c_function) {
+    if (!c_function) return CG_AFFINE_NONE;
+    return (cg_affinity)(uintptr_t)cg_strmap_get(&cfg->names, c_function);
 }

@@ -48,4 +48,22 @@ bool cg_thread_affine_error_api(const char *c_function);
 cg_affinity cg_thread_affine_func(cg_package *pkg, const char *c_function, const char **why,
                                   cg_location *where);
 
+/* Per-package additions to the table, for a library's own thread-affine
+ * APIs. They are comment directives in any Go file of the package, at the
+ * start of a line, one or more C function names each:
+ *     //cgoguard:thread-error-api mylib_errstr mylib_errcode
+ *     //cgoguard:thread-affine mylib_make_current
+ * The first kind is read like dlerror (CG_AFFINE_ERROR_STATE), the second
+ * like an OpenGL call (CG_AFFINE_CONTEXT). A binding package knows its C
+ * library, so the knowledge lives next to the code, and the scan needs no
+ * option for it. Owns its name map. */
+typedef struct cg_affine_config {
+    cg_strmap names; /* C name -> (void *)(uintptr_t)cg_affinity */
+} cg_affine_config;
+
+void cg_affine_config_load(cg_affine_config *cfg, const cg_package *pkg);
+void cg_affine_config_free(cg_affine_config *cfg);
+/* The declared kind of a name, CG_AFFINE_NONE when not declared. */
+cg_affinity cg_affine_config_lookup(const cg_affine_config *cfg, const char *c_function);
+
 #endif /* CG_THREAD_AFFINE_H */

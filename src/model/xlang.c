@@ -30,21 +30,22 @@ static bool record_field(cg_package *pkg, const cg_ctype *base, const char *fiel
 
 bool cg_x_ctype(cg_package *pkg, const cg_gotype *type, cg_ctype *out) {
     if (!type || type->kind != CG_GT_C) return false;
-    if (type->c_call) {
-        const cg_cfunc *f = cg_cmodel_func(pkg->c, type->name);
-        if (f) {
-            *out = f->result;
-            return true;
-        }
-        return cg_cmodel_resolve_go_name(pkg->c, type->name, out); /* C.int(x) */
-    }
-    const char *dot = strchr(type->name, '.');
-    if (!dot) return cg_cmodel_resolve_go_name(pkg->c, type->name, out);
-    /* "struct_s.f.g": a field path below a C type. */
+    /* "name" or "name.f.g": a C type, function result or a field path below one. */
     char *path = cg_xstrdup(type->name);
     char *save = NULL;
     char *part = strtok_r(path, ".", &save);
-    bool ok = cg_cmodel_resolve_go_name(pkg->c, part, out);
+    bool ok = false;
+    if (part && type->c_call) {
+        const cg_cfunc *f = cg_cmodel_func(pkg->c, part);
+        if (f) {
+            *out = f->result;
+            ok = true;
+        } else {
+            ok = cg_cmodel_resolve_go_name(pkg->c, part, out); /* C.int(x) */
+        }
+    } else if (part) {
+        ok = cg_cmodel_resolve_go_name(pkg->c, part, out);
+    }
     while (ok && (part = strtok_r(NULL, ".", &save)) != NULL) ok = record_field(pkg, out, part, out);
     free(path);
     return ok;
@@ -279,6 +280,11 @@ static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int d
             TSNode base = cg_node_field(target, "operand");
             cg_gotype *bt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, base));
             if (bt && (bt->kind == CG_GT_POINTER || bt->kind == CG_GT_UNSAFE_POINTER))
+                return origin_rec(pkg, file, base, depth + 1);
+            /* &p.f where p is a C pointer type (the result of C.f(), a
+             * pointer typedef): the field is wherever p points. */
+            cg_ctype bct;
+            if (bt && bt->kind == CG_GT_C && cg_x_ctype(pkg, bt, &bct) && bct.kind == CG_CTYPE_POINTER)
                 return origin_rec(pkg, file, base, depth + 1);
             return CG_ORIGIN_GO; /* a field of a Go variable */
         }

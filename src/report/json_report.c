@@ -16,7 +16,11 @@
  *       "related": [{"file", "line", "column", "end_line", "end_column", "message"}],
  *                                         the trace through the other language
  *       "fix": "..." | null,
- *       "confidence": "..." | null
+ *       "confidence": "..." | null,
+ *       "fingerprint": "9f2c...e1:1" | null  identifies the finding across
+ *                                         unrelated edits, for --baseline;
+ *                                         the SARIF partialFingerprints value
+ *                                         (baseline.h); null: about no file
  *     }],
  *     "summary": {"findings": 3, "errors": 2, "warnings": 1, "notes": 0, "suppressed": 1}
  *   }
@@ -26,6 +30,8 @@
  */
 #include "report_internal.h"
 
+#include "baseline.h"
+
 static void put_location(cg_json *j, const cg_location *loc) {
     cg_json_string(j, "file", loc->file);
     cg_json_uint(j, "line", loc->line);
@@ -34,7 +40,7 @@ static void put_location(cg_json *j, const cg_location *loc) {
     cg_json_uint(j, "end_column", loc->end_column);
 }
 
-static void put_finding(cg_json *j, const cg_diag *d) {
+static void put_finding(cg_json *j, const cg_diag *d, const cg_fingerprints *fps) {
     cg_json_open_object(j, NULL);
     cg_json_string(j, "rule_id", d->rule_id);
     cg_json_string(j, "rule_name", d->rule_name);
@@ -51,10 +57,13 @@ static void put_finding(cg_json *j, const cg_diag *d) {
     cg_json_close_array(j);
     cg_json_string(j, "fix", d->fix);
     cg_json_string(j, "confidence", d->confidence);
+    cg_json_string(j, "fingerprint", cg_fingerprints_get(fps, d));
     cg_json_close_object(j);
 }
 
 cg_status cg_report_emit_json(FILE *out, const cg_diag_list *list, const cg_report_options *opts) {
+    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri);
+    const cg_fingerprints *fps = opts->fingerprints ? opts->fingerprints : own;
     cg_json j;
     cg_json_init(&j, out);
     cg_json_open_object(&j, NULL);
@@ -66,7 +75,7 @@ cg_status cg_report_emit_json(FILE *out, const cg_diag_list *list, const cg_repo
     cg_json_open_array(&j, "findings");
     for (size_t i = 0; i < cg_diag_list_count(list); i++) {
         const cg_diag *d = cg_diag_list_at_const(list, i);
-        if (!d->suppressed) put_finding(&j, d);
+        if (!d->suppressed) put_finding(&j, d, fps);
     }
     cg_json_close_array(&j);
     cg_report_summary s = cg_report_summarize(list);
@@ -79,5 +88,6 @@ cg_status cg_report_emit_json(FILE *out, const cg_diag_list *list, const cg_repo
     cg_json_close_object(&j);
     cg_json_close_object(&j);
     cg_json_finish(&j);
+    cg_fingerprints_free(own);
     return fflush(out) == 0 && !ferror(out) ? CG_OK : CG_ERR_IO;
 }

@@ -105,6 +105,10 @@ typedef struct cg_report_options {
     /* SARIF invocations[0].executionSuccessful; the CLI clears it when the
      * scan hit a fatal error after some findings were made. */
     bool execution_failed;
+    /* JSON and SARIF: the fingerprints to write (baseline.h), computed on the
+     * list before --baseline removed the known findings so that occurrence
+     * indices are those of the full scan. NULL: computed from the list. */
+    const struct cg_fingerprints *fingerprints;
 } cg_report_options;
 
 /* Writes the finished list (after cg_sink_finish) in opts->format. Text and

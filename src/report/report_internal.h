@@ -48,4 +48,11 @@ cg_status cg_report_emit_sarif(FILE *out, const cg_diag_list *list, const cg_rep
 
 const char *cg_report_tool_version(const cg_report_options *opts);
 
+/* A scanned path as a SARIF artifact URI (baseline.c): a relative path
+ * becomes a relative reference (forward slashes, no "./", percent-encoded)
+ * and *relative is set; an absolute one becomes file:///..., relative again
+ * when it lies under srcroot_uri (may be NULL). Caller frees. Fingerprints
+ * hash this URI, so SARIF and JSON reports agree on them. */
+char *cg_report_path_uri(const char *path, const char *srcroot_uri, bool *relative);
+
 #endif /* CG_REPORT_INTERNAL_H */

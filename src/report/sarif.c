@@ -20,9 +20,12 @@
  * edits for --baseline: FNV-1a 64 of rule id, artifact URI and the finding's
  * source line with all whitespace removed (the message when the line is not
  * available), in hex, then ":" and the 1-based occurrence of that triple in
- * the log. Line numbers are deliberately not part of it.
+ * the log. Line numbers are deliberately not part of it. baseline.c computes
+ * it (the JSON report carries the same value).
  */
 #include "report_internal.h"
+
+#include "baseline.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -50,51 +53,13 @@ typedef struct sarif {
     CG_VEC(artifact) artifacts;
     cg_strmap artifact_index; /* URI -> index + 1 */
     cg_strmap artifact_by_path; /* path as scanned -> index + 1 */
-    cg_strmap occurrences;    /* fingerprint hash text -> count so far */
+    const cg_fingerprints *fps; /* opts->fingerprints, or our own */
 } sarif;
 
 /* ---- URIs ---- */
 
-static bool uri_safe(unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           strchr("-._~/!$&'()*+,;=:@", c) != NULL;
-}
-
-static void append_encoded(cg_strbuf *sb, const char *s) {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        unsigned char c = *p == '\\' ? '/' : *p; /* Windows-style separators */
-        if (uri_safe(c)) cg_strbuf_append_char(sb, (char)c);
-        else cg_strbuf_printf(sb, "%%%02X", c);
-    }
-}
-
-/* A relative path becomes a relative reference (forward slashes, no "./");
- * an absolute one becomes file:///..., relative again when it lies under
- * opts->srcroot_uri. */
 static char *path_to_uri(const sarif *s, const char *path, bool *relative) {
-    cg_strbuf sb;
-    cg_strbuf_init(&sb);
-    if (path[0] == '/') {
-        cg_strbuf_append(&sb, "file://");
-        append_encoded(&sb, path);
-        const char *root = s->opts->srcroot_uri;
-        size_t rl = root ? strlen(root) : 0;
-        if (rl && root[rl - 1] == '/' && sb.len > rl && strncmp(sb.data, root, rl) == 0) {
-            char *rel = cg_xstrdup(sb.data + rl);
-            cg_strbuf_free(&sb);
-            *relative = true;
-            return rel;
-        }
-        *relative = false;
-        return cg_strbuf_detach(&sb);
-    }
-    while (path[0] == '.' && (path[1] == '/' || path[1] == '\\')) {
-        path += 2;
-        while (*path == '/' || *path == '\\') path++;
-    }
-    append_encoded(&sb, path);
-    *relative = true;
-    return cg_strbuf_detach(&sb);
+    return cg_report_path_uri(path, s->opts->srcroot_uri, relative);
 }
 
 static const char *language_of(const char *path) {
@@ -303,24 +268,8 @@ static void put_message(cg_json *j, const char *key, const char *text) {
 }
 
 static void put_fingerprint(sarif *s, cg_json *j, const cg_diag *d) {
-    const char *uri = s->artifacts.items[add_artifact(s, d->loc.file)].uri;
-    cg_strbuf norm;
-    cg_strbuf_init(&norm);
-    const char *text = d->source_line ? d->source_line : d->message;
-    for (const char *p = text; *p; p++)
-        if (!strchr(" \t\r\n\f\v", *p)) cg_strbuf_append_char(&norm, *p);
-    uint64_t h = cg_hash_bytes(d->rule_id, strlen(d->rule_id) + 1, 0);
-    h = cg_hash_bytes(uri, strlen(uri) + 1, h);
-    h = cg_hash_bytes(norm.data ? norm.data : "", norm.len, h);
-    cg_strbuf_free(&norm);
-    char hex[17];
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
-    size_t seen = (size_t)(uintptr_t)cg_strmap_get(&s->occurrences, hex) + 1;
-    cg_strmap_put(&s->occurrences, hex, (void *)(uintptr_t)seen);
-    char value[48];
-    snprintf(value, sizeof value, "%s:%zu", hex, seen);
     cg_json_open_object(j, "partialFingerprints");
-    cg_json_string(j, "cgoguard/v1", value);
+    cg_json_string(j, "cgoguard/v1", cg_fingerprints_get(s->fps, d));
     cg_json_close_object(j);
 }
 
@@ -393,7 +342,8 @@ cg_status cg_report_emit_sarif(FILE *out, const cg_diag_list *list, const cg_rep
     cg_strmap_init(&s.rule_index);
     cg_strmap_init(&s.artifact_index);
     cg_strmap_init(&s.artifact_by_path);
-    cg_strmap_init(&s.occurrences);
+    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri);
+    s.fps = opts->fingerprints ? opts->fingerprints : own;
     collect(&s, list);
 
     cg_json j;
@@ -462,6 +412,6 @@ cg_status cg_report_emit_sarif(FILE *out, const cg_diag_list *list, const cg_rep
     cg_strmap_free(&s.rule_index);
     cg_strmap_free(&s.artifact_index);
     cg_strmap_free(&s.artifact_by_path);
-    cg_strmap_free(&s.occurrences);
+    cg_fingerprints_free(own);
     return fflush(out) == 0 && !ferror(out) ? CG_OK : CG_ERR_IO;
 }

@@ -28,7 +28,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (cg_x_origin(pkg, file, arg) != CG_ORIGIN_GO) return;
     /* A pointer to a func value is CG007's finding (C may call through it). */
     const char *func_how;
-    if (!ts_node_is_null(cg_x_go_func_source(pkg, file, arg, &func_how))) return;
+    if (!ts_node_is_null(cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return;
     const char *why = "";
     TSNode stored;
     if (cg_x_pointee_holds_go_pointers(pkg, file, arg, &why, &stored) != CG_YES) return;

@@ -15,9 +15,13 @@
  */
 #include "check.h"
 
-#include <string.h>
-
 #include "../model/cmemory.h"
+
+/* How the analysed Go version turns on the write-barrier check. */
+static const char *cgocheck2(const cg_check_ctx *ctx) {
+    return ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21 ? "a GOEXPERIMENT=cgocheck2 build"
+                                                                 : "GODEBUG=cgocheck=2";
+}
 
 /* Notes that show where the C memory comes from. */
 static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile *file, TSNode base) {
@@ -33,6 +37,11 @@ static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile 
         file = store_file;
         src = cg_cmem_source(pkg, store_file, store);
         base = store;
+    }
+    if (cg_node_is_qualified(file, src, "C", NULL)) {
+        const cg_cvar *v = cg_cmodel_var(pkg->c, cg_node_text(file, cg_node_field(src, "field")));
+        if (v) cg_check_note(ctx, d, v->loc, "%s is a C global variable (%s)", v->name, v->type.spelling);
+        return;
     }
     if (!ts_node_eq(src, base) && !ts_node_eq(src, cg_node_unparen(base)))
         cg_check_note(ctx, d, cg_check_loc(file, src), "%s points to C memory: it comes from %s",
@@ -67,9 +76,8 @@ static void check_store(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, TSNode 
     cg_diag *d = cg_check_report(
         ctx, file, target,
         "Go pointer stored into C memory: %s, and %s is C memory; the collector does not scan C "
-        "memory and a GOEXPERIMENT=cgocheck2 build throws \"unpinned Go pointer stored into non-Go "
-        "memory\" here",
-        why, cg_node_text(file, target));
+        "memory and %s throws \"unpinned Go pointer stored into non-Go memory\" here",
+        why, cg_node_text(file, target), cgocheck2(ctx));
     note_c_memory(ctx, cm, d, file, base);
     TSNode src = cg_cmem_source(pkg, file, culprit);
     if (cg_node_line(src) != cg_node_line(stmt))
@@ -105,21 +113,20 @@ static void check_copy(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, TSNode c
     cg_diag *d = cg_check_report(
         ctx, file, call,
         "copy stores Go pointers into C memory: the elements of %s have type %s, and %s is C "
-        "memory; a GOEXPERIMENT=cgocheck2 build throws \"unpinned Go pointer stored into non-Go "
-        "memory\" here",
-        cg_node_text(file, args[1]), cg_gotype_string(pkg->go, st->elem), cg_node_text(file, args[0]));
+        "memory; %s throws \"unpinned Go pointer stored into non-Go memory\" here",
+        cg_node_text(file, args[1]), cg_gotype_string(pkg->go, st->elem), cg_node_text(file, args[0]),
+        cgocheck2(ctx));
     note_c_memory(ctx, cm, d, file, args[0]);
     add_fix(ctx, d);
 }
 
 static void check(cg_check_ctx *ctx) {
     const cg_facts *f = ctx->facts;
-    cg_cmem *cm = cg_cmem_new(ctx->pkg);
+    cg_cmem *cm = cg_check_cmem(ctx);
     for (size_t i = 0; i < f->assignments.len; i++)
         check_assignment(ctx, cm, f->assignments.items[i].file, f->assignments.items[i].node);
     for (size_t i = 0; i < f->calls.len; i++)
         check_copy(ctx, cm, f->calls.items[i].file, f->calls.items[i].node);
-    cg_cmem_free(cm);
 }
 
 const cg_rule cg_rule_CG002 = {

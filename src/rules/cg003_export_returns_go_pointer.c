@@ -26,6 +26,7 @@ typedef struct export_ctx {
     const cg_go_export *export;
     size_t result_count;
     TSNode result_types[16]; /* type node per result position */
+    TSNode result_names[16]; /* its name, or a null node */
 } export_ctx;
 
 /* cgo's doCgoType accepts pointers to anything it accepts, and rejects Go
@@ -53,30 +54,46 @@ static void collect_results(export_ctx *e) {
         TSNode decl = ts_node_named_child(result, i);
         if (!cg_node_is(decl, "parameter_declaration")) continue;
         TSNode type = cg_node_field(decl, "type");
-        uint32_t names = 0;
-        for (uint32_t c = 0; c < ts_node_child_count(decl); c++)
-            if (cg_node_is(ts_node_child(decl, c), "identifier")) names++;
-        for (uint32_t k = 0; k < (names ? names : 1); k++)
-            if (e->result_count < sizeof(e->result_types) / sizeof(e->result_types[0]))
-                e->result_types[e->result_count++] = type;
+        size_t max = sizeof(e->result_types) / sizeof(e->result_types[0]);
+        bool named = false;
+        for (uint32_t c = 0; c < ts_node_child_count(decl); c++) {
+            TSNode child = ts_node_child(decl, c);
+            if (!cg_node_is(child, "identifier") || e->result_count >= max) continue;
+            named = true;
+            e->result_names[e->result_count] = child;
+            e->result_types[e->result_count++] = type;
+        }
+        if (!named && e->result_count < max) e->result_types[e->result_count++] = type;
     }
 }
 
-static void check_value(export_ctx *e, TSNode ret, size_t index, cg_gotype *type, TSNode value) {
+/* Reports `value` returned as result `index` at `ret`; `at` is where the
+ * finding goes (the value, or a bare return). True when it reported. */
+static bool check_value(export_ctx *e, TSNode ret, size_t index, cg_gotype *type, TSNode value,
+                        TSNode at) {
     cg_check_ctx *ctx = e->ctx;
     cg_package *pkg = ctx->pkg;
     const char *why;
     TSNode culprit;
-    if (cg_cmem_value_go_pointer(e->cm, e->file, value, type, &why, &culprit) != CG_YES) return;
-    if (cg_x_is_pinned(pkg, e->file, ret, culprit)) return;
-    cg_diag *d = cg_check_report(
-        ctx, e->file, value,
-        "exported %s returns a Go pointer to its C caller: %s; runtime.cgoCheckResult panics "
-        "(\"result of Go function %s called from cgo is unpinned Go ...\")",
-        e->export->name, why, cg_node_text(e->file, cg_node_field(e->export->func, "name")));
+    if (cg_cmem_value_go_pointer(e->cm, e->file, value, type, &why, &culprit) != CG_YES) return false;
+    if (cg_x_is_pinned(pkg, e->file, ret, culprit)) return false;
+    /* Go 1.26 names the function and the kind; 1.21-1.25 print a fixed text. */
+    unsigned minor = ctx->opts->go_minor;
+    const char *panic_text =
+        minor == 0 || minor >= 26
+            ? cg_arena_printf(&pkg->arena, "result of Go function %s called from cgo is unpinned Go ...",
+                              cg_node_text(e->file, cg_node_field(e->export->func, "name")))
+            : "cgo result is unpinned Go pointer or points to unpinned Go pointer";
+    cg_diag *d = cg_check_report(ctx, e->file, at,
+                                 "exported %s returns a Go pointer to its C caller: %s; "
+                                 "runtime.cgoCheckResult panics (\"%s\")",
+                                 e->export->name, why, panic_text);
     cg_check_note(ctx, d, cg_check_loc(e->file, e->result_types[index]),
                   "result %zu has type %s, exported to C by //export %s at line %u", index + 1,
                   cg_node_text(e->file, e->result_types[index]), e->export->name, e->export->line);
+    if (!ts_node_eq(at, value))
+        cg_check_note(ctx, d, cg_check_loc(e->file, value), "result %s is set to %s here",
+                      cg_node_text(e->file, e->result_names[index]), cg_node_text(e->file, value));
     TSNode src = cg_cmem_source(pkg, e->file, culprit);
     if (!ts_node_eq(src, culprit) && !ts_node_eq(src, cg_node_unparen(culprit)))
         cg_check_note(ctx, d, cg_check_loc(e->file, src), "the Go pointer comes from here");
@@ -87,6 +104,32 @@ static void check_value(export_ctx *e, TSNode ret, size_t index, cg_gotype *type
                  has_pinner ? "; a plain Go pointer may be returned only while it is pinned with "
                               "runtime.Pinner"
                             : "");
+    return true;
+}
+
+/* The binding a named result's declaring identifier introduces. */
+static cg_gobinding *result_binding(export_ctx *e, TSNode ret, TSNode name) {
+    cg_gofunc *fn = cg_gopkg_func_at(e->ctx->pkg->go, e->file, ret);
+    for (size_t i = 0; fn && i < fn->bindings.len; i++) {
+        cg_gobinding *b = fn->bindings.items[i];
+        if (b->kind == CG_BIND_RESULT && ts_node_eq(b->ident, name)) return b;
+    }
+    return NULL;
+}
+
+/* A bare return hands C whatever the named results hold: every value
+ * assigned to them in the function. One finding per result. */
+static void check_bare_return(export_ctx *e, TSNode ret) {
+    cg_package *pkg = e->ctx->pkg;
+    for (size_t i = 0; i < e->result_count; i++) {
+        if (ts_node_is_null(e->result_names[i])) continue;
+        cg_gotype *t = cg_gopkg_type_of_type(pkg->go, e->file, e->result_types[i]);
+        if (cg_x_type_holds_pointers(pkg, t) == CG_NO) continue;
+        cg_gobinding *b = result_binding(e, ret, e->result_names[i]);
+        if (!b) continue;
+        for (size_t k = 0; k < b->assigned.len; k++)
+            if (check_value(e, ret, i, t, b->assigned.items[k], ret)) break;
+    }
 }
 
 static cg_walk_action visit_return(TSNode n, void *arg) {
@@ -94,13 +137,17 @@ static cg_walk_action visit_return(TSNode n, void *arg) {
     if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
     if (!cg_node_is(n, "return_statement")) return CG_WALK_CONTINUE;
     TSNode list = ts_node_named_child(n, 0);
-    if (!cg_node_is(list, "expression_list")) return CG_WALK_SKIP_CHILDREN; /* bare return */
+    if (!cg_node_is(list, "expression_list")) {
+        check_bare_return(e, n);
+        return CG_WALK_SKIP_CHILDREN;
+    }
     uint32_t count = ts_node_named_child_count(list);
     if (count != e->result_count) return CG_WALK_SKIP_CHILDREN; /* return f(): not traced */
     for (uint32_t i = 0; i < count; i++) {
         cg_gotype *t = cg_gopkg_type_of_type(e->ctx->pkg->go, e->file, e->result_types[i]);
         if (cg_x_type_holds_pointers(e->ctx->pkg, t) == CG_NO) continue;
-        check_value(e, n, i, t, ts_node_named_child(list, i));
+        TSNode value = ts_node_named_child(list, i);
+        check_value(e, n, i, t, value, value);
     }
     return CG_WALK_SKIP_CHILDREN;
 }
@@ -129,12 +176,11 @@ static void check_export(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, const 
 
 static void check(cg_check_ctx *ctx) {
     cg_gopkg *go = ctx->pkg->go;
-    cg_cmem *cm = cg_cmem_new(ctx->pkg);
+    cg_cmem *cm = cg_check_cmem(ctx);
     for (size_t f = 0; f < go->files.len; f++) {
         cg_gofile *file = go->files.items[f];
         for (size_t i = 0; i < file->exports.len; i++) check_export(ctx, cm, file, &file->exports.items[i]);
     }
-    cg_cmem_free(cm);
 }
 
 const cg_rule cg_rule_CG003 = {

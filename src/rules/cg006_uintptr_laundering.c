@@ -1,8 +1,9 @@
 /*
  * CG006 uintptr-laundering: a Go pointer is converted to an integer
  * (uintptr, C.uintptr_t, C.size_t, C.long, ...) and that integer crosses
- * into C, as a C call argument or by a store into C memory, directly or
- * through local integer variables and integer arithmetic.
+ * into C, as a C call argument, by a store into C memory or as a result of
+ * an //export function, directly or through local integer variables,
+ * integer arithmetic and the fields of a composite literal.
  *
  * An integer is not a pointer to the garbage collector: nothing keeps the
  * object alive for C, and cgocheck (which inspects pointer arguments and,
@@ -156,10 +157,10 @@ static void check_stores(cg_check_ctx *ctx, cg_cmem *cm) {
         if (n != ts_node_named_child_count(right)) continue;
         for (uint32_t k = 0; k < n; k++) {
             TSNode target = ts_node_named_child(left, k);
-            if (ts_node_is_null(cg_cmem_lvalue_base(cm, file, target))) continue;
             TSNode pointer = {0};
             TSNode conv = laundered_value(ctx->pkg, cm, file, ts_node_named_child(right, k), &pointer, 0);
-            if (ts_node_is_null(conv)) continue;
+            if (ts_node_is_null(conv)) continue; /* cheaper than the C-memory question: first */
+            if (ts_node_is_null(cg_cmem_lvalue_base(cm, file, target))) continue;
             const char *where = cg_arena_printf(&ctx->pkg->arena, "stored into C memory (%s)",
                                                 cg_node_text(file, target));
             report(ctx, file, ts_node_named_child(right, k), conv, pointer, where);
@@ -167,11 +168,48 @@ static void check_stores(cg_check_ctx *ctx, cg_cmem *cm) {
     }
 }
 
+/* Results of //export functions go to the C caller. */
+typedef struct return_walk {
+    cg_check_ctx *ctx;
+    cg_cmem *cm;
+    cg_gofile *file;
+    const cg_go_export *export;
+} return_walk;
+
+static cg_walk_action visit_return(TSNode n, void *arg) {
+    return_walk *w = arg;
+    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_node_is(n, "return_statement")) return CG_WALK_CONTINUE;
+    TSNode list = ts_node_named_child(n, 0);
+    uint32_t count = cg_node_is(list, "expression_list") ? ts_node_named_child_count(list) : 0;
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode value = ts_node_named_child(list, i);
+        TSNode pointer = {0};
+        TSNode conv = laundered_value(w->ctx->pkg, w->cm, w->file, value, &pointer, 0);
+        if (ts_node_is_null(conv)) continue;
+        const char *where = cg_arena_printf(&w->ctx->pkg->arena, "as a result of //export %s",
+                                            w->export->name);
+        report(w->ctx, w->file, value, conv, pointer, where);
+    }
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+static void check_exports(cg_check_ctx *ctx, cg_cmem *cm) {
+    cg_gopkg *go = ctx->pkg->go;
+    for (size_t f = 0; f < go->files.len; f++) {
+        cg_gofile *file = go->files.items[f];
+        for (size_t i = 0; i < file->exports.len; i++) {
+            return_walk w = {ctx, cm, file, &file->exports.items[i]};
+            cg_walk(cg_node_field(w.export->func, "body"), visit_return, &w);
+        }
+    }
+}
+
 static void check(cg_check_ctx *ctx) {
-    cg_cmem *cm = cg_cmem_new(ctx->pkg);
+    cg_cmem *cm = cg_check_cmem(ctx);
     check_calls(ctx, cm);
     check_stores(ctx, cm);
-    cg_cmem_free(cm);
+    check_exports(ctx, cm);
 }
 
 const cg_rule cg_rule_CG006 = {

@@ -58,14 +58,18 @@ static void check_calls(cg_check_ctx *ctx, seen_set *seen) {
         for (uint32_t a = 0; a < call->arg_count; a++) {
             TSNode arg = ts_node_named_child(call->args, a);
             const char *how;
-            TSNode src = cg_x_go_func_source(ctx->pkg, call->file, arg, &how);
+            bool code;
+            TSNode src = cg_x_go_func_source(ctx->pkg, call->file, arg, &how, &code);
             if (ts_node_is_null(src) || !first_time(seen, call->file, src)) continue;
-            cg_diag *d = cg_check_report(
-                ctx, call->file, arg,
-                "C.%s receives %s: a Go func runs only on a goroutine stack with Go's internal ABI "
-                "and closure context, so C calling through it crashes",
-                call->name, how);
             const cg_cfunc *fn = call->cfunc;
+            bool as_function = code || (fn && a < fn->param_count &&
+                                        fn->params[a].type.kind == CG_CTYPE_FUNC_POINTER);
+            cg_diag *d = cg_check_report(
+                ctx, call->file, arg, "C.%s receives %s: %s", call->name, how,
+                as_function ? "a Go func runs only on a goroutine stack with Go's internal ABI and "
+                              "closure context, so C calling through it crashes"
+                            : "C can neither call the func behind it (Go's internal ABI, no goroutine "
+                              "on the C side) nor keep it (Go memory holding a Go pointer)");
             if (fn && a < fn->param_count)
                 cg_check_note(ctx, d, fn->params[a].loc, "C parameter '%s' (%s) of %s receives it%s",
                               cg_check_param_name(ctx, fn, a), fn->params[a].type.spelling, fn->name,
@@ -109,7 +113,7 @@ static bool is_c_type(cg_package *pkg, cg_gotype *t) {
 
 static void check_value(sink_walk *w, TSNode value, const char *where) {
     const char *how;
-    TSNode src = cg_x_go_func_source(w->ctx->pkg, w->file, value, &how);
+    TSNode src = cg_x_go_func_source(w->ctx->pkg, w->file, value, &how, NULL);
     if (!ts_node_is_null(src)) report(w->ctx, w->seen, w->file, value, src, how, where);
 }
 

@@ -20,9 +20,10 @@
  *  - passed straight to a C function (C.puts(C.CString(s))): a leak when the
  *    C function visibly does not take ownership (its body's summary, or a
  *    libc function known to only read its argument).
- * Unsupported control flow (goto, labelled break/continue, fallthrough) or a
- * reassignment of the variable makes the rule silent for that allocation.
+ * Unsupported control flow (goto, fallthrough) or a reassignment of the
+ * variable makes the rule silent for that allocation.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../cfront/csummary.h"
@@ -34,7 +35,7 @@ enum {
     ST_ESCAPED = 1u << 2, /* returned, stored, captured or handed over */
 };
 
-enum { MAX_HELPER_DEPTH = 2 };
+enum { MAX_HELPER_DEPTH = 2, MAX_LABELS = 16 };
 
 typedef enum use_kind { USE_BORROW, USE_FREE, USE_ESCAPE } use_kind;
 
@@ -47,6 +48,14 @@ typedef struct flow {
     TSNode leak_at;       /* first return reached while live */
     unsigned exit_states; /* states at every return */
     unsigned *brk, *cont; /* innermost loop/switch accumulators, or NULL */
+    /* Labelled loops/switches around the statement being walked, for
+     * `break L` / `continue L` (cont is NULL for a switch or select). */
+    struct {
+        TSNode label;
+        unsigned *brk, *cont;
+    } labels[MAX_LABELS];
+    unsigned label_count;
+    TSNode pending_label; /* the label of the statement about to be walked */
 } flow;
 
 /* The binding an identifier declares or refers to. cg_gopkg_binding
@@ -112,34 +121,74 @@ static use_kind c_param_use(cg_package *pkg, const char *name, uint32_t index, c
 
 static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t index);
 
-/* Climbs from an expression through parentheses and conversions. */
-static TSNode climb_conversions(cg_package *pkg, cg_gofile *file, TSNode node) {
+/* tree-sitter's ts_node_parent searches down from the root, so climbing
+ * with it costs the size of the file at every step; the walks below carry
+ * their ancestors instead. anc[0..len-1] are the ancestors of a node, the
+ * last one its parent. */
+enum { MAX_ANCESTRY = 256 };
+typedef struct ancestry {
+    TSNode n[MAX_ANCESTRY];
+    uint32_t len;
+} ancestry;
+
+/* Fills a with the nodes from root down to node, node excluded. */
+static bool ancestry_build(TSNode root, TSNode node, ancestry *a) {
+    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+    TSTreeCursor c = ts_tree_cursor_new(root);
+    bool found = false;
+    a->len = 0;
     for (;;) {
-        TSNode parent = ts_node_parent(node);
-        if (ts_node_is_null(parent)) return node;
+        TSNode cur = ts_tree_cursor_current_node(&c);
+        if (ts_node_eq(cur, node)) {
+            found = true;
+            break;
+        }
+        if (a->len == MAX_ANCESTRY) break;
+        a->n[a->len++] = cur;
+        if (ts_tree_cursor_goto_first_child_for_byte(&c, start) < 0) break;
+        TSNode child = ts_tree_cursor_current_node(&c);
+        while (ts_node_end_byte(child) < end || ts_node_start_byte(child) > start) {
+            if (ts_node_start_byte(child) > start || !ts_tree_cursor_goto_next_sibling(&c)) goto done;
+            child = ts_tree_cursor_current_node(&c);
+        }
+    }
+done:
+    ts_tree_cursor_delete(&c);
+    return found;
+}
+
+/* Climbs from *node (whose parent is anc[i-1]) through parentheses and
+ * conversions (unsafe.Pointer(x), T(x), (*T)(x), C.int(x)); returns the new
+ * i, so that anc[i-1] is the parent of the new *node (0: no parent known). */
+static uint32_t climb_conversions(cg_package *pkg, cg_gofile *file, const TSNode *anc, uint32_t i,
+                                  TSNode *node) {
+    while (i > 0) {
+        TSNode parent = anc[i - 1], operand;
         if (cg_node_is(parent, "parenthesized_expression")) {
-            node = parent;
+            *node = parent;
+            i--;
             continue;
         }
-        TSNode operand;
         if ((cg_node_is(parent, "type_conversion_expression") || cg_node_is(parent, "call_expression")) &&
-            cg_gopkg_conversion(pkg->go, file, parent, &operand) && ts_node_eq(operand, node)) {
-            node = parent;
+            cg_gopkg_conversion(pkg->go, file, parent, &operand) && ts_node_eq(operand, *node)) {
+            *node = parent;
+            i--;
             continue;
         }
-        if (cg_node_is(parent, "argument_list") && ts_node_named_child_count(parent) == 1) {
-            /* unsafe.Pointer(x), T(x) and C.int(x)-style conversions */
-            TSNode call = ts_node_parent(parent);
+        if (cg_node_is(parent, "argument_list") && ts_node_named_child_count(parent) == 1 && i >= 2) {
+            TSNode call = anc[i - 2];
             TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-            if ((cg_gopkg_conversion(pkg->go, file, call, &operand) && ts_node_eq(operand, node)) ||
+            if ((cg_gopkg_conversion(pkg->go, file, call, &operand) && ts_node_eq(operand, *node)) ||
                 (cg_node_is_qualified(file, fn, "C", NULL) &&
                  cg_x_c_name_is_type(pkg, cg_node_text(file, cg_node_field(fn, "field"))))) {
-                node = call;
+                *node = call;
+                i -= 2;
                 continue;
             }
         }
-        return node;
+        break;
     }
+    return i;
 }
 
 static uint32_t arg_index(TSNode args, TSNode arg) {
@@ -149,7 +198,7 @@ static uint32_t arg_index(TSNode args, TSNode arg) {
     return UINT32_MAX;
 }
 
-/* What one occurrence of the tracked pointer does with it. */
+/* What passing the pointer as argument `index` of `call` does with it. */
 static use_kind classify_call_arg(flow *f, TSNode call, uint32_t index) {
     TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
     if (cg_node_is_qualified(f->file, fn, "C", NULL)) {
@@ -160,30 +209,21 @@ static use_kind classify_call_arg(flow *f, TSNode call, uint32_t index) {
     return callee ? helper_param_use(f, callee, index) : USE_ESCAPE;
 }
 
-static use_kind classify(flow *f, TSNode ident) {
-    TSNode expr = climb_conversions(f->pkg, f->file, ident);
-    TSNode parent = ts_node_parent(expr);
-    use_kind use = USE_ESCAPE;
-    if (cg_node_is(parent, "argument_list")) {
-        TSNode call = ts_node_parent(parent);
+/* What one occurrence of the tracked pointer does with it. */
+static use_kind classify(flow *f, const TSNode *anc, uint32_t len, TSNode ident) {
+    TSNode expr = ident;
+    uint32_t i = climb_conversions(f->pkg, f->file, anc, len, &expr);
+    if (i == 0) return USE_ESCAPE;
+    TSNode parent = anc[i - 1];
+    if (cg_node_is(parent, "argument_list") && i >= 2) {
         uint32_t index = arg_index(parent, expr);
-        if (index != UINT32_MAX) use = classify_call_arg(f, call, index);
-    } else if (cg_node_is(parent, "binary_expression")) {
-        use = USE_BORROW; /* a comparison (cs == nil) or arithmetic on a copy */
-    } else if (cg_node_is(parent, "index_expression") &&
-               ts_node_eq(cg_node_field(parent, "operand"), expr)) {
-        use = USE_BORROW; /* reading an element */
+        return index == UINT32_MAX ? USE_ESCAPE : classify_call_arg(f, anc[i - 2], index);
     }
-    /* Inside a func literal the pointer is captured: only a deferred literal
-     * that frees it (defer func() { C.free(...) }()) counts as a free. */
-    for (TSNode n = ts_node_parent(ident); !ts_node_is_null(n); n = ts_node_parent(n)) {
-        if (!cg_node_is(n, "func_literal")) continue;
-        TSNode call = ts_node_parent(n);
-        bool deferred = cg_node_is(call, "call_expression") &&
-                        cg_node_is(ts_node_parent(call), "defer_statement");
-        return use == USE_FREE && deferred ? USE_FREE : USE_ESCAPE;
-    }
-    return use;
+    if (cg_node_is(parent, "binary_expression"))
+        return USE_BORROW; /* a comparison (cs == nil) or arithmetic on a copy */
+    if (cg_node_is(parent, "index_expression") && ts_node_eq(cg_node_field(parent, "operand"), expr))
+        return USE_BORROW; /* reading an element */
+    return USE_ESCAPE;
 }
 
 static unsigned apply(unsigned states, use_kind use) {
@@ -191,33 +231,79 @@ static unsigned apply(unsigned states, use_kind use) {
     return (states & ~(unsigned)ST_LIVE) | (use == USE_FREE ? ST_FREED : ST_ESCAPED);
 }
 
+typedef enum literal_mode {
+    LIT_NONE,     /* not inside a func literal of the scanned code */
+    LIT_CAPTURED, /* inside one: the pointer is captured */
+    LIT_DEFERRED, /* inside `defer func() {...}()`: a free there runs at every exit */
+} literal_mode;
+
 typedef struct scan_walk {
     flow *f;
     unsigned states;
+    ancestry anc;
 } scan_walk;
 
-static cg_walk_action visit_use(TSNode n, void *arg) {
-    scan_walk *w = arg;
-    if (w->f->bail) return CG_WALK_STOP;
-    if (!cg_node_is(n, "identifier")) return CG_WALK_CONTINUE;
-    if (cg_gopkg_binding(w->f->pkg->go, w->f->file, n) != w->f->var) return CG_WALK_CONTINUE;
+static void scan_use(scan_walk *w, TSNode n, literal_mode mode) {
+    const TSNode *anc = w->anc.n;
+    uint32_t len = w->anc.len;
+    if (cg_gopkg_binding(w->f->pkg->go, w->f->file, n) != w->f->var) return;
     /* `cs = other` on the left of an assignment: a new value we do not follow. */
-    TSNode list = ts_node_parent(n);
-    if (cg_node_is(list, "expression_list") && cg_node_is(ts_node_parent(list), "assignment_statement") &&
-        ts_node_eq(cg_node_field(ts_node_parent(list), "left"), list)) {
+    if (len >= 2 && cg_node_is(anc[len - 1], "expression_list") &&
+        cg_node_is(anc[len - 2], "assignment_statement") &&
+        ts_node_eq(cg_node_field(anc[len - 2], "left"), anc[len - 1])) {
         w->f->bail = true;
-        return CG_WALK_STOP;
+        return;
     }
-    w->states = apply(w->states, classify(w->f, n));
-    return CG_WALK_CONTINUE;
+    use_kind use = classify(w->f, anc, len, n);
+    /* A captured pointer escapes with the closure; only a deferred literal
+     * that frees it (defer func() { C.free(...) }()) counts as a free. */
+    if (mode == LIT_CAPTURED || (mode == LIT_DEFERRED && use != USE_FREE)) use = USE_ESCAPE;
+    w->states = apply(w->states, use);
+}
+
+static void scan_rec(scan_walk *w, TSNode n, literal_mode mode) {
+    if (w->f->bail) return;
+    if (cg_node_is(n, "identifier")) {
+        /* The name first: resolving every identifier costs. */
+        if (cg_node_text_eq(w->f->file, n, w->f->var->name)) scan_use(w, n, mode);
+        return;
+    }
+    if (cg_node_is(n, "func_literal") && mode == LIT_NONE) {
+        uint32_t len = w->anc.len;
+        bool deferred = len >= 2 && cg_node_is(w->anc.n[len - 1], "call_expression") &&
+                        ts_node_eq(cg_node_field(w->anc.n[len - 1], "function"), n) &&
+                        cg_node_is(w->anc.n[len - 2], "defer_statement");
+        mode = deferred ? LIT_DEFERRED : LIT_CAPTURED;
+    } else if (cg_node_is(n, "func_literal")) {
+        mode = LIT_CAPTURED;
+    }
+    if (w->anc.len == MAX_ANCESTRY) {
+        w->f->bail = true; /* absurdly deep: stay silent */
+        return;
+    }
+    w->anc.n[w->anc.len++] = n;
+    uint32_t count = ts_node_named_child_count(n);
+    TSTreeCursor c = ts_tree_cursor_new(n);
+    if (count && ts_tree_cursor_goto_first_child(&c)) {
+        do {
+            TSNode child = ts_tree_cursor_current_node(&c);
+            if (ts_node_is_named(child)) scan_rec(w, child, mode);
+        } while (!w->f->bail && ts_tree_cursor_goto_next_sibling(&c));
+    }
+    ts_tree_cursor_delete(&c);
+    w->anc.len--;
 }
 
 /* Applies every use inside node (an expression or simple statement). */
 static unsigned scan(flow *f, TSNode node, unsigned states) {
     if (ts_node_is_null(node) || !states) return states;
-    scan_walk w = {f, states};
-    cg_walk(node, visit_use, &w);
-    return w.states;
+    scan_walk *w = cg_xcalloc(1, sizeof *w); /* the ancestry is large for the stack */
+    w->f = f;
+    w->states = states;
+    scan_rec(w, node, LIT_NONE);
+    unsigned out = w->states;
+    free(w);
+    return out;
 }
 
 /* ---- Paths ---- */
@@ -253,6 +339,30 @@ static bool is_terminating_call(flow *f, TSNode s) {
            cg_node_is_qualified(f->file, fn, "runtime", "Goexit");
 }
 
+/* Registers the pending label (if any) for the loop or switch being walked. */
+static bool push_label(flow *f, unsigned *brk, unsigned *cont) {
+    TSNode label = f->pending_label;
+    f->pending_label = (TSNode){0};
+    if (ts_node_is_null(label)) return false;
+    if (f->label_count == MAX_LABELS) {
+        f->bail = true;
+        return false;
+    }
+    f->labels[f->label_count].label = label;
+    f->labels[f->label_count].brk = brk;
+    f->labels[f->label_count].cont = cont;
+    f->label_count++;
+    return true;
+}
+
+/* The accumulator a `break L` / `continue L` adds to, or NULL. */
+static unsigned *label_target(flow *f, TSNode label, bool is_break) {
+    for (unsigned i = f->label_count; i-- > 0;)
+        if (strcmp(cg_node_text(f->file, f->labels[i].label), cg_node_text(f->file, label)) == 0)
+            return is_break ? f->labels[i].brk : f->labels[i].cont;
+    return NULL;
+}
+
 static unsigned flow_loop(flow *f, TSNode s, unsigned in) {
     TSNode body = cg_node_field(s, "body");
     bool endless = true;
@@ -279,7 +389,9 @@ static unsigned flow_loop(flow *f, TSNode s, unsigned in) {
     unsigned brk = 0, cont = 0;
     f->brk = &brk;
     f->cont = &cont;
+    bool labelled = push_label(f, &brk, &cont);
     unsigned out = flow_stmt(f, body, in);
+    if (labelled) f->label_count--;
     f->brk = saved_brk;
     f->cont = saved_cont;
     unsigned entry = in | out | cont;
@@ -293,6 +405,7 @@ static unsigned flow_cases(flow *f, TSNode s, unsigned in, bool exhaustive_witho
     unsigned brk = 0, out = 0;
     bool has_default = false;
     f->brk = &brk;
+    bool labelled = push_label(f, &brk, NULL);
     uint32_t n = ts_node_named_child_count(s);
     for (uint32_t i = 0; i < n && !f->bail; i++) {
         TSNode c = ts_node_named_child(s, i);
@@ -304,6 +417,7 @@ static unsigned flow_cases(flow *f, TSNode s, unsigned in, bool exhaustive_witho
         case_in = scan(f, cg_node_field(c, "communication"), case_in);
         out |= flow_from(f, c, 0, case_in);
     }
+    if (labelled) f->label_count--;
     f->brk = saved_brk;
     return out | brk | (has_default || exhaustive_without_default ? 0 : in);
 }
@@ -330,17 +444,27 @@ static unsigned flow_stmt(flow *f, TSNode s, unsigned in) {
         return flow_cases(f, s, in, false);
     if (strcmp(kind, "select_statement") == 0) return flow_cases(f, s, in, true);
     if (strcmp(kind, "labeled_statement") == 0) {
-        /* A label is only a problem when something jumps to it (goto,
-         * labelled break/continue), and those bail below. */
+        /* The label matters to `break L`/`continue L` inside the loop or
+         * switch it names (goto bails below). */
+        TSNode label = cg_node_field(s, "label");
         for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
             TSNode c = ts_node_named_child(s, i);
-            if (!cg_node_is(c, "label_name")) return flow_stmt(f, c, in);
+            if (ts_node_eq(c, label)) continue;
+            if (cg_node_is(c, "for_statement") || cg_node_is(c, "expression_switch_statement") ||
+                cg_node_is(c, "type_switch_statement") || cg_node_is(c, "select_statement"))
+                f->pending_label = label;
+            unsigned out = flow_stmt(f, c, in);
+            f->pending_label = (TSNode){0};
+            return out;
         }
         return in;
     }
     if (strcmp(kind, "break_statement") == 0 || strcmp(kind, "continue_statement") == 0) {
-        unsigned *target = kind[0] == 'b' ? f->brk : f->cont;
-        if (ts_node_named_child_count(s) || !target) f->bail = true; /* labelled */
+        bool is_break = kind[0] == 'b';
+        TSNode label = ts_node_named_child(s, 0);
+        unsigned *target = ts_node_is_null(label) ? (is_break ? f->brk : f->cont)
+                                                  : label_target(f, label, is_break);
+        if (!target) f->bail = true;
         else *target |= in;
         return 0;
     }
@@ -389,7 +513,7 @@ static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t inde
 /* ---- Allocation sites ---- */
 
 static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                        const char *var, TSNode where, bool at_return, TSNode container) {
+                        const char *var, TSNode where, bool at_return, TSNode container_parent) {
     cg_diag *d = cg_check_report(
         ctx, file, alloc,
         "C.%s result %s is not freed on every path (%s at line %u): its memory comes from C "
@@ -399,15 +523,17 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
     if (at_return) {
         cg_check_note(ctx, d, cg_check_loc(file, where), "returns here without freeing %s", var);
     } else {
-        bool loop = cg_node_is(ts_node_parent(container), "for_statement");
-        bool body = cg_node_is(ts_node_parent(container), "function_declaration") ||
-                    cg_node_is(ts_node_parent(container), "method_declaration") ||
-                    cg_node_is(ts_node_parent(container), "func_literal");
-        cg_check_note(ctx, d, cg_check_loc(file, where), "%s",
-                      loop ? cg_arena_printf(&ctx->pkg->arena,
-                                             "the loop body ends here: every iteration leaks %s", var)
-                      : body ? cg_arena_printf(&ctx->pkg->arena, "the function ends here with %s unfreed", var)
-                             : cg_arena_printf(&ctx->pkg->arena, "%s goes out of scope here unfreed", var));
+        cg_arena *arena = &ctx->pkg->arena;
+        const char *what;
+        if (cg_node_is(container_parent, "for_statement"))
+            what = cg_arena_printf(arena, "the loop body ends here: every iteration leaks %s", var);
+        else if (cg_node_is(container_parent, "function_declaration") ||
+                 cg_node_is(container_parent, "method_declaration") ||
+                 cg_node_is(container_parent, "func_literal"))
+            what = cg_arena_printf(arena, "the function ends here with %s unfreed", var);
+        else
+            what = cg_arena_printf(arena, "%s goes out of scope here unfreed", var);
+        cg_check_note(ctx, d, cg_check_loc(file, where), "%s", what);
     }
     cg_check_fix(ctx, d,
                  "free it on every path: put `defer C.free(unsafe.Pointer(%s))` right after the "
@@ -427,45 +553,60 @@ static uint32_t child_index(TSNode parent, TSNode child) {
     return UINT32_MAX;
 }
 
-/* The container block and statement that declared the binding. */
-static TSNode declaring_statement(TSNode ident) {
-    for (TSNode n = ts_node_parent(ident); !ts_node_is_null(n); n = ts_node_parent(n))
-        if (is_container(ts_node_parent(n))) return n;
-    return (TSNode){0};
+/* The block (or case clause) whose statement declares the identifier. */
+static TSNode declaring_container(cg_gofile *file, TSNode ident) {
+    ancestry *a = cg_xcalloc(1, sizeof *a);
+    TSNode container = {0};
+    if (ancestry_build(file->root, ident, a))
+        for (uint32_t i = a->len; i-- > 0 && ts_node_is_null(container);)
+            if (is_container(a->n[i])) container = a->n[i];
+    free(a);
+    return container;
 }
 
-/* cs := C.CString(s), var cs = C.CString(s), cs = C.CString(s): follow cs. */
+/* cs := C.CString(s), var cs = C.CString(s), cs = C.CString(s): follow cs.
+ * stmt is the statement in `container` (whose parent is container_parent). */
 static void check_local(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                        TSNode stmt, TSNode ident) {
+                        TSNode stmt, TSNode container, TSNode container_parent, TSNode ident) {
     cg_package *pkg = ctx->pkg;
+    /* `if cs := C.CString(s); cond {...} else {...}`: the if statement is the
+     * scope. Other initializers (for, switch) are not modelled. */
+    bool if_init = cg_node_is(container, "if_statement") &&
+                   ts_node_eq(cg_node_field(container, "initializer"), stmt);
+    if (!is_container(container) && !if_init) return;
     cg_gobinding *b = binding_of(pkg, file, ident);
     if (!b) return; /* a package variable: stored */
-    TSNode container = ts_node_parent(stmt);
-    if (!is_container(container)) return; /* if/for/switch initializer: not modelled */
-    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "var_declaration")) {
-        /* A plain assignment: only when the variable lives in this block. */
-        TSNode decl = declaring_statement(b->ident);
-        if (ts_node_is_null(decl) || !ts_node_eq(ts_node_parent(decl), container)) return;
-    }
+    /* A plain assignment: only when the variable lives in this block. */
+    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "var_declaration") &&
+        !ts_node_eq(declaring_container(file, b->ident), container))
+        return;
     flow f = {.pkg = pkg, .file = file, .var = b};
-    uint32_t index = child_index(container, stmt);
-    unsigned out = flow_from(&f, container, index + 1, ST_LIVE);
+    unsigned out;
+    if (if_init) {
+        unsigned in = scan(&f, cg_node_field(container, "condition"), ST_LIVE);
+        TSNode alt = cg_node_field(container, "alternative");
+        out = flow_stmt(&f, cg_node_field(container, "consequence"), in) |
+              (ts_node_is_null(alt) ? in : flow_stmt(&f, alt, in));
+    } else {
+        out = flow_from(&f, container, child_index(container, stmt) + 1, ST_LIVE);
+    }
     if (f.bail) return;
     const char *var = cg_node_text(file, ident);
     if (!ts_node_is_null(f.leak_at)) {
-        report_leak(ctx, file, alloc, fn_name, var, f.leak_at, true, container);
+        report_leak(ctx, file, alloc, fn_name, var, f.leak_at, true, container_parent);
     } else if (out & ST_LIVE) {
-        TSNode end = ts_node_child(container, ts_node_child_count(container) - 1);
-        if (!cg_node_is(container, "block")) end = container; /* a case clause ends with its last statement */
-        report_leak(ctx, file, alloc, fn_name, var, end, false, container);
+        /* The closing brace of the block (or of the if statement's last block);
+         * a case clause has none, so point at the clause. */
+        TSNode end = container;
+        if (cg_node_is(container, "block") || if_init)
+            while (ts_node_child_count(end)) end = ts_node_child(end, ts_node_child_count(end) - 1);
+        report_leak(ctx, file, alloc, fn_name, var, end, false, if_init ? container : container_parent);
     }
 }
 
 /* C.f(C.CString(s)): a leak when C.f visibly does not take ownership. */
 static void check_direct_argument(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                                  TSNode expr) {
-    TSNode args = ts_node_parent(expr);
-    TSNode call = ts_node_parent(args);
+                                  TSNode expr, TSNode args, TSNode call) {
     TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
     if (!cg_node_is_qualified(file, fn, "C", NULL)) return; /* a Go function: not followed */
     const char *callee = cg_node_text(file, cg_node_field(fn, "field"));
@@ -486,13 +627,19 @@ static void check_direct_argument(cg_check_ctx *ctx, cg_gofile *file, TSNode all
                  fn_name, callee);
 }
 
-static void check_allocation(cg_check_ctx *ctx, const cg_ccall *call) {
+/* The node at a->n[i - back], or a null node. */
+static TSNode up(const ancestry *a, uint32_t i, uint32_t back) {
+    return i >= back ? a->n[i - back] : (TSNode){0};
+}
+
+static void check_site(cg_check_ctx *ctx, const cg_ccall *call, const ancestry *a) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
-    TSNode expr = climb_conversions(pkg, file, call->call);
-    TSNode parent = ts_node_parent(expr);
+    TSNode expr = call->call;
+    uint32_t i = climb_conversions(pkg, file, a->n, a->len, &expr);
+    TSNode parent = up(a, i, 1), stmt = up(a, i, 2);
     if (cg_node_is(parent, "argument_list")) {
-        check_direct_argument(ctx, file, call->call, call->name, expr);
+        check_direct_argument(ctx, file, call->call, call->name, expr, parent, stmt);
         return;
     }
     if (cg_node_is(parent, "expression_statement")) {
@@ -504,33 +651,33 @@ static void check_allocation(cg_check_ctx *ctx, const cg_ccall *call) {
         return;
     }
     if (!cg_node_is(parent, "expression_list")) return; /* returned, stored, composite literal, ... */
-    TSNode stmt = ts_node_parent(parent);
-    TSNode left;
-    if (cg_node_is(stmt, "short_var_declaration") || cg_node_is(stmt, "assignment_statement")) {
-        if (!ts_node_eq(cg_node_field(stmt, "right"), parent)) return;
-        if (cg_node_is(stmt, "assignment_statement") &&
-            !cg_node_text_eq(file, cg_node_field(stmt, "operator"), "="))
+    if (cg_node_is(stmt, "var_spec")) {
+        /* var cs = C.CString(s) */
+        TSNode decl = up(a, i, 3);
+        if (ts_node_named_child_count(parent) != 1 || !ts_node_eq(cg_node_field(stmt, "value"), parent) ||
+            !cg_node_is(decl, "var_declaration"))
             return;
-        left = cg_node_field(stmt, "left");
-    } else if (cg_node_is(stmt, "var_spec")) {
-        left = (TSNode){0};
-        if (ts_node_named_child_count(parent) == 1) {
-            left = cg_node_field(stmt, "name");
-            if (!ts_node_eq(cg_node_field(stmt, "value"), parent)) return;
-        }
-        TSNode decl = ts_node_parent(stmt);
-        if (ts_node_is_null(left) || !cg_node_is(decl, "var_declaration")) return;
-        check_local(ctx, file, call->call, call->name, decl, left);
-        return;
-    } else {
+        check_local(ctx, file, call->call, call->name, decl, up(a, i, 4), up(a, i, 5),
+                    cg_node_field(stmt, "name"));
         return;
     }
+    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "assignment_statement")) return;
+    if (!ts_node_eq(cg_node_field(stmt, "right"), parent)) return;
+    if (cg_node_is(stmt, "assignment_statement") && !cg_node_text_eq(file, cg_node_field(stmt, "operator"), "="))
+        return;
+    TSNode left = cg_node_field(stmt, "left");
     uint32_t index = arg_index(parent, expr);
     if (ts_node_named_child_count(left) != ts_node_named_child_count(parent) || index == UINT32_MAX)
         return;
     TSNode ident = ts_node_named_child(left, index);
     if (!cg_node_is(ident, "identifier") || cg_node_text_eq(file, ident, "_")) return;
-    check_local(ctx, file, call->call, call->name, stmt, ident);
+    check_local(ctx, file, call->call, call->name, stmt, up(a, i, 3), up(a, i, 4), ident);
+}
+
+static void check_allocation(cg_check_ctx *ctx, const cg_ccall *call) {
+    ancestry *a = cg_xcalloc(1, sizeof *a);
+    if (ancestry_build(call->file->root, call->call, a)) check_site(ctx, call, a);
+    free(a);
 }
 
 static void check(cg_check_ctx *ctx) {

@@ -13,6 +13,9 @@
  * during the C call; the collector may free it and queue the finalizer,
  * which the finalizer goroutine runs while C is still inside the call.
  */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../model/finalizer.h"
@@ -105,13 +108,37 @@ static void collect(cg_check_ctx *ctx, released_vec *out) {
     }
 }
 
-/* Is the C call inside the body of one of the finalizers? */
-static bool in_finalizer(const released_vec *rel, const cg_ccall *call) {
-    for (size_t i = 0; i < rel->len; i++) {
-        const cg_finalizer *f = &rel->items[i].fin;
-        if (f->func_file == call->file && ts_node_start_byte(call->call) >= ts_node_start_byte(f->func) &&
-            ts_node_end_byte(call->call) <= ts_node_end_byte(f->func))
-            return true;
+/* The byte range of a finalizer body, for "is this C call inside one?". */
+typedef struct body_range {
+    const cg_gofile *file;
+    uint32_t start, end;
+} body_range;
+
+typedef CG_VEC(body_range) range_vec;
+
+static int range_cmp(const void *a, const void *b) {
+    const body_range *x = a, *y = b;
+    if (x->file != y->file) return (uintptr_t)x->file < (uintptr_t)y->file ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Is the C call inside the body of one of the finalizers (or of a func
+ * literal nested in one)? Binary search for the last body starting before
+ * the call; a few predecessors cover bodies nested in other bodies. */
+static bool in_finalizer(const range_vec *bodies, const cg_ccall *call) {
+    uint32_t at = ts_node_start_byte(call->call);
+    size_t lo = 0, hi = bodies->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const body_range *r = &bodies->items[mid];
+        bool before = (uintptr_t)r->file < (uintptr_t)call->file || (r->file == call->file && r->start <= at);
+        if (before) lo = mid + 1;
+        else hi = mid;
+    }
+    for (size_t k = 0; k < 8 && k < lo; k++) {
+        const body_range *r = &bodies->items[lo - 1 - k];
+        if (r->file != call->file) break;
+        if (at >= r->start && at < r->end) return true;
     }
     return false;
 }
@@ -125,31 +152,35 @@ static TSNode resource_selector(cg_package *pkg, cg_gofile *file, TSNode arg) {
         TSNode id = cg_x_strip_conversions(pkg, file, expr);
         if (!cg_node_is(id, "identifier")) break;
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
-        if (!b || ts_node_is_null(b->value) || b->assigned.len || b->value_index) break;
-        expr = b->value;
+        TSNode value = b ? cg_binding_single_value(b) : (TSNode){0};
+        if (ts_node_is_null(value)) break;
+        expr = value;
     }
     return (TSNode){0};
 }
 
-static const released *find_released(cg_check_ctx *ctx, const released_vec *rel, cg_gofile *file,
+/* "Owner.field" -> the first released entry for it. */
+static void released_key(char *buf, size_t size, const char *owner, const char *field) {
+    snprintf(buf, size, "%s.%s", owner, field);
+}
+
+static const released *find_released(cg_check_ctx *ctx, const cg_strmap *by_field, cg_gofile *file,
                                      TSNode sel) {
     TSNode obj = cg_node_unparen(cg_node_field(sel, "operand"));
     cg_gotype *t = cg_gopkg_type_of_expr(ctx->pkg->go, file, obj);
     if (!t || t->kind != CG_GT_POINTER || !t->elem || t->elem->kind != CG_GT_NAMED) return NULL;
-    for (size_t i = 0; i < rel->len; i++)
-        if (strcmp(rel->items[i].owner, t->elem->name) == 0 &&
-            cg_node_text_eq(file, cg_node_field(sel, "field"), rel->items[i].field))
-            return &rel->items[i];
-    return NULL;
+    char key[512];
+    released_key(key, sizeof key, t->elem->name, cg_node_text(file, cg_node_field(sel, "field")));
+    return cg_strmap_get(by_field, key);
 }
 
-static void check_call(cg_check_ctx *ctx, const released_vec *rel, const cg_ccall *call) {
+static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_ccall *call) {
     cg_gofile *file = call->file;
     for (uint32_t a = 0; a < call->arg_count; a++) {
         TSNode arg = ts_node_named_child(call->args, a);
         TSNode sel = resource_selector(ctx->pkg, file, arg);
         if (ts_node_is_null(sel)) continue;
-        const released *r = find_released(ctx, rel, file, sel);
+        const released *r = find_released(ctx, by_field, file, sel);
         if (!r) continue;
         TSNode obj = cg_node_unparen(cg_node_field(sel, "operand"));
         if (!cg_gopkg_binding(ctx->pkg->go, file, obj)) continue; /* a package variable stays reachable */
@@ -179,10 +210,26 @@ static void check_call(cg_check_ctx *ctx, const released_vec *rel, const cg_ccal
 static void check(cg_check_ctx *ctx) {
     released_vec rel = {0};
     collect(ctx, &rel);
+    range_vec bodies = {0};
+    for (size_t i = 0; i < rel.len; i++) {
+        TSNode f = rel.items[i].fin.func;
+        body_range r = {rel.items[i].fin.func_file, ts_node_start_byte(f), ts_node_end_byte(f)};
+        cg_vec_push(&bodies, r);
+    }
+    if (bodies.len) qsort(bodies.items, bodies.len, sizeof bodies.items[0], range_cmp);
+    cg_strmap by_field;
+    cg_strmap_init(&by_field);
+    char key[512];
+    for (size_t i = 0; i < rel.len; i++) {
+        released_key(key, sizeof key, rel.items[i].owner, rel.items[i].field);
+        if (!cg_strmap_get(&by_field, key)) cg_strmap_put(&by_field, key, &rel.items[i]);
+    }
     for (size_t i = 0; rel.len && i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
-        if (!in_finalizer(&rel, call)) check_call(ctx, &rel, call);
+        if (!in_finalizer(&bodies, call)) check_call(ctx, &by_field, call);
     }
+    cg_strmap_free(&by_field);
+    cg_vec_free(&bodies);
     cg_vec_free(&rel);
 }
 

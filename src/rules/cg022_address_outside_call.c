@@ -19,6 +19,7 @@
  */
 #include <string.h>
 
+#include "../model/finalizer.h"
 #include "check.h"
 
 /* Does cgo insert a pointer check for this C parameter type? Mirrors
@@ -34,29 +35,6 @@ static bool param_is_checked(cg_package *pkg, const cg_ctype *t) {
     return r && r->contains_pointer;
 }
 
-/* The single value ever given to a local: its initializer, or the one
- * assignment of a `var p T` without one. Null when there are several. */
-static TSNode single_value(const cg_gobinding *b) {
-    TSNode v = b->value;
-    if (b->value_index) return (TSNode){0};
-    if (ts_node_is_null(v) && b->assigned.len == 1) return b->assigned.items[0];
-    if (!ts_node_is_null(v) && b->assigned.len == 0) return v;
-    return (TSNode){0};
-}
-
-/* The root identifier of v[i] / x.f / x.a.b[i] chains. */
-static TSNode root_of(TSNode expr) {
-    for (int i = 0; i < 8; i++) {
-        expr = cg_node_unparen(expr);
-        if (cg_node_is(expr, "index_expression") || cg_node_is(expr, "selector_expression") ||
-            cg_node_is(expr, "slice_expression"))
-            expr = cg_node_field(expr, "operand");
-        else
-            break;
-    }
-    return expr;
-}
-
 static bool is_builtin_call(cg_package *pkg, cg_gofile *file, TSNode expr, const char *name) {
     if (!cg_node_is(expr, "call_expression")) return false;
     TSNode fn = cg_node_unparen(cg_node_field(expr, "function"));
@@ -66,7 +44,7 @@ static bool is_builtin_call(cg_package *pkg, cg_gofile *file, TSNode expr, const
 
 /* Is the memory behind the root a fresh pointer-free allocation made here? */
 static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, TSNode target) {
-    TSNode root = root_of(target);
+    TSNode root = cg_lvalue_root(target);
     if (!cg_node_is(root, "identifier")) return false;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, root);
     if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->assigned.len) return false;
@@ -91,7 +69,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (!cg_node_is(id, "identifier")) return;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
     if (!b) return;
-    TSNode value = single_value(b);
+    TSNode value = cg_binding_single_value(b);
     if (ts_node_is_null(value)) return;
     char kind = 0;
     TSNode target = cg_x_address_of(pkg, file, value, &kind);

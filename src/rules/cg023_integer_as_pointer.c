@@ -109,9 +109,9 @@ static const char *not_an_address(cg_package *pkg, cg_gofile *file, TSNode expr)
         }
         if (cg_node_is(expr, "identifier")) {
             cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
-            if (b && (b->kind == CG_BIND_SHORT || b->kind == CG_BIND_VAR) && !b->assigned.len &&
-                !ts_node_is_null(b->value) && !b->value_index) {
-                expr = b->value;
+            TSNode value = b ? cg_binding_single_value(b) : (TSNode){0};
+            if (!ts_node_is_null(value)) {
+                expr = value;
                 continue;
             }
             return uptr ? NULL : number_by_type(pkg, file, expr);
@@ -122,32 +122,65 @@ static const char *not_an_address(cg_package *pkg, cg_gofile *file, TSNode expr)
     return NULL;
 }
 
-/* Does the conversion reach C: inside a C call's arguments, or as the
- * initializer of a local that some C call receives? */
-static const cg_ccall *reaching_call(cg_check_ctx *ctx, cg_gofile *file, TSNode conv) {
-    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
-        const cg_ccall *c = &ctx->facts->ccalls.items[i];
-        if (c->file == file && ts_node_start_byte(conv) >= ts_node_start_byte(c->args) &&
-            ts_node_end_byte(conv) <= ts_node_end_byte(c->args))
-            return c;
-    }
-    TSNode list = ts_node_parent(conv);
-    TSNode decl = ts_node_is_null(list) ? list : ts_node_parent(list);
-    if (ts_node_is_null(decl) || !cg_node_is(decl, "short_var_declaration")) return NULL;
-    /* Only a single-name declaration: the conversion is that name's value. */
-    if (ts_node_named_child_count(cg_node_field(decl, "left")) != 1) return NULL;
-    TSNode left = ts_node_named_child(cg_node_field(decl, "left"), 0);
-    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
-        const cg_ccall *c = &ctx->facts->ccalls.items[i];
-        if (c->file != file) continue;
-        for (uint32_t a = 0; a < c->arg_count; a++) {
-            TSNode id = cg_x_strip_conversions(ctx->pkg, file, ts_node_named_child(c->args, a));
-            if (!cg_node_is(id, "identifier")) continue;
-            cg_gobinding *b = cg_gopkg_binding(ctx->pkg->go, file, id);
-            if (b && ts_node_eq(b->ident, left)) return c;
+/* A C call that receives the converted value. */
+typedef struct c_target {
+    const char *name; /* NULL when the value does not reach C */
+    const cg_cfunc *cfunc;
+} c_target;
+
+static c_target c_call_target(cg_package *pkg, cg_gofile *file, TSNode call) {
+    c_target t = {cg_c_callee(pkg, file, call), NULL};
+    if (t.name) t.cfunc = cg_cmodel_func(pkg->c, t.name);
+    return t;
+}
+
+typedef struct arg_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    TSNode left; /* the declared identifier */
+    c_target found;
+} arg_walk;
+
+static cg_walk_action visit_arg(TSNode n, void *arg) {
+    arg_walk *w = arg;
+    c_target t = c_call_target(w->pkg, w->file, n);
+    if (!t.name) return CG_WALK_CONTINUE;
+    TSNode args = cg_node_field(n, "arguments");
+    for (uint32_t a = 0; a < ts_node_named_child_count(args); a++) {
+        TSNode id = cg_x_strip_conversions(w->pkg, w->file, ts_node_named_child(args, a));
+        if (!cg_node_is(id, "identifier")) continue;
+        cg_gobinding *b = cg_gopkg_binding(w->pkg->go, w->file, id);
+        if (b && ts_node_eq(b->ident, w->left)) {
+            w->found = t;
+            return CG_WALK_STOP;
         }
     }
-    return NULL;
+    return CG_WALK_CONTINUE;
+}
+
+/* Does the conversion reach C: inside a C call's arguments (an enclosing
+ * call in the same statement), or as the initializer of a local that a C
+ * call of the same function receives? path holds conv's ancestors. */
+static c_target reaching_call(cg_check_ctx *ctx, cg_gofile *file, TSNode conv, const cg_node_path *path) {
+    c_target none = {NULL, NULL};
+    for (size_t i = path->len; i-- > 0;) {
+        TSNode p = path->nodes[i];
+        if (cg_node_is(p, "func_literal") || cg_node_is(p, "block")) break;
+        if (cg_node_is(p, "call_expression")) {
+            c_target t = c_call_target(ctx->pkg, file, p);
+            if (t.name) return t;
+        }
+    }
+    if (path->len < 2) return none;
+    TSNode list = path->nodes[path->len - 1], decl = path->nodes[path->len - 2];
+    if (!cg_node_is(list, "expression_list") || !cg_node_is(decl, "short_var_declaration")) return none;
+    /* Only a single-name declaration: the conversion is that name's value. */
+    if (ts_node_named_child_count(cg_node_field(decl, "left")) != 1) return none;
+    cg_gofunc *fn = cg_gopkg_func_at(ctx->pkg->go, file, conv);
+    if (!fn) return none;
+    arg_walk w = {ctx->pkg, file, ts_node_named_child(cg_node_field(decl, "left"), 0), {NULL, NULL}};
+    cg_walk(fn->node, visit_arg, &w);
+    return w.found;
 }
 
 /* A conversion T(x), including C.T(x) for C type names; returns T. */
@@ -185,27 +218,31 @@ static void check_conversion(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
     TSNode top = call;
     cg_gotype *top_type = target;
     bool to_c_type = is_c_pointer_type(pkg, target);
-    for (int hop = 0; hop < MAX_HOPS; hop++) {
-        TSNode up = ts_node_parent(top);
-        while (!ts_node_is_null(up) && cg_node_is(up, "parenthesized_expression")) up = ts_node_parent(up);
-        if (ts_node_is_null(up) || !cg_node_is(up, "argument_list")) break;
-        TSNode outer = ts_node_parent(up);
+    cg_node_path path;
+    cg_node_path_of(pkg, file, call, &path);
+    size_t depth = path.len; /* path.nodes[0 .. depth) are top's ancestors */
+    while (depth > 0) {
+        size_t up = depth;
+        while (up > 0 && cg_node_is(path.nodes[up - 1], "parenthesized_expression")) up--;
+        if (up < 2 || !cg_node_is(path.nodes[up - 1], "argument_list")) break;
+        TSNode outer = path.nodes[up - 2];
         TSNode op;
         cg_gotype *t = conversion_of(pkg, file, outer, &op);
         if (!t || !pointer_target(pkg, t)) break;
         top = outer;
         top_type = t;
         to_c_type = to_c_type || is_c_pointer_type(pkg, t);
+        depth = up - 2;
     }
-    const cg_ccall *c = reaching_call(ctx, file, top);
-    if (!c && !to_c_type) return;
+    path.len = depth;
+    c_target c = reaching_call(ctx, file, top, &path);
+    if (!c.name && !to_c_type) return;
     cg_diag *d = cg_check_report(
         ctx, file, top,
         "%s is converted to %s to cross into C, but it is not an address (%s): the runtime may treat "
         "it as a pointer and crash (\"invalid pointer found on stack\", checkptr's \"bad pointer value\")",
         cg_node_text(file, operand), cg_gotype_string(pkg->go, top_type), why);
-    if (c && c->cfunc)
-        cg_check_note(ctx, d, c->cfunc->decl_loc, "C.%s receives it as a pointer", c->name);
+    if (c.cfunc) cg_check_note(ctx, d, c.cfunc->decl_loc, "C.%s receives it as a pointer", c.name);
     cg_check_fix(ctx, d,
                  "pass it as an integer (C.uintptr_t(%s) with a uintptr_t parameter), or give C a "
                  "pointer it owns: a one-byte C.malloc token mapped to the value",

@@ -18,9 +18,8 @@
 #include <string.h>
 
 #include "../cfront/csummary.h"
+#include "../model/finalizer.h"
 #include "check.h"
-
-enum { MAX_HOPS = 8 };
 
 static bool is_go_allocator(const char *name) {
     return strcmp(name, "CString") == 0 || strcmp(name, "CBytes") == 0 || strcmp(name, "malloc") == 0 ||
@@ -29,9 +28,8 @@ static bool is_go_allocator(const char *name) {
 
 /* The C allocation call that gave the local its only value, or null. */
 static TSNode allocation_of(cg_package *pkg, cg_gofile *file, cg_gobinding *b) {
-    TSNode v = b->value;
-    if (b->value_index || b->assigned.len > (ts_node_is_null(v) ? 1u : 0u)) return (TSNode){0};
-    if (ts_node_is_null(v) && b->assigned.len == 1) v = b->assigned.items[0];
+    TSNode v = cg_binding_single_value(b);
+    if (ts_node_is_null(v)) return v;
     v = cg_x_strip_conversions(pkg, file, v);
     if (!cg_node_is(v, "call_expression")) return (TSNode){0};
     TSNode fn = cg_node_unparen(cg_node_field(v, "function"));
@@ -43,20 +41,6 @@ static TSNode allocation_of(cg_package *pkg, cg_gofile *file, cg_gobinding *b) {
 static cg_gobinding *local_of(cg_package *pkg, cg_gofile *file, TSNode expr) {
     TSNode id = cg_x_strip_conversions(pkg, file, expr);
     return cg_node_is(id, "identifier") ? cg_gopkg_binding(pkg->go, file, id) : NULL;
-}
-
-/* The root identifier of x.f / x[i] / (*x).f chains. */
-static TSNode root_of(TSNode expr) {
-    for (int i = 0; i < MAX_HOPS; i++) {
-        expr = cg_node_unparen(expr);
-        if (cg_node_is(expr, "index_expression") || cg_node_is(expr, "selector_expression"))
-            expr = cg_node_field(expr, "operand");
-        else if (cg_node_is(expr, "unary_expression"))
-            expr = cg_node_field(expr, "operand");
-        else
-            break;
-    }
-    return expr;
 }
 
 /* A pointer to C memory: *C.T, or a C pointer type (C.f()'s result). */
@@ -103,8 +87,8 @@ static const char *outliving(cg_package *pkg, cg_gofile *file, TSNode root, bool
     if (b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER)
         return cg_arena_printf(&pkg->arena, "C memory the caller passed in (%s %s)", name,
                                cg_gotype_string(pkg->go, t));
-    if ((b->kind == CG_BIND_SHORT || b->kind == CG_BIND_VAR) && !b->assigned.len && !b->value_index &&
-        !ts_node_is_null(b->value) && (callee = foreign_c_call(pkg, file, b->value)) != NULL)
+    TSNode value = cg_binding_single_value(b);
+    if (!ts_node_is_null(value) && (callee = foreign_c_call(pkg, file, value)) != NULL)
         return cg_arena_printf(&pkg->arena, "C memory that C.%s returned (%s)", callee, name);
     return NULL;
 }
@@ -152,7 +136,7 @@ static void check_assignment(store_walk *w, TSNode n) {
         if (!names_local(w, ts_node_named_child(right, i))) continue;
         TSNode target = cg_node_unparen(ts_node_named_child(left, i));
         bool whole = cg_node_is(target, "identifier");
-        const char *where = outliving(w->ctx->pkg, w->f->file, whole ? target : root_of(target), whole);
+        const char *where = outliving(w->ctx->pkg, w->f->file, whole ? target : cg_lvalue_root(target), whole);
         if (!where) continue;
         report(w->ctx, w->f, n,
                whole ? cg_arena_printf(&w->ctx->pkg->arena, "is stored into %s", where)
@@ -178,7 +162,7 @@ static void check_c_call(store_walk *w, TSNode n, const char *cname) {
         } else if (ps->stored_into.len && ps->stored_into_param >= 0 && (uint32_t)ps->stored_into_param < argc) {
             TSNode dst = ts_node_named_child(args, (uint32_t)ps->stored_into_param);
             const char *where =
-                outliving(w->ctx->pkg, w->f->file, root_of(cg_x_strip_conversions(w->ctx->pkg, w->f->file, dst)), false);
+                outliving(w->ctx->pkg, w->f->file, cg_lvalue_root(cg_x_strip_conversions(w->ctx->pkg, w->f->file, dst)), false);
             if (!where) continue;
             report(w->ctx, w->f, n,
                    cg_arena_printf(&w->ctx->pkg->arena, "is passed to C.%s, which stores it into %s", cname, where));
@@ -201,14 +185,6 @@ static cg_walk_action visit_store(TSNode n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
-static bool in_defer(TSNode node) {
-    for (TSNode p = ts_node_parent(node); !ts_node_is_null(p); p = ts_node_parent(p)) {
-        if (cg_node_is(p, "defer_statement")) return true;
-        if (cg_node_is(p, "block")) return false;
-    }
-    return false;
-}
-
 static void check(cg_check_ctx *ctx) {
     cg_package *pkg = ctx->pkg;
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
@@ -219,7 +195,7 @@ static void check(cg_check_ctx *ctx) {
         TSNode alloc = allocation_of(pkg, call->file, b);
         cg_gofunc *fn = cg_gopkg_func_at(pkg->go, call->file, call->call);
         if (ts_node_is_null(alloc) || !fn) continue;
-        freed f = {call->file, b, alloc, call->call, in_defer(call->call)};
+        freed f = {call->file, b, alloc, call->call, cg_node_in_defer(pkg, call->file, call->call)};
         store_walk w = {ctx, &f};
         cg_walk(cg_node_field(fn->node, "body"), visit_store, &w);
     }

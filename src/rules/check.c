@@ -81,15 +81,21 @@ void cg_check_package(cg_package *pkg, const cg_check_options *opts, cg_diag_lis
         index_walk w = {pkg, pkg->go->files.items[i], &facts};
         cg_walk(w.file->root, index_node, &w);
     }
-    cg_check_ctx ctx = {pkg, &facts, NULL, diags, opts};
+    cg_check_ctx ctx = {pkg, &facts, NULL, diags, opts, NULL};
     for (size_t i = 0; i < cg_rule_count(); i++) {
         ctx.rule = cg_rule_at(i);
         ctx.rule->check(&ctx);
     }
+    cg_cmem_free(ctx.cmem);
     facts_free(&facts);
 }
 
 /* ---- Helpers for rules ---- */
+
+cg_cmem *cg_check_cmem(cg_check_ctx *ctx) {
+    if (!ctx->cmem) ctx->cmem = cg_cmem_new(ctx->pkg);
+    return ctx->cmem;
+}
 
 cg_location cg_check_loc(const cg_gofile *file, TSNode node) {
     TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);

@@ -10,6 +10,7 @@
 #ifndef CG_CHECK_H
 #define CG_CHECK_H
 
+#include "../model/cmemory.h"
 #include "../model/xlang.h"
 #include "rule.h"
 
@@ -50,6 +51,7 @@ struct cg_check_ctx {
     const cg_rule *rule; /* the rule running now */
     cg_diag_list *diags;
     const cg_check_options *opts;
+    cg_cmem *cmem; /* shared C-memory index; use cg_check_cmem() */
 };
 
 /* Runs every rule over the package; problems become CG000 findings. */
@@ -67,6 +69,10 @@ void cg_check_note(cg_check_ctx *ctx, cg_diag *diag, cg_location loc, const char
     CG_PRINTF(4, 5);
 /* Sets the fix text of a finding. */
 void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) CG_PRINTF(3, 4);
+
+/* The package's C-memory index (cmemory.h), built on first use and shared by
+ * every rule of the run. */
+cg_cmem *cg_check_cmem(cg_check_ctx *ctx);
 
 /* The argument nodes of a call, in order (up to max); returns the count. */
 uint32_t cg_call_args(TSNode call, TSNode *out, uint32_t max);

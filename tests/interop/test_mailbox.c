@@ -22,9 +22,27 @@
 enum { RECV_BUF = 1 << 16 };
 static unsigned char recv_buf[RECV_BUF];
 
+static cg_mailbox *make_coalescing(uint32_t capacity, uint32_t max_message,
+                                   cg_mailbox_full_policy policy, int64_t block_timeout_ns,
+                                   uint32_t wake_batch, int64_t wake_delay_ns) {
+    cg_mailbox_config cfg = {.capacity = capacity,
+                             .max_message = max_message,
+                             .full_policy = policy,
+                             .block_timeout_ns = block_timeout_ns,
+                             .wake_batch = wake_batch,
+                             .wake_delay_ns = wake_delay_ns};
+    cg_mailbox *mb = NULL;
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
+    CHECK(mb != NULL);
+    return mb;
+}
+
 static cg_mailbox *make(uint32_t capacity, uint32_t max_message, cg_mailbox_full_policy policy,
                         int64_t block_timeout_ns) {
-    cg_mailbox_config cfg = {capacity, max_message, policy, block_timeout_ns};
+    cg_mailbox_config cfg = {.capacity = capacity,
+                             .max_message = max_message,
+                             .full_policy = policy,
+                             .block_timeout_ns = block_timeout_ns};
     cg_mailbox *mb = NULL;
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
     CHECK(mb != NULL);
@@ -47,12 +65,17 @@ static bool next_record(cursor *c, const unsigned char **data, uint32_t *len) {
 
 static void test_config_errors(void) {
     cg_mailbox *mb = (cg_mailbox *)1;
-    cg_mailbox_config cfg = {0, 16, CG_MAILBOX_FULL_FAIL, 0};
+    cg_mailbox_config cfg = {.capacity = 0, .max_message = 16};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
     CHECK(mb == NULL);
-    cfg = (cg_mailbox_config){8, 0, CG_MAILBOX_FULL_FAIL, 0};
+    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 0};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
-    cfg = (cg_mailbox_config){8, 16, (cg_mailbox_full_policy)7, 0};
+    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .full_policy = (cg_mailbox_full_policy)7};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    /* Coalescing: a batch of at most half the capacity, and a delay. */
+    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 5, .wake_delay_ns = 1000};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 4, .wake_delay_ns = 0};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
     CHECK_EQ(cg_mailbox_new(NULL, &mb), CG_MAILBOX_INVALID);
     CHECK(strcmp(cg_mailbox_strerror(CG_MAILBOX_FULL), "mailbox full") == 0);
@@ -156,8 +179,9 @@ static void test_block_policy(void) {
     CHECK_EQ(st.waits, 1);
     cg_mailbox_release(mb);
 
-    /* A blocked producer is woken by the receiver making room. */
-    mb = make(2, 8, CG_MAILBOX_FULL_BLOCK, -1);
+    /* A blocked producer is woken by the receiver making room (timeout 0:
+     * no limit). */
+    mb = make(2, 8, CG_MAILBOX_FULL_BLOCK, 0);
     CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
     CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
     poster p = {mb, CG_MAILBOX_INVALID};
@@ -262,6 +286,54 @@ static void test_blocking_recv_and_busy(void) {
     cg_mailbox_release(mb);
 }
 
+typedef struct late_poster {
+    cg_mailbox *mb;
+    int count;
+} late_poster;
+
+static void *post_later(void *arg) {
+    late_poster *p = arg;
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    for (int i = 0; i < p->count; i++) CHECK_EQ(cg_mailbox_post(p->mb, &i, sizeof(i)), CG_MAILBOX_OK);
+    return NULL;
+}
+
+/* Coalescing changes when the receiver wakes, never what it receives. */
+static void test_coalescing(void) {
+    /* Fewer messages than a batch arrive after the delay... */
+    cg_mailbox *mb = make_coalescing(64, 8, CG_MAILBOX_FULL_FAIL, 0, 8, 2 * 1000 * 1000);
+    late_poster lp = {mb, 1};
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, post_later, &lp) == 0);
+    cg_mailbox_batch batch;
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 1);
+    CHECK(pthread_join(t, NULL) == 0);
+    /* ...a full batch wakes the receiver, however long the delay... */
+    cg_mailbox_release(mb);
+    mb = make_coalescing(64, 8, CG_MAILBOX_FULL_FAIL, 0, 8, 3600LL * 1000 * 1000 * 1000);
+    lp = (late_poster){mb, 8};
+    CHECK(pthread_create(&t, NULL, post_later, &lp) == 0);
+    size_t got = 0;
+    while (got < 8) {
+        CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 10LL * 1000 * 1000 * 1000, &batch), CG_MAILBOX_OK);
+        got += batch.count;
+    }
+    CHECK(pthread_join(t, NULL) == 0);
+    /* ...and so does close, with fewer. */
+    CHECK_EQ(cg_mailbox_post(mb, "x", 1), CG_MAILBOX_OK);
+    cg_mailbox_close(mb);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 1);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, -1, &batch), CG_MAILBOX_CLOSED);
+    /* The caller's timeout still applies when it is shorter than the delay. */
+    cg_mailbox_release(mb);
+    mb = make_coalescing(64, 8, CG_MAILBOX_FULL_FAIL, 0, 8, 3600LL * 1000 * 1000 * 1000);
+    CHECK_EQ(cg_mailbox_recv(mb, recv_buf, RECV_BUF, 1000 * 1000, &batch), CG_MAILBOX_TIMEOUT);
+    cg_mailbox_release(mb);
+}
+
 /* ---- Stress ---- */
 
 enum { PRODUCERS = 8, MAX_MSG = 200 };
@@ -314,7 +386,7 @@ static void *produce(void *arg) {
  * pause for long, so a receive that sleeps LOST_WAKEUP_NS means a lost
  * wake-up (the receiver, or a producer blocked for room, asleep although
  * its condition holds): reported as a failure instead of a hang or a stall. */
-#define LOST_WAKEUP_NS 2000000000LL
+#define LOST_WAKEUP_NS 5000000000LL
 static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
     uint64_t total = 0;
     bool closed = false;
@@ -352,8 +424,9 @@ static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
     }
 }
 
-static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t per_producer, uint32_t burst) {
-    cg_mailbox *mb = make(capacity, MAX_MSG, policy, -1);
+static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t per_producer, uint32_t burst,
+                   uint32_t wake_batch) {
+    cg_mailbox *mb = make_coalescing(capacity, MAX_MSG, policy, -1, wake_batch, 200 * 1000);
     producer prods[PRODUCERS];
     pthread_t threads[PRODUCERS];
     for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, per_producer, 0, 0, burst};
@@ -398,9 +471,11 @@ static void stress_close_race(uint32_t close_after) {
 int main(void) {
 #ifdef MAILBOX_TEST_RACES
     /* Delays make every operation slow: fewer messages, same shapes. */
-    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2);
-    stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 0);
+    stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 16);
+    stress(CG_MAILBOX_FULL_BLOCK, 8, STRESS_SCALE(5000), 0, 4);
     for (int i = 0; i < 3; i++) stress_close_race(STRESS_SCALE(3000) + (uint32_t)i * 97);
     puts("test_mailbox_races: ok");
     return 0;
@@ -411,11 +486,14 @@ int main(void) {
     test_block_policy();
     test_close_semantics();
     test_blocking_recv_and_busy();
-    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0);
-    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3);
-    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1);
+    test_coalescing();
+    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0, 0);
+    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 64);
+    stress(CG_MAILBOX_FULL_FAIL, 16, STRESS_SCALE(25000), 1, 8);
     for (int i = 0; i < 5; i++) stress_close_race(STRESS_SCALE(20000) + (uint32_t)i * 997);
     puts("test_mailbox: ok");
     return 0;

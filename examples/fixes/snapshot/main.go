@@ -32,9 +32,13 @@ static void settings_install(void *snap) {
 	cg_snapshot_release(old);
 }
 
-// Runs later, on a C thread, after Go has released its reference.
+// Runs later, on a C thread, after Go has released its reference. The
+// report goes to C memory: the thread never sees a Go pointer.
+static char report[256];
+
 static void *reporter(void *arg) {
-	char *out = arg;
+	(void)arg;
+	char *out = report;
 	cg_snapshot_str host, mode;
 	if (cg_snapshot_get(current, "host", 4, &host) != CG_SNAPSHOT_OK ||
 	    cg_snapshot_get(current, "mode", 4, &mode) != CG_SNAPSHOT_OK) {
@@ -45,10 +49,11 @@ static void *reporter(void *arg) {
 	return NULL;
 }
 
-static void run_reporter(char *out) {
+static const char *run_reporter(void) {
 	pthread_t t;
-	pthread_create(&t, NULL, reporter, out);
+	if (pthread_create(&t, NULL, reporter, NULL) != 0) return "cannot start the reporter";
 	pthread_join(t, NULL);
+	return report;
 }
 
 static void settings_drop(void) { cg_snapshot_release(current); current = NULL; }
@@ -78,9 +83,7 @@ func main() {
 	delete(settings, "host")
 	runtime.GC()
 
-	var out [256]C.char
-	C.run_reporter(&out[0])
-	got := C.GoString(&out[0])
+	got := C.GoString(C.run_reporter())
 	fmt.Println("C thread read:", got)
 	C.settings_drop()
 	if got != "host=example.org mode=fast entries=3" {

@@ -19,7 +19,7 @@ void thing_free(thing *t) { __atomic_store_n(&t->destroyed, 1, __ATOMIC_SEQ_CST)
 
 int thing_do(thing *t) {
     goCollect(); /* what any callback that allocates may trigger: a GC cycle */
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 500; i++) {
         if (__atomic_load_n(&t->destroyed, __ATOMIC_SEQ_CST)) {
             fprintf(stderr, "use after free: thing %d was released by its finalizer while thing_do was using it\n",
                     t->id);

@@ -12,7 +12,7 @@ typedef struct thing {
 thing *thing_new(int id);
 void thing_free(thing *t);
 /* A slow call: calls back into Go (which forces a collection), then keeps
- * using t for up to two seconds. Returns 1 when t was released meanwhile. */
+ * using t for up to five seconds. Returns 1 when t was released meanwhile. */
 int thing_do(thing *t);
 
 #endif

@@ -9,7 +9,7 @@ struct table { struct node *slots[4]; void *user; };
 
 static struct node *new_node(void) { return calloc(1, sizeof(struct node)); }
 static struct table *new_table(void) { return calloc(1, sizeof(struct table)); }
-static void *last_user;
+void *last_user; // external linkage: Go code can only reach non-static C globals
 */
 import "C"
 
@@ -78,4 +78,28 @@ func copyStrings(src []string) {
 func storeStructValue() {
 	n := C.new_node()
 	*n = C.struct_node{value: new(C.int)} // want CG002
+}
+
+// A Go slice header written over a C struct field through an unsafe cast.
+func sliceIntoCField(data []byte) {
+	n := C.new_node()
+	*(*[]byte)(unsafe.Pointer(&n.name)) = data // want CG002
+}
+
+// The classic big-array cast over C memory, sliced to length.
+func cArrayOfBuffers(n int) {
+	ptrs := (*[1 << 20]*C.char)(C.malloc(C.size_t(n) * 8))[:n:n]
+	for i := range ptrs {
+		buf := make([]byte, 64)
+		ptrs[i] = (*C.char)(unsafe.Pointer(&buf[0])) // want CG002
+	}
+}
+
+// Known false negative: the provenance of a range value (an element of a Go
+// slice parameter) is not traced.
+func rangeElements(words [][]byte) {
+	ptrs := (*[1 << 20]*C.char)(C.malloc(C.size_t(len(words)) * 8))[:len(words):len(words)]
+	for i, w := range words {
+		ptrs[i] = (*C.char)(unsafe.Pointer(&w[0])) // want CG002 known-to-fail
+	}
 }

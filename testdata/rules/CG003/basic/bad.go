@@ -62,3 +62,39 @@ type config struct {
 func DefaultConfig() *config { // want CG003
 	return &config{name: "x"}
 }
+
+// A bare return hands C the named results.
+//
+//export Describe
+func Describe(n C.int) (text string, ok bool) {
+	if n > 0 {
+		text = strings.Repeat("x", int(n))
+		ok = true
+	}
+	return // want CG003
+}
+
+// A Go copy of the caller's data is Go memory.
+//
+//export Clone
+func Clone(data []byte) []byte {
+	out := make([]byte, len(data))
+	copy(out, data)
+	return out // want CG003
+}
+
+// A closure that captures a variable lives in the Go heap.
+//
+//export Adder
+func Adder(n C.int) func(int) int {
+	return func(x int) int { return x + int(n) } // want CG003
+}
+
+func nameAndOK() (string, bool) { return strings.Repeat("n", 2), true }
+
+// Known false negative: `return f()` of a multi-value call is not traced.
+//
+//export Forward
+func Forward() (string, bool) {
+	return nameAndOK() // want CG003 known-to-fail
+}

@@ -7,6 +7,7 @@ package basic
 import "C"
 
 import (
+	"net/http"
 	"runtime"
 	"runtime/cgo"
 	"unsafe"
@@ -82,4 +83,44 @@ var table [16]C.int
 //export Table
 func Table() unsafe.Pointer {
 	return unsafe.Pointer(&table[0])
+}
+
+// safe: a bare return of named results that only ever hold C memory or nil.
+//
+//export CDescribe
+func CDescribe(n C.int) (text *C.char, size C.int) {
+	if n > 0 {
+		text = C.CString("x")
+		size = 1
+	}
+	return
+}
+
+// safe: the slice came from the C caller (a GoSlice C built, usually over C
+// memory); handing it back returns C's own memory.
+//
+//export Echo
+func Echo(data []byte) []byte {
+	return data[1:]
+}
+
+func double(x int) int { return 2 * x }
+
+// safe: a func literal that captures nothing and a top-level function are
+// static funcvals, not Go heap, data or bss memory.
+//
+//export Doubler
+func Doubler(static C.int) func(int) int {
+	if static != 0 {
+		f := func(x int) int { return 2 * x }
+		return f
+	}
+	return double
+}
+
+// safe: another package's member may be a constant (static data); not reported on unknown alone.
+//
+//export Method
+func Method() string {
+	return http.MethodGet
 }

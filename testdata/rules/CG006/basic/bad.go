@@ -65,3 +65,11 @@ func passInStruct(s *state) {
 func passReflectPointer(s *state) {
 	C.keep_addr(C.uintptr_t(reflect.ValueOf(s).Pointer())) // want CG006 known-to-fail
 }
+
+// Returned to the C caller of an exported function.
+//
+//export StateAddress
+func StateAddress() C.uintptr_t {
+	st := &state{name: "exported"}
+	return C.uintptr_t(uintptr(unsafe.Pointer(st))) // want CG006
+}

@@ -51,3 +51,11 @@ func localOnly(buf []byte) {
 	_ = addr
 	C.take_n(C.size_t(len(buf)))
 }
+
+// safe: an exported function returning a handle, and an integer computed from a C pointer.
+//
+//export NewHandle
+func NewHandle(v *int) (C.uintptr_t, C.uintptr_t) {
+	p := C.malloc(8)
+	return C.uintptr_t(cgo.NewHandle(v)), C.uintptr_t(uintptr(p))
+}

@@ -7,10 +7,10 @@ package basic
 typedef void (*callback_t)(int);
 struct ops { callback_t on_event; void *ctx; };
 
-static callback_t registered;
-void register_cb(callback_t cb) { registered = cb; }
+static int registrations;
+void register_cb(callback_t cb) { registrations += cb != 0; }
 void keep(void *p) { (void)p; }
-void install(struct ops *o) { registered = o->on_event; }
+void install(struct ops *o) { registrations += o->on_event != 0; }
 */
 import "C"
 

@@ -10,6 +10,7 @@ void c_handler(int code) { (void)code; }
 void set_handler(handler_t h) { (void)h; }
 void set_handler_ctx(handler_t h, uintptr_t ctx) { (void)h; (void)ctx; }
 handler_t default_handler(void) { return c_handler; }
+void goHandler(int code); // exported by export.go
 void take_int(int v) { (void)v; }
 void take_ptr(void *p) { (void)p; }
 */
@@ -24,9 +25,6 @@ import (
 func registerCFunction() {
 	C.set_handler((*[0]byte)(C.c_handler))
 }
-
-//export goHandler
-func goHandler(code C.int) { _ = code }
 
 // safe: an //export function is reachable from C through its C symbol, and
 // the Go state travels as a cgo.Handle (an integer), not as a func value.

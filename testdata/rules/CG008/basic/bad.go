@@ -103,3 +103,41 @@ func externalCallee(s string) {
 	cs := C.CString(s) // want CG008 known-to-fail
 	C.ext_use(cs)
 }
+
+// Declared in an if statement's initializer: the if statement is its scope,
+// and neither branch frees it.
+func ifInitializer(s string) bool {
+	if cs := C.CString(s); C.lookup(cs) != 0 { // want CG008
+		return true
+	}
+	return false
+}
+
+// Overwritten before it is freed: the first allocation is lost, but the walk
+// stops following a variable that is reassigned.
+func overwritten(a, b string) {
+	cs := C.CString(a) // want CG008 known-to-fail
+	cs = C.CString(b)
+	C.free(unsafe.Pointer(cs))
+}
+
+// A labelled break leaves both loops with the string still live, and the
+// function returns without freeing it.
+func labelledBreak(rows [][]string) int {
+	cs := C.CString("sep") // want CG008
+	n := 0
+rows:
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell == "" {
+				break rows
+			}
+			n += int(C.lookup(cs))
+		}
+	}
+	if n > 0 {
+		return n
+	}
+	C.free(unsafe.Pointer(cs))
+	return 0
+}

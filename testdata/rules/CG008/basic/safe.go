@@ -87,3 +87,34 @@ func handedToGoroutine(s string, ch chan *C.char) {
 	cs := C.CString(s)
 	ch <- cs
 }
+
+// safe: declared in an if initializer and freed in both branches.
+func ifInitializerFreed(s string) bool {
+	if cs := C.CString(s); C.name_len(cs) > 3 {
+		C.free(unsafe.Pointer(cs))
+		return true
+	} else {
+		C.free(unsafe.Pointer(cs))
+	}
+	return false
+}
+
+// safe: the labelled continue and break paths all reach the free after the loop.
+func labelledContinue(rows [][]string) int {
+	cs := C.CString("sep")
+	n := 0
+outer:
+	for _, row := range rows {
+		for _, cell := range row {
+			if cell == "" {
+				continue outer
+			}
+			if cell == "end" {
+				break outer
+			}
+			n += int(C.name_len(cs))
+		}
+	}
+	C.free(unsafe.Pointer(cs))
+	return n
+}

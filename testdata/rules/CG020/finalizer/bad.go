@@ -84,3 +84,17 @@ func (h *Handle) Run() {
 func (t *Thing) Name() {
 	C.thing_read(t.p.name, 4) // want CG020
 }
+
+// Known false negative: the owner is reached through another object's field
+// (h.thing.p); only a local of the owner type itself is tracked.
+type holder struct{ thing *Thing }
+
+func useThroughHolder(h *holder) {
+	C.thing_do(h.thing.p) // want CG020 known-to-fail
+}
+
+// Overwriting the variable after the call is not a use: the object is dead.
+func useAndDrop(t *Thing) {
+	C.thing_do(t.p) // want CG020
+	t = nil
+}

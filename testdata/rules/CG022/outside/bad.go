@@ -49,3 +49,9 @@ func sendTyped(v []int32) {
 	first := &v[0]
 	C.use(unsafe.Pointer(first), C.size_t(len(v))) // want CG022
 }
+
+// Known false negative: unsafe.SliceData is not recognized as an element address.
+func sendSliceData(v []byte) {
+	p := unsafe.Pointer(unsafe.SliceData(v))
+	C.use(p, C.size_t(len(v))) // want CG022 known-to-fail
+}

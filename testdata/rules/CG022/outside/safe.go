@@ -3,6 +3,7 @@ package outside
 
 /*
 #include <stddef.h>
+#include <stdlib.h>
 static void use_bytes(char *p, size_t n) { (void)p; (void)n; }
 static void use_void(void *p, size_t n) { (void)p; (void)n; }
 */

@@ -1,0 +1,3 @@
+module cgoguard.dev/bench/callback
+
+go 1.21

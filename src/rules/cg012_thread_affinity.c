@@ -1,0 +1,292 @@
+/*
+ * CG012 thread-affinity: one Go function makes several cgo calls that must
+ * run on the same OS thread, without runtime.LockOSThread in effect.
+ *
+ * A goroutine is not tied to a thread: between two cgo calls it can be
+ * descheduled and resumed on another M (thread), and another goroutine can
+ * run C code on the thread it left. So C state that belongs to the calling
+ * thread does not carry over from one cgo call to the next:
+ *  - thread-affine state (thread_affine.h: an OpenGL/EGL context made
+ *    current, thread-specific data, the package's C functions whose summary
+ *    uses __thread/_Thread_local/pthread_*specific): two or more such calls
+ *    in the function are reported at the second;
+ *  - thread-local error reporting (dlerror, OpenSSL ERR_*, glGetError,
+ *    *_last_error, ... and names declared with //cgoguard:thread-error-api):
+ *    an error read in a cgo call after another cgo call (the one that
+ *    failed) is reported; errno read with cgo's two-result form
+ *    `r, err := C.f()` is captured inside the same cgo call and is fine.
+ * Silent when runtime.LockOSThread() runs earlier in the function (or in
+ * the function that encloses a func literal called in place), or when an
+ * init function locks the main goroutine to the main thread, except for
+ * code that runs on a goroutine the package starts with `go` (the lock
+ * belongs to the main goroutine only).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../model/finalizer.h"
+#include "../model/thread_affine.h"
+#include "check.h"
+
+typedef struct affine_call {
+    const cg_ccall *call;
+    cg_affinity kind;
+    const char *why;
+    cg_location where;
+} affine_call;
+
+typedef struct cg012 {
+    cg_check_ctx *ctx;
+    cg_affine_config cfg;
+    /* An init function that calls runtime.LockOSThread (null: none). */
+    cg_gofile *init_lock_file;
+    TSNode init_lock;
+    /* Functions started with `go`: func literals and declarations. */
+    CG_VEC(TSNode) goroutines;
+} cg012;
+
+static TSNode innermost_func(TSNode n) {
+    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
+        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration") ||
+            cg_node_is(p, "func_literal"))
+            return p;
+    return (TSNode){0};
+}
+
+static bool is_runtime_call(const cg_gofile *file, TSNode call, const char *name) {
+    if (!cg_node_is(call, "call_expression") || !file->runtime_name) return false;
+    return cg_node_is_qualified(file, cg_node_unparen(cg_node_field(call, "function")), file->runtime_name, name);
+}
+
+typedef struct lock_find {
+    const cg_gofile *file;
+    uint32_t before; /* only calls that start before this byte */
+    TSNode found;
+} lock_find;
+
+static cg_walk_action visit_lock(TSNode n, void *arg) {
+    lock_find *f = arg;
+    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
+    if (ts_node_start_byte(n) >= f->before) return CG_WALK_STOP;
+    if (is_runtime_call(f->file, n, "LockOSThread")) {
+        f->found = n;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+/* A func literal that is the function of a go statement: go func(){...}(). */
+static bool started_by_go(TSNode lit) {
+    TSNode call = ts_node_parent(lit);
+    return cg_node_is(call, "call_expression") && cg_node_is(ts_node_parent(call), "go_statement");
+}
+
+/* A func literal called in place or passed on runs on the enclosing goroutine
+ * as far as this check can tell; the enclosing function's lock covers it. */
+static bool locked_before(const cg_gofile *file, TSNode func, uint32_t before) {
+    for (TSNode f = func; !ts_node_is_null(f); f = innermost_func(f)) {
+        lock_find lf = {.file = file, .before = before};
+        cg_walk(cg_node_field(f, "body"), visit_lock, &lf);
+        if (!ts_node_is_null(lf.found)) return true;
+        if (!cg_node_is(f, "func_literal") || started_by_go(f)) return false;
+    }
+    return false;
+}
+
+/* ---- goroutines and init locks, indexed once per package ---- */
+
+typedef struct index_walk {
+    cg012 *st;
+    cg_gofile *file;
+} index_walk;
+
+static cg_walk_action visit_index(TSNode n, void *arg) {
+    index_walk *w = arg;
+    cg012 *st = w->st;
+    if (cg_node_is(n, "go_statement")) {
+        TSNode call = ts_node_named_child(n, 0);
+        TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+        if (cg_node_is(fn, "func_literal")) {
+            cg_vec_push(&st->goroutines, fn);
+        } else if (cg_node_is(call, "call_expression")) {
+            const cg_godecl *d = cg_gopkg_callee(st->ctx->pkg->go, w->file, call);
+            if (d) cg_vec_push(&st->goroutines, d->node);
+        }
+    }
+    if (cg_node_is(n, "function_declaration") && ts_node_is_null(st->init_lock) &&
+        cg_node_text_eq(w->file, cg_node_field(n, "name"), "init")) {
+        lock_find lf = {.file = w->file, .before = UINT32_MAX};
+        cg_walk(cg_node_field(n, "body"), visit_lock, &lf);
+        if (!ts_node_is_null(lf.found)) {
+            st->init_lock = lf.found;
+            st->init_lock_file = w->file;
+        }
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static bool is_goroutine(const cg012 *st, TSNode func) {
+    for (size_t i = 0; i < st->goroutines.len; i++)
+        if (ts_node_eq(st->goroutines.items[i], func)) return true;
+    return false;
+}
+
+/* The goroutine entry the code of `func` runs under, when the package
+ * starts it with `go` (walking out of func literals called in place). */
+static TSNode goroutine_of(const cg012 *st, TSNode func) {
+    for (TSNode f = func; !ts_node_is_null(f); f = innermost_func(f)) {
+        if (is_goroutine(st, f)) return f;
+        if (!cg_node_is(f, "func_literal")) break;
+    }
+    return (TSNode){0};
+}
+
+/* ---- the check ---- */
+
+static affine_call classify(cg012 *st, const cg_ccall *call) {
+    affine_call a = {.call = call, .kind = CG_AFFINE_NONE};
+    a.kind = cg_affine_config_lookup(&st->cfg, call->name);
+    if (a.kind != CG_AFFINE_NONE) {
+        a.why = a.kind == CG_AFFINE_ERROR_STATE ? "reads a per-thread error state (declared with //cgoguard:thread-error-api)"
+                                                : "acts on per-thread state (declared with //cgoguard:thread-affine)";
+        return a;
+    }
+    a.kind = cg_thread_affine_func(st->ctx->pkg, call->name, &a.why, &a.where);
+    /* A package C function that calls an error getter itself (after its own
+     * failing call, in the same C call) is the fix, not the bug: only a
+     * getter called from Go is an error read across cgo calls. */
+    if (a.kind == CG_AFFINE_ERROR_STATE && !cg_thread_affine_error_api(call->name)) a.kind = CG_AFFINE_NONE;
+    return a;
+}
+
+static const char *unlocked_text(cg012 *st, TSNode go_entry) {
+    if (!ts_node_is_null(go_entry) && !ts_node_is_null(st->init_lock))
+        return "this code runs on a goroutine started with `go`, which the init function's LockOSThread "
+               "does not lock";
+    return "no runtime.LockOSThread is in effect";
+}
+
+static void add_lock_notes(cg012 *st, cg_diag *d, const cg_gofile *file, TSNode go_entry) {
+    if (!ts_node_is_null(go_entry))
+        cg_check_note(st->ctx, d, cg_check_loc(file, go_entry), "started as a goroutine here");
+    if (!ts_node_is_null(st->init_lock))
+        cg_check_note(st->ctx, d, cg_check_loc(st->init_lock_file, st->init_lock),
+                      "init locks only the main goroutine to the main thread");
+}
+
+static void report_error_read(cg012 *st, const affine_call *err, const cg_ccall *failing, TSNode go_entry) {
+    cg_check_ctx *ctx = st->ctx;
+    cg_diag *d = cg_check_report(
+        ctx, err->call->file, err->call->call,
+        "C.%s %s, but it runs in a separate cgo call from C.%s, whose error it means to read, and %s: "
+        "the goroutine may resume on another OS thread between the two calls (or another goroutine may "
+        "run C on this one), so the error read is another thread's",
+        err->call->name, err->why ? err->why : "reads per-thread error state", failing->name,
+        unlocked_text(st, go_entry));
+    cg_check_note(ctx, d, cg_check_loc(failing->file, failing->call), "the call whose error is read");
+    if (err->where.file) cg_check_note(ctx, d, err->where, "the C side that reads thread-local state");
+    add_lock_notes(st, d, err->call->file, go_entry);
+    cg_check_fix(ctx, d,
+                 "read the error inside the same C call (a C wrapper that calls %s and then %s and returns both), "
+                 "or call runtime.LockOSThread() (with defer runtime.UnlockOSThread()) before the first call",
+                 failing->name, err->call->name);
+}
+
+static void report_state(cg012 *st, const affine_call *second, const affine_call *first, TSNode go_entry) {
+    cg_check_ctx *ctx = st->ctx;
+    cg_diag *d = cg_check_report(
+        ctx, second->call->file, second->call->call,
+        "C.%s %s, and so does the earlier C.%s in this function, but %s: the goroutine may run the two "
+        "cgo calls on different OS threads, so the second call does not see the first call's per-thread state",
+        second->call->name, second->why ? second->why : "uses per-thread state", first->call->name,
+        unlocked_text(st, go_entry));
+    cg_check_note(ctx, d, cg_check_loc(first->call->file, first->call->call), "the earlier thread-affine call");
+    if (second->where.file) cg_check_note(ctx, d, second->where, "the C side that uses thread-local state");
+    add_lock_notes(st, d, second->call->file, go_entry);
+    cg_check_fix(ctx, d,
+                 "call runtime.LockOSThread() (and defer runtime.UnlockOSThread()) before the first call, or run "
+                 "all calls on one goroutine locked to its thread (a render loop, a worker that owns the context)");
+}
+
+/* cgo's Go-side helpers (no call into C that could fail) and free. */
+static bool is_cgo_helper(const char *name) {
+    static const char *const helpers[] = {"CString", "CBytes", "GoString", "GoStringN", "GoBytes", "free"};
+    for (size_t i = 0; i < sizeof helpers / sizeof helpers[0]; i++)
+        if (strcmp(name, helpers[i]) == 0) return true;
+    return false;
+}
+
+/* Checks the C calls of one function (calls[0..n), source order). */
+static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n) {
+    cg_gofile *file = calls[0].call->file;
+    TSNode go_entry = goroutine_of(st, func);
+    /* init's lock holds for the main goroutine: code not started with go. */
+    if (!ts_node_is_null(st->init_lock) && ts_node_is_null(go_entry)) return;
+    const affine_call *first_state = NULL;
+    for (size_t i = 0; i < n; i++) {
+        affine_call *c = &calls[i];
+        if (c->kind == CG_AFFINE_NONE) continue;
+        if (locked_before(file, func, ts_node_start_byte(c->call->call))) return;
+        if (c->kind == CG_AFFINE_ERROR_STATE) {
+            /* The failing call: the closest C call that ran before (ended
+             * before this one started: C.GoString(C.dlerror()) runs the
+             * getter first), is a real call into C and not an error read. */
+            for (size_t j = i; j-- > 0;) {
+                if (calls[j].kind == CG_AFFINE_ERROR_STATE || is_cgo_helper(calls[j].call->name) ||
+                    ts_node_end_byte(calls[j].call->call) > ts_node_start_byte(c->call->call))
+                    continue;
+                report_error_read(st, c, calls[j].call, go_entry);
+                return;
+            }
+            continue;
+        }
+        if (!first_state) {
+            first_state = c;
+            continue;
+        }
+        report_state(st, c, first_state, go_entry);
+        return;
+    }
+}
+
+static void check(cg_check_ctx *ctx) {
+    cg012 st = {.ctx = ctx};
+    cg_affine_config_load(&st.cfg, ctx->pkg);
+    for (size_t i = 0; i < ctx->pkg->go->files.len; i++) {
+        index_walk w = {&st, ctx->pkg->go->files.items[i]};
+        cg_walk(w.file->root, visit_index, &w);
+    }
+    /* Group the C calls by the innermost function (the facts are in file
+     * and source order, so a function's calls are contiguous except for
+     * nested literals, which form their own groups). */
+    size_t n = ctx->facts->ccalls.len;
+    affine_call *calls = cg_xcalloc(n ? n : 1, sizeof *calls);
+    bool *done = cg_xcalloc(n ? n : 1, sizeof *done);
+    for (size_t i = 0; i < n; i++) {
+        if (done[i]) continue;
+        const cg_ccall *ci = &ctx->facts->ccalls.items[i];
+        TSNode func = innermost_func(ci->call);
+        if (ts_node_is_null(func)) continue;
+        size_t m = 0;
+        for (size_t j = i; j < n; j++) {
+            const cg_ccall *cj = &ctx->facts->ccalls.items[j];
+            if (cj->file != ci->file || done[j] || !ts_node_eq(innermost_func(cj->call), func)) continue;
+            done[j] = true;
+            calls[m++] = classify(&st, cj);
+        }
+        check_function(&st, func, calls, m);
+    }
+    free(done);
+    free(calls);
+    cg_vec_free(&st.goroutines);
+    cg_affine_config_free(&st.cfg);
+}
+
+const cg_rule cg_rule_CG012 = {
+    .id = "CG012",
+    .name = "thread-affinity",
+    .severity = CG_SEV_WARNING,
+    .summary = "thread-affine C calls without runtime.LockOSThread",
+    .check = check,
+};

@@ -1,0 +1,223 @@
+/*
+ * CG013 fnptr-cast-mismatch: a function pointer converted to a function
+ * type whose calling convention differs, and then called or passed on
+ * (e.g. `void (*)(void)` given to pthread_create as `void *(*)(void *)`).
+ *
+ * Calling a function through an incompatible type is undefined behaviour
+ * (C11 6.3.2.3p8); in practice the ABI decides what goes wrong: a double
+ * parameter read from a register that holds a float, a result read from a
+ * register the function never set, a missing argument read from stale
+ * state. The C front-end records every cast between incompatible function
+ * types (csummary.h cg_cfnptr_cast) with where its result goes. This rule
+ * keeps those whose types differ in the ABI (number of parameters,
+ * variadic-ness, or the class of a parameter/result: void, integer,
+ * float, double, long double, pointer, struct), and stays silent when they
+ * differ only in what pointers point to (int (*)(const int *, const int *)
+ * given to qsort works on every ABI cgo supports), and for the generic
+ * `void (*)(void)` when the result is only stored or passed on (C allows
+ * converting back to the right type before the call), and for the cast
+ * back from it when the function behind the value is not known.
+ *
+ * The finding is at the cast (a .c line or a preamble line) with a note at
+ * the Go call C.f(...) that runs the C function making the cast.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "cside.h"
+
+enum { MAX_PARAMS = 32 };
+
+/* ABI class of one C type spelling (canonical clang spelling). */
+typedef enum abi_class {
+    ABI_VOID,
+    ABI_INT,   /* integers up to 64 bits, enums, _Bool */
+    ABI_INT128,
+    ABI_FLOAT,
+    ABI_DOUBLE,
+    ABI_LDOUBLE,
+    ABI_POINTER,
+    ABI_OTHER, /* struct/union/complex by value: compared by spelling */
+} abi_class;
+
+typedef struct fn_shape {
+    abi_class result;
+    const char *result_text;
+    size_t result_len;
+    abi_class params[MAX_PARAMS];
+    const char *param_text[MAX_PARAMS];
+    size_t param_len[MAX_PARAMS];
+    size_t param_count;
+    bool variadic;
+    bool no_proto; /* "int ()": K&R declaration, parameters unknown */
+} fn_shape;
+
+static bool has_word(const char *s, size_t n, const char *word) {
+    size_t w = strlen(word);
+    for (size_t i = 0; i + w <= n; i++) {
+        if (memcmp(s + i, word, w) != 0) continue;
+        bool left = i == 0 || !(isalnum((unsigned char)s[i - 1]) || s[i - 1] == '_');
+        bool right = i + w == n || !(isalnum((unsigned char)s[i + w]) || s[i + w] == '_');
+        if (left && right) return true;
+    }
+    return false;
+}
+
+static abi_class classify(const char *s, size_t n) {
+    if (memchr(s, '*', n) || memchr(s, '[', n)) return ABI_POINTER; /* arrays decay as parameters */
+    if (has_word(s, n, "struct") || has_word(s, n, "union") || has_word(s, n, "_Complex")) return ABI_OTHER;
+    if (has_word(s, n, "void")) return ABI_VOID;
+    if (has_word(s, n, "float")) return ABI_FLOAT;
+    if (has_word(s, n, "double")) return has_word(s, n, "long") ? ABI_LDOUBLE : ABI_DOUBLE;
+    if (has_word(s, n, "__int128")) return ABI_INT128;
+    return ABI_INT;
+}
+
+static const char *trim(const char *s, size_t *n) {
+    while (*n && isspace((unsigned char)*s)) s++, (*n)--;
+    while (*n && isspace((unsigned char)s[*n - 1])) (*n)--;
+    return s;
+}
+
+/* Parses "R (*)(P1, P2, ...)" (or "R (P1, ...)"). False when the spelling
+ * has a shape we do not understand: then the rule stays silent. */
+static bool parse_shape(const char *spelling, fn_shape *out) {
+    memset(out, 0, sizeof *out);
+    if (!spelling) return false;
+    size_t len = strlen(spelling);
+    if (len == 0 || spelling[len - 1] != ')') return false;
+    /* The parameter list is the last balanced (...) group. */
+    int depth = 0;
+    size_t open = len;
+    for (size_t i = len; i-- > 0;) {
+        if (spelling[i] == ')') depth++;
+        else if (spelling[i] == '(' && --depth == 0) {
+            open = i;
+            break;
+        }
+    }
+    if (open == len || open == 0) return false;
+    /* The result is what comes before the first '(' that starts the
+     * declarator: "void *(*)(void *)" -> "void *". */
+    const char *paren = strchr(spelling, '(');
+    if (!paren) return false;
+    size_t rn = (size_t)(paren - spelling);
+    out->result_text = trim(spelling, &rn);
+    out->result_len = rn;
+    if (rn == 0) return false;
+    out->result = classify(out->result_text, rn);
+
+    const char *p = spelling + open + 1;
+    const char *end = spelling + len - 1;
+    size_t pn = (size_t)(end - p);
+    const char *all = trim(p, &pn);
+    if (pn == 0) {
+        out->no_proto = true;
+        return true;
+    }
+    if (pn == 4 && memcmp(all, "void", 4) == 0) return true;
+    const char *start = all;
+    depth = 0;
+    for (const char *q = all;; q++) {
+        bool at_end = q == all + pn;
+        if (!at_end && (*q == '(' || *q == '[')) depth++;
+        if (!at_end && (*q == ')' || *q == ']')) depth--;
+        if (at_end || (*q == ',' && depth == 0)) {
+            size_t n = (size_t)(q - start);
+            const char *t = trim(start, &n);
+            if (n == 3 && memcmp(t, "...", 3) == 0) {
+                out->variadic = true;
+            } else {
+                if (out->param_count == MAX_PARAMS) return false;
+                out->param_text[out->param_count] = t;
+                out->param_len[out->param_count] = n;
+                out->params[out->param_count++] = classify(t, n);
+            }
+            if (at_end) break;
+            start = q + 1;
+        }
+    }
+    return true;
+}
+
+static bool same_class(abi_class a, const char *at, size_t an, abi_class b, const char *bt, size_t bn) {
+    if (a != b) return false;
+    if (a == ABI_OTHER) return an == bn && memcmp(at, bt, an) == 0;
+    return true;
+}
+
+/* Why two function types differ in the ABI, or NULL when they do not (or
+ * when the shape is not understood). */
+static const char *abi_difference(cg_check_ctx *ctx, const char *from, const char *to) {
+    fn_shape a, b;
+    if (!parse_shape(from, &a) || !parse_shape(to, &b)) return NULL;
+    if (a.no_proto || b.no_proto) return NULL; /* K&R: arguments are promoted, unknowable here */
+    cg_arena *arena = &ctx->pkg->arena;
+    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len))
+        return cg_arena_printf(arena, "the result is '%.*s' but the caller reads '%.*s'", (int)a.result_len,
+                               a.result_text, (int)b.result_len, b.result_text);
+    if (a.variadic != b.variadic)
+        return a.variadic ? "the function is variadic but is called as a fixed-argument function"
+                          : "a fixed-argument function is called as a variadic one";
+    if (a.param_count != b.param_count)
+        return cg_arena_printf(arena, "the function takes %zu parameter%s but is called with %zu",
+                               a.param_count, a.param_count == 1 ? "" : "s", b.param_count);
+    for (size_t i = 0; i < a.param_count; i++)
+        if (!same_class(a.params[i], a.param_text[i], a.param_len[i], b.params[i], b.param_text[i],
+                        b.param_len[i]))
+            return cg_arena_printf(arena, "parameter %zu is '%.*s' but the caller passes '%.*s'", i + 1,
+                                   (int)a.param_len[i], a.param_text[i], (int)b.param_len[i],
+                                   b.param_text[i]);
+    return NULL;
+}
+
+static bool is_generic_fnptr(const char *to) {
+    return to && (strcmp(to, "void (*)(void)") == 0 || strcmp(to, "void (*)()") == 0);
+}
+
+static void check_cast(cg_check_ctx *ctx, const cg_csummary *s, const cg_cfnptr_cast *c) {
+    bool called = c->use && strcmp(c->use, "called") == 0;
+    bool passed = c->passed_to != NULL;
+    if (!called && !passed) return;       /* stored: the conversion back is not tracked */
+    if (!called && is_generic_fnptr(c->to)) return; /* the conventional "any function" type */
+    /* From the generic type without a named function: a value stored as
+     * void (*)(void) cast back to what it really is; its type is unknown. */
+    if (is_generic_fnptr(c->from) && !c->target) return;
+    const char *why = abi_difference(ctx, c->from, c->to);
+    if (!why) return;
+    const char *what = c->target ? c->target : "a function";
+    cg_diag *d = cg_cside_report_at(ctx, c->loc,
+                                    "%s of type '%s' is cast to '%s' and %s: %s, so the call reads "
+                                    "arguments or its result from the wrong place (undefined behaviour)",
+                                    what, c->from, c->to,
+                                    called ? "called through it" : c->use, why);
+    if (c->target) {
+        const cg_cfunc *target = cg_cmodel_func(ctx->pkg->c, c->target);
+        if (target)
+            cg_check_note(ctx, d, target->has_body ? target->body_loc : target->decl_loc,
+                          "%s is defined with type '%s'", c->target, c->from);
+    }
+    cg_cside_note_go_entry(ctx, d, s->name, "makes the cast");
+    cg_check_fix(ctx, d,
+                 "write a function with exactly the type '%s' that calls %s with the right types "
+                 "(a small wrapper), and pass that instead of the cast",
+                 c->to, what);
+}
+
+static void check(cg_check_ctx *ctx) {
+    size_t n = cg_cmodel_func_count(ctx->pkg->c);
+    for (size_t i = 0; i < n; i++) {
+        const cg_cfunc *fn = cg_cmodel_func_at(ctx->pkg->c, i);
+        const cg_csummary *s = fn->has_body ? cg_cmodel_summary(ctx->pkg->c, fn->name) : NULL;
+        if (!s) continue;
+        for (size_t k = 0; k < s->cast_count; k++) check_cast(ctx, s, &s->casts[k]);
+    }
+}
+
+const cg_rule cg_rule_CG013 = {
+    .id = "CG013",
+    .name = "fnptr-cast-mismatch",
+    .severity = CG_SEV_ERROR,
+    .summary = "function pointer called through an ABI-incompatible type",
+    .check = check,
+};

@@ -1,0 +1,27 @@
+// The library keeps its current context per thread, like OpenGL: the C
+// summaries see that ctx_make_current and ctx_draw use thread-local state.
+#include <dlfcn.h>
+#include <stdlib.h>
+
+#include "lib.h"
+
+struct ctx {
+    int frames;
+};
+
+static _Thread_local ctx *current;
+
+ctx *ctx_new(void) { return calloc(1, sizeof(ctx)); }
+
+void ctx_make_current(ctx *c) { current = c; }
+
+void ctx_draw(int n) {
+    if (current) current->frames += n;
+}
+
+/* Opens and reads the error in one C call: both on the same thread. */
+int ctx_open_or_error(const char *path, const char **msg) {
+    void *h = dlopen(path, RTLD_NOW);
+    if (!h) *msg = dlerror();
+    return h != NULL;
+}

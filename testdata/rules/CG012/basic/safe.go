@@ -1,0 +1,71 @@
+// Look-alike safe cases for CG012.
+package render
+
+/*
+#include <dlfcn.h>
+#include <stdlib.h>
+#include "lib.h"
+*/
+import "C"
+
+import (
+	"errors"
+	"runtime"
+	"unsafe"
+)
+
+// safe: the goroutine is locked to its thread before the first call
+func loadLocked(path string) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cs := C.CString(path)
+	defer C.free(unsafe.Pointer(cs))
+	if C.dlopen(cs, C.RTLD_NOW) == nil {
+		return errors.New(C.GoString(C.dlerror()))
+	}
+	return nil
+}
+
+// safe: errno is captured inside the same cgo call by the two-result form
+func query(q string) error {
+	cs := C.CString(q)
+	defer C.free(unsafe.Pointer(cs))
+	_, err := C.db_query(cs)
+	return err
+}
+
+// safe: db_errmsg is a per-connection message, not per-thread state
+func queryMessage(q string) string {
+	cs := C.CString(q)
+	defer C.free(unsafe.Pointer(cs))
+	if C.db_query(cs) != 0 {
+		return C.GoString(C.db_errmsg())
+	}
+	return ""
+}
+
+// safe: open and error read happen in one C call
+func openOrError(path string) string {
+	cs := C.CString(path)
+	defer C.free(unsafe.Pointer(cs))
+	var msg *C.char
+	if C.ctx_open_or_error(cs, &msg) == 0 {
+		return C.GoString(msg)
+	}
+	return ""
+}
+
+// safe: a literal called in place runs on the locked goroutine
+func frameLocked(c *C.ctx) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	func() {
+		C.ctx_make_current(c)
+		C.ctx_draw(1)
+	}()
+}
+
+// safe: only one thread-affine call in the function
+func makeCurrent(c *C.ctx) {
+	C.ctx_make_current(c)
+}

@@ -1,0 +1,2 @@
+void gl_make_current(void);
+void gl_draw(void);

@@ -1,0 +1,48 @@
+// Look-alike safe cases for CG013: they must stay silent.
+package basic
+
+/*
+#include <stdlib.h>
+
+typedef int (*cmp_fn)(const void *, const void *);
+static int cmp_ints(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+static int cmp_typed(const int *a, const int *b) { return *a - *b; }
+
+static void sort_ints(int *v, size_t n) {
+	// safe: the comparator has exactly qsort's type; the cast changes nothing.
+	qsort(v, n, sizeof *v, (cmp_fn)cmp_ints);
+	// safe: the types differ only in what the pointers point to: same ABI on every cgo target.
+	qsort(v, n, sizeof *v, (int (*)(const void *, const void *))cmp_typed);
+}
+
+typedef void (*any_fn)(void);
+static any_fn slots[4];
+static void store_any(int i, any_fn f) { slots[i] = f; }
+static double twice(double x) { return 2 * x; }
+static double call_slot(int i, double x) { return ((double (*)(double))slots[i])(x); }
+static void setup_slots(void) {
+	// safe: stored as the generic void (*)(void) and cast back to its real type before the call.
+	store_any(0, (any_fn)twice);
+}
+
+static unsigned long next_id(unsigned long v) { return v + 1; }
+static long advance(long v) {
+	// safe: long and unsigned long are passed and returned in the same register.
+	return ((long (*)(long))next_id)(v);
+}
+
+static void *keep_fn;
+static void remember_fn(void) {
+	// safe: converted to a data pointer for storage, not to another function type.
+	keep_fn = (void *)twice;
+}
+*/
+import "C"
+
+func useSafe(v []C.int) {
+	C.sort_ints(&v[0], C.size_t(len(v)))
+	C.setup_slots()
+	_ = C.call_slot(0, 1.5)
+	_ = C.advance(1)
+	C.remember_fn()
+}
