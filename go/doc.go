@@ -17,6 +17,17 @@
 //   - [WithScratch]: a per-thread bump arena for temporary C buffers during a
 //     cgo call, with a guard page at its end.
 //
+// It also installs libcgoguard's crash guard from Go:
+//
+//   - [InstallCrashGuard]: SIGSEGV/SIGBUS/SIGILL/SIGFPE/SIGABRT handlers on an
+//     alternate stack that report a crash in C code (fault classification,
+//     thread, registers, a C backtrace with function and file:line) and then
+//     chain to the Go runtime's handler, so Go's own traceback still follows.
+//     Without recompiling, LD_PRELOAD=libcgoguard-preload.so does the same
+//     (and `cgoguard run` sets it up).
+//   - [InstallTraceback]: registers runtime.SetCgoTraceback so that Go's crash
+//     tracebacks list the C frames too.
+//
 // # cgo.Handle or HandleTable?
 //
 // They solve opposite directions.
