@@ -22,6 +22,7 @@
 #include "../model/finalizer.h"
 #include "../model/flow.h"
 #include "check.h"
+#include "cside.h"
 
 enum { MAX_GROUP = 8, MAX_VIEWS = 16 };
 
@@ -211,15 +212,8 @@ static void add_trace(uaf *u, cg_diag *d) {
                           "'%s' is made here; it shares the C bytes (not a copy)", u->tracked->name);
     cg_check_note(ctx, d, cg_check_loc(u->file, u->free_call), "the C memory is freed here%s",
                   u->deferred ? " (when the function returns)" : "");
-    if (u->ps && u->ps->freed.len) {
-        /* The C side: the function Go called, then the line that frees. */
-        const cg_ctrace *t = &u->ps->freed;
-        const cg_cstep *last = &t->steps[t->len - 1];
-        if (t->len > 1)
-            cg_check_note(ctx, d, t->steps[0].loc, "%s passes it on (%zu call%s down)", t->steps[0].func,
-                          t->len - 1 + t->omitted, t->len - 1 + t->omitted == 1 ? "" : "s");
-        cg_check_note(ctx, d, last->loc, "%s %s", last->func, t->how ? t->how : "frees it here");
-    }
+    /* The C side: each call down to the line that frees. */
+    if (u->ps && u->ps->freed.len) cg_cside_note_trace(ctx, d, &u->ps->freed, NULL, 4);
     cg_check_fix(ctx, d,
                  "copy the data into Go memory before the C memory is freed (C.GoBytes, C.GoStringN, or "
                  "copy into a make'd slice), or free it only after the last use of the view");

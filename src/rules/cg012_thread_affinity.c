@@ -262,22 +262,25 @@ static void check(cg_check_ctx *ctx) {
      * nested literals, which form their own groups). */
     size_t n = ctx->facts->ccalls.len;
     affine_call *calls = cg_xcalloc(n ? n : 1, sizeof *calls);
+    TSNode *funcs = cg_xcalloc(n ? n : 1, sizeof *funcs);
     bool *done = cg_xcalloc(n ? n : 1, sizeof *done);
+    for (size_t i = 0; i < n; i++) funcs[i] = innermost_func(ctx->facts->ccalls.items[i].call);
     for (size_t i = 0; i < n; i++) {
-        if (done[i]) continue;
         const cg_ccall *ci = &ctx->facts->ccalls.items[i];
-        TSNode func = innermost_func(ci->call);
-        if (ts_node_is_null(func)) continue;
+        if (done[i] || ts_node_is_null(funcs[i])) continue;
         size_t m = 0;
+        /* The calls of one function follow it in the list and stop at its end. */
         for (size_t j = i; j < n; j++) {
             const cg_ccall *cj = &ctx->facts->ccalls.items[j];
-            if (cj->file != ci->file || done[j] || !ts_node_eq(innermost_func(cj->call), func)) continue;
+            if (cj->file != ci->file || ts_node_start_byte(cj->call) >= ts_node_end_byte(funcs[i])) break;
+            if (done[j] || !ts_node_eq(funcs[j], funcs[i])) continue;
             done[j] = true;
             calls[m++] = classify(&st, cj);
         }
-        check_function(&st, func, calls, m);
+        check_function(&st, funcs[i], calls, m);
     }
     free(done);
+    free(funcs);
     free(calls);
     cg_vec_free(&st.goroutines);
     cg_affine_config_free(&st.cfg);

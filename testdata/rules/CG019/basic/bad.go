@@ -17,6 +17,16 @@ static void notify_chain(int v) { relay(v); }
 
 void notify_from_file(int v); // defined in callbacks.c
 
+// A long chain: the finding shows its start and its end.
+#cgo nocallback notify_deep
+static void deep6(int v) { goEvent(v); }
+static void deep5(int v) { deep6(v + 1); }
+static void deep4(int v) { deep5(v + 1); }
+static void deep3(int v) { deep4(v + 1); }
+static void deep2(int v) { deep3(v + 1); }
+static void deep1(int v) { deep2(v + 1); }
+static void notify_deep(int v) { deep1(v); }
+
 // Known false negative: the call into Go goes through a function pointer,
 // which the C summaries do not follow.
 #cgo nocallback notify_indirect
@@ -43,6 +53,10 @@ func chain() {
 
 func indirect() {
 	C.notify_indirect(4) // want CG019 known-to-fail
+}
+
+func deep() {
+	C.notify_deep(0) // want CG019
 }
 
 func fromFile() {
