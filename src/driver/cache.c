@@ -288,7 +288,7 @@ bool cg_cache_load(cg_cache *cache, const char *key, cg_diag_list *out) {
             ok = n == 4 && dependency_unchanged(f + 1);
         } else if (strcmp(f[0], "diag") == 0 && n == 12) {
             cg_diag d = {0};
-            int sev;
+            int sev = 0;
             d.rule_id = f[1];
             d.rule_name = f[2];
             ok = f[1] && f[2] && f[9] && sscanf(f[3], "%d", &sev) == 1 && parse_loc(f + 4, &d.loc);
