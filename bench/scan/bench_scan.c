@@ -15,7 +15,9 @@
  *   cgoguard scan -j 1      cold: empty cache directory
  *   cgoguard scan -j 2      cold
  *   cgoguard scan -j 2      warm: the cache the previous run wrote
- *   cgoguard scan --no-cache -j 2 (no cache read or written)
+ *   cgoguard scan --no-cache -j 2 (no cache read or written), then the same
+ *                           with CGOGUARD_NO_PCH=1 (no shared header blocks)
+ *   cgoguard scan of the amalgamation package alone (its time and peak RSS)
  * and prints files, MB, seconds, files/s, MB/s, peak RSS and the ratios
  * the issue sets as targets (cold scan vs cold go vet, warm vs cold). It
  * also checks that the reports of all runs are byte-identical and says so.
@@ -52,6 +54,7 @@
 typedef struct corpus {
     const char *dir;
     size_t go_files, c_files, bytes; /* what a scan reads (Go + .c + package .h) */
+    size_t big_bytes;                /* the amalgamation package alone */
 } corpus;
 
 static void die(const char *fmt, ...) {
@@ -192,6 +195,7 @@ static void gen_package(corpus *c, size_t i) {
 /* The vendored amalgamation: big_mb megabytes of C in one file, of which Go
  * calls two functions. */
 static void gen_amalgamation(corpus *c, size_t big_mb) {
+    size_t before = c->bytes;
     char *dir = fmt("%s/third_party/amalg", c->dir);
     mkdir_p(dir);
     FILE *h = create(dir, "amalg.h");
@@ -230,6 +234,7 @@ static void gen_amalgamation(corpus *c, size_t big_mb) {
                "\treturn int(C.amalg_checksum((*C.uchar)(unsafe.Pointer(&p[0])), C.size_t(len(p))))\n}\n");
     c->bytes += finish(g);
     c->go_files++;
+    c->big_bytes = c->bytes - before;
     free(dir);
 }
 
@@ -319,9 +324,10 @@ int main(int argc, char **argv) {
 
     char *rm[] = {"rm", "-rf", dir, NULL};
     run_child("/", rm, NULL, NULL);
-    corpus c = {dir, 0, 0, 0};
+    corpus c = {dir, 0, 0, 0, 0};
     double t0 = now();
     generate(&c, packages, big_mb);
+    setvbuf(stdout, NULL, _IOLBF, 0);
     printf("corpus: %s: %zu cgo packages + 1 with a %zu MB C file; %zu Go files, %zu C files, %.1f MB "
            "(generated in %.1f s)\n",
            dir, packages, big_mb, c.go_files, c.c_files, (double)c.bytes / 1048576.0, now() - t0);
@@ -366,6 +372,16 @@ int main(int argc, char **argv) {
     run nocache = run_child(dir, scan_nc, scan_env, outs[3]);
     print_row("cgoguard scan -j 2 --no-cache", &c, nocache);
 
+    char *no_pch = "CGOGUARD_NO_PCH=1";
+    char *scan_env_nopch[] = {xdg, nocolor, no_pch, NULL};
+    run nopch = run_child(dir, scan_nc, scan_env_nopch, NULL);
+    print_row("  same, without shared .pch blocks", &c, nopch);
+
+    corpus big = {dir, big_mb ? 1 : 0, big_mb ? 1 : 0, c.big_bytes, c.big_bytes};
+    char *scan_big[] = {(char *)cgoguard, "scan", "--no-cache", "-j", "1", "./third_party/amalg", NULL};
+    run amalg = run_child(dir, scan_big, scan_env, NULL);
+    if (big_mb) print_row("cgoguard scan, the amalgamation only", &big, amalg);
+
     bool identical = true;
     for (int i = 1; i < 4; i++) identical = identical && same_file(outs[0], outs[i]);
     printf("\nreports of the 4 scans byte-identical: %s\n", identical ? "yes" : "NO");
@@ -373,6 +389,7 @@ int main(int argc, char **argv) {
     printf("cold scan -j 2 / warm go vet:   %.2f\n", cold2.secs / vet_warm.secs);
     printf("cold / warm scan speed-up:      %.1fx (target >= 10)\n", cold2.secs / warm.secs);
     printf("-j 1 / -j 2 speed-up:           %.2fx\n", cold1.secs / cold2.secs);
+    printf("shared .pch blocks speed-up:    %.2fx (--no-cache -j 2)\n", nopch.secs / nocache.secs);
 
     if (!keep) run_child("/", rm, NULL, NULL);
     for (int i = 0; i < 4; i++) free(outs[i]);

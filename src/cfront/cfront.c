@@ -963,9 +963,29 @@ static void collect_pch_dep(CXFile included, CXSourceLocation *stack, unsigned d
     clang_disposeString(name);
 }
 
-/* Builds e's .pch (without the lock: it takes a parse). Returns the state. */
+/* Does a header of the block lie in the package's own directory? Then the
+ * package shadows a system header (or reaches its own through <x.h>), and
+ * the block cannot be shared with other packages. */
+static bool reads_own_dir(const cg_strvec *deps, const char *base_dir) {
+    char *canon = canonical_dir(base_dir ? base_dir : ".");
+    size_t n = strlen(canon);
+    bool own = false;
+    for (size_t i = 0; i < deps->len && !own; i++) {
+        const char *d = deps->items[i];
+        char *real = realpath(d, NULL);
+        const char *path = real ? real : d;
+        own = strncmp(path, canon, n) == 0 && path[n] == '/';
+        free(real);
+    }
+    free(canon);
+    return own;
+}
+
+/* Builds e's .pch (without the lock: it takes a parse). Returns the state:
+ * PCH_SEEN_ONCE again when the block must not be shared from this package
+ * (another package may build it). */
 static int build_pch(cg_cmodel *model, pch_entry *e, const char *base_dir, const cg_cparse_options *opts,
-                     const char *pch_dir) {
+                     const char *pch_dir, bool dir_keyed) {
     unsaved_vec unsaved = {0};
     char_vec names = {0};
     add_unsaved(&unsaved, e->header_path, e->header_text, strlen(e->header_text));
@@ -995,6 +1015,13 @@ static int build_pch(cg_cmodel *model, pch_entry *e, const char *base_dir, const
         close(fd);
         if (clang_saveTranslationUnit(tu, path, clang_defaultSaveOptions(tu)) == CXSaveError_None) {
             clang_getInclusions(tu, collect_pch_dep, &e->deps);
+            if (!dir_keyed && reads_own_dir(&e->deps, base_dir)) {
+                remove(path);
+                cg_strvec_free(&e->deps);
+                clang_disposeTranslationUnit(tu);
+                free(path);
+                return PCH_SEEN_ONCE;
+            }
             e->pch_path = path;
             path = NULL;
             state = PCH_READY;
@@ -1067,6 +1094,8 @@ static const pch_entry *pch_for(cg_cmodel *model, const char *base_dir, const ch
         }
         if (pch_cache.dir) {
             e->state = PCH_BUILDING;
+            free(e->header_text); /* from an attempt that could not be shared */
+            free(e->header_path);
             e->header_text = cg_xstrdup(header_text);
             e->header_path = cg_path_join(base_dir ? base_dir : ".", "_cgoguard_pch_block.h");
             pch_cache.built++;
@@ -1076,7 +1105,7 @@ static const pch_entry *pch_for(cg_cmodel *model, const char *base_dir, const ch
     char *pch_dir = pch_cache.dir ? cg_xstrdup(pch_cache.dir) : NULL;
     pthread_mutex_unlock(&pch_cache.lock);
     if (build) {
-        int state = build_pch(model, e, base_dir, opts, pch_dir);
+        int state = build_pch(model, e, base_dir, opts, pch_dir, dir_keyed);
         pthread_mutex_lock(&pch_cache.lock);
         e->state = state;
         pthread_mutex_unlock(&pch_cache.lock);

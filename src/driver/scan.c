@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../model/package.h"
@@ -31,8 +32,9 @@ typedef struct pool {
     cg_cache *cache; /* NULL: no caching */
     bool progress;
     package_result *results;
+    size_t *order; /* package indices, largest first */
     pthread_mutex_t lock;
-    size_t next; /* next package to take */
+    size_t next; /* next position in order to take */
     size_t done;
 } pool;
 
@@ -72,15 +74,55 @@ static void *worker(void *arg) {
     pool *p = arg;
     for (;;) {
         pthread_mutex_lock(&p->lock);
-        size_t index = p->next++;
+        size_t at = p->next++;
         pthread_mutex_unlock(&p->lock);
-        if (index >= p->found->packages.len) return NULL;
+        if (at >= p->found->packages.len) return NULL;
+        size_t index = p->order[at];
         analyse_package(p, index);
         pthread_mutex_lock(&p->lock);
         p->done++;
         report_progress(p, index);
         pthread_mutex_unlock(&p->lock);
     }
+}
+
+/* Packages are taken largest first (bytes of Go and C files): a package
+ * that vendors a multi-megabyte C file would otherwise often start last
+ * and leave the other workers idle at the end (longest-processing-time-
+ * first scheduling). The merge below is in discovery order, so the output
+ * does not depend on this. */
+typedef struct sized {
+    size_t index;
+    unsigned long long bytes;
+} sized;
+
+static int larger_first(const void *a, const void *b) {
+    const sized *x = a, *y = b;
+    if (x->bytes != y->bytes) return x->bytes < y->bytes ? 1 : -1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static unsigned long long files_bytes(const cg_strvec *files) {
+    unsigned long long total = 0;
+    struct stat st;
+    for (size_t i = 0; i < files->len; i++)
+        if (stat(files->items[i], &st) == 0 && st.st_size > 0) total += (unsigned long long)st.st_size;
+    return total;
+}
+
+static size_t *schedule(const cg_discovery *found) {
+    size_t n = found->packages.len;
+    sized *s = cg_xcalloc(n ? n : 1, sizeof(*s));
+    for (size_t i = 0; i < n; i++) {
+        s[i].index = i;
+        s[i].bytes = files_bytes(&found->packages.items[i]->go_files) +
+                     files_bytes(&found->packages.items[i]->c_files);
+    }
+    qsort(s, n, sizeof(*s), larger_first);
+    size_t *order = cg_xcalloc(n ? n : 1, sizeof(*order));
+    for (size_t i = 0; i < n; i++) order[i] = s[i].index;
+    free(s);
+    return order;
 }
 
 static unsigned job_count(const cg_scan_options *opts, size_t packages) {
@@ -130,7 +172,7 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
     }
     pool p = {&found, &popts, &copts, cache, opts->progress && found.packages.len > 0,
               cg_xcalloc(found.packages.len ? found.packages.len : 1, sizeof(package_result)),
-              PTHREAD_MUTEX_INITIALIZER, 0, 0};
+              schedule(&found), PTHREAD_MUTEX_INITIALIZER, 0, 0};
     unsigned jobs = job_count(opts, found.packages.len);
     pthread_t threads[MAX_JOBS];
     unsigned started = 0;
@@ -156,6 +198,7 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
         for (size_t f = 0; f < files->c_files.len; f++) cg_vec_push(&analysed, cg_xstrdup(files->c_files.items[f]));
     }
     free(p.results);
+    free(p.order);
     cg_cache_close(cache);
     cg_sink_options sopts = {(const char *const *)analysed.items, analysed.len, popts.max_file_bytes};
     cg_sink_finish(result->diags, &sopts);

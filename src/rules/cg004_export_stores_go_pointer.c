@@ -48,17 +48,16 @@ static TSNode written_through(cg_package *pkg, cg_gofile *file, TSNode target) {
     bool deref = false;
     for (int depth = 0; depth < 16; depth++) {
         target = cg_node_unparen(target);
+        bool star = cg_node_is(target, "unary_expression") &&
+                    cg_node_text_eq(file, cg_node_field(target, "operator"), "*");
         TSNode operand = {0};
-        if (cg_node_is(target, "unary_expression") && cg_node_text_eq(file, cg_node_field(target, "operator"), "*"))
-            operand = cg_node_field(target, "operand"), deref = true;
-        else if (cg_node_is(target, "selector_expression"))
-            operand = cg_node_field(target, "operand"), deref = true;
-        else if (cg_node_is(target, "index_expression"))
-            operand = cg_node_field(target, "operand"), deref = true;
-        else if (deref && cg_gopkg_conversion(pkg->go, file, target, &operand))
-            ;
-        else
+        if (star || cg_node_is(target, "selector_expression") || cg_node_is(target, "index_expression")) {
+            operand = cg_node_field(target, "operand");
+            deref = true;
+        } else if (!deref || !cg_gopkg_conversion(pkg->go, file, target, &operand)) {
+            /* Conversions count only below a dereference: (*T)(p).f. */
             return deref && cg_node_is(target, "identifier") ? target : (TSNode){0};
+        }
         target = operand;
     }
     return (TSNode){0};

@@ -174,6 +174,54 @@ static const released *find_released(cg_check_ctx *ctx, const cg_strmap *by_fiel
     return cg_strmap_get(by_field, key);
 }
 
+/* Is the object stored where it outlives the statement (a package variable,
+ * a field, a map or slice element: `registry[id] = t`, `all = append(all,
+ * t)`) before the call? Then something else keeps it reachable. */
+typedef struct stored_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_gobinding *binding;
+    uint32_t before;
+    bool found;
+} stored_walk;
+
+static cg_walk_action visit_value_use(TSNode n, void *arg) {
+    stored_walk *w = arg;
+    if (cg_node_is(n, "selector_expression")) {
+        /* t.p reads a field; only the operand's own operands matter. */
+        return CG_WALK_SKIP_CHILDREN;
+    }
+    if (cg_node_is(n, "identifier") && cg_gopkg_binding(w->pkg->go, w->file, n) == w->binding) {
+        w->found = true;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static cg_walk_action visit_store(TSNode n, void *arg) {
+    stored_walk *w = arg;
+    if (ts_node_start_byte(n) >= w->before) return CG_WALK_STOP;
+    if (!cg_node_is(n, "assignment_statement")) return CG_WALK_CONTINUE;
+    TSNode left = cg_node_field(n, "left");
+    bool outliving = false;
+    for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
+        TSNode l = cg_node_unparen(ts_node_named_child(left, i));
+        /* A plain local is not a place that outlives the function. */
+        if (!cg_node_is(l, "identifier") || !cg_gopkg_binding(w->pkg->go, w->file, l)) outliving = true;
+    }
+    if (outliving) cg_walk(cg_node_field(n, "right"), visit_value_use, w);
+    return w->found ? CG_WALK_STOP : CG_WALK_SKIP_CHILDREN;
+}
+
+static bool stored_before(cg_package *pkg, cg_gofile *file, TSNode obj, TSNode call) {
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, obj);
+    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, call);
+    if (!b || !fn) return false;
+    stored_walk w = {pkg, file, b, ts_node_start_byte(call), false};
+    cg_walk(cg_node_field(fn->node, "body"), visit_store, &w);
+    return w.found;
+}
+
 static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_ccall *call) {
     cg_gofile *file = call->file;
     for (uint32_t a = 0; a < call->arg_count; a++) {
@@ -185,6 +233,7 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
         TSNode obj = cg_node_unparen(cg_node_field(sel, "operand"));
         if (!cg_gopkg_binding(ctx->pkg->go, file, obj)) continue; /* a package variable stays reachable */
         if (cg_local_used_after(ctx->pkg, file, obj, call->call)) continue;
+        if (stored_before(ctx->pkg, file, obj, call->call)) continue;
         const char *o = cg_node_text(file, obj);
         const char *kind = r->fin.is_cleanup ? "cleanup" : "finalizer";
         cg_diag *d = cg_check_report(

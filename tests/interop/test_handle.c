@@ -233,6 +233,14 @@ static void test_stress(void) {
     worker ws[MUTATORS + READERS];
     pthread_t th[MUTATORS + READERS];
     for (int i = 0; i < MUTATORS + READERS; i++) ws[i] = (worker){&s, 17u * (unsigned)i + 3u};
+    /* Every cell starts with a live handle: readers that get scheduled before
+     * the mutators (threads start in any order) still have objects to acquire. */
+    for (int i = 0; i < CELLS; i++) {
+        cg_handle h;
+        CHECK_EQ(cg_handle_new(s.t, new_object(i), &h), CG_HANDLE_OK);
+        atomic_store(&s.cells[i], h);
+        atomic_fetch_add(&s.created, 1);
+    }
     start_threads(th, MUTATORS, mutate, ws, sizeof(worker));
     start_threads(th + MUTATORS, READERS, read_cells, ws + MUTATORS, sizeof(worker));
     join_threads(th, MUTATORS + READERS);

@@ -76,6 +76,14 @@ func shadowCall(m map[int]int) {
 	C.shadow_only(unsafe.Pointer(&m))
 }
 G
+# Two shadowing packages that sort first: the second one meets the block
+# for the second time and would build it; a .pch holding its own stdint.h
+# must not be shared with a, b and c (they must still get a clean one).
+for d in 0shadow1 0shadow2; do
+  mkdir -p $d
+  cp shadow/*.go shadow/stdint.h $d/
+  sed -i "s/^package shadow$/package s$d/; s/^package s0/package s/" $d/*.go
+done
 mkdir -p missing
 for f in one two three; do
   sed 's/^package a$/package missing/; s/#include <string.h>/#include <no_such_header_cg.h>/' a/$f.go >missing/$f.go
@@ -124,6 +132,8 @@ used_b=$(grep -c 'pch: used for b/' "$tmp/debug")
 # (its impl.c block, stdlib.h and string.h, reads no stdint.h: sharing that one is right)
 grep -q 'pch: used for shadow/.*\.go' "$tmp/debug" && fail "the shadowing package used a shared block" ||
   ok "a package that shadows a header of the block does not use it"
+grep -q 'used for 0shadow' "$tmp/debug" && fail "a shadowing package used a .pch" ||
+  ok "a shadowing package that meets a block first neither uses nor shares it"
 grep -q 'shadow/one.go.*CG001' <("$cg" scan --no-cache ./shadow 2>/dev/null) && ok "the shadowing header's declarations are seen" ||
   fail "shadow_only unknown: $("$cg" scan --no-cache ./shadow 2>&1 | head -5)"
 grep -q 'pch: used for missing/' "$tmp/debug" && fail "a block with a missing header was precompiled" ||

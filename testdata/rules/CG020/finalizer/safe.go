@@ -71,3 +71,13 @@ func useGlobal() {
 type plain struct{ w *C.widget }
 
 func (p *plain) Do() { C.widget_do(p.w) }
+
+// safe: the object is stored in a package-level registry before the call,
+// which keeps it reachable.
+var registry = map[int]*Widget{}
+
+func register(id int) {
+	x := NewWidget()
+	registry[id] = x
+	C.widget_do(x.w)
+}
