@@ -4,6 +4,8 @@
  */
 #include "ckept.h"
 
+#include "../model/funcval.h"
+
 #include <string.h>
 
 const cg_csummary *cg_ckept_summary(cg_check_ctx *ctx, const cg_ccall *call) {
@@ -43,6 +45,9 @@ bool cg_ckept_arg_is_go_pointer(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *
         (ct.kind == CG_CTYPE_INTEGER || ct.kind == CG_CTYPE_FLOAT))
         return false;
     if (cg_x_origin(pkg, file, arg) != CG_ORIGIN_GO) return false;
+    /* A pointer to a func value is CG007's finding (go-func-to-c). */
+    const char *func_how = NULL;
+    if (!ts_node_is_null(cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return false;
     *what = cg_arena_printf(&pkg->arena, "%s points into Go memory", cg_node_text(file, arg));
     return true;
 }
