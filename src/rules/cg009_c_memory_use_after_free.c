@@ -50,6 +50,14 @@ typedef struct uaf {
     TSNode found; /* the use that was reported */
 } uaf;
 
+/* Binding lookups copy the name and search the function's locals, so every
+ * identifier is first compared by name with the few locals tracked here. */
+static bool named_in_group(const uaf *u, TSNode id) {
+    for (size_t i = 0; i < u->group_len; i++)
+        if (cg_node_text_eq(u->file, id, u->group[i]->name)) return true;
+    return false;
+}
+
 static bool in_group(const uaf *u, cg_gobinding *b) {
     for (size_t i = 0; b && i < u->group_len; i++)
         if (u->group[i] == b) return true;
@@ -61,7 +69,8 @@ static cg_gobinding *binding_of(const uaf *u, TSNode expr);
 /* Is expr (through conversions) the freed pointer? */
 static bool is_freed_ptr(const uaf *u, TSNode expr) {
     TSNode e = cg_x_strip_conversions(u->pkg, u->file, expr);
-    if (cg_node_is(e, "identifier")) return in_group(u, cg_gopkg_binding(u->pkg->go, u->file, e));
+    if (cg_node_is(e, "identifier"))
+        return named_in_group(u, e) && in_group(u, cg_gopkg_binding(u->pkg->go, u->file, e));
     return u->freed_path && cg_node_is(e, "selector_expression") && cg_node_text_eq(u->file, e, u->freed_path);
 }
 
@@ -73,6 +82,12 @@ static cg_gobinding *binding_of(const uaf *u, TSNode expr) {
 static bool is_view(const uaf *u, cg_gobinding *b) {
     for (size_t i = 0; b && i < u->view_len; i++)
         if (u->views[i] == b) return true;
+    return false;
+}
+
+static bool named_view(const uaf *u, TSNode id) {
+    for (size_t i = 0; i < u->view_len; i++)
+        if (cg_node_text_eq(u->file, id, u->views[i]->name)) return true;
     return false;
 }
 
@@ -94,7 +109,8 @@ static bool makes_view(const uaf *u, TSNode expr) {
     }
     if (cg_node_is(e, "slice_expression")) {
         TSNode op = cg_node_unparen(cg_node_field(e, "operand"));
-        if (cg_node_is(op, "identifier")) return is_view(u, cg_gopkg_binding(u->pkg->go, u->file, op));
+        if (cg_node_is(op, "identifier"))
+            return named_view(u, op) && is_view(u, cg_gopkg_binding(u->pkg->go, u->file, op));
         return makes_view(u, op);
     }
     TSNode operand;
@@ -133,7 +149,7 @@ static void collect(uaf *u, cg_gofunc *fn) {
             TSNode v = cg_binding_single_value(b);
             if (ts_node_is_null(v)) continue;
             if (is_freed_ptr(u, v)) add_group(u, b);
-            if (in_group(u, b)) add_group(u, binding_of(u, v));
+            if (in_group(u, b)) add_group(u, binding_of(u, v)); /* few: the group's own values */
         }
     }
     for (int round = 0; round < 3; round++) {
@@ -154,7 +170,9 @@ static void collect(uaf *u, cg_gofunc *fn) {
 /* ---- uses ---- */
 
 static bool refers_node(uaf *u, TSNode n) {
-    if (u->tracked) return cg_node_is(n, "identifier") && cg_gopkg_binding(u->pkg->go, u->file, n) == u->tracked;
+    if (u->tracked)
+        return cg_node_is(n, "identifier") && cg_node_text_eq(u->file, n, u->tracked->name) &&
+               cg_gopkg_binding(u->pkg->go, u->file, n) == u->tracked;
     return (cg_node_is(n, "call_expression") || cg_node_is(n, "slice_expression")) && makes_view(u, n);
 }
 
@@ -189,6 +207,7 @@ static bool kills(uaf *u, TSNode stmt) {
     for (uint32_t i = 0; i < n; i++) {
         TSNode id = ts_node_named_child(left, i);
         if (!cg_node_is(id, "identifier")) continue;
+        if (u->tracked ? !cg_node_text_eq(u->file, id, u->tracked->name) : !named_in_group(u, id)) continue;
         cg_gobinding *b = cg_flow_binding(u->pkg->go, u->file, id);
         if (u->tracked ? b == u->tracked : in_group(u, b)) return true;
     }
@@ -271,7 +290,9 @@ static bool carries(uaf *u, TSNode e) {
     e = cg_node_unparen(e);
     if (ts_node_is_null(e)) return false;
     if (!u->tracked && makes_view(u, e)) return true;
-    if (cg_node_is(e, "identifier")) return u->tracked && cg_gopkg_binding(u->pkg->go, u->file, e) == u->tracked;
+    if (cg_node_is(e, "identifier"))
+        return u->tracked && cg_node_text_eq(u->file, e, u->tracked->name) &&
+               cg_gopkg_binding(u->pkg->go, u->file, e) == u->tracked;
     if (cg_node_is(e, "slice_expression") || cg_node_is(e, "index_expression") || cg_node_is(e, "selector_expression"))
         return carries(u, cg_node_field(e, "operand"));
     if (cg_node_is(e, "unary_expression") && cg_node_text_eq(u->file, cg_node_field(e, "operator"), "&"))

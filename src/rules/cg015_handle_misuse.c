@@ -36,15 +36,17 @@ static TSNode innermost_func(TSNode n) {
     return (TSNode){0};
 }
 
-/* When call is h.Delete() / h.Value() on a local handle, returns its binding
- * and sets *method. */
-static cg_gobinding *handle_method(cg_package *pkg, cg_gofile *file, TSNode call, const char **method) {
+/* When call is h.Delete() / h.Value() on a local handle (named `name`
+ * when not NULL: binding lookups are costly, names are compared first),
+ * returns its binding and sets *method. */
+static cg_gobinding *handle_method(cg_package *pkg, cg_gofile *file, TSNode call, const char *name,
+                                   const char **method) {
     if (!cg_node_is(call, "call_expression")) return NULL;
     TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
     if (!cg_node_is(fn, "selector_expression")) return NULL;
     TSNode op = cg_node_unparen(cg_node_field(fn, "operand"));
     TSNode field = cg_node_field(fn, "field");
-    if (!cg_node_is(op, "identifier")) return NULL;
+    if (!cg_node_is(op, "identifier") || (name && !cg_node_text_eq(file, op, name))) return NULL;
     if (cg_node_text_eq(file, field, "Delete")) *method = "Delete";
     else if (cg_node_text_eq(file, field, "Value")) *method = "Value";
     else return NULL;
@@ -64,7 +66,8 @@ typedef struct ref_walk {
 
 static cg_walk_action visit_ref(TSNode n, void *arg) {
     ref_walk *w = arg;
-    if (!cg_node_is(n, "identifier") || cg_gopkg_binding(w->pkg->go, w->file, n) != w->b ||
+    if (!cg_node_is(n, "identifier") || !cg_node_text_eq(w->file, n, w->b->name) ||
+        cg_gopkg_binding(w->pkg->go, w->file, n) != w->b ||
         ts_node_eq(n, w->b->ident))
         return CG_WALK_CONTINUE;
     TSNode parent = ts_node_parent(n);
@@ -149,7 +152,7 @@ static cg_walk_action visit_handle_call(TSNode n, void *arg) {
     after_delete *a = arg;
     const char *method = NULL;
     /* The Delete itself is seen again only on the next loop iteration. */
-    if (handle_method(a->ctx->pkg, a->file, n, &method) == a->b) {
+    if (handle_method(a->ctx->pkg, a->file, n, a->b->name, &method) == a->b) {
         a->found = n;
         a->found_method = method;
         return CG_WALK_STOP;
@@ -187,7 +190,8 @@ static cg_flow_action visit_after_delete(TSNode stmt, void *arg) {
         TSNode left = cg_node_field(stmt, "left");
         for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
             TSNode id = ts_node_named_child(left, i);
-            if (cg_flow_binding(a->ctx->pkg->go, a->file, id) == a->b) reassigns = true;
+            if (cg_node_text_eq(a->file, id, a->b->name) && cg_flow_binding(a->ctx->pkg->go, a->file, id) == a->b)
+                reassigns = true;
         }
     }
     if (!cg_walk(scan, visit_handle_call, a)) {
@@ -212,7 +216,7 @@ static cg_walk_action visit_later_delete(TSNode n, void *arg) {
     after_delete *a = arg;
     if (cg_node_is(n, "func_literal") || cg_node_is(n, "defer_statement")) return CG_WALK_SKIP_CHILDREN;
     const char *method = NULL;
-    if (ts_node_start_byte(n) > ts_node_end_byte(a->delete_call) && handle_method(a->ctx->pkg, a->file, n, &method) == a->b &&
+    if (ts_node_start_byte(n) > ts_node_end_byte(a->delete_call) && handle_method(a->ctx->pkg, a->file, n, a->b->name, &method) == a->b &&
         strcmp(method, "Delete") == 0) {
         a->found = n;
         a->found_method = method;
@@ -278,7 +282,7 @@ static void check(cg_check_ctx *ctx) {
             continue;
         }
         const char *method = NULL;
-        cg_gobinding *b = handle_method(pkg, file, ref->node, &method);
+        cg_gobinding *b = handle_method(pkg, file, ref->node, NULL, &method);
         if (b && strcmp(method, "Delete") == 0) check_delete(ctx, file, ref->node, b);
     }
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) check_address(ctx, &ctx->facts->ccalls.items[i]);

@@ -15,39 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                                 \
-        }                                                                            \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                               \
-    do {                                                                             \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);              \
-        if (check_a_ != check_b_) {                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n",        \
-                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);                 \
-            exit(1);                                                                 \
-        }                                                                            \
-    } while (0)
-
-#if defined(__SANITIZE_THREAD__)
-#define CG_TEST_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CG_TEST_TSAN 1
-#endif
-#endif
-
-#if defined(__SANITIZE_ADDRESS__) || defined(CG_TEST_TSAN)
-#define CG_TEST_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define CG_TEST_SANITIZED 1
-#endif
-#endif
+#include "../common/check.h"
 
 /* What a child process did: its wait status and what it wrote to stdout
  * and stderr (truncated to the buffer). */

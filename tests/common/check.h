@@ -1,0 +1,57 @@
+/*
+ * check.h: the assertions of the C unit tests that stop at the first failure
+ * (runtime components: a failed check often leaves state that later checks
+ * would trip over). A failed check prints file, line and the expression and
+ * exits 1, so CTest shows exactly what broke. Also says whether the test runs
+ * under a sanitizer, whose builds are several times slower.
+ */
+#ifndef CG_TEST_COMMON_CHECK_H
+#define CG_TEST_COMMON_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CHECK(cond)                                                                  \
+    do {                                                                             \
+        if (!(cond)) {                                                               \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+            exit(1);                                                                 \
+        }                                                                            \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                               \
+    do {                                                                             \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);              \
+        if (check_a_ != check_b_) {                                                  \
+            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n",        \
+                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);                 \
+            exit(1);                                                                 \
+        }                                                                            \
+    } while (0)
+
+/* CG_TEST_TSAN / CG_TEST_SANITIZED are defined (as 1) only in those builds. */
+#if defined(__SANITIZE_THREAD__)
+#define CG_TEST_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CG_TEST_TSAN 1
+#endif
+#endif
+
+#if defined(__SANITIZE_ADDRESS__) || defined(CG_TEST_TSAN)
+#define CG_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CG_TEST_SANITIZED 1
+#endif
+#endif
+
+/* Stress loops run half as long under a sanitizer, so every configuration
+ * stays within a few seconds. */
+#ifdef CG_TEST_SANITIZED
+#define STRESS_SCALE(n) ((n) / 2)
+#else
+#define STRESS_SCALE(n) (n)
+#endif
+
+#endif /* CG_TEST_COMMON_CHECK_H */
