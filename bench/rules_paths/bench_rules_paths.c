@@ -109,7 +109,7 @@ int main(int argc, char **argv) {
     char *big = cg_path_join(root, "big"), *bigplain = cg_path_join(root, "bigplain");
     /* The large function holds as many frees as all small ones together
      * (capped so the generated file stays reasonable). */
-    int big_frees = functions * frees > 400 ? 400 : functions * frees;
+    int big_frees = functions * frees > 200 ? 200 : functions * frees;
     if (write_package(paths, functions, frees, stmts, 1) || write_package(plain, functions, frees, stmts, 0) ||
         write_package(big, 1, big_frees, stmts, 1) || write_package(bigplain, 1, big_frees, stmts, 0)) {
         fprintf(stderr, "cannot write the generated packages under %s\n", root);

@@ -78,13 +78,22 @@ static char *take_cxstring(CXString s) {
     return copy;
 }
 
+/* A #line file name read back from a precompiled block comes out resolved
+ * against the block's directory ("pkg/cgo-builtin-prolog"); the prolog's
+ * name is the same whether or not the unit used a .pch. */
+static const char *presumed_name(const char *name) {
+    size_t n = name ? strlen(name) : 0, p = sizeof PROLOG_FILE - 1;
+    if (n > p && name[n - p - 1] == '/' && strcmp(name + n - p, PROLOG_FILE) == 0) return PROLOG_FILE;
+    return name;
+}
+
 static cg_location map_location(tu_ctx *ctx, CXSourceLocation start, CXSourceLocation end,
                                 bool with_end) {
     cg_location loc = {0};
     CXString file;
     unsigned line = 0, column = 0;
     clang_getPresumedLocation(start, &file, &line, &column);
-    const char *name = clang_getCString(file);
+    const char *name = presumed_name(clang_getCString(file));
     loc.file = cg_cmodel_intern_path(ctx->model, name && *name ? name : ctx->main_presumed);
     clang_disposeString(file);
     loc.line = line;
@@ -118,7 +127,7 @@ static bool in_prolog(CXCursor c) {
     CXString file;
     unsigned line, column;
     clang_getPresumedLocation(clang_getCursorLocation(c), &file, &line, &column);
-    bool yes = strcmp(clang_getCString(file), PROLOG_FILE) == 0;
+    bool yes = strcmp(presumed_name(clang_getCString(file)), PROLOG_FILE) == 0;
     clang_disposeString(file);
     return yes;
 }
@@ -1016,6 +1025,8 @@ static int build_pch(cg_cmodel *model, pch_entry *e, const char *base_dir, const
         if (clang_saveTranslationUnit(tu, path, clang_defaultSaveOptions(tu)) == CXSaveError_None) {
             clang_getInclusions(tu, collect_pch_dep, &e->deps);
             if (!dir_keyed && reads_own_dir(&e->deps, base_dir)) {
+                if (getenv("CGOGUARD_DEBUG_PCH"))
+                    fprintf(stderr, "cgoguard: pch: not shared, reads its own directory: %s\n", e->header_path);
                 remove(path);
                 cg_strvec_free(&e->deps);
                 clang_disposeTranslationUnit(tu);
@@ -1078,6 +1089,10 @@ static const pch_entry *pch_for(cg_cmodel *model, const char *base_dir, const ch
         cg_strbuf_printf(&key, "\n%s\n%zu:%016llx", vf->path, strlen(vf->contents),
                          (unsigned long long)cg_hash_bytes(vf->contents, strlen(vf->contents), 0));
     }
+    if (!dir_keyed && (intptr_t)cg_strmap_get(&model->pch_blocks, key.data) == 2) {
+        cg_strbuf_free(&key); /* this package shadows the block's headers */
+        return NULL;
+    }
     pthread_mutex_lock(&pch_cache.lock);
     pch_entry *e = cg_strmap_get(&pch_cache.blocks, key.data);
     bool build = false;
@@ -1106,6 +1121,8 @@ static const pch_entry *pch_for(cg_cmodel *model, const char *base_dir, const ch
     pthread_mutex_unlock(&pch_cache.lock);
     if (build) {
         int state = build_pch(model, e, base_dir, opts, pch_dir, dir_keyed);
+        if (state == PCH_SEEN_ONCE) /* reads this package's own headers: not here, not again */
+            cg_strmap_put(&model->pch_blocks, key.data, (void *)(intptr_t)2);
         pthread_mutex_lock(&pch_cache.lock);
         e->state = state;
         pthread_mutex_unlock(&pch_cache.lock);

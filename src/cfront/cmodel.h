@@ -147,6 +147,11 @@ void cg_cmodel_free(cg_cmodel *model); /* NULL is a no-op */
  * *err a message the caller frees. */
 cg_status cg_cfront_parse_preamble(cg_cmodel *model, const char *go_path, unsigned first_line,
                                    const char *text, const cg_cparse_options *opts, char **err);
+/* Both parsers may read the leading #include <...> block of a unit from a
+ * precompiled header that the process shares between units and packages
+ * (cfront.c explains when; the model is exactly what a plain parse gives).
+ * CGOGUARD_NO_PCH=1 turns this off. Different models may be filled from
+ * different threads at once. */
 /* Parses one .c file of the package (headers are reached through #include,
  * virtual files such as _cgo_export.h take precedence over the disk).
  * Unreadable, binary (NUL bytes) and oversized files are problems, not

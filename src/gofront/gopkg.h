@@ -151,6 +151,10 @@ bool cg_gopkg_names_type(cg_gopkg *pkg, cg_gofile *file, TSNode node);
 cg_gotype *cg_gopkg_func_type(cg_gopkg *pkg, cg_gofile *file, TSNode func);
 /* The top-level function containing node (nested literals belong to it). */
 cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node);
+/* The innermost function (declaration, method or func literal) that strictly
+ * contains node; null when node is not inside one. Fast: use it instead of
+ * climbing with ts_node_parent, which searches from the root each step. */
+TSNode cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, TSNode node);
 /* The local binding an identifier refers to, or NULL (package-level or unknown). */
 cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident);
 /* The function a call expression calls, when it is a function or method of

@@ -222,7 +222,8 @@ static void collect_bindings(cg_gopkg *pkg, cg_gofunc *fn) {
     walk(&w, cg_node_field(node, "body"), ts_node_start_byte(node), ts_node_end_byte(node));
 }
 
-cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+/* The top-level function containing node, without collecting its bindings. */
+static cg_gofunc *find_func(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
     /* funcs are grouped by file (in file order) and sorted by position within
      * a file, so a binary search on (file index, start byte) finds it. */
     size_t file_index = 0;
@@ -241,8 +242,32 @@ cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
     if (lo == 0) return NULL;
     cg_gofunc *fn = pkg->funcs.items[lo - 1];
     if (fn->file != file || at >= ts_node_end_byte(fn->node)) return NULL;
-    collect_bindings(pkg, fn);
     return fn;
+}
+
+cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+    cg_gofunc *fn = find_func(pkg, file, node);
+    if (fn) collect_bindings(pkg, fn);
+    return fn;
+}
+
+TSNode cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+    cg_gofunc *fn = find_func(pkg, file, node);
+    if (!fn || ts_node_eq(fn->node, node)) return (TSNode){0};
+    /* Descend from the top-level function towards node, remembering the
+     * innermost func literal on the way: O(depth), where ts_node_parent
+     * would search down from the root of the file at every step. */
+    TSNode best = fn->node;
+    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+    TSTreeCursor cursor = ts_tree_cursor_new(fn->node);
+    while (ts_tree_cursor_goto_first_child_for_byte(&cursor, start) >= 0) {
+        TSNode cur = ts_tree_cursor_current_node(&cursor);
+        if (ts_node_start_byte(cur) > start || ts_node_end_byte(cur) < end || ts_node_eq(cur, node))
+            break;
+        if (cg_node_is(cur, "func_literal")) best = cur;
+    }
+    ts_tree_cursor_delete(&cursor);
+    return best;
 }
 
 cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident) {

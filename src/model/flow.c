@@ -10,6 +10,9 @@
  */
 #include "flow.h"
 
+#include <ctype.h>
+#include <string.h>
+
 typedef enum result { R_FALLS, R_ENDS, R_JUMPS, R_STOPPED } result;
 
 typedef struct flow {
@@ -57,16 +60,22 @@ static result leaf(flow *f, TSNode n) {
 
 static result walk_stmt(flow *f, TSNode s);
 
-/* The statements of a list node from child index `start` (all children). */
-static result walk_list(flow *f, TSNode list, uint32_t start) {
-    uint32_t n = ts_node_child_count(list);
-    for (uint32_t i = start; i < n; i++) {
-        TSNode c = ts_node_child(list, i);
-        if (!ts_node_is_named(c) || is_case_label(list, i) || cg_node_is(c, "comment")) continue;
-        result r = walk_stmt(f, c);
-        if (r != R_FALLS) return r;
+/* The statements of a list node that start at or after byte `from` (0:
+ * all). A cursor steps siblings in constant time (ts_node_child(n, i) is
+ * linear in i), which keeps long function bodies linear. */
+static result walk_list(flow *f, TSNode list, uint32_t from) {
+    TSTreeCursor cur = ts_tree_cursor_new(list);
+    result r = R_FALLS;
+    for (bool more = ts_tree_cursor_goto_first_child(&cur); more && r == R_FALLS;
+         more = ts_tree_cursor_goto_next_sibling(&cur)) {
+        TSNode c = ts_tree_cursor_current_node(&cur);
+        if (!ts_node_is_named(c) || ts_node_start_byte(c) < from || cg_node_is(c, "comment")) continue;
+        /* A case's value/type/communication children are labels, not statements. */
+        if (is_case(list) && ts_tree_cursor_current_field_name(&cur)) continue;
+        r = walk_stmt(f, c);
     }
-    return R_FALLS;
+    ts_tree_cursor_delete(&cur);
+    return r;
 }
 
 static result join(result a, result b) {
@@ -154,23 +163,19 @@ TSNode cg_flow_statement(TSNode node) {
         TSNode parent = ts_node_parent(cur);
         if (ts_node_is_null(parent) || is_func(parent)) break;
         if (is_list(parent) && !cg_node_is(cur, "expression_list") && !cg_node_is(cur, "comment")) {
-            /* A case label is not a statement: keep going up. */
-            uint32_t n = ts_node_child_count(parent);
+            /* A case label is not a statement: keep going up. (Cases are
+             * short; blocks, which can be long, have no labels.) */
             bool label = false;
-            for (uint32_t i = 0; i < n; i++)
-                if (ts_node_eq(ts_node_child(parent, i), cur)) label = is_case_label(parent, i);
+            if (is_case(parent)) {
+                uint32_t n = ts_node_child_count(parent);
+                for (uint32_t i = 0; i < n && !label; i++)
+                    if (ts_node_eq(ts_node_child(parent, i), cur)) label = is_case_label(parent, i);
+            }
             if (!label) return cur;
         }
         cur = parent;
     }
     return (TSNode){0};
-}
-
-static uint32_t child_index(TSNode parent, TSNode child) {
-    uint32_t n = ts_node_child_count(parent);
-    for (uint32_t i = 0; i < n; i++)
-        if (ts_node_eq(ts_node_child(parent, i), child)) return i;
-    return n;
 }
 
 bool cg_flow_after(const cg_gofile *file, TSNode from, cg_flow_fn visit, void *arg) {
@@ -181,7 +186,7 @@ bool cg_flow_after(const cg_gofile *file, TSNode from, cg_flow_fn visit, void *a
         TSNode parent = ts_node_parent(cur);
         if (ts_node_is_null(parent) || is_func(parent)) return true;
         if (is_list(parent) && !jumping) {
-            result r = walk_list(&f, parent, child_index(parent, cur) + 1);
+            result r = walk_list(&f, parent, ts_node_end_byte(cur));
             if (r == R_STOPPED) return false;
             if (r == R_ENDS) return true;
             if (r == R_JUMPS) jumping = true;
@@ -208,4 +213,25 @@ cg_gobinding *cg_flow_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident) {
     for (size_t i = 0; fn && i < fn->bindings.len; i++)
         if (ts_node_eq(fn->bindings.items[i]->ident, ident)) return fn->bindings.items[i];
     return cg_gopkg_binding(pkg, file, ident);
+}
+
+uint32_t cg_flow_after_start(TSNode stmt) {
+    uint32_t from = ts_node_end_byte(stmt);
+    for (TSNode p = ts_node_parent(stmt); !ts_node_is_null(p) && !is_func(p); p = ts_node_parent(p))
+        if (cg_node_is(p, "for_statement")) from = ts_node_start_byte(p);
+    return from;
+}
+
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+bool cg_flow_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name) {
+    size_t n = strlen(name);
+    if (!n || to > file->source_len || from >= to || to - from < n) return false;
+    const char *s = file->source, *p = s + from, *end = s + to - n;
+    while (p <= end && (p = memchr(p, name[0], (size_t)(end - p) + 1)) != NULL) {
+        if (memcmp(p, name, n) == 0 && (p == s || !ident_char(p[-1])) && (p + n == s + file->source_len || !ident_char(p[n])))
+            return true;
+        p++;
+    }
+    return false;
 }

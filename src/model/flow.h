@@ -45,6 +45,14 @@ bool cg_flow_after(const cg_gofile *file, TSNode from, cg_flow_fn visit, void *a
  * if/else whose branches all end). */
 bool cg_flow_terminates(const cg_gofile *file, TSNode stmt);
 
+/* A cheap filter before a walk: the byte from which code that may run
+ * after `stmt` is written (the start of the outermost loop around it in its
+ * function, since a later iteration runs the loop body again; otherwise the
+ * end of stmt), and whether the identifier `name` appears as a whole word
+ * in the source between two bytes. */
+uint32_t cg_flow_after_start(TSNode stmt);
+bool cg_flow_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name);
+
 /* The local an identifier denotes, including the identifier that declares
  * it (x in `x := v` inside a loop, which a path walk must see as a new
  * value); NULL for package-level names and unknowns. */

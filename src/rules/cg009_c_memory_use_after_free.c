@@ -66,8 +66,20 @@ static bool in_group(const uaf *u, cg_gobinding *b) {
 
 static cg_gobinding *binding_of(const uaf *u, TSNode expr);
 
+/* Does the text of node name the freed pointer (or, with views, a view)?
+ * A filter before the costlier structural questions. */
+static bool names_tracked(const uaf *u, TSNode node, bool views) {
+    uint32_t from = ts_node_start_byte(node), to = ts_node_end_byte(node);
+    for (size_t i = 0; i < u->group_len; i++)
+        if (cg_flow_mentions(u->file, from, to, u->group[i]->name)) return true;
+    for (size_t i = 0; views && i < u->view_len; i++)
+        if (cg_flow_mentions(u->file, from, to, u->views[i]->name)) return true;
+    return u->freed_path && cg_flow_mentions(u->file, from, to, u->freed_path);
+}
+
 /* Is expr (through conversions) the freed pointer? */
 static bool is_freed_ptr(const uaf *u, TSNode expr) {
+    if (!names_tracked(u, expr, false)) return false;
     TSNode e = cg_x_strip_conversions(u->pkg, u->file, expr);
     if (cg_node_is(e, "identifier"))
         return named_in_group(u, e) && in_group(u, cg_gopkg_binding(u->pkg->go, u->file, e));
@@ -102,6 +114,7 @@ static bool is_unsafe_call(const uaf *u, TSNode call, const char *name) {
  * pointer through conversions; or re-slice an existing view? Copies
  * (C.GoBytes, string(v)) are not views. */
 static bool makes_view(const uaf *u, TSNode expr) {
+    if (!names_tracked(u, expr, true)) return false;
     TSNode e = cg_node_unparen(expr);
     if (is_unsafe_call(u, e, "Slice") || is_unsafe_call(u, e, "String")) {
         TSNode args = cg_node_field(e, "arguments");
@@ -430,8 +443,23 @@ static void check_free(uaf *u) {
     u->defer_stmt = defer_of(u->free_call);
     u->deferred = !ts_node_is_null(u->defer_stmt);
     size_t rounds = u->view_len + 1;
+    TSNode anchor = u->deferred ? u->defer_stmt : cg_flow_statement(u->free_call);
+    if (ts_node_is_null(anchor)) return;
+    uint32_t from = cg_flow_after_start(anchor), to = ts_node_end_byte(fn->node);
     for (size_t i = 0; i < rounds; i++) {
         u->tracked = i < u->view_len ? u->views[i] : NULL;
+        /* Nothing after the free names the view (or the pointer): no walk. */
+        bool named = false;
+        if (u->tracked) named = cg_flow_mentions(u->file, from, to, u->tracked->name);
+        for (size_t g = 0; !u->tracked && !named && g < u->group_len; g++)
+            named = cg_flow_mentions(u->file, from, to, u->group[g]->name);
+        if (!u->tracked && u->freed_path) named = true;
+        if (!named) {
+            /* Deferred calls registered before a plain free still run after it. */
+            if (!u->deferred && u->tracked && ts_node_eq(innermost_func(u->free_call), fn->node))
+                check_earlier_defers(u);
+            continue;
+        }
         if (u->deferred) {
             TSNode func = innermost_func(u->defer_stmt);
             escape_walk w = {u, func, false};

@@ -224,6 +224,7 @@ static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n)
     /* init's lock holds for the main goroutine: code not started with go. */
     if (!ts_node_is_null(st->init_lock) && ts_node_is_null(go_entry)) return;
     const affine_call *first_state = NULL;
+    bool state_reported = false;
     for (size_t i = 0; i < n; i++) {
         affine_call *c = &calls[i];
         if (c->kind == CG_AFFINE_NONE) continue;
@@ -236,8 +237,8 @@ static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n)
                 if (calls[j].kind == CG_AFFINE_ERROR_STATE || is_cgo_helper(calls[j].call->name) ||
                     ts_node_end_byte(calls[j].call->call) > ts_node_start_byte(c->call->call))
                     continue;
-                report_error_read(st, c, calls[j].call, go_entry);
-                return;
+                report_error_read(st, c, calls[j].call, go_entry); /* each error read is its own finding */
+                break;
             }
             continue;
         }
@@ -245,8 +246,8 @@ static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n)
             first_state = c;
             continue;
         }
-        report_state(st, c, first_state, go_entry);
-        return;
+        if (!state_reported) report_state(st, c, first_state, go_entry); /* once per function */
+        state_reported = true;
     }
 }
 
@@ -264,7 +265,9 @@ static void check(cg_check_ctx *ctx) {
     affine_call *calls = cg_xcalloc(n ? n : 1, sizeof *calls);
     TSNode *funcs = cg_xcalloc(n ? n : 1, sizeof *funcs);
     bool *done = cg_xcalloc(n ? n : 1, sizeof *done);
-    for (size_t i = 0; i < n; i++) funcs[i] = innermost_func(ctx->facts->ccalls.items[i].call);
+    for (size_t i = 0; i < n; i++)
+        funcs[i] = cg_gopkg_enclosing_func(ctx->pkg->go, ctx->facts->ccalls.items[i].file,
+                                           ctx->facts->ccalls.items[i].call);
     for (size_t i = 0; i < n; i++) {
         const cg_ccall *ci = &ctx->facts->ccalls.items[i];
         if (done[i] || ts_node_is_null(funcs[i])) continue;

@@ -66,6 +66,9 @@ typedef struct ref_walk {
 
 static cg_walk_action visit_ref(TSNode n, void *arg) {
     ref_walk *w = arg;
+    /* Only the part of the function where the name is visible. */
+    if (ts_node_end_byte(n) < w->b->scope_start || ts_node_start_byte(n) > w->b->scope_end)
+        return CG_WALK_SKIP_CHILDREN;
     if (!cg_node_is(n, "identifier") || !cg_node_text_eq(w->file, n, w->b->name) ||
         cg_gopkg_binding(w->pkg->go, w->file, n) != w->b ||
         ts_node_eq(n, w->b->ident))
@@ -230,6 +233,10 @@ static void check_delete(cg_check_ctx *ctx, cg_gofile *file, TSNode call, cg_gob
     if (ts_node_is_null(func)) return;
     after_delete a = {.ctx = ctx, .file = file, .b = b, .delete_call = call};
     TSNode defer = defer_of(call);
+    TSNode anchor = ts_node_is_null(defer) ? cg_flow_statement(call) : defer;
+    if (ts_node_is_null(anchor) ||
+        !cg_flow_mentions(file, cg_flow_after_start(anchor), ts_node_end_byte(func), b->name))
+        return; /* the handle is not named again: nothing to walk */
     if (!ts_node_is_null(defer)) {
         /* Only `defer h.Delete()` itself: inside a deferred literal the order is the literal's. */
         if (!ts_node_eq(ts_node_named_child(defer, 0), call)) return;

@@ -45,6 +45,14 @@ bool cg_ckept_arg_is_go_pointer(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *
         (ct.kind == CG_CTYPE_INTEGER || ct.kind == CG_CTYPE_FLOAT))
         return false;
     if (cg_x_origin(pkg, file, arg) != CG_ORIGIN_GO) return false;
+    /* unsafe.Pointer(&h) of a cgo.Handle is CG015's finding (handle-misuse):
+     * the fix there is to pass the handle value. */
+    char addr_kind = 0;
+    TSNode target = cg_x_address_of(pkg, file, arg, &addr_kind);
+    if (!ts_node_is_null(target)) {
+        cg_gotype *tt = cg_gopkg_type_of_expr(pkg->go, file, target);
+        if (tt->kind == CG_GT_UINTPTR && strcmp(tt->name, "cgo.Handle") == 0) return false;
+    }
     /* A pointer to a func value is CG007's finding (go-func-to-c). */
     const char *func_how = NULL;
     if (!ts_node_is_null(cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return false;

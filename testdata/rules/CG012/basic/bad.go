@@ -86,3 +86,19 @@ func openWithHelper(path string) error {
 func lastError() error {
 	return errors.New(C.GoString(C.mylib_last_error()))
 }
+
+// Each error read is its own finding.
+func openAndFind(path, sym string) error {
+	cs := C.CString(path)
+	defer C.free(unsafe.Pointer(cs))
+	h := C.dlopen(cs, C.RTLD_NOW)
+	if h == nil {
+		return errors.New(C.GoString(C.dlerror())) // want CG012
+	}
+	ss := C.CString(sym)
+	defer C.free(unsafe.Pointer(ss))
+	if C.dlsym(h, ss) == nil {
+		return errors.New(C.GoString(C.dlerror())) // want CG012
+	}
+	return nil
+}

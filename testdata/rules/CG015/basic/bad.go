@@ -64,7 +64,7 @@ func deleteInBranch(s *session, fail bool) any {
 // C keeps the address of the Go variable h, not the handle.
 func registerByAddress(s *session) {
 	h := cgo.NewHandle(s)
-	C.lib_register(unsafe.Pointer(&h)) // want CG015 CG005
+	C.lib_register(unsafe.Pointer(&h)) // want CG015
 }
 
 // The handle created before the loop is deleted in every iteration.
