@@ -11,6 +11,7 @@
  * expression is read from the token between its operands.
  */
 #include "cfacts.h"
+#include "capis.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -552,15 +553,6 @@ static const char *const tls_calls[] = {"pthread_getspecific", "pthread_setspeci
  * on the context made current on the calling thread (glXMakeCurrent,
  * eglMakeCurrent, wglMakeCurrent, SDL_GL_MakeCurrent, ...), so every call
  * depends on which thread runs it. */
-static bool is_thread_affine_api(const char *name) {
-    static const char *const prefixes[] = {"gl", "egl", "wgl", "glX"};
-    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
-        size_t n = strlen(prefixes[i]);
-        if (strncmp(name, prefixes[i], n) == 0 && name[n] >= 'A' && name[n] <= 'Z') return true;
-    }
-    return cg_str_has_prefix(name, "SDL_GL_") || strcmp(name, "glfwMakeContextCurrent") == 0;
-}
-
 static void note_tls(fctx *f, CXCursor at, const char *what) {
     if (f->facts->uses_tls) return;
     f->facts->uses_tls = true;
@@ -618,13 +610,14 @@ static void handle_call(fctx *f, CXCursor c) {
          cg_str_has_prefix(callee, "__sync_bool_compare_and_swap")) &&
         call->nargs >= 3)
         atomic_store_into(f, clang_Cursor_getArgument(c, 0), clang_Cursor_getArgument(c, 2), c);
+    const char *affine_why = NULL;
     if (name_in(callee, tls_calls)) {
         char *what = cg_xasprintf("calls %s", callee);
         note_tls(f, c, what);
         free(what);
-    } else if (is_thread_affine_api(callee)) {
-        char *what = cg_xasprintf(
-            "calls %s (OpenGL/EGL/GLX work on the context current on the calling thread)", callee);
+    } else if (cg_thread_affine_api(callee, &affine_why) != CG_AFFINE_NONE) {
+        char *what = cg_xasprintf("calls %s (%s)", callee,
+                                  affine_why ? affine_why : "acts on per-thread state");
         note_tls(f, c, what);
         free(what);
     }

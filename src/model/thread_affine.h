@@ -24,22 +24,8 @@
 
 #include <stdbool.h>
 
+#include "../cfront/capis.h"
 #include "package.h"
-
-typedef enum cg_affinity {
-    CG_AFFINE_NONE = 0,
-    CG_AFFINE_CONTEXT,      /* acts on the thread's current context (OpenGL, EGL, ...) */
-    CG_AFFINE_ERROR_STATE,  /* reads or clears a per-thread error state */
-    CG_AFFINE_THREAD_STATE, /* reads or changes other per-thread state */
-} cg_affinity;
-
-/* Looks a C function name up in the table. Returns CG_AFFINE_NONE for names
- * it does not know; otherwise sets *why (static text, may be NULL) to a
- * short reason ("reads the calling thread's dlerror state"). */
-cg_affinity cg_thread_affine_api(const char *c_function, const char **why);
-
-/* True for the error-reporting subset (CG_AFFINE_ERROR_STATE). */
-bool cg_thread_affine_error_api(const char *c_function);
 
 /* Either a table API, or a function of the package whose C summary uses
  * thread-local state or that calls a table API (external callees recorded
