@@ -170,10 +170,11 @@ cg_snapshot_status cg_snapshot_build(cg_snapshot_kind kind, const void *encoded,
     r = (reader){encoded, encoded_len};
     size_t used = 0;
     for (size_t i = 0; i < count; i++) {
-        const char *key, *val = NULL;
-        uint32_t key_len, val_len = 0;
+        const char *key = NULL, *val = NULL;
+        uint32_t key_len = 0, val_len = 0;
         int64_t num = 0;
-        read_record(&r, kind, &key, &key_len, &val, &val_len, &num);
+        /* Pass 1 validated every record, so this read cannot fail. */
+        if (read_record(&r, kind, &key, &key_len, &val, &val_len, &num) != 0) abort();
         entry *e = &snap->entries[i];
         e->hash = hash_bytes(key, key_len);
         e->key_len = key_len;

@@ -1267,6 +1267,16 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
     return CG_OK;
 }
 
+void cg_cfront_init(void) {
+    CXIndex index = clang_createIndex(0, 0);
+    struct CXUnsavedFile file = {"cgoguard-init.c", "int cgoguard_init;\n", 19};
+    CXTranslationUnit tu = NULL;
+    if (clang_parseTranslationUnit2(index, "cgoguard-init.c", NULL, 0, &file, 1, 0, &tu) ==
+            CXError_Success)
+        clang_disposeTranslationUnit(tu);
+    clang_disposeIndex(index);
+}
+
 size_t cg_cmodel_dependency_count(const cg_cmodel *model) { return model->dependencies.len; }
 
 const char *cg_cmodel_dependency_at(const cg_cmodel *model, size_t index) {

@@ -130,6 +130,11 @@ typedef struct cg_cparse_options {
 
 typedef struct cg_cmodel cg_cmodel;
 
+/* Initialises libclang's process-wide state (LLVM's lazily created
+ * statics) with one tiny parse. Call once from the main thread before
+ * models are parsed on several threads at once. */
+void cg_cfront_init(void);
+
 cg_cmodel *cg_cmodel_new(void);
 void cg_cmodel_free(cg_cmodel *model); /* NULL is a no-op */
 

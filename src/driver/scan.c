@@ -174,6 +174,7 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
               cg_xcalloc(found.packages.len ? found.packages.len : 1, sizeof(package_result)),
               schedule(&found), PTHREAD_MUTEX_INITIALIZER, 0, 0};
     unsigned jobs = job_count(opts, found.packages.len);
+    if (jobs > 1) cg_cfront_init(); /* before threads: LLVM's lazy statics */
     pthread_t threads[MAX_JOBS];
     unsigned started = 0;
     for (unsigned i = 1; i < jobs; i++)
