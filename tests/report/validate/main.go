@@ -1,0 +1,194 @@
+// Command validate checks cgoguard's report output beyond what the C tests
+// check.
+//
+//	validate SARIF_SCHEMA JSON_SCHEMA OUT_DIR
+//
+// OUT_DIR is where report_golden wrote its outputs. report.sarif is
+// validated against the official SARIF 2.1.0 JSON schema (from the npm
+// package that ships it, fetched at configure time) and then checked for the
+// references a schema cannot express: ruleIndex points at the rule with that
+// id, artifactLocation.index at the artifact with that URI, relatedLocations
+// ids are unique, every result has a fingerprint. report.json is validated
+// against cgoguard's own schema (src/report/report.schema.json) and must
+// agree with report.sarif.
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "validate: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func load(path string) any {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fail("%v", err)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		fail("%s: %v", path, err)
+	}
+	return v
+}
+
+func validate(schemaPath, docPath string) any {
+	compiler := jsonschema.NewCompiler()
+	abs, err := filepath.Abs(schemaPath)
+	if err != nil {
+		fail("%v", err)
+	}
+	schema, err := compiler.Compile(abs)
+	if err != nil {
+		fail("cannot compile %s: %v", schemaPath, err)
+	}
+	doc := load(docPath)
+	if err := schema.Validate(doc); err != nil {
+		fail("%s does not conform to %s:\n%#v", docPath, schemaPath, err)
+	}
+	return doc
+}
+
+type object = map[string]any
+
+func obj(v any, where string) object {
+	o, ok := v.(object)
+	if !ok {
+		fail("%s: not an object", where)
+	}
+	return o
+}
+
+func arr(v any, where string) []any {
+	a, ok := v.([]any)
+	if !ok {
+		fail("%s: not an array", where)
+	}
+	return a
+}
+
+func num(v any, where string) int {
+	f, ok := v.(float64)
+	if !ok {
+		fail("%s: not a number", where)
+	}
+	return int(f)
+}
+
+func main() {
+	if len(os.Args) != 4 {
+		fail("usage: validate SARIF_SCHEMA JSON_SCHEMA OUT_DIR")
+	}
+	sarifSchema, jsonSchema, outDir := os.Args[1], os.Args[2], os.Args[3]
+
+	log := obj(validate(sarifSchema, filepath.Join(outDir, "report.sarif")), "sarif")
+	runs := arr(log["runs"], "runs")
+	if log["version"] != "2.1.0" || len(runs) != 1 {
+		fail("expected version 2.1.0 and one run")
+	}
+	run := obj(runs[0], "runs[0]")
+	driver := obj(obj(run["tool"], "tool")["driver"], "tool.driver")
+	for _, key := range []string{"name", "version", "informationUri"} {
+		if s, _ := driver[key].(string); s == "" {
+			fail("tool.driver.%s missing", key)
+		}
+	}
+	rules := arr(driver["rules"], "rules")
+	for i, r := range rules {
+		rule := obj(r, fmt.Sprintf("rules[%d]", i))
+		for _, key := range []string{"id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration"} {
+			if _, ok := rule[key]; !ok {
+				fail("rule %v lacks %s", rule["id"], key)
+			}
+		}
+	}
+	artifacts := arr(run["artifacts"], "artifacts")
+	results := arr(run["results"], "results")
+	if len(results) == 0 {
+		fail("no results")
+	}
+	invocation := obj(arr(run["invocations"], "invocations")[0], "invocations[0]")
+	if _, ok := invocation["executionSuccessful"]; !ok {
+		fail("invocations[0].executionSuccessful missing")
+	}
+
+	checkLocation := func(l any, where string) {
+		art := obj(obj(obj(l, where)["physicalLocation"], where)["artifactLocation"], where)
+		index := num(art["index"], where+" artifact index")
+		if index < 0 || index >= len(artifacts) {
+			fail("%s: artifact index out of range", where)
+		}
+		uri, _ := art["uri"].(string)
+		if obj(obj(artifacts[index], "artifact")["location"], "artifact location")["uri"] != uri {
+			fail("%s: artifact index does not match its uri", where)
+		}
+		if strings.HasPrefix(uri, "/") || strings.Contains(uri, "\\") {
+			fail("%s: uri is not a relative reference with forward slashes", where)
+		}
+	}
+	suppressed := 0
+	for i, r := range results {
+		where := fmt.Sprintf("results[%d]", i)
+		res := obj(r, where)
+		ruleIndex := num(res["ruleIndex"], where+".ruleIndex")
+		if ruleIndex < 0 || ruleIndex >= len(rules) || obj(rules[ruleIndex], "rule")["id"] != res["ruleId"] {
+			fail("%s: ruleIndex does not point at ruleId", where)
+		}
+		locations := arr(res["locations"], where+".locations")
+		if len(locations) != 1 {
+			fail("%s: a result needs exactly one location", where)
+		}
+		checkLocation(locations[0], where)
+		seen := map[any]bool{}
+		if related, ok := res["relatedLocations"]; ok {
+			for _, rl := range arr(related, where+".relatedLocations") {
+				id := obj(rl, where)["id"]
+				if seen[id] {
+					fail("%s: relatedLocations ids are not unique", where)
+				}
+				seen[id] = true
+				checkLocation(rl, where+" related")
+			}
+		}
+		fp, _ := obj(res["partialFingerprints"], where+".partialFingerprints")["cgoguard/v1"].(string)
+		if fp == "" {
+			fail("%s: no fingerprint", where)
+		}
+		if s, ok := res["suppressions"]; ok && len(arr(s, where+".suppressions")) > 0 {
+			suppressed++
+		}
+	}
+
+	rep := obj(validate(jsonSchema, filepath.Join(outDir, "report.json")), "report.json")
+	summary := obj(rep["summary"], "summary")
+	findings := len(arr(rep["findings"], "findings"))
+	if num(rep["version"], "version") != 1 || num(summary["findings"], "summary.findings") != findings {
+		fail("report.json: summary.findings does not match findings[]")
+	}
+	if findings != num(summary["errors"], "errors")+num(summary["warnings"], "warnings")+num(summary["notes"], "notes") {
+		fail("report.json: summary counts do not add up")
+	}
+	var notes []any
+	if n, ok := invocation["toolExecutionNotifications"]; ok {
+		notes = arr(n, "toolExecutionNotifications")
+	}
+	for _, n := range notes {
+		assoc := obj(obj(n, "notification")["associatedRule"], "associatedRule")
+		index := num(assoc["index"], "associatedRule.index")
+		if index < 0 || index >= len(rules) || obj(rules[index], "rule")["id"] != assoc["id"] {
+			fail("notification: associatedRule index does not point at its id")
+		}
+	}
+	if num(summary["suppressed"], "summary.suppressed") != suppressed || len(results)+len(notes) != findings+suppressed {
+		fail("report.json and report.sarif disagree on what was suppressed")
+	}
+	fmt.Printf("validate: ok (%d results, %d rules, %d artifacts)\n", len(results), len(rules), len(artifacts))
+}
