@@ -11,6 +11,8 @@
  * Expectations are comments on the line that must be reported:
  *   Go:  code // want CG001 CG006
  *   C:   code  / * want CG005 * /   (or "// want CG005" in C and in preambles)
+ *   a comment line "// want-next CG000" expects on the line after it, for
+ *   lines that cannot carry a comment (a #cgo directive takes it as text).
  * A line without `want` must stay silent. `want CG001 known-to-fail` marks a
  * known false negative: a miss is tolerated (and counted), a hit fails so the
  * marker gets removed. The runner fails on a missed and on an unexpected finding.
@@ -46,13 +48,21 @@ static void parse_expectations(const char *path, expectation_vec *out, size_t *s
         char *eol = strchr(line, '\n');
         if (eol) *eol = '\0';
         if (strstr(line, "// safe:")) (*safe_markers)++;
+        /* "want-next CG000" expects on the following line, for lines that
+         * cannot carry a comment (a #cgo directive passes it on as text). */
         char *want = strstr(line, "want CG");
+        unsigned target = lineno;
+        size_t skip = 5;
+        if (!want && (want = strstr(line, "want-next CG")) != NULL) {
+            target = lineno + 1;
+            skip = 10;
+        }
         if (want && (want == line || strchr(" \t*/", want[-1]))) {
             bool known = strstr(want, "known-to-fail") != NULL;
-            for (char *p = want + 5; *p;) {
+            for (char *p = want + skip; *p;) {
                 while (*p == ' ' || *p == ',') p++;
                 if (strncmp(p, "CG", 2) != 0 || !isdigit((unsigned char)p[2])) break;
-                expectation e = {cg_xstrdup(path), lineno, {0}, known, false};
+                expectation e = {cg_xstrdup(path), target, {0}, known, false};
                 size_t n = 0;
                 while (n < 7 && (isalnum((unsigned char)p[n]))) n++;
                 memcpy(e.id, p, n);
