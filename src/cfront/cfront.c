@@ -530,10 +530,22 @@ static char *missing_header(const char *text) {
  * a file that is not really C would otherwise bury every other finding. */
 enum { MAX_PARSE_ERRORS_PER_UNIT = 10 };
 
+/* Errors a missing header causes: names and types it would have declared. */
+static bool caused_by_missing_declaration(const char *text) {
+    return strstr(text, "undeclared") || strstr(text, "unknown type name") ||
+           strstr(text, "incomplete type") || strstr(text, "no member named") ||
+           strstr(text, "implicit declaration");
+}
+
 static void record_diagnostics(tu_ctx *ctx) {
     unsigned n = clang_getNumDiagnostics(ctx->tu);
     unsigned parse_errors = 0;
     bool clang_stopped = false;
+    /* Errors after a missing header about unknown names and incomplete
+     * types are its consequences: they become notes that say so, so one
+     * missing library header does not fail a CI run with a cascade of
+     * warnings. Genuine syntax errors stay warnings. */
+    char *first_missing = NULL;
     cg_location last_loc = {.file = ctx->main_presumed, .line = 1, .column = 1};
     for (unsigned i = 0; i < n; i++) {
         CXDiagnostic d = clang_getDiagnostic(ctx->tu, i);
@@ -556,12 +568,18 @@ static void record_diagnostics(tu_ctx *ctx) {
                     "C header '%s' not found: declarations from it are unknown", header);
                 cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
                 free(msg);
-                free(header);
+                if (!first_missing) first_missing = header;
+                else free(header);
             } else if (strcmp(text, "too many errors emitted, stopping now") == 0) {
                 clang_stopped = true; /* clang's own cut-off: the count is a minimum */
             } else if (parse_errors++ < MAX_PARSE_ERRORS_PER_UNIT) {
-                char *msg = cg_xasprintf("C parse error: %s", text);
-                cg_cmodel_add_problem(ctx->model, loc, CG_SEV_WARNING, msg);
+                bool consequence = first_missing && caused_by_missing_declaration(text);
+                char *msg = consequence
+                                ? cg_xasprintf("C error, probably because '%s' was not found: %s",
+                                               first_missing, text)
+                                : cg_xasprintf("C parse error: %s", text);
+                cg_cmodel_add_problem(ctx->model, loc, consequence ? CG_SEV_NOTE : CG_SEV_WARNING,
+                                      msg);
                 free(msg);
                 last_loc = loc;
             }
@@ -578,6 +596,7 @@ static void record_diagnostics(tu_ctx *ctx) {
         cg_cmodel_add_problem(ctx->model, last_loc, CG_SEV_NOTE, msg);
         free(msg);
     }
+    free(first_missing);
 }
 
 /* ---- running clang ---- */

@@ -285,7 +285,8 @@ static void test_missing_header_and_syntax_error(void) {
                        "int after_missing(int *p);\n"    /* 12 */
                        "int bad = ;\n"                   /* 13 */
                        "struct after_error { void *p; };\n"
-                       "static int body_after(void) { return 2; }\n";
+                       "static int body_after(void) { return 2; }\n"
+                       "static int uses_missing(void) { return from_missing_header; }\n";
     CHECK(cg_cfront_parse_preamble(m, go_path, 10, text, NULL, &err) == CG_OK);
     const cg_cproblem *missing = find_problem(m, "no_such_header.h");
     CHECK(missing != NULL);
@@ -302,6 +303,14 @@ static void test_missing_header_and_syntax_error(void) {
         CHECK(syntax->severity == CG_SEV_WARNING);
         CHECK(syntax->loc.line == 13);
         CHECK_STR(syntax->loc.file, go_path);
+    }
+    /* A consequence of the missing header is a note that names it. */
+    const cg_cproblem *consequence = find_problem(m, "from_missing_header");
+    CHECK(consequence != NULL);
+    if (consequence) {
+        CHECK(consequence->severity == CG_SEV_NOTE);
+        CHECK(strstr(consequence->message, "probably because 'no_such_header.h' was not found") != NULL);
+        CHECK(consequence->loc.line == 16);
     }
     /* Everything after the missing header and the error is still there. */
     const cg_cfunc *after = cg_cmodel_func(m, "after_missing");
