@@ -224,10 +224,11 @@ static int cmd_scan(int argc, char **argv) {
         cg_strvec_free(&tags);
         return EXIT_USAGE;
     }
-    bool tty = isatty(fileno(out));
+    /* auto: colour on a terminal unless NO_COLOR is set (no-color.org);
+     * an explicit --color=always|never wins over the environment. */
+    const char *no_color = getenv("NO_COLOR");
     ropts.color = strcmp(color, "always") == 0 ||
-                  (strcmp(color, "auto") == 0 && tty && !getenv("NO_COLOR"));
-    if (getenv("NO_COLOR") && *getenv("NO_COLOR")) ropts.color = false;
+                  (strcmp(color, "auto") == 0 && isatty(fileno(out)) && !(no_color && *no_color));
 
     sopts.progress = isatty(fileno(stderr));
     cg_scan_result result;

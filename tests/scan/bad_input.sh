@@ -50,5 +50,13 @@ check json-valid-on-bad-input 1 "" '"rule_id": *"CG000"' -- scan --format=json "
 check sarif-on-bad-input 1 "" '"version": *"2.1.0"' -- scan --format=sarif testdata/bad/...
 check output-file-unwritable 2 "" "" -- scan -o /nonexistent/dir/out.txt testdata/bad/syntax_go
 
+# Colour: never in non-terminal output by default; --color=always wins over
+# NO_COLOR, and --color=never wins over a terminal.
+esc=$(printf '\033')
+check color-default-pipe 1 "" "" -- scan --no-cache testdata/golden/pkg
+grep -q "$esc" "$tmp/out" && { echo "FAIL color-default-pipe: escape codes in piped output"; failures=$((failures + 1)); }
+NO_COLOR=1 check color-always-wins 1 "" "$esc\\[" -- scan --no-cache --color=always testdata/golden/pkg
+check color-bad-value 2 "bad --color 'sometimes'" "" -- scan --color=sometimes testdata/golden/pkg
+
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]
