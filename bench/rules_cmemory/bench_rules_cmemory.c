@@ -15,12 +15,7 @@
 #include <unistd.h>
 
 #include "driver/scan.h"
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../common/scanbench.h"
 
 static void write_package(const char *dir, unsigned wrappers) {
     char path[512];
@@ -64,18 +59,11 @@ static void run(unsigned wrappers) {
     struct stat st;
     double kb = stat(path, &st) == 0 ? (double)st.st_size / 1024.0 : 0;
 
-    cg_scan_options opts = {0};
-    opts.target.goos = "linux";
-    opts.target.goarch = "amd64";
-    opts.jobs = 1;
-    const char *patterns[] = {dir};
     double best = 1e9;
     size_t findings = 0;
     for (int rep = 0; rep < 2; rep++) {
         cg_scan_result result = {0};
-        double t0 = now();
-        cg_scan(patterns, 1, &opts, &result);
-        double t = now() - t0;
+        double t = cg_bench_scan(dir, &result);
         if (t < best) best = t;
         findings = cg_diag_list_count(result.diags);
         cg_scan_result_free(&result);

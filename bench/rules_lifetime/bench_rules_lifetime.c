@@ -11,12 +11,7 @@
 #include <time.h>
 
 #include "../../src/driver/scan.h"
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../common/scanbench.h"
 
 static void write_type(FILE *f, int k, int owners) {
     fprintf(f, "type T%d struct{ p *C.thing }\n\n", k);
@@ -55,15 +50,8 @@ static int write_package(const char *dir, int types, int owners) {
 }
 
 static void run(const char *label, const char *dir, int types) {
-    cg_scan_options opts = {0};
-    opts.target.goos = "linux";
-    opts.target.goarch = "amd64";
-    opts.jobs = 1;
-    const char *patterns[] = {dir};
     cg_scan_result result = {0};
-    double t0 = now();
-    cg_scan(patterns, 1, &opts, &result);
-    double t = now() - t0;
+    double t = cg_bench_scan(dir, &result);
     size_t lifetime = 0, total = cg_diag_list_count(result.diags);
     for (size_t i = 0; i < total; i++) {
         const cg_diag *d = cg_diag_list_at_const(result.diags, i);

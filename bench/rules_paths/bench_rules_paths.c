@@ -23,12 +23,7 @@
 #include <unistd.h>
 
 #include "../../src/driver/scan.h"
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../common/scanbench.h"
 
 /* `frees` blocks, each: allocate, two views, use, free, then `stmts`
  * statements (every fourth in an if or a loop) that do not use the views,
@@ -81,15 +76,8 @@ static int write_package(const char *dir, int functions, int frees, int stmts, i
 }
 
 static void run(const char *label, const char *dir, int functions) {
-    cg_scan_options opts = {0};
-    opts.target.goos = "linux";
-    opts.target.goarch = "amd64";
-    opts.jobs = 1;
-    const char *patterns[] = {dir};
     cg_scan_result result = {0};
-    double t0 = now();
-    cg_scan(patterns, 1, &opts, &result);
-    double t = now() - t0;
+    double t = cg_bench_scan(dir, &result);
     printf("%-9s %6d functions: %8.1f ms  %8.2f us/function  %zu findings\n", label, functions, t * 1e3,
            t * 1e6 / functions, cg_diag_list_count(result.diags));
     cg_scan_result_free(&result);
