@@ -125,6 +125,13 @@ typedef struct store_walk {
 } store_walk;
 
 static bool names_local(store_walk *w, TSNode expr) {
+    /* The binding lookup is the costly part, and this runs for every store
+     * and C argument of the function once per free: an expression whose text
+     * does not contain the name cannot name the local. */
+    const cg_gofile *file = w->f->file;
+    uint32_t start = ts_node_start_byte(expr), end = ts_node_end_byte(expr);
+    const char *name = w->f->local->name;
+    if (!memmem(file->source + start, end - start, name, strlen(name))) return false;
     return local_of(w->ctx->pkg, w->f->file, expr) == w->f->local;
 }
 
@@ -170,23 +177,40 @@ static void check_c_call(store_walk *w, TSNode n, const char *cname) {
     }
 }
 
-static cg_walk_action visit_store(TSNode n, void *arg) {
-    store_walk *w = arg;
+/* The stores and C calls of one function (outside func literals), in
+ * source order: collected once and checked against each of its frees. */
+typedef struct store_sites {
+    TSNode func;
+    CG_VEC(TSNode) nodes;
+} store_sites;
+
+static cg_walk_action collect_site(TSNode n, void *arg) {
+    store_sites *sites = arg;
     if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
-    if (cg_node_is(n, "assignment_statement")) {
-        check_assignment(w, n);
-        return CG_WALK_CONTINUE;
-    }
-    if (cg_node_is(n, "call_expression") && !ts_node_eq(n, w->f->free_call)) {
-        TSNode fn = cg_node_unparen(cg_node_field(n, "function"));
-        if (cg_node_is_qualified(w->f->file, fn, "C", NULL))
-            check_c_call(w, n, cg_node_text(w->f->file, cg_node_field(fn, "field")));
-    }
+    if (cg_node_is(n, "assignment_statement") || cg_node_is(n, "call_expression"))
+        cg_vec_push(&sites->nodes, n);
     return CG_WALK_CONTINUE;
+}
+
+static void check_sites(store_walk *w, const store_sites *sites) {
+    for (size_t i = 0; i < sites->nodes.len; i++) {
+        TSNode n = sites->nodes.items[i];
+        if (cg_node_is(n, "assignment_statement")) {
+            check_assignment(w, n);
+        } else if (!ts_node_eq(n, w->f->free_call)) {
+            TSNode fn = cg_node_unparen(cg_node_field(n, "function"));
+            if (cg_node_is_qualified(w->f->file, fn, "C", NULL))
+                check_c_call(w, n, cg_node_text(w->f->file, cg_node_field(fn, "field")));
+        }
+    }
 }
 
 static void check(cg_check_ctx *ctx) {
     cg_package *pkg = ctx->pkg;
+    /* C calls are indexed in source order, so the frees of one function
+     * come one after another and its sites are collected once. */
+    store_sites sites;
+    memset(&sites, 0, sizeof sites);
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
         if (strcmp(call->name, "free") != 0 || call->arg_count != 1) continue;
@@ -195,10 +219,16 @@ static void check(cg_check_ctx *ctx) {
         TSNode alloc = allocation_of(pkg, call->file, b);
         cg_gofunc *fn = cg_gopkg_func_at(pkg->go, call->file, call->call);
         if (ts_node_is_null(alloc) || !fn) continue;
+        if (!ts_node_eq(sites.func, fn->node)) {
+            sites.func = fn->node;
+            sites.nodes.len = 0;
+            cg_walk(cg_node_field(fn->node, "body"), collect_site, &sites);
+        }
         freed f = {call->file, b, alloc, call->call, cg_node_in_defer(pkg, call->file, call->call)};
         store_walk w = {ctx, &f};
-        cg_walk(cg_node_field(fn->node, "body"), visit_store, &w);
+        check_sites(&w, &sites);
     }
+    cg_vec_free(&sites.nodes);
 }
 
 const cg_rule cg_rule_CG024 = {
