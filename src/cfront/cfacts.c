@@ -560,18 +560,46 @@ static void note_tls(fctx *f, CXCursor at, const char *what) {
     f->facts->tls_what = cg_arena_strdup(&f->model->arena, what);
 }
 
+/* An attribute argument as written, without spaces, parentheses and a
+ * leading '&': "&attr" and "(&attr)" both name "attr". */
+static const char *attr_name(fctx *f, CXCursor arg) {
+    const char *text = cursor_text(f, arg);
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    for (const char *p = text; *p; p++)
+        if (*p != ' ' && *p != '\t' && *p != '(' && *p != ')' && !(*p == '&' && sb.len == 0))
+            cg_strbuf_append_char(&sb, *p);
+    const char *name = cg_arena_strdup(&f->model->arena, sb.data ? sb.data : "");
+    cg_strbuf_free(&sb);
+    return name;
+}
+
 /* pthread_attr_setstacksize(&attr, N) with N a constant expression. */
 static void note_stack_size(fctx *f, CXCursor call) {
     CXEvalResult r = clang_Cursor_Evaluate(clang_Cursor_getArgument(call, 1));
     if (!r) return;
     if (clang_EvalResult_getKind(r) == CXEval_Int) {
         long long v = clang_EvalResult_getAsLongLong(r);
-        if (v > 0 && (!f->facts->stack_size || (unsigned long long)v < f->facts->stack_size)) {
-            f->facts->stack_size = (unsigned long long)v;
-            f->facts->stack_size_loc = cg_cfront_cursor_location(f->tu_ctx, call);
+        if (v > 0) {
+            cf_stack_size ss = {attr_name(f, clang_Cursor_getArgument(call, 0)), (unsigned long long)v,
+                                cg_cfront_cursor_location(f->tu_ctx, call)};
+            cg_vec_push(&f->facts->stack_sizes, ss);
         }
     }
     clang_EvalResult_dispose(r);
+}
+
+/* pthread_create(&t, &attr, start, arg): the last stack size set on that
+ * attribute object before this call. */
+static void note_thread_stack(fctx *f, cf_call *call, CXCursor c) {
+    const char *attr = attr_name(f, clang_Cursor_getArgument(c, 1));
+    for (size_t i = f->facts->stack_sizes.len; i-- > 0;) {
+        const cf_stack_size *ss = &f->facts->stack_sizes.items[i];
+        if (strcmp(ss->attr, attr) != 0) continue;
+        call->thread_stack_size = ss->size;
+        call->thread_stack_size_loc = ss->loc;
+        return;
+    }
 }
 
 static void atomic_store_into(fctx *f, CXCursor ptr, CXCursor value, CXCursor at);
@@ -602,6 +630,8 @@ static void handle_call(fctx *f, CXCursor c) {
     }
     if (strcmp(callee, "pthread_attr_setstacksize") == 0 && call->nargs == 2)
         note_stack_size(f, c);
+    if (strcmp(callee, "pthread_create") == 0 && call->nargs == 4)
+        note_thread_stack(f, &f->facts->calls.items[idx], c);
     /* __sync_lock_test_and_set_8(ptr, value), __sync_val_compare_and_swap_8
      * (ptr, old, new): clang names the builtins with the operand size. */
     if (cg_str_has_prefix(callee, "__sync_lock_test_and_set") && call->nargs >= 2)
@@ -902,6 +932,7 @@ void cg_cfacts_release(cg_cmodel *model) {
         cg_vec_free(&facts->jumps);
         cg_vec_free(&facts->roles);
         cg_vec_free(&facts->casts);
+        cg_vec_free(&facts->stack_sizes);
         free(facts);
     }
 }

@@ -65,7 +65,18 @@ typedef struct cf_call {
     const char **arg_funcs; /* per argument: the function it names, or NULL */
     uint32_t nargs;
     int heap_atom; /* >= 0: the call allocates this heap block */
+    /* pthread_create: the stack size its attribute object was given by an
+     * earlier pthread_attr_setstacksize in the function (0: default). */
+    unsigned long long thread_stack_size;
+    cg_location thread_stack_size_loc;
 } cf_call;
+
+/* pthread_attr_setstacksize(&attr, N) with a constant N. */
+typedef struct cf_stack_size {
+    const char *attr; /* the attribute object, as written without '&' ("attr", "t->attr") */
+    unsigned long long size;
+    cg_location loc;
+} cf_stack_size;
 
 typedef struct cf_return {
     cf_origin value;
@@ -101,9 +112,7 @@ struct cg_cfacts {
     bool uses_tls;
     cg_location tls_loc;
     const char *tls_what;
-    /* Smallest constant given to pthread_attr_setstacksize here, or 0. */
-    unsigned long long stack_size;
-    cg_location stack_size_loc;
+    CG_VEC(cf_stack_size) stack_sizes; /* in source order */
 };
 
 /* Walks the body of func (the definition cursor def) and stores its facts

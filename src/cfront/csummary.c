@@ -676,10 +676,11 @@ static void assign_roles(solver *s) {
                     if (!(ts->roles & bit)) ts->role_site[cg_crole_index(bit)] = call->loc;
                     ts->roles |= bit;
                 }
-                if ((roles & CG_ROLE_THREAD_START) && f->stack_size &&
-                    (!ts->thread_stack_size || f->stack_size < ts->thread_stack_size)) {
-                    ts->thread_stack_size = f->stack_size;
-                    ts->thread_stack_size_loc = f->stack_size_loc;
+                /* The smallest stack any thread running it is created with. */
+                if ((roles & CG_ROLE_THREAD_START) && call->thread_stack_size &&
+                    (!ts->thread_stack_size || call->thread_stack_size < ts->thread_stack_size)) {
+                    ts->thread_stack_size = call->thread_stack_size;
+                    ts->thread_stack_size_loc = call->thread_stack_size_loc;
                 }
             }
         }

@@ -11,6 +11,7 @@
  * Expectations are comments on the line that must be reported:
  *   Go:  code // want CG001 CG006
  *   C:   code  / * want CG005 * /   (or "// want CG005" in C and in preambles)
+ *   `want CG017:note` also requires the finding's severity;
  *   a comment line "// want-next CG000" expects on the line after it, for
  *   lines that cannot carry a comment (a #cgo directive takes it as text).
  * A line without `want` must stay silent. `want CG001 known-to-fail` marks a
@@ -30,6 +31,7 @@ typedef struct expectation {
     char *file;
     unsigned line;
     char id[8];
+    char severity[8]; /* "" or "note"/"warning"/"error": CG017:note */
     bool known_to_fail;
     bool matched;
 } expectation;
@@ -62,12 +64,18 @@ static void parse_expectations(const char *path, expectation_vec *out, size_t *s
             for (char *p = want + skip; *p;) {
                 while (*p == ' ' || *p == ',') p++;
                 if (strncmp(p, "CG", 2) != 0 || !isdigit((unsigned char)p[2])) break;
-                expectation e = {cg_xstrdup(path), target, {0}, known, false};
+                expectation e = {cg_xstrdup(path), target, {0}, {0}, known, false};
                 size_t n = 0;
                 while (n < 7 && (isalnum((unsigned char)p[n]))) n++;
                 memcpy(e.id, p, n);
-                cg_vec_push(out, e);
                 p += n;
+                if (*p == ':') { /* an expected severity */
+                    size_t m = 1;
+                    while (m < 8 && islower((unsigned char)p[m])) m++;
+                    memcpy(e.severity, p + 1, m - 1);
+                    p += m;
+                }
+                cg_vec_push(out, e);
             }
         }
         line = eol ? eol + 1 : NULL;
@@ -125,7 +133,8 @@ static int run_fixture(const char *dir) {
         for (size_t j = 0; j < want.len; j++) {
             expectation *e = &want.items[j];
             if (e->line == d->loc.line && strcmp(e->id, d->rule_id) == 0 &&
-                strcmp(e->file, d->loc.file) == 0) {
+                strcmp(e->file, d->loc.file) == 0 &&
+                (!e->severity[0] || strcmp(e->severity, cg_severity_name(d->severity)) == 0)) {
                 e->matched = true;
                 expected = true;
             }
