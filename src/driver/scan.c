@@ -157,9 +157,11 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
         cg_vec_push(&result->errors, cg_xasprintf("%s: %s", found.problems.items[i].path,
                                                   found.problems.items[i].message));
 
-    cg_package_options popts = {opts->target,
-                                opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX_FILE_BYTES,
-                                opts->go_minor};
+    cg_package_options popts = {
+        .target = opts->target,
+        .max_file_bytes = opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX_FILE_BYTES,
+        .go_minor = opts->go_minor,
+    };
     cg_check_options copts = {opts->go_minor};
     cg_cache *cache = NULL;
     if (opts->use_cache) {

@@ -192,7 +192,9 @@ static void scan_imports(cg_gofile *file) {
                 TSNode first, last;
                 bool found;
                 doc_comment_range(grouped ? spec : decl, &first, &last, &found);
-                if (found) {
+                /* cgo concatenates the preambles of several import "C" in one
+                 * file; this model keeps one line-mapped block: the first. */
+                if (found && !file->preamble) {
                     file->preamble = blank_preamble(file, first, last);
                     file->preamble_line = cg_node_line(first);
                     parse_cgo_directives(file);

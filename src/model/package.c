@@ -240,7 +240,7 @@ cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options
     char resolved[PATH_MAX];
     const char *srcdir = realpath(files->dir, resolved) ? resolved : files->dir;
     collect_directives(pkg, srcdir);
-    parse_c(pkg, files, srcdir);
+    if (!opts->go_only) parse_c(pkg, files, srcdir);
     /* C function summaries (which parameters a C function keeps or frees),
      * computed once here so that rules only read them. */
     const char **export_names = cg_xcalloc(pkg->exports.len + 1, sizeof(char *));

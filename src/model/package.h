@@ -32,6 +32,7 @@ typedef struct cg_package_options {
     cg_build_target target;
     size_t max_file_bytes; /* larger files are skipped with a note */
     unsigned go_minor;     /* installed Go 1.N, for rules whose facts changed */
+    bool go_only;          /* parse no C code (the fuzzers exercise the Go side alone) */
 } cg_package_options;
 
 typedef struct cg_package {
