@@ -1,9 +1,11 @@
 /*
- * check.h: the assertions of the C unit tests that stop at the first failure
- * (runtime components: a failed check often leaves state that later checks
- * would trip over). A failed check prints file, line and the expression and
- * exits 1, so CTest shows exactly what broke. Also says whether the test runs
- * under a sanitizer, whose builds are several times slower.
+ * check.h: the assertions of the C unit tests. A failed check prints file,
+ * line and the expression. By default it exits 1 at once (runtime
+ * components: a failed check often leaves state that later checks would trip
+ * over). A test that defines CG_CHECK_CONTINUE before including this file
+ * counts failures in check_failures instead and goes on, reporting them all;
+ * its main returns non-zero when check_failures is. Also says whether the test
+ * runs under a sanitizer, whose builds are several times slower.
  */
 #ifndef CG_TEST_COMMON_CHECK_H
 #define CG_TEST_COMMON_CHECK_H
@@ -11,11 +13,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifdef CG_CHECK_CONTINUE
+static int check_failures;
+#define CG_CHECK_FAILED() (check_failures++)
+#else
+#define CG_CHECK_FAILED() exit(1)
+#endif
+
 #define CHECK(cond)                                                                  \
     do {                                                                             \
         if (!(cond)) {                                                               \
             fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                                 \
+            CG_CHECK_FAILED();                                                       \
         }                                                                            \
     } while (0)
 
@@ -25,7 +34,7 @@
         if (check_a_ != check_b_) {                                                  \
             fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n",        \
                     __FILE__, __LINE__, #a, #b, check_a_, check_b_);                 \
-            exit(1);                                                                 \
+            CG_CHECK_FAILED();                                                       \
         }                                                                            \
     } while (0)
 

@@ -14,15 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static int failures;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        if (!(cond)) {                                                        \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                       \
-        }                                                                     \
-    } while (0)
+#define CG_CHECK_CONTINUE
+#include "../common/check.h"
 
 static void test_sbuf(void)
 {
@@ -159,8 +152,8 @@ int main(void)
     test_classify();
     test_symbolize();
     test_go_info_and_altstack();
-    if (failures) {
-        fprintf(stderr, "%d check(s) failed\n", failures);
+    if (check_failures) {
+        fprintf(stderr, "%d check(s) failed\n", check_failures);
         return 1;
     }
     puts("crashguard unit tests passed");

@@ -9,15 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-extern int check_failures;
-
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            check_failures++;                                                        \
-        }                                                                            \
-    } while (0)
+#define CG_CHECK_CONTINUE
+#include "../common/check.h"
 
 #define CHECK_STR(a, b)                                                                      \
     do {                                                                                     \
@@ -25,7 +18,7 @@ extern int check_failures;
         if (!a_ || !b_ || strcmp(a_, b_) != 0) {                                             \
             fprintf(stderr, "%s:%d: CHECK_STR failed: %s\n  got:      \"%s\"\n  expected: \"%s\"\n", \
                     __FILE__, __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");         \
-            check_failures++;                                                                \
+            CG_CHECK_FAILED();                                                               \
         }                                                                                    \
     } while (0)
 
@@ -35,7 +28,7 @@ extern int check_failures;
         if (!h_ || !strstr(h_, n_)) {                                                      \
             fprintf(stderr, "%s:%d: CHECK_CONTAINS failed: %s lacks \"%s\"\n--- text:\n%s\n---\n", \
                     __FILE__, __LINE__, #hay, n_, h_ ? h_ : "(null)");                     \
-            check_failures++;                                                              \
+            CG_CHECK_FAILED();                                                             \
         }                                                                                  \
     } while (0)
 

@@ -19,7 +19,6 @@
 #include "report/report.h"
 #include "rules/rule.h"
 
-int check_failures;
 
 /* ---- helpers ---- */
 

@@ -10,15 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int failures;
-
-#define CHECK(cond)                                                                    \
-    do {                                                                               \
-        if (!(cond)) {                                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);  \
-            failures++;                                                                \
-        }                                                                              \
-    } while (0)
+#define CG_CHECK_CONTINUE
+#include "../common/check.h"
 
 static const char *rule_for(const char *output)
 {
@@ -64,7 +57,7 @@ int main(void)
     CHECK(cg_run_match_crash_kind("null-page") == NULL);
     CHECK(cg_run_match_crash_kind(NULL) == NULL);
 
-    if (failures) return 1;
+    if (check_failures) return 1;
     puts("run rule table tests passed");
     return 0;
 }

@@ -12,15 +12,8 @@
 
 #include "report/json_read.h"
 
-static int failures;
-
-#define CHECK(cond)                                                             \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                         \
-        }                                                                       \
-    } while (0)
+#define CG_CHECK_CONTINUE
+#include "../common/check.h"
 
 static void test_values(void) {
     const char *text = "\xEF\xBB\xBF {\"a\": [1, -2.5e3, 0, true, false, null],\n"
@@ -32,7 +25,7 @@ static void test_values(void) {
     if (err) {
         fprintf(stderr, "unexpected error: %s\n", err);
         free(err);
-        failures++;
+        check_failures++;
         return;
     }
     const cg_jvalue *a = cg_jvalue_get(doc.root, "a");
@@ -69,7 +62,7 @@ static void expect_error(const char *text, size_t len, const char *where) {
     if (st != CG_ERR_PARSE || !err || !strstr(err, where)) {
         fprintf(stderr, "input %.40s: status %d, error '%s', want one containing '%s'\n", text, (int)st,
                 err ? err : "(none)", where);
-        failures++;
+        check_failures++;
     }
     CHECK(st != CG_OK || doc.root != NULL);
     if (st == CG_OK) cg_jdoc_free(&doc);
@@ -155,8 +148,8 @@ static void test_errors(void) {
 int main(void) {
     test_values();
     test_errors();
-    if (failures) {
-        fprintf(stderr, "%d checks failed\n", failures);
+    if (check_failures) {
+        fprintf(stderr, "%d checks failed\n", check_failures);
         return 1;
     }
     printf("ok\n");
