@@ -111,7 +111,7 @@ static void check_c_end(cg_check_ctx *ctx, const cg_csummary *s, const cg_cjump_
     const cg_cstep *end = &j->export_after.steps[j->export_after.len - 1];
     const cg_csummary *caller = cg_cmodel_summary(ctx->pkg->c, end->func);
     const char *export_name = caller && caller->export_name ? caller->export_name : NULL;
-    cg_diag *d = cg_cside_report_at(
+    cg_diag *d = cg_check_report_at(
         ctx, j->loc,
         "%s(%s) in %s is followed by a call into Go (%s) and %s in %s jumps back to it: a jump "
         "taken while the callback runs unwinds across its Go frames; %s",

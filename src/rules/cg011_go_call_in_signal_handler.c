@@ -28,7 +28,7 @@ static void check(cg_check_ctx *ctx) {
         const cg_csummary *s = fn->has_body ? cg_cmodel_summary(ctx->pkg->c, fn->name) : NULL;
         if (!s || !(s->roles & role) || s->calls_export.len == 0 || !s->export_name) continue;
         const cg_cstep *first = &s->calls_export.steps[0];
-        cg_diag *d = cg_cside_report_at(
+        cg_diag *d = cg_check_report_at(
             ctx, first->loc,
             "signal handler %s calls exported Go function %s: a handler installed by C runs on the "
             "interrupted thread without the Go runtime's signal setup, so the callback crashes the "

@@ -46,14 +46,6 @@ typedef struct cg012 {
     CG_VEC(TSNode) goroutines;
 } cg012;
 
-static TSNode innermost_func(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
-        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration") ||
-            cg_node_is(p, "func_literal"))
-            return p;
-    return (TSNode){0};
-}
-
 static bool is_runtime_call(const cg_gofile *file, TSNode call, const char *name) {
     if (!cg_node_is(call, "call_expression") || !file->runtime_name) return false;
     return cg_node_is_qualified(file, cg_node_unparen(cg_node_field(call, "function")), file->runtime_name, name);
@@ -84,8 +76,8 @@ static bool started_by_go(TSNode lit) {
 
 /* A func literal called in place or passed on runs on the enclosing goroutine
  * as far as this check can tell; the enclosing function's lock covers it. */
-static bool locked_before(const cg_gofile *file, TSNode func, uint32_t before) {
-    for (TSNode f = func; !ts_node_is_null(f); f = innermost_func(f)) {
+static bool locked_before(cg_gopkg *go, cg_gofile *file, TSNode func, uint32_t before) {
+    for (TSNode f = func; !ts_node_is_null(f); f = cg_gopkg_enclosing_func(go, file, f)) {
         lock_find lf = {.file = file, .before = before};
         cg_walk(cg_node_field(f, "body"), visit_lock, &lf);
         if (!ts_node_is_null(lf.found)) return true;
@@ -134,8 +126,8 @@ static bool is_goroutine(const cg012 *st, TSNode func) {
 
 /* The goroutine entry the code of `func` runs under, when the package
  * starts it with `go` (walking out of func literals called in place). */
-static TSNode goroutine_of(const cg012 *st, TSNode func) {
-    for (TSNode f = func; !ts_node_is_null(f); f = innermost_func(f)) {
+static TSNode goroutine_of(const cg012 *st, cg_gofile *file, TSNode func) {
+    for (TSNode f = func; !ts_node_is_null(f); f = cg_gopkg_enclosing_func(st->ctx->pkg->go, file, f)) {
         if (is_goroutine(st, f)) return f;
         if (!cg_node_is(f, "func_literal")) break;
     }
@@ -220,7 +212,7 @@ static bool is_cgo_helper(const char *name) {
 /* Checks the C calls of one function (calls[0..n), source order). */
 static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n) {
     cg_gofile *file = calls[0].call->file;
-    TSNode go_entry = goroutine_of(st, func);
+    TSNode go_entry = goroutine_of(st, file, func);
     /* init's lock holds for the main goroutine: code not started with go. */
     if (!ts_node_is_null(st->init_lock) && ts_node_is_null(go_entry)) return;
     const affine_call *first_state = NULL;
@@ -228,7 +220,7 @@ static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n)
     for (size_t i = 0; i < n; i++) {
         affine_call *c = &calls[i];
         if (c->kind == CG_AFFINE_NONE) continue;
-        if (locked_before(file, func, ts_node_start_byte(c->call->call))) return;
+        if (locked_before(st->ctx->pkg->go, file, func, ts_node_start_byte(c->call->call))) return;
         if (c->kind == CG_AFFINE_ERROR_STATE) {
             /* The failing call: the closest C call that ran before (ended
              * before this one started: C.GoString(C.dlerror()) runs the

@@ -186,7 +186,7 @@ static void check_cast(cg_check_ctx *ctx, const cg_csummary *s, const cg_cfnptr_
     const char *why = abi_difference(ctx, c->from, c->to);
     if (!why) return;
     const char *what = c->target ? c->target : "a function";
-    cg_diag *d = cg_cside_report_at(ctx, c->loc,
+    cg_diag *d = cg_check_report_at(ctx, c->loc,
                                     "%s of type '%s' is cast to '%s' and %s: %s, so the call reads "
                                     "arguments or its result from the wrong place (undefined behaviour)",
                                     what, c->from, c->to,

@@ -28,14 +28,6 @@ static bool is_handle_type(cg_gotype *t) {
     return t && t->kind == CG_GT_UINTPTR && t->name && strcmp(t->name, "cgo.Handle") == 0;
 }
 
-static TSNode innermost_func(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
-        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration") ||
-            cg_node_is(p, "func_literal"))
-            return p;
-    return (TSNode){0};
-}
-
 /* When call is h.Delete() / h.Value() on a local handle (named `name`
  * when not NULL: binding lookups are costly, names are compared first),
  * returns its binding and sets *method. */
@@ -229,7 +221,7 @@ static cg_walk_action visit_later_delete(TSNode n, void *arg) {
 }
 
 static void check_delete(cg_check_ctx *ctx, cg_gofile *file, TSNode call, cg_gobinding *b) {
-    TSNode func = innermost_func(call);
+    TSNode func = cg_gopkg_enclosing_func(ctx->pkg->go, file, call);
     if (ts_node_is_null(func)) return;
     after_delete a = {.ctx = ctx, .file = file, .b = b, .delete_call = call};
     TSNode defer = defer_of(call);

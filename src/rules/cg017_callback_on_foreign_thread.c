@@ -32,7 +32,7 @@ static void check(cg_check_ctx *ctx) {
         bool small = s->thread_stack_size != 0 && s->thread_stack_size < CG017_MIN_STACK;
         cg_diag *d;
         if (small) {
-            d = cg_cside_report_at(
+            d = cg_check_report_at(
                 ctx, site,
                 "thread started with %s calls exported Go function %s on a %llu-byte stack: the Go "
                 "runtime runs its callback and scheduler code on this C stack and assumes at least "
@@ -40,7 +40,7 @@ static void check(cg_check_ctx *ctx) {
                 s->name, s->export_name, s->thread_stack_size);
             d->severity = CG_SEV_WARNING;
         } else {
-            d = cg_cside_report_at(
+            d = cg_check_report_at(
                 ctx, site,
                 "thread started with %s calls exported Go function %s from a C-created thread: it "
                 "works, but the first call binds an extra M to the thread (needm + cgoBindM) and "

@@ -103,20 +103,33 @@ cg_location cg_check_loc(const cg_gofile *file, TSNode node) {
     return loc;
 }
 
-cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+static cg_diag *vreport(cg_check_ctx *ctx, cg_location loc, const char *fmt, va_list ap) {
     char *msg = cg_xvasprintf(fmt, ap);
-    va_end(ap);
     cg_diag d = {0};
     d.rule_id = ctx->rule->id;
     d.rule_name = ctx->rule->name;
     d.severity = ctx->rule->severity;
-    d.loc = cg_check_loc(file, node);
+    d.loc = loc;
     d.message = msg;
     cg_diag *stored = cg_diag_list_add(ctx->diags, &d);
     free(msg);
     return stored;
+}
+
+cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    cg_diag *d = vreport(ctx, cg_check_loc(file, node), fmt, ap);
+    va_end(ap);
+    return d;
+}
+
+cg_diag *cg_check_report_at(cg_check_ctx *ctx, cg_location loc, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    cg_diag *d = vreport(ctx, loc, fmt, ap);
+    va_end(ap);
+    return d;
 }
 
 void cg_check_note(cg_check_ctx *ctx, cg_diag *diag, cg_location loc, const char *fmt, ...) {

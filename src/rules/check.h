@@ -64,6 +64,9 @@ cg_location cg_check_loc(const cg_gofile *file, TSNode node);
 /* Adds a finding of the running rule at node; returns it for notes/fix. */
 cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...)
     CG_PRINTF(4, 5);
+/* The same at a location that is not a Go node (a C line of a preamble or
+ * .c file, for the rules whose finding starts on the C side). */
+cg_diag *cg_check_report_at(cg_check_ctx *ctx, cg_location loc, const char *fmt, ...) CG_PRINTF(3, 4);
 /* Adds a `note:` (a step of the trace) to a finding. */
 void cg_check_note(cg_check_ctx *ctx, cg_diag *diag, cg_location loc, const char *fmt, ...)
     CG_PRINTF(4, 5);

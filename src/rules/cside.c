@@ -8,22 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-cg_diag *cg_cside_report_at(cg_check_ctx *ctx, cg_location loc, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = cg_xvasprintf(fmt, ap);
-    va_end(ap);
-    cg_diag d = {0};
-    d.rule_id = ctx->rule->id;
-    d.rule_name = ctx->rule->name;
-    d.severity = ctx->rule->severity;
-    d.loc = loc;
-    d.message = msg;
-    cg_diag *stored = cg_diag_list_add(ctx->diags, &d);
-    free(msg);
-    return stored;
-}
-
 void cg_cside_note_trace(cg_check_ctx *ctx, cg_diag *diag, const cg_ctrace *trace, const char *last,
                          unsigned max_notes) {
     if (!trace || trace->len == 0 || max_notes == 0) return;

@@ -1,8 +1,7 @@
 /*
  * cside.h: helpers shared by the rules whose primary evidence is a C
- * function summary (csummary.h): reporting at a C location (a .c file or a
- * preamble line of a .go file), turning a summary's call chain into trace
- * notes, and finding the Go side of a C fact (the //export declaration a
+ * function summary (csummary.h): turning a summary's call chain into trace
+ * notes (findings at a C location use cg_check_report_at), and finding the Go side of a C fact (the //export declaration a
  * chain ends in, the Go calls C.f that enter a C function).
  *
  * Rules call these from their check function only; nothing here keeps state
@@ -13,9 +12,6 @@
 
 #include "../cfront/csummary.h"
 #include "check.h"
-
-/* Adds a finding of the running rule at a C location. */
-cg_diag *cg_cside_report_at(cg_check_ctx *ctx, cg_location loc, const char *fmt, ...) CG_PRINTF(3, 4);
 
 /* Adds one note per step of a summary trace: "f calls g" for every call
  * step, then "<last func>: <how>" (or `last` when given) for the final one.
