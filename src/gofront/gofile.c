@@ -17,6 +17,9 @@ bool cg_node_is(TSNode node, const char *type) {
 }
 
 TSNode cg_node_field(TSNode node, const char *field) {
+    /* tree-sitter dereferences a null node; broken code (an empty receiver
+     * list, a missing operand) hands us null nodes, so absorb them here. */
+    if (ts_node_is_null(node)) return node;
     return ts_node_child_by_field_name(node, field, (uint32_t)strlen(field));
 }
 

@@ -70,6 +70,7 @@ void cg_gofile_free(cg_gofile *file); /* NULL is a no-op */
 
 /* ---- Node helpers shared by the Go-side stages. ---- */
 bool cg_node_is(TSNode node, const char *type);
+/* The child in a field; a null node for a null node. */
 TSNode cg_node_field(TSNode node, const char *field);
 /* Node text copied into the file's arena. */
 const char *cg_node_text(cg_gofile *file, TSNode node);
