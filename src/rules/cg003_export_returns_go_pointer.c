@@ -13,7 +13,9 @@
  *   (cmemory.h: Go memory by provenance, or a string/slice/map/chan/
  *   interface the Go runtime made) is reported at that value. nil, string
  *   literals, constants and C memory (C.CString, C.malloc) stay silent, as do
- *   pointers pinned with runtime.Pinner in the function.
+ *   pointers pinned with runtime.Pinner in the function. A bare return
+ *   stands for every value assigned to the named results; `return f()` for
+ *   each of f's return statements (f in this package, one level deep).
  */
 #include "check.h"
 
@@ -67,16 +69,25 @@ static void collect_results(export_ctx *e) {
     }
 }
 
-/* Reports `value` returned as result `index` at `ret`; `at` is where the
- * finding goes (the value, or a bare return). True when it reported. */
-static bool check_value(export_ctx *e, TSNode ret, size_t index, cg_gotype *type, TSNode value,
-                        TSNode at) {
+/* Where a returned value comes from: the export's own return statement,
+ * or (for `return f()`) a return statement of the function f it forwards. */
+typedef struct returned_value {
+    cg_gofile *file; /* file of ret and value */
+    TSNode ret;      /* the return statement that hands the value back */
+    TSNode value;
+    const char *forwarded_from; /* f for `return f()`, else NULL */
+} returned_value;
+
+/* Reports value v returned as result `index`; `at` (in the export's file)
+ * is where the finding goes: the value, a bare return, or `return f()`.
+ * True when it reported. */
+static bool check_value(export_ctx *e, size_t index, cg_gotype *type, returned_value v, TSNode at) {
     cg_check_ctx *ctx = e->ctx;
     cg_package *pkg = ctx->pkg;
     const char *why;
     TSNode culprit;
-    if (cg_cmem_value_go_pointer(e->cm, e->file, value, type, &why, &culprit) != CG_YES) return false;
-    if (cg_x_is_pinned(pkg, e->file, ret, culprit)) return false;
+    if (cg_cmem_value_go_pointer(e->cm, v.file, v.value, type, &why, &culprit) != CG_YES) return false;
+    if (cg_x_is_pinned(pkg, v.file, v.ret, culprit)) return false;
     /* Go 1.26 names the function and the kind; 1.21-1.25 print a fixed text. */
     unsigned minor = ctx->opts->go_minor;
     const char *panic_text =
@@ -91,12 +102,15 @@ static bool check_value(export_ctx *e, TSNode ret, size_t index, cg_gotype *type
     cg_check_note(ctx, d, cg_check_loc(e->file, e->result_types[index]),
                   "result %zu has type %s, exported to C by //export %s at line %u", index + 1,
                   cg_node_text(e->file, e->result_types[index]), e->export->name, e->export->line);
-    if (!ts_node_eq(at, value))
-        cg_check_note(ctx, d, cg_check_loc(e->file, value), "result %s is set to %s here",
-                      cg_node_text(e->file, e->result_names[index]), cg_node_text(e->file, value));
-    TSNode src = cg_cmem_source(pkg, e->file, culprit);
+    if (v.forwarded_from)
+        cg_check_note(ctx, d, cg_check_loc(v.file, v.value), "%s returns %s here as its result %zu",
+                      v.forwarded_from, cg_node_text(v.file, v.value), index + 1);
+    else if (!ts_node_eq(at, v.value))
+        cg_check_note(ctx, d, cg_check_loc(v.file, v.value), "result %s is set to %s here",
+                      cg_node_text(e->file, e->result_names[index]), cg_node_text(v.file, v.value));
+    TSNode src = cg_cmem_source(pkg, v.file, culprit);
     if (!ts_node_eq(src, culprit) && !ts_node_eq(src, cg_node_unparen(culprit)))
-        cg_check_note(ctx, d, cg_check_loc(e->file, src), "the Go pointer comes from here");
+        cg_check_note(ctx, d, cg_check_loc(v.file, src), "the Go pointer comes from here");
     bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
     cg_check_fix(ctx, d,
                  "return C memory that the caller frees (C.CString, C.CBytes, C.malloc and copy) "
@@ -127,9 +141,49 @@ static void check_bare_return(export_ctx *e, TSNode ret) {
         if (cg_x_type_holds_pointers(pkg, t) == CG_NO) continue;
         cg_gobinding *b = result_binding(e, ret, e->result_names[i]);
         if (!b) continue;
-        for (size_t k = 0; k < b->assigned.len; k++)
-            if (check_value(e, ret, i, t, b->assigned.items[k], ret)) break;
+        for (size_t k = 0; k < b->assigned.len; k++) {
+            returned_value v = {.file = e->file, .ret = ret, .value = b->assigned.items[k]};
+            if (check_value(e, i, t, v, ret)) break;
+        }
     }
+}
+
+/* `return f()` where f is a function of this package with as many results:
+ * each of f's return statements stands for the export's. One finding per
+ * result, at the forwarding return. f's own `return g()` is not followed. */
+typedef struct forward_ctx {
+    export_ctx *e;
+    TSNode at;           /* the export's `return f()` */
+    const cg_godecl *callee;
+    bool reported[16];   /* per result position */
+} forward_ctx;
+
+static cg_walk_action visit_forwarded_return(TSNode n, void *arg) {
+    forward_ctx *f = arg;
+    export_ctx *e = f->e;
+    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_node_is(n, "return_statement")) return CG_WALK_CONTINUE;
+    TSNode list = ts_node_named_child(n, 0);
+    if (!cg_node_is(list, "expression_list") || ts_node_named_child_count(list) != e->result_count)
+        return CG_WALK_SKIP_CHILDREN;
+    for (uint32_t i = 0; i < e->result_count; i++) {
+        if (f->reported[i]) continue;
+        cg_gotype *t = cg_gopkg_type_of_type(e->ctx->pkg->go, e->file, e->result_types[i]);
+        if (cg_x_type_holds_pointers(e->ctx->pkg, t) == CG_NO) continue;
+        returned_value v = {.file = f->callee->file, .ret = n, .value = ts_node_named_child(list, i),
+                            .forwarded_from = f->callee->name};
+        f->reported[i] = check_value(e, i, t, v, f->at);
+    }
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+static void check_forwarded_call(export_ctx *e, TSNode ret, TSNode call) {
+    call = cg_node_unparen(call);
+    if (!cg_node_is(call, "call_expression")) return;
+    const cg_godecl *callee = cg_gopkg_callee(e->ctx->pkg->go, e->file, call);
+    if (!callee || (callee->kind != CG_GODECL_FUNC && callee->kind != CG_GODECL_METHOD)) return;
+    forward_ctx f = {.e = e, .at = ret, .callee = callee};
+    cg_walk(cg_node_field(callee->node, "body"), visit_forwarded_return, &f);
 }
 
 static cg_walk_action visit_return(TSNode n, void *arg) {
@@ -142,12 +196,16 @@ static cg_walk_action visit_return(TSNode n, void *arg) {
         return CG_WALK_SKIP_CHILDREN;
     }
     uint32_t count = ts_node_named_child_count(list);
-    if (count != e->result_count) return CG_WALK_SKIP_CHILDREN; /* return f(): not traced */
+    if (count != e->result_count) {
+        if (count == 1 && e->result_count > 1) check_forwarded_call(e, n, ts_node_named_child(list, 0));
+        return CG_WALK_SKIP_CHILDREN;
+    }
     for (uint32_t i = 0; i < count; i++) {
         cg_gotype *t = cg_gopkg_type_of_type(e->ctx->pkg->go, e->file, e->result_types[i]);
         if (cg_x_type_holds_pointers(e->ctx->pkg, t) == CG_NO) continue;
         TSNode value = ts_node_named_child(list, i);
-        check_value(e, n, i, t, value, value);
+        returned_value v = {.file = e->file, .ret = n, .value = value};
+        check_value(e, i, t, v, value);
     }
     return CG_WALK_SKIP_CHILDREN;
 }

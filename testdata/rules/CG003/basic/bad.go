@@ -92,9 +92,9 @@ func Adder(n C.int) func(int) int {
 
 func nameAndOK() (string, bool) { return strings.Repeat("n", 2), true }
 
-// Known false negative: `return f()` of a multi-value call is not traced.
+// `return f()` of a multi-value call: f's returns are what C gets.
 //
 //export Forward
 func Forward() (string, bool) {
-	return nameAndOK() // want CG003 known-to-fail
+	return nameAndOK() // want CG003
 }

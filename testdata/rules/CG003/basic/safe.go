@@ -124,3 +124,13 @@ func Doubler(static C.int) func(int) int {
 func Method() string {
 	return http.MethodGet
 }
+
+func cNameAndOK() (*C.char, bool) { return C.CString("n"), true }
+
+// safe: `return f()` forwards a function whose every return hands over C
+// memory (or nil).
+//
+//export ForwardC
+func ForwardC() (*C.char, bool) {
+	return cNameAndOK()
+}
