@@ -1,13 +1,20 @@
 /*
  * mailbox.c: the bounded MPSC byte-message queue of cgoguard/mailbox.h.
  *
- * Ring of fixed-size slots (header + max_message bytes, a cache line
- * multiple), each with a sequence number as in Dmitry Vyukov's bounded
- * queue: slot i is free for the producer at position p when seq == p, and
+ * Ring of fixed-size slots (an 8-byte header + max_message bytes, rounded
+ * to 8), each with a sequence number as in Dmitry Vyukov's bounded queue: slot i is free for the producer at position p when seq == p, and
  * holds a message for the consumer at position p when seq == p + 1. A
  * producer claims a position with one CAS on `tail`, copies, then publishes
  * with a release store of seq; the single consumer copies out and hands the
  * slot to the next lap (seq = p + capacity).
+ *
+ * Slots are packed, not padded to cache lines: a 16-byte message takes 24
+ * bytes, so one line carries several messages from the producer's core to
+ * the receiver's and the receiver streams through memory. Padding slots to
+ * 64 bytes (tried first) made every 16-byte message cost a line transfer of
+ * its own. seq is 32 bits wide: positions are compared modulo 2^32, which is
+ * exact because a slot's seq never differs from the position looked at by
+ * more than the capacity (<= 2^24).
  *
  * Close is bit 63 of `tail`: a producer's claiming CAS fails once it is set,
  * so the set of successful posts is exactly the positions below the frozen
@@ -48,23 +55,31 @@ void cg_mailbox_inject_delay(void);
 #define INJECT_DELAY() ((void)0)
 #endif
 
+/* The first position. Production starts at 0; tests/interop builds a copy
+ * that starts just below 2^32, so that the 32-bit seq wraps mid-test. */
+#ifndef CG_MAILBOX_FIRST_POSITION
+#define CG_MAILBOX_FIRST_POSITION 0
+#endif
+
 #define CLOSED_BIT ((uint64_t)1 << 63)
 #define CACHE_LINE 64
 #define MAX_CAPACITY ((uint32_t)1 << 24)
 #define MAX_MESSAGE ((uint32_t)1 << 24)
 
 typedef struct slot_header {
-    _Atomic uint64_t seq;
+    _Atomic uint32_t seq; /* low 32 bits of a position, see above */
     uint32_t len;
-    uint32_t pad;
     /* message bytes follow */
 } slot_header;
+
+/* Position distance, exact while |a - b| < 2^31. */
+static inline int32_t seq_diff(uint32_t seq, uint64_t pos) { return (int32_t)(seq - (uint32_t)pos); }
 
 struct cg_mailbox {
     /* Producers' shared line: the claim counter (+ closed bit). */
     alignas(CACHE_LINE) _Atomic uint64_t tail;
-    /* Consumer's line. Only the receiver writes head; it is atomic so that
-     * statistics can read it from other threads. */
+    /* Consumer's line. Only the receiver writes head, once per batch; it
+     * is atomic so that statistics can read it from other threads. */
     alignas(CACHE_LINE) _Atomic uint64_t head;
     _Atomic uint32_t receiving;
     /* The consumer sleeps on consumer_word; awaited is the position it
@@ -127,23 +142,26 @@ cg_mailbox_status cg_mailbox_new(const cg_mailbox_config *config, cg_mailbox **o
     mb->mask = mb->capacity - 1;
     mb->max_message = config->max_message;
     size_t raw = sizeof(slot_header) + config->max_message;
-    mb->stride = (raw + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1);
+    mb->stride = (raw + 7) & ~(size_t)7; /* keeps seq 4-byte aligned */
     mb->policy = config->full_policy;
     mb->block_timeout_ns = config->block_timeout_ns > 0 ? config->block_timeout_ns : -1;
-    /* All slots now: posting must never allocate. */
-    mb->slots = mb->stride > SIZE_MAX / mb->capacity
-                    ? NULL
-                    : aligned_alloc(CACHE_LINE, mb->stride * mb->capacity);
+    /* All slots now: posting must never allocate. aligned_alloc wants a
+     * size that is a multiple of the alignment. */
+    size_t bytes = mb->stride > (SIZE_MAX - CACHE_LINE) / mb->capacity ? 0 : mb->stride * mb->capacity;
+    mb->slots = bytes ? aligned_alloc(CACHE_LINE, (bytes + CACHE_LINE - 1) & ~(size_t)(CACHE_LINE - 1))
+                      : NULL;
     if (!mb->slots) {
         free(mb);
         return CG_MAILBOX_NOMEM;
     }
+    uint64_t first = CG_MAILBOX_FIRST_POSITION;
     for (uint32_t i = 0; i < mb->capacity; i++) {
-        slot_header *slot = slot_at(mb, i);
-        atomic_init(&slot->seq, i);
+        slot_header *slot = slot_at(mb, first + i);
+        atomic_init(&slot->seq, (uint32_t)(first + i));
         slot->len = 0;
-        slot->pad = 0;
     }
+    atomic_init(&mb->tail, first);
+    atomic_init(&mb->head, first);
     atomic_init(&mb->refs, 1);
     *out = mb;
     return CG_MAILBOX_OK;
@@ -184,8 +202,8 @@ static cg_mailbox_status wait_for_space(cg_mailbox *mb, int64_t deadline) {
     if (pos & CLOSED_BIT) {
         st = CG_MAILBOX_CLOSED;
     } else {
-        uint64_t seq = atomic_load_explicit(&slot_at(mb, pos)->seq, memory_order_acquire);
-        if ((int64_t)(seq - pos) < 0) {
+        uint32_t seq = atomic_load_explicit(&slot_at(mb, pos)->seq, memory_order_acquire);
+        if (seq_diff(seq, pos) < 0) {
             atomic_fetch_add_explicit(&mb->waits, 1, memory_order_relaxed);
             if (!cg_futex_wait(&mb->space_word, word, deadline)) st = CG_MAILBOX_TIMEOUT;
         }
@@ -204,8 +222,7 @@ cg_mailbox_status cg_mailbox_post(cg_mailbox *mb, const void *data, size_t len) 
     for (;;) {
         if (pos & CLOSED_BIT) return CG_MAILBOX_CLOSED;
         slot = slot_at(mb, pos);
-        uint64_t seq = atomic_load_explicit(&slot->seq, memory_order_acquire);
-        int64_t dif = (int64_t)(seq - pos);
+        int32_t dif = seq_diff(atomic_load_explicit(&slot->seq, memory_order_acquire), pos);
         if (dif == 0) {
             /* Relaxed is enough for the claim: the slot's data is ordered by
              * its seq (acquire above, release below). */
@@ -241,7 +258,7 @@ cg_mailbox_status cg_mailbox_post(cg_mailbox *mb, const void *data, size_t len) 
     INJECT_DELAY(); /* claimed, not yet published: the receiver must wait */
     slot->len = (uint32_t)len;
     if (len) memcpy(slot_data(slot), data, len);
-    atomic_store_explicit(&slot->seq, pos + 1, memory_order_release);
+    atomic_store_explicit(&slot->seq, (uint32_t)(pos + 1), memory_order_release);
     wake_consumer(mb, pos);
     return CG_MAILBOX_OK;
 }
@@ -258,7 +275,7 @@ void cg_mailbox_close(cg_mailbox *mb) {
 
 /* True when the message at head is published. */
 static inline bool ready(const cg_mailbox *mb, uint64_t head) {
-    return atomic_load_explicit(&slot_at(mb, head)->seq, memory_order_acquire) == head + 1;
+    return seq_diff(atomic_load_explicit(&slot_at(mb, head)->seq, memory_order_acquire), head + 1) == 0;
 }
 
 static inline bool drained_after_close(const cg_mailbox *mb, uint64_t head) {
@@ -341,9 +358,8 @@ cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int
             memcpy(dst + used, &len, sizeof(len));
             memcpy(dst + used + 4, slot_data(slot), len);
             memset(dst + used + 4 + len, 0, rec - 4 - len);
-            atomic_store_explicit(&slot->seq, head + mb->capacity, memory_order_release);
+            atomic_store_explicit(&slot->seq, (uint32_t)(head + mb->capacity), memory_order_release);
             head++;
-            atomic_store_explicit(&mb->head, head, memory_order_relaxed);
             count++;
             used += rec;
             continue;
@@ -368,6 +384,7 @@ cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int
             break;
         }
     }
+    atomic_store_explicit(&mb->head, head, memory_order_relaxed);
     if (count) wake_producers(mb);
     out->count = count;
     out->bytes = used;
@@ -378,8 +395,9 @@ cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int
 void cg_mailbox_get_stats(const cg_mailbox *mb, cg_mailbox_stats *out) {
     memset(out, 0, sizeof(*out));
     if (!mb) return;
-    out->posted = atomic_load_explicit(&mb->tail, memory_order_relaxed) & ~CLOSED_BIT;
-    out->received = atomic_load_explicit(&mb->head, memory_order_relaxed);
+    out->posted = (atomic_load_explicit(&mb->tail, memory_order_relaxed) & ~CLOSED_BIT) -
+                  CG_MAILBOX_FIRST_POSITION;
+    out->received = atomic_load_explicit(&mb->head, memory_order_relaxed) - CG_MAILBOX_FIRST_POSITION;
     out->dropped = atomic_load_explicit(&mb->dropped, memory_order_relaxed);
     out->full = atomic_load_explicit(&mb->full, memory_order_relaxed);
     out->timeouts = atomic_load_explicit(&mb->timeouts, memory_order_relaxed);
