@@ -13,8 +13,10 @@
  *  - thread-local error reporting (dlerror, OpenSSL ERR_*, glGetError,
  *    *_last_error, ... and names declared with //cgoguard:thread-error-api):
  *    an error read in a cgo call after another cgo call (the one that
- *    failed) is reported; errno read with cgo's two-result form
- *    `r, err := C.f()` is captured inside the same cgo call and is fine.
+ *    failed) is reported, also when the read happens in a Go helper of the
+ *    package whose first C call is the getter (`return lastError()`);
+ *    errno read with cgo's two-result form `r, err := C.f()` is captured
+ *    inside the same cgo call and is fine.
  * Silent when runtime.LockOSThread() runs earlier in the function (or in
  * the function that encloses a func literal called in place), or when an
  * init function locks the main goroutine to the main thread, except for
@@ -30,11 +32,19 @@
 #include "check.h"
 
 typedef struct affine_call {
-    const cg_ccall *call;
+    const cg_ccall *call; /* for a helper: the Go call (name = the helper's) */
     cg_affinity kind;
     const char *why;
     cg_location where;
+    const cg_ccall *getter; /* a helper call: the error getter the helper calls first */
 } affine_call;
+
+/* A Go function of the package whose first real C call reads a thread-local
+ * error (func lastError() error { return errors.New(C.GoString(C.mylib_last_error())) }). */
+typedef struct error_helper {
+    TSNode func;
+    affine_call getter;
+} error_helper;
 
 typedef struct cg012 {
     cg_check_ctx *ctx;
@@ -44,6 +54,7 @@ typedef struct cg012 {
     TSNode init_lock;
     /* Functions started with `go`: func literals and declarations. */
     CG_VEC(TSNode) goroutines;
+    CG_VEC(error_helper) helpers;
 } cg012;
 
 static bool is_runtime_call(const cg_gofile *file, TSNode call, const char *name) {
@@ -169,20 +180,25 @@ static void add_lock_notes(cg012 *st, cg_diag *d, const cg_gofile *file, TSNode 
 
 static void report_error_read(cg012 *st, const affine_call *err, const cg_ccall *failing, TSNode go_entry) {
     cg_check_ctx *ctx = st->ctx;
+    const char *reader = err->getter ? cg_arena_printf(&ctx->pkg->arena, "%s() calls C.%s, which", err->call->name,
+                                                       err->getter->name)
+                                     : cg_arena_printf(&ctx->pkg->arena, "C.%s", err->call->name);
     cg_diag *d = cg_check_report(
         ctx, err->call->file, err->call->call,
-        "C.%s %s, but it runs in a separate cgo call from C.%s, whose error it means to read, and %s: "
+        "%s %s, but it runs in a separate cgo call from C.%s, whose error it means to read, and %s: "
         "the goroutine may resume on another OS thread between the two calls (or another goroutine may "
         "run C on this one), so the error read is another thread's",
-        err->call->name, err->why ? err->why : "reads per-thread error state", failing->name,
-        unlocked_text(st, go_entry));
+        reader, err->why ? err->why : "reads per-thread error state", failing->name, unlocked_text(st, go_entry));
     cg_check_note(ctx, d, cg_check_loc(failing->file, failing->call), "the call whose error is read");
+    if (err->getter)
+        cg_check_note(ctx, d, cg_check_loc(err->getter->file, err->getter->call), "the error read in %s",
+                      err->call->name);
     if (err->where.file) cg_check_note(ctx, d, err->where, "the C side that reads thread-local state");
     add_lock_notes(st, d, err->call->file, go_entry);
     cg_check_fix(ctx, d,
                  "read the error inside the same C call (a C wrapper that calls %s and then %s and returns both), "
                  "or call runtime.LockOSThread() (with defer runtime.UnlockOSThread()) before the first call",
-                 failing->name, err->call->name);
+                 failing->name, err->getter ? err->getter->name : err->call->name);
 }
 
 static void report_state(cg012 *st, const affine_call *second, const affine_call *first, TSNode go_entry) {
@@ -209,8 +225,76 @@ static bool is_cgo_helper(const char *name) {
     return false;
 }
 
-/* Checks the C calls of one function (calls[0..n), source order). */
+/* ---- error helpers ---- */
+
+/* The helper a group of calls makes its function, if any: the first call
+ * that really enters C (not C.GoString and friends) is an error getter. */
+static void note_error_helper(cg012 *st, TSNode func, const affine_call *calls, size_t n) {
+    if (!cg_node_is(func, "function_declaration")) return;
+    for (size_t i = 0; i < n; i++) {
+        if (is_cgo_helper(calls[i].call->name)) continue;
+        if (calls[i].kind == CG_AFFINE_ERROR_STATE) {
+            error_helper h = {.func = func, .getter = calls[i]};
+            cg_vec_push(&st->helpers, h);
+        }
+        return;
+    }
+}
+
+static const error_helper *helper_for(const cg012 *st, TSNode decl) {
+    for (size_t i = 0; i < st->helpers.len; i++)
+        if (ts_node_eq(st->helpers.items[i].func, decl)) return &st->helpers.items[i];
+    return NULL;
+}
+
+typedef struct helper_walk {
+    cg012 *st;
+    cg_gofile *file;
+    CG_VEC(affine_call) found;
+} helper_walk;
+
+/* Calls to error helpers in a function's own body (nested literals are
+ * functions of their own). */
+static cg_walk_action visit_helper_call(TSNode n, void *arg) {
+    helper_walk *w = arg;
+    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_node_is(n, "call_expression")) return CG_WALK_CONTINUE;
+    const cg_godecl *d = cg_gopkg_callee(w->st->ctx->pkg->go, w->file, n);
+    const error_helper *h = d && d->kind == CG_GODECL_FUNC ? helper_for(w->st, d->node) : NULL;
+    if (!h) return CG_WALK_CONTINUE;
+    cg_ccall *go_call = cg_arena_alloc(&w->st->ctx->pkg->arena, sizeof *go_call);
+    *go_call = (cg_ccall){.file = w->file, .call = n, .name = d->name};
+    affine_call a = h->getter;
+    a.getter = h->getter.call;
+    a.call = go_call;
+    cg_vec_push(&w->found, a);
+    return CG_WALK_CONTINUE;
+}
+
+/* Checks the C calls of one function (calls[0..n), source order), with
+ * the calls to error helpers merged in. */
+static void check_function_calls(cg012 *st, TSNode func, affine_call *calls, size_t n);
+
 static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n) {
+    helper_walk w = {.st = st, .file = calls[0].call->file};
+    if (st->helpers.len) cg_walk(cg_node_field(func, "body"), visit_helper_call, &w);
+    if (!w.found.len) {
+        check_function_calls(st, func, calls, n);
+        return;
+    }
+    affine_call *merged = cg_xcalloc(n + w.found.len, sizeof *merged);
+    size_t m = 0, i = 0, k = 0;
+    while (i < n || k < w.found.len) {
+        bool take_call = k == w.found.len || (i < n && ts_node_start_byte(calls[i].call->call) <
+                                                           ts_node_start_byte(w.found.items[k].call->call));
+        merged[m++] = take_call ? calls[i++] : w.found.items[k++];
+    }
+    check_function_calls(st, func, merged, m);
+    free(merged);
+    cg_vec_free(&w.found);
+}
+
+static void check_function_calls(cg012 *st, TSNode func, affine_call *calls, size_t n) {
     cg_gofile *file = calls[0].call->file;
     TSNode go_entry = goroutine_of(st, file, func);
     /* init's lock holds for the main goroutine: code not started with go. */
@@ -260,23 +344,31 @@ static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < n; i++)
         funcs[i] = cg_gopkg_enclosing_func(ctx->pkg->go, ctx->facts->ccalls.items[i].file,
                                            ctx->facts->ccalls.items[i].call);
-    for (size_t i = 0; i < n; i++) {
-        const cg_ccall *ci = &ctx->facts->ccalls.items[i];
-        if (done[i] || ts_node_is_null(funcs[i])) continue;
-        size_t m = 0;
-        /* The calls of one function follow it in the list and stop at its end. */
-        for (size_t j = i; j < n; j++) {
-            const cg_ccall *cj = &ctx->facts->ccalls.items[j];
-            if (cj->file != ci->file || ts_node_start_byte(cj->call) >= ts_node_end_byte(funcs[i])) break;
-            if (done[j] || !ts_node_eq(funcs[j], funcs[i])) continue;
-            done[j] = true;
-            calls[m++] = classify(&st, cj);
+    /* Pass 0 finds the error helpers, pass 1 checks every function. */
+    for (int pass = 0; pass < 2; pass++) {
+        memset(done, 0, n * sizeof *done);
+        for (size_t i = 0; i < n; i++) {
+            const cg_ccall *ci = &ctx->facts->ccalls.items[i];
+            if (done[i] || ts_node_is_null(funcs[i])) continue;
+            size_t m = 0;
+            /* The calls of one function follow it in the list and stop at its end. */
+            for (size_t j = i; j < n; j++) {
+                const cg_ccall *cj = &ctx->facts->ccalls.items[j];
+                if (cj->file != ci->file || ts_node_start_byte(cj->call) >= ts_node_end_byte(funcs[i])) break;
+                if (done[j] || !ts_node_eq(funcs[j], funcs[i])) continue;
+                done[j] = true;
+                calls[m++] = classify(&st, cj);
+            }
+            if (pass == 0)
+                note_error_helper(&st, funcs[i], calls, m);
+            else
+                check_function(&st, funcs[i], calls, m);
         }
-        check_function(&st, funcs[i], calls, m);
     }
     free(done);
     free(funcs);
     free(calls);
+    cg_vec_free(&st.helpers);
     cg_vec_free(&st.goroutines);
     cg_affine_config_free(&st.cfg);
 }

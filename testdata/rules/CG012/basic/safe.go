@@ -69,3 +69,31 @@ func frameLocked(c *C.ctx) {
 func makeCurrent(c *C.ctx) {
 	C.ctx_make_current(c)
 }
+
+func lastOpenError() error {
+	return errors.New(C.GoString(C.mylib_last_error()))
+}
+
+// safe: the error helper runs while the caller's goroutine is locked to its thread
+func openLockedWithHelper(path string) error {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	cs := C.CString(path)
+	defer C.free(unsafe.Pointer(cs))
+	if C.mylib_open(cs) == nil {
+		return lastOpenError()
+	}
+	return nil
+}
+
+// safe: no C call of this function ran before the helper reads the error
+func reportStartup() error {
+	return lastOpenError()
+}
+
+// safe: openThenRead (bad.go) makes its own failing call before reading the
+// error, so it is checked on its own, and calling it is not an error read
+func useOpenThenRead() string {
+	C.mylib_open(nil)
+	return openThenRead("x")
+}
