@@ -16,6 +16,12 @@
  * Also silent when the slice/variable is provably a fresh allocation of a
  * pointer-free type in the same function (make, new, a composite literal,
  * or a local array/struct variable).
+ *
+ * unsafe.SliceData(v) is the same case even inside the call: cmd/cgo's
+ * checkIndex/checkSlice (cmd/cgo/gcc.go) look through SliceData to find
+ * `&v[i]` or a slice expression `v[a:b]`, but a plain v is neither, so the
+ * argument is checked as an unknown pointer. unsafe.SliceData(v[:]) in the
+ * call is checked as the slice v[:] and stays silent.
  */
 #include <string.h>
 
@@ -60,17 +66,74 @@ static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, TSNode target) 
     return cg_x_type_holds_pointers(pkg, alloc) == CG_NO;
 }
 
+/* The operand x of unsafe.SliceData(x) (under conversions), or a null node. */
+static TSNode slice_data_operand(cg_package *pkg, cg_gofile *file, TSNode expr) {
+    TSNode call = cg_x_strip_conversions(pkg, file, expr);
+    if (!cg_node_is(call, "call_expression") || !file->unsafe_name) return (TSNode){0};
+    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+    TSNode args = cg_node_field(call, "arguments");
+    if (!cg_node_is_qualified(file, fn, file->unsafe_name, "SliceData") || ts_node_named_child_count(args) != 1)
+        return (TSNode){0};
+    return cg_node_unparen(ts_node_named_child(args, 0));
+}
+
+/* Go memory that may hold pointers around the slice: what the whole-object
+ * check can trip over. */
+static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, TSNode slice) {
+    return cg_x_origin(pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(pkg, file, slice);
+}
+
+static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg,
+                              TSNode slice, TSNode outside) {
+    cg_gofile *file = call->file;
+    const cg_cfunc *fn = call->cfunc;
+    const char *v = cg_node_text(file, slice);
+    cg_diag *d;
+    if (ts_node_is_null(outside)) {
+        d = cg_check_report(ctx, file, arg,
+                            "unsafe.SliceData(%s) hides the slice from cgo: it recognises only &%s[i] and "
+                            "slice expressions, so it checks the whole Go allocation the pointer points into, "
+                            "not just %s's elements, and panics (\"Go pointer to unpinned Go pointer\") "
+                            "whenever that allocation holds a Go pointer",
+                            v, v, v);
+    } else {
+        d = cg_check_report(ctx, file, arg,
+                            "%s holds unsafe.SliceData(%s), taken outside the call to C.%s: cgo then checks "
+                            "the whole Go allocation it points into, not just %s's elements, and panics "
+                            "(\"Go pointer to unpinned Go pointer\") whenever that allocation holds a Go pointer",
+                            cg_node_text(file, cg_x_strip_conversions(ctx->pkg, file, arg)), v, call->name, v);
+        cg_check_note(ctx, d, cg_check_loc(file, outside), "the pointer is taken here");
+    }
+    cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) is checked by cgoCheckPointer",
+                  cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling);
+    cg_check_fix(ctx, d,
+                 "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
+                 "(non-empty %s) in the call: cgo then checks only the slice's elements",
+                 call->name, v, call->name, v, v);
+}
+
 static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     if (!fn || index >= fn->param_count || !param_is_checked(pkg, &fn->params[index].type)) return;
+    TSNode in_call = slice_data_operand(pkg, file, arg);
+    if (!ts_node_is_null(in_call)) {
+        if (!cg_node_is(in_call, "slice_expression") && slice_may_share_allocation(pkg, file, in_call))
+            report_slice_data(ctx, call, index, arg, in_call, (TSNode){0});
+        return;
+    }
     TSNode id = cg_x_strip_conversions(pkg, file, arg);
     if (!cg_node_is(id, "identifier")) return;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
     if (!b) return;
     TSNode value = cg_binding_single_value(b);
     if (ts_node_is_null(value)) return;
+    TSNode outside = slice_data_operand(pkg, file, value);
+    if (!ts_node_is_null(outside)) {
+        if (slice_may_share_allocation(pkg, file, outside)) report_slice_data(ctx, call, index, arg, outside, value);
+        return;
+    }
     char kind = 0;
     TSNode target = cg_x_address_of(pkg, file, value, &kind);
     if (ts_node_is_null(target) || (kind != 'e' && kind != 'f')) return;

@@ -50,8 +50,15 @@ func sendTyped(v []int32) {
 	C.use(unsafe.Pointer(first), C.size_t(len(v))) // want CG022
 }
 
-// Known false negative: unsafe.SliceData is not recognized as an element address.
+// unsafe.SliceData taken before the call: cgo sees only the pointer.
 func sendSliceData(v []byte) {
 	p := unsafe.Pointer(unsafe.SliceData(v))
-	C.use(p, C.size_t(len(v))) // want CG022 known-to-fail
+	C.use(p, C.size_t(len(v))) // want CG022
+}
+
+// unsafe.SliceData(v) inside the call: cgo does not look through it to the
+// slice v (only to &v[i] or v[a:b]), so the whole allocation is checked.
+func sendSliceDataInCall(f *frame) {
+	v := f.buf[:]
+	C.use(unsafe.Pointer(unsafe.SliceData(v)), C.size_t(len(v))) // want CG022
 }

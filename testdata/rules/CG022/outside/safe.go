@@ -52,3 +52,15 @@ func freshLiteral() {
 	p := unsafe.Pointer(&pt.y)
 	C.use_void(p, 4)
 }
+
+// safe: unsafe.SliceData of a slice expression in the call: cgo checks the
+// slice v[:] only (its checkSlice looks through SliceData).
+func sliceDataOfSliceExpr(v []byte) {
+	C.use_void(unsafe.Pointer(unsafe.SliceData(v[:])), C.size_t(len(v)))
+}
+
+// safe: unsafe.SliceData of a fresh pointer-free allocation.
+func sliceDataFresh(n int) {
+	buf := make([]byte, n)
+	C.use_void(unsafe.Pointer(unsafe.SliceData(buf)), C.size_t(n))
+}
