@@ -208,6 +208,8 @@ static void scan_imports(cg_gofile *file) {
                 file->runtime_name = local ? local : "runtime";
             } else if (strcmp(path, "runtime/cgo") == 0) {
                 file->cgo_name = local ? local : "cgo";
+            } else if (strcmp(path, "reflect") == 0) {
+                file->reflect_name = local ? local : "reflect";
             }
         }
     }

@@ -49,6 +49,7 @@ typedef struct cg_gofile {
     const char *unsafe_name;  /* local name of "unsafe", or NULL when not imported */
     const char *runtime_name; /* "runtime" */
     const char *cgo_name;     /* "runtime/cgo" (usually "cgo") */
+    const char *reflect_name; /* "reflect" */
 
     char *preamble;            /* C text, or NULL; lines map 1:1 from preamble_line */
     unsigned preamble_line;    /* .go line of the preamble's first line */

@@ -47,6 +47,32 @@ static TSNode conversion_operand(cg_package *pkg, cg_gofile *file, TSNode expr) 
     return (TSNode){0};
 }
 
+/* reflect.ValueOf(x).Pointer() and reflect.ValueOf(x).Elem().UnsafeAddr()
+ * (any number of .Elem()) return the address behind x as a uintptr: the
+ * operand x, or a null node. */
+static TSNode reflect_address_operand(const cg_gofile *file, TSNode expr) {
+    TSNode none = {0};
+    if (!file->reflect_name || !cg_node_is(expr, "call_expression") ||
+        ts_node_named_child_count(cg_node_field(expr, "arguments")) != 0)
+        return none;
+    TSNode sel = cg_node_unparen(cg_node_field(expr, "function"));
+    if (!cg_node_is(sel, "selector_expression")) return none;
+    TSNode method = cg_node_field(sel, "field");
+    if (!cg_node_text_eq(file, method, "Pointer") && !cg_node_text_eq(file, method, "UnsafeAddr")) return none;
+    TSNode recv = cg_node_unparen(cg_node_field(sel, "operand"));
+    for (int i = 0; i < MAX_DEPTH && cg_node_is(recv, "call_expression"); i++) {
+        TSNode fn = cg_node_unparen(cg_node_field(recv, "function"));
+        TSNode args = cg_node_field(recv, "arguments");
+        if (cg_node_is_qualified(file, fn, file->reflect_name, "ValueOf"))
+            return ts_node_named_child_count(args) == 1 ? ts_node_named_child(args, 0) : none;
+        if (!cg_node_is(fn, "selector_expression") || !cg_node_text_eq(file, cg_node_field(fn, "field"), "Elem") ||
+            ts_node_named_child_count(args) != 0)
+            return none;
+        recv = cg_node_unparen(cg_node_field(fn, "operand"));
+    }
+    return none;
+}
+
 /* Finds, inside an integer-valued expression, the conversion of a Go pointer
  * to an integer. Returns the conversion node and sets *pointer to the
  * converted pointer expression; a null node when there is none. */
@@ -54,6 +80,12 @@ static TSNode laundered(cg_package *pkg, cg_cmem *cm, cg_gofile *file, TSNode ex
     TSNode none = {0};
     TSNode e = cg_node_unparen(expr);
     if (ts_node_is_null(e) || depth > MAX_DEPTH) return none;
+    TSNode reflected = reflect_address_operand(file, e);
+    if (!ts_node_is_null(reflected)) {
+        if (cg_cmem_pointer_origin(cm, file, reflected) != CG_ORIGIN_GO) return none;
+        *pointer = reflected;
+        return e;
+    }
     if (!integer_type(pkg, cg_gopkg_type_of_expr(pkg->go, file, e))) return none;
     TSNode operand = conversion_operand(pkg, file, e);
     if (!ts_node_is_null(operand)) {
@@ -110,7 +142,9 @@ static TSNode laundered_value(cg_package *pkg, cg_cmem *cm, cg_gofile *file, TSN
 static cg_diag *report(cg_check_ctx *ctx, cg_gofile *file, TSNode at, TSNode conv, TSNode pointer,
                        const char *where) {
     cg_package *pkg = ctx->pkg;
-    const char *target = cg_gotype_string(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, conv));
+    const char *target = !ts_node_is_null(reflect_address_operand(file, cg_node_unparen(conv)))
+                             ? "uintptr, from reflect"
+                             : cg_gotype_string(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, conv));
     cg_diag *d = cg_check_report(
         ctx, file, at,
         "Go pointer %s crosses into C as an integer (%s) %s: the garbage collector does not keep "

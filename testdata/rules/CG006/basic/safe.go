@@ -11,6 +11,7 @@ static void take_n(size_t n) { (void)n; }
 import "C"
 
 import (
+	"reflect"
 	"runtime/cgo"
 	"unsafe"
 )
@@ -58,4 +59,16 @@ func localOnly(buf []byte) {
 func NewHandle(v *int) (C.uintptr_t, C.uintptr_t) {
 	p := C.malloc(8)
 	return C.uintptr_t(cgo.NewHandle(v)), C.uintptr_t(uintptr(p))
+}
+
+// safe: reflect.Value.Pointer of C memory is the address of C memory.
+func reflectCMemory() {
+	p := (*C.char)(C.malloc(16))
+	defer C.free(unsafe.Pointer(p))
+	C.take_handle(C.uintptr_t(reflect.ValueOf(p).Pointer()))
+}
+
+// safe: reflect.Value.Len is a number, not an address.
+func reflectLen(v []int) {
+	C.take_n(C.size_t(reflect.ValueOf(v).Len()))
 }
