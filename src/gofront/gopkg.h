@@ -157,6 +157,9 @@ cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node);
 TSNode cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, TSNode node);
 /* The local binding an identifier refers to, or NULL (package-level or unknown). */
 cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident);
+/* The type of a local binding (its declaring identifier is not a use of it,
+ * so cg_gopkg_type_of_expr on b->ident may not find it). */
+cg_gotype *cg_gopkg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b);
 /* The function a call expression calls, when it is a function or method of
  * this package; NULL otherwise. */
 const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, TSNode call);

@@ -314,3 +314,7 @@ cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
     b->resolving = false;
     return t;
 }
+
+cg_gotype *cg_gopkg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
+    return cg_binding_type(pkg, file, b);
+}

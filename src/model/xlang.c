@@ -187,10 +187,30 @@ static cg_origin param_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b)
     return CG_ORIGIN_GO;
 }
 
+/* Is t a slice or pointer whose element is a known Go type (what
+ * param_origin calls Go memory)? */
+static bool go_memory_type(cg_package *pkg, cg_gotype *t) {
+    t = cg_gotype_underlying(pkg->go, t);
+    if (!t || (t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE)) return false;
+    cg_gotype *elem = cg_gotype_underlying(pkg->go, t->elem);
+    return elem && elem->kind != CG_GT_C && elem->kind != CG_GT_UNKNOWN && elem->kind != CG_GT_UNSAFE_POINTER;
+}
+
+/* `for _, w := range words` over Go memory ([][]byte, []*T): by the same
+ * reasoning as param_origin, slices and pointers of Go types stored in Go
+ * memory point into Go memory. */
+static cg_origin range_value_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b, int depth) {
+    if (!go_memory_type(pkg, cg_gopkg_binding_type(pkg->go, file, b))) return CG_ORIGIN_UNKNOWN;
+    cg_gotype *over = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, b->value));
+    if (!over || (over->kind != CG_GT_SLICE && over->kind != CG_GT_ARRAY)) return CG_ORIGIN_UNKNOWN;
+    if (over->kind == CG_GT_ARRAY) return CG_ORIGIN_GO;
+    return origin_rec(pkg, file, b->value, depth + 1) == CG_ORIGIN_GO ? CG_ORIGIN_GO : CG_ORIGIN_UNKNOWN;
+}
+
 static cg_origin binding_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b, int depth) {
     if (b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER) return param_origin(pkg, file, b);
-    if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_RANGE_VALUE || b->kind == CG_BIND_OTHER ||
-        b->kind == CG_BIND_RESULT)
+    if (b->kind == CG_BIND_RANGE_VALUE) return range_value_origin(pkg, file, b, depth);
+    if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_OTHER || b->kind == CG_BIND_RESULT)
         return CG_ORIGIN_UNKNOWN;
     if (b->resolving) return CG_ORIGIN_NONE;
     b->resolving = true;
@@ -266,7 +286,18 @@ static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int d
     expr = cg_node_unparen(expr);
     if (ts_node_is_null(expr)) return CG_ORIGIN_UNKNOWN;
     TSNode operand;
-    if (cg_gopkg_conversion(pkg->go, file, expr, &operand)) return origin_rec(pkg, file, operand, depth + 1);
+    cg_gotype *conv_type = cg_gopkg_conversion(pkg->go, file, expr, &operand);
+    if (conv_type) {
+        /* []byte(s), []rune(s), string(b): the conversion copies into a
+         * new Go allocation (a constant string(...) is static data). */
+        cg_gotype *to = cg_gotype_underlying(pkg->go, conv_type);
+        cg_gotype *from = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, operand));
+        TSNode bare = cg_node_unparen(operand);
+        bool string_literal = cg_node_is(bare, "interpreted_string_literal") || cg_node_is(bare, "raw_string_literal");
+        if (to && to->kind == CG_GT_SLICE && (string_literal || (from && from->kind == CG_GT_STRING)))
+            return CG_ORIGIN_GO;
+        return origin_rec(pkg, file, operand, depth + 1);
+    }
     const char *kind = ts_node_type(expr);
     if (strcmp(kind, "nil") == 0) return CG_ORIGIN_NONE;
     if (strcmp(kind, "composite_literal") == 0 || strcmp(kind, "func_literal") == 0) return CG_ORIGIN_GO;

@@ -5,7 +5,9 @@
  *   field of one, the result of C.f())?
  * - Does memory of a given type hold pointers, and may those be Go pointers?
  * - Where does a pointer value come from: Go memory (&x, new, make, composite
- *   literals) or C memory (C.malloc, C.CString, a C function's result)?
+ *   literals, []byte(s), parameters of Go pointer/slice types and range
+ *   values over them) or C memory (C.malloc, C.CString, a C function's
+ *   result)?
  *
  * Answers are three-valued: rules report on "yes" and stay silent on
  * "unknown", so a missing fact never produces a finding.

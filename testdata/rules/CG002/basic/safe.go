@@ -81,3 +81,19 @@ func storeGlobalAddress() {
 	b.value = &counter
 	b.value = &counters[2]
 }
+
+// safe: range values over a []*C.char are C pointers, not Go memory.
+func rangeCPointers(names []*C.char) {
+	ptrs := (*[1 << 20]*C.char)(C.malloc(C.size_t(len(names)) * 8))[:len(names):len(names)]
+	for i, p := range names {
+		ptrs[i] = p
+	}
+}
+
+// safe: the range key is an index; the stored value is a copy in C memory.
+func rangeCopies(words [][]byte) {
+	ptrs := (*[1 << 20]*C.char)(C.malloc(C.size_t(len(words)) * 8))[:len(words):len(words)]
+	for i := range words {
+		ptrs[i] = (*C.char)(C.CBytes(words[i]))
+	}
+}

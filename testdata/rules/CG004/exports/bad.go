@@ -36,11 +36,10 @@ func goFillArray(names **C.char) {
 	*(**C.char)(unsafe.Pointer(names)) = (*C.char)(unsafe.Pointer(&b[0])) // want CG004
 }
 
-// Known false negative: the provenance of []byte("literal") is not followed
-// (cmemory.h: the conversion allocates a new Go byte slice).
+// []byte("literal") copies the literal into a new Go allocation.
 //
 //export goFillLiteral
 func goFillLiteral(names **C.char) {
 	b := []byte("go-owned\x00")
-	*names = (*C.char)(unsafe.Pointer(&b[0])) // want CG004 known-to-fail
+	*names = (*C.char)(unsafe.Pointer(&b[0])) // want CG004
 }
