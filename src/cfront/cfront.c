@@ -19,11 +19,17 @@
 #include "cfront_internal.h"
 
 #include <clang-c/Index.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* cgo's builtinProlog (cmd/cgo/out.go), verbatim apart from the #line that
@@ -839,11 +845,62 @@ static struct {
     char *dir;        /* mkdtemp'd on first build */
     unsigned built;
     bool exit_hook;
+    bool closed; /* cleaned up at exit: build no more (a thread may still run) */
 } pch_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char *main_text,
                             size_t main_len, const char *main_presumed, const char *base_dir,
                             const cg_cparse_options *opts, const pch_use *pch, char **err);
+
+/* What a signal handler may remove: the directory and the .pch files, as
+ * fixed buffers published with a count (no malloc'd memory, no locks). */
+static struct {
+    char dir[PATH_MAX];
+    char files[PCH_MAX_BLOCKS][PATH_MAX];
+    volatile sig_atomic_t dir_set, file_count;
+} pch_signal;
+
+static void pch_signal_publish_file(const char *path) {
+    sig_atomic_t i = pch_signal.file_count;
+    if (i >= PCH_MAX_BLOCKS || strlen(path) >= PATH_MAX) return;
+    strcpy(pch_signal.files[i], path);
+    atomic_signal_fence(memory_order_seq_cst);
+    pch_signal.file_count = i + 1;
+}
+
+static bool is_dot_entry(const char *name) {
+    return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
+}
+
+void cg_cfront_remove_temp_files_from_signal(void) {
+    if (!pch_signal.dir_set) return;
+    for (sig_atomic_t i = 0; i < pch_signal.file_count; i++) unlink(pch_signal.files[i]);
+#ifdef __linux__
+    /* And whatever else is in the directory (libclang's temporary file of
+     * a save in progress): getdents64 is a plain system call, unlike
+     * readdir. */
+    int fd = open(pch_signal.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096];
+        long n;
+        while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+            for (long off = 0; off < n;) {
+                struct dirent64_record {
+                    uint64_t ino;
+                    int64_t off;
+                    unsigned short reclen;
+                    unsigned char type;
+                    char name[];
+                } *d = (struct dirent64_record *)(void *)(buf + off);
+                if (!is_dot_entry(d->name)) unlinkat(fd, d->name, 0);
+                off += d->reclen;
+            }
+        }
+        close(fd);
+    }
+#endif
+    rmdir(pch_signal.dir);
+}
 
 /* Removes the .pch files; registered with atexit by the first build. */
 static void pch_cleanup(void) {
@@ -859,11 +916,29 @@ static void pch_cleanup(void) {
         free(e);
     }
     cg_strmap_free(&pch_cache.blocks);
-    if (pch_cache.dir) rmdir(pch_cache.dir);
+    if (pch_cache.dir) {
+        /* The directory is ours (mkdtemp): also remove what a failed or
+         * interrupted save left there (libclang's temporary files). */
+        DIR *d = opendir(pch_cache.dir);
+        struct dirent *ent;
+        while (d && (ent = readdir(d)) != NULL) {
+            if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0) continue;
+            char *path = cg_path_join(pch_cache.dir, ent->d_name);
+            remove(path);
+            free(path);
+        }
+        if (d) closedir(d);
+        rmdir(pch_cache.dir);
+    }
     free(pch_cache.dir);
     pch_cache.dir = NULL;
+    pch_cache.closed = true;
+    pch_signal.dir_set = 0;
+    pch_signal.file_count = 0;
     pthread_mutex_unlock(&pch_cache.lock);
 }
+
+void cg_cfront_remove_temp_files(void) { pch_cleanup(); }
 
 /* Units whose flags name extra inputs (-include, -imacros) would see those
  * twice, once through the .pch; they are parsed whole. */
@@ -1041,6 +1116,9 @@ static int build_pch(cg_cmodel *model, pch_entry *e, const char *base_dir, const
     int fd = clean ? mkstemp(path) : -1;
     if (fd >= 0) {
         close(fd);
+        pthread_mutex_lock(&pch_cache.lock);
+        pch_signal_publish_file(path);
+        pthread_mutex_unlock(&pch_cache.lock);
         if (clang_saveTranslationUnit(tu, path, clang_defaultSaveOptions(tu)) == CXSaveError_None) {
             clang_getInclusions(tu, collect_pch_dep, &e->deps);
             if (!dir_keyed && reads_own_dir(&e->deps, base_dir)) {
@@ -1118,11 +1196,25 @@ static const pch_entry *pch_for(cg_cmodel *model, const char *base_dir, const ch
     if (!e) {
         e = cg_xcalloc(1, sizeof *e);
         cg_strmap_put(&pch_cache.blocks, key.data, e);
-    } else if (e->state == PCH_SEEN_ONCE && pch_cache.built < PCH_MAX_BLOCKS) {
+    } else if (e->state == PCH_SEEN_ONCE && pch_cache.built < PCH_MAX_BLOCKS && !pch_cache.closed) {
         if (!pch_cache.dir) {
             const char *tmp = getenv("TMPDIR");
             char *dir = cg_xasprintf("%s/" PCH_DIR_PREFIX "XXXXXX", tmp && *tmp ? tmp : "/tmp");
-            if (mkdtemp(dir)) pch_cache.dir = dir;
+            /* mkdtemp right in the buffer a signal handler reads, published
+             * first: there is no moment when the directory exists and a
+             * handler does not know its name. */
+            bool made;
+            if (strlen(dir) < PATH_MAX) {
+                strcpy(pch_signal.dir, dir);
+                atomic_signal_fence(memory_order_seq_cst);
+                pch_signal.dir_set = 1;
+                made = mkdtemp(pch_signal.dir) != NULL;
+                if (made) strcpy(dir, pch_signal.dir);
+                else pch_signal.dir_set = 0;
+            } else {
+                made = mkdtemp(dir) != NULL;
+            }
+            if (made) pch_cache.dir = dir;
             else free(dir);
             if (pch_cache.dir && !pch_cache.exit_hook) pch_cache.exit_hook = atexit(pch_cleanup) == 0;
         }

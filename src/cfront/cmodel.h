@@ -135,6 +135,15 @@ typedef struct cg_cmodel cg_cmodel;
  * models are parsed on several threads at once. */
 void cg_cfront_init(void);
 
+/* The precompiled headers shared between parses live in a private
+ * directory under $TMPDIR. cg_cfront_remove_temp_files removes it now
+ * (idempotent; later parses build no more): call it once parsing is over,
+ * before writing output that a closed pipe may interrupt. Also registered
+ * with atexit. cg_cfront_remove_temp_files_from_signal does the same with
+ * async-signal-safe calls only, for a SIGINT/SIGTERM handler. */
+void cg_cfront_remove_temp_files(void);
+void cg_cfront_remove_temp_files_from_signal(void);
+
 cg_cmodel *cg_cmodel_new(void);
 void cg_cmodel_free(cg_cmodel *model); /* NULL is a no-op */
 

@@ -6,12 +6,14 @@
 #include "scan.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../cfront/cmodel.h"
 #include "../model/package.h"
 #include "../report/report.h"
 #include "../rules/check.h"
@@ -133,6 +135,16 @@ static unsigned job_count(const cg_scan_options *opts, size_t packages) {
     return (unsigned)n;
 }
 
+/* Interrupted while parsing (Ctrl-C, kill): remove the shared precompiled
+ * headers before dying as the signal says. */
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void remove_temp_files_and_die(int sig) {
+    cg_cfront_remove_temp_files_from_signal();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 /* Hash of everything besides the files that decides a package's findings. */
 static uint64_t options_hash(const cg_scan_options *opts, size_t max_file_bytes) {
     cg_strbuf sb;
@@ -176,6 +188,12 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
               cg_xcalloc(found.packages.len ? found.packages.len : 1, sizeof(package_result)),
               schedule(&found), PTHREAD_MUTEX_INITIALIZER, 0, 0};
     unsigned jobs = job_count(opts, found.packages.len);
+    struct sigaction old_actions[sizeof cleanup_signals / sizeof cleanup_signals[0]];
+    for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++) {
+        struct sigaction sa = {.sa_handler = remove_temp_files_and_die};
+        sigemptyset(&sa.sa_mask);
+        sigaction(cleanup_signals[i], &sa, &old_actions[i]);
+    }
     if (jobs > 1) cg_cfront_init(); /* before threads: LLVM's lazy statics */
     pthread_t threads[MAX_JOBS];
     unsigned started = 0;
@@ -184,6 +202,11 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
     worker(&p); /* the calling thread works too */
     for (unsigned i = 0; i < started; i++) pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&p.lock);
+    /* Parsing is over: no temporary file may outlive an output pipe that
+     * closes early (cgoguard scan ... | head kills us with SIGPIPE). */
+    cg_cfront_remove_temp_files();
+    for (size_t i = 0; i < sizeof cleanup_signals / sizeof cleanup_signals[0]; i++)
+        sigaction(cleanup_signals[i], &old_actions[i], NULL);
 
     /* Merge in discovery order, so the output never depends on scheduling. */
     cg_strvec analysed = {0};

@@ -162,6 +162,29 @@ touch -d '2001-01-01' inc/api.h
 grep -q "1 packages (0 from the cache)" "$tmp/stats" && ok "a header read through the .pch invalidates the cache" ||
   fail "header change not seen: $(cat "$tmp/stats")"
 
+# An output pipe that closes early kills the scan with SIGPIPE, after the
+# temporary files are gone; an interrupted scan removes them on the way out.
+cd "$tmp/snap"
+"$cg" scan --no-cache ./rules/... 2>/dev/null | head -1 >/dev/null
+left=$(find "$TMPDIR" -mindepth 1 | head -5)
+[ -z "$left" ] && ok "nothing left after | head -1" || fail "left behind by | head -1: $left"
+rm -rf "${TMPDIR:?}"/*
+"$cg" scan --no-cache -j 2 ./rules/... ./examples/... >/dev/null 2>&1 &
+scan_pid=$!
+for _ in $(seq 1 100); do [ -n "$(find "$TMPDIR" -name '*.pch*' -o -name 'block-*' | head -1)" ] && break; sleep 0.05; done
+kill -INT $scan_pid 2>/dev/null
+wait $scan_pid
+status=$?
+left=$(find "$TMPDIR" -mindepth 1 | head -5)
+if [ $status = 130 ]; then
+  [ -z "$left" ] && ok "nothing left after SIGINT" || fail "left behind by SIGINT: $left"
+else
+  ok "nothing left after SIGINT (the scan ended first, status $status)"
+fi
+rm -rf "${TMPDIR:?}"/*
+
+# The runs above and below leave nothing either.
+"$cg" scan --stats ./rules/CG001/... >/dev/null 2>&1
 left=$(find "$TMPDIR" -mindepth 1 | head -5)
 [ -z "$left" ] && ok "no .pch file left in TMPDIR" || fail "left behind: $left"
 
