@@ -20,8 +20,10 @@
  *  - passed straight to a C function (C.puts(C.CString(s))): a leak when the
  *    C function visibly does not take ownership (its body's summary, or a
  *    libc function known to only read its argument).
- * Unsupported control flow (goto, fallthrough) or a reassignment of the
- * variable makes the rule silent for that allocation.
+ * A new value assigned to the variable while the allocation may still be
+ * live (cs = C.CString(b) before C.free(cs)) loses it: reported at the
+ * assignment. Unsupported control flow (goto, fallthrough) makes the rule
+ * silent for that allocation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +48,7 @@ typedef struct flow {
     int depth;            /* helper nesting */
     bool bail;            /* control flow we do not model: stay silent */
     TSNode leak_at;       /* first return reached while live */
+    TSNode overwritten_at; /* first assignment of a new value while live */
     unsigned exit_states; /* states at every return */
     unsigned *brk, *cont; /* innermost loop/switch accumulators, or NULL */
     /* Labelled loops/switches around the statement being walked, for
@@ -243,15 +246,27 @@ typedef struct scan_walk {
     ancestry anc;
 } scan_walk;
 
+static unsigned scan(flow *f, TSNode node, unsigned states);
+
 static void scan_use(scan_walk *w, TSNode n, literal_mode mode) {
     const TSNode *anc = w->anc.n;
     uint32_t len = w->anc.len;
     if (cg_gopkg_binding(w->f->pkg->go, w->f->file, n) != w->f->var) return;
-    /* `cs = other` on the left of an assignment: a new value we do not follow. */
+    /* `cs = other` on the left of an assignment: the old value is lost
+     * unless it was freed or handed over before. The right-hand side runs
+     * first (cs = wrap(cs) hands it over); after the assignment cs holds a
+     * new value, which its own allocation site follows, so this path ends. */
     if (len >= 2 && cg_node_is(anc[len - 1], "expression_list") &&
         cg_node_is(anc[len - 2], "assignment_statement") &&
         ts_node_eq(cg_node_field(anc[len - 2], "left"), anc[len - 1])) {
-        w->f->bail = true;
+        TSNode assign = anc[len - 2];
+        if (!cg_node_text_eq(w->f->file, cg_node_field(assign, "operator"), "=")) {
+            w->f->bail = true; /* cs += n: pointer arithmetic we do not model */
+            return;
+        }
+        unsigned before = scan(w->f, cg_node_field(assign, "right"), w->states);
+        if ((before & ST_LIVE) && ts_node_is_null(w->f->overwritten_at)) w->f->overwritten_at = assign;
+        w->states = before ? ST_ESCAPED : 0;
         return;
     }
     use_kind use = classify(w->f, anc, len, n);
@@ -512,18 +527,26 @@ static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t inde
 
 /* ---- Allocation sites ---- */
 
+typedef enum leak_site { LEAK_AT_RETURN, LEAK_AT_BLOCK_END, LEAK_AT_OVERWRITE } leak_site;
+
 static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                        const char *var, TSNode where, bool at_return, TSNode container_parent) {
+                        const char *var, TSNode where, leak_site site, TSNode container_parent) {
+    cg_arena *arena = &ctx->pkg->arena;
+    const char *state = site == LEAK_AT_RETURN      ? "it is still live at the return"
+                        : site == LEAK_AT_BLOCK_END ? "it is still live when its block ends"
+                                                    : cg_arena_printf(arena, "%s is assigned a new value while it is still live", var);
     cg_diag *d = cg_check_report(
         ctx, file, alloc,
         "C.%s result %s is not freed on every path (%s at line %u): its memory comes from C "
         "malloc and the Go garbage collector never frees it",
-        fn_name, var, at_return ? "it is still live at the return" : "it is still live when its block ends",
-        cg_node_line(where));
-    if (at_return) {
+        fn_name, var, state, cg_node_line(where));
+    if (site == LEAK_AT_RETURN) {
         cg_check_note(ctx, d, cg_check_loc(file, where), "returns here without freeing %s", var);
+    } else if (site == LEAK_AT_OVERWRITE) {
+        cg_check_note(ctx, d, cg_check_loc(file, where), "the only reference to the allocation is overwritten here");
+        cg_check_fix(ctx, d, "free %s before assigning it again (or keep the new value in another variable)", var);
+        return;
     } else {
-        cg_arena *arena = &ctx->pkg->arena;
         const char *what;
         if (cg_node_is(container_parent, "for_statement"))
             what = cg_arena_printf(arena, "the loop body ends here: every iteration leaks %s", var);
@@ -592,15 +615,17 @@ static void check_local(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
     }
     if (f.bail) return;
     const char *var = cg_node_text(file, ident);
-    if (!ts_node_is_null(f.leak_at)) {
-        report_leak(ctx, file, alloc, fn_name, var, f.leak_at, true, container_parent);
+    if (!ts_node_is_null(f.overwritten_at)) {
+        report_leak(ctx, file, alloc, fn_name, var, f.overwritten_at, LEAK_AT_OVERWRITE, container_parent);
+    } else if (!ts_node_is_null(f.leak_at)) {
+        report_leak(ctx, file, alloc, fn_name, var, f.leak_at, LEAK_AT_RETURN, container_parent);
     } else if (out & ST_LIVE) {
         /* The closing brace of the block (or of the if statement's last block);
          * a case clause has none, so point at the clause. */
         TSNode end = container;
         if (cg_node_is(container, "block") || if_init)
             while (ts_node_child_count(end)) end = ts_node_child(end, ts_node_child_count(end) - 1);
-        report_leak(ctx, file, alloc, fn_name, var, end, false, if_init ? container : container_parent);
+        report_leak(ctx, file, alloc, fn_name, var, end, LEAK_AT_BLOCK_END, if_init ? container : container_parent);
     }
 }
 

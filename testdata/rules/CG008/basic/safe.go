@@ -118,3 +118,27 @@ outer:
 	C.free(unsafe.Pointer(cs))
 	return n
 }
+
+// safe: freed before the variable takes a new allocation, which is freed too.
+func reusedAfterFree(a, b string) int {
+	cs := C.CString(a)
+	n := int(C.name_len(cs))
+	C.free(unsafe.Pointer(cs))
+	cs = C.CString(b)
+	n += int(C.name_len(cs))
+	C.free(unsafe.Pointer(cs))
+	return n
+}
+
+// safe: the right-hand side hands the old value to C, which frees it,
+// before the variable takes the new one.
+func replacedAfterHandOver(a, b string) {
+	cs := C.CString(a)
+	cs = swapName(cs, b)
+	C.free(unsafe.Pointer(cs))
+}
+
+func swapName(old *C.char, b string) *C.char {
+	C.consume(old)
+	return C.CString(b)
+}
