@@ -83,8 +83,17 @@ static const char *outliving(cg_package *pkg, cg_gofile *file, TSNode root, bool
     }
     if (whole) return NULL; /* assigning a local itself outlives nothing */
     cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, root);
+    bool param = b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER;
+    if (param && !c_pointee(pkg, t)) {
+        /* An out-parameter (out **C.char, dst []*C.char, r *result): the
+         * caller reads what is stored there after this function returns. */
+        cg_gotype *u = cg_gotype_underlying(pkg->go, t);
+        if (!u || (u->kind != CG_GT_POINTER && u->kind != CG_GT_SLICE)) return NULL;
+        return cg_arena_printf(&pkg->arena, "the caller's memory behind %s (%s)",
+                               name, cg_gotype_string(pkg->go, t));
+    }
     if (!c_pointee(pkg, t)) return NULL;
-    if (b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER)
+    if (param)
         return cg_arena_printf(&pkg->arena, "C memory the caller passed in (%s %s)", name,
                                cg_gotype_string(pkg->go, t));
     TSNode value = cg_binding_single_value(b);

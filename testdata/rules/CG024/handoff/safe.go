@@ -53,3 +53,17 @@ func goLocal() int {
 	o.name = cs
 	return int(C.lib_print(o.name))
 }
+
+// safe: the out-parameter receives memory this function does not free: the
+// caller owns it now.
+func nameOutOwned(out **C.char) {
+	*out = C.CString("owned")
+}
+
+// safe: the freed string is only read before the free; the out-parameter
+// gets a number.
+func lengthOut(out *C.size_t) {
+	cs := C.CString("len")
+	defer C.free(unsafe.Pointer(cs))
+	*out = C.strlen(cs)
+}
