@@ -7,7 +7,8 @@
  * fields of which type are released: the finalizer passes param.f to a C
  * function, or the cleanup gets obj.f as its argument and passes it to C.
  * Every C call whose argument is (derived from) obj.f, where obj is a local
- * of type *T, must keep obj alive past the call: a later use of obj
+ * of type *T (or reached through a local's fields, h.obj.f), must keep
+ * obj alive past the call: a later use of obj
  * (runtime.KeepAlive(obj), a field access, a return), a use in a deferred
  * call, or a use in the loop that encloses the call. Otherwise obj is dead
  * during the C call; the collector may free it and queue the finalizer,
@@ -143,22 +144,6 @@ static bool in_finalizer(const range_vec *bodies, const cg_ccall *call) {
     return false;
 }
 
-/* Follows a local's single initializer: `p := w.p` makes p derived from w.p. */
-static TSNode resource_selector(cg_package *pkg, cg_gofile *file, TSNode arg) {
-    TSNode expr = arg;
-    for (int hop = 0; hop < 4; hop++) {
-        TSNode sel = field_of(pkg, file, expr, NULL);
-        if (!ts_node_is_null(sel)) return sel;
-        TSNode id = cg_x_strip_conversions(pkg, file, expr);
-        if (!cg_node_is(id, "identifier")) break;
-        cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
-        TSNode value = b ? cg_binding_single_value(b) : (TSNode){0};
-        if (ts_node_is_null(value)) break;
-        expr = value;
-    }
-    return (TSNode){0};
-}
-
 /* "Owner.field" -> the first released entry for it. */
 static void released_key(char *buf, size_t size, const char *owner, const char *field) {
     snprintf(buf, size, "%s.%s", owner, field);
@@ -172,6 +157,34 @@ static const released *find_released(cg_check_ctx *ctx, const cg_strmap *by_fiel
     char key[512];
     released_key(key, sizeof key, t->elem->name, cg_node_text(file, cg_node_field(sel, "field")));
     return cg_strmap_get(by_field, key);
+}
+
+/* The selector obj.f inside arg (through conversions, &, indexing, deeper
+ * selectors and a local's single initializer: `p := w.p`) whose field f a
+ * finalizer or cleanup of obj's type releases; the outermost such selector
+ * (h.thing.p: thing.p). Sets *out to the entry. */
+static TSNode released_selector(cg_check_ctx *ctx, const cg_strmap *by_field, cg_gofile *file, TSNode arg,
+                                const released **out) {
+    cg_package *pkg = ctx->pkg;
+    TSNode expr = arg;
+    for (int hop = 0; hop < MAX_HOPS; hop++) {
+        expr = cg_x_strip_conversions(pkg, file, expr);
+        if (cg_node_is(expr, "unary_expression") || cg_node_is(expr, "index_expression") ||
+            cg_node_is(expr, "slice_expression")) {
+            expr = cg_node_field(expr, "operand");
+        } else if (cg_node_is(expr, "selector_expression")) {
+            if ((*out = find_released(ctx, by_field, file, expr)) != NULL) return expr;
+            expr = cg_node_unparen(cg_node_field(expr, "operand"));
+        } else if (cg_node_is(expr, "identifier")) {
+            cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
+            TSNode value = b ? cg_binding_single_value(b) : (TSNode){0};
+            if (ts_node_is_null(value)) break;
+            expr = value;
+        } else {
+            break;
+        }
+    }
+    return (TSNode){0};
 }
 
 /* Is the object stored where it outlives the statement (a package variable,
@@ -226,14 +239,17 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
     cg_gofile *file = call->file;
     for (uint32_t a = 0; a < call->arg_count; a++) {
         TSNode arg = ts_node_named_child(call->args, a);
-        TSNode sel = resource_selector(ctx->pkg, file, arg);
+        const released *r = NULL;
+        TSNode sel = released_selector(ctx, by_field, file, arg, &r);
         if (ts_node_is_null(sel)) continue;
-        const released *r = find_released(ctx, by_field, file, sel);
-        if (!r) continue;
         TSNode obj = cg_node_unparen(cg_node_field(sel, "operand"));
-        if (!cg_gopkg_binding(ctx->pkg->go, file, obj)) continue; /* a package variable stays reachable */
-        if (cg_local_used_after(ctx->pkg, file, obj, call->call)) continue;
-        if (stored_before(ctx->pkg, file, obj, call->call)) continue;
+        /* The owner itself, or reached through fields of a local
+         * (h.thing.p): then the local keeps it reachable, while it lives. */
+        TSNode root = cg_node_is(obj, "selector_expression") ? cg_lvalue_root(obj) : obj;
+        if (!cg_node_is(root, "identifier") || !cg_gopkg_binding(ctx->pkg->go, file, root))
+            continue; /* a package variable stays reachable */
+        if (cg_local_used_after(ctx->pkg, file, root, call->call)) continue;
+        if (stored_before(ctx->pkg, file, root, call->call)) continue;
         const char *o = cg_node_text(file, obj);
         const char *kind = r->fin.is_cleanup ? "cleanup" : "finalizer";
         cg_diag *d = cg_check_report(

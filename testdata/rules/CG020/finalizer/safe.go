@@ -81,3 +81,18 @@ func register(id int) {
 	registry[id] = x
 	C.widget_do(x.w)
 }
+
+type widgetHolder struct{ x *Widget }
+
+// safe: the holder is kept alive after the call, and the Widget with it.
+func useHolderKept(h *widgetHolder) int {
+	r := C.widget_do(h.x.w)
+	runtime.KeepAlive(h)
+	return int(r)
+}
+
+// safe: a later use of the Widget through the holder keeps it alive.
+func useHolderThenCount(h *widgetHolder) {
+	C.widget_do(h.x.w)
+	h.x.calls++
+}
