@@ -467,7 +467,21 @@ static uint32_t call_of(fctx *f, CXCursor call) {
     }
     cf_call c = {.heap_atom = -1};
     CXCursor callee = clang_getCursorReferenced(call);
-    if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) c.callee = arena_spelling(f, callee);
+    if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) {
+        c.callee = arena_spelling(f, callee);
+    } else {
+        CXCursor fn_expr = strip(expr_child(call, 0));
+        CXCursor var = clang_getCursorKind(fn_expr) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(fn_expr)
+                                                                             : clang_getNullCursor();
+        if (clang_getCursorKind(var) == CXCursor_VarDecl) {
+            CXCursor init = last_expr_child(var);
+            const char *target = clang_Cursor_isNull(init) ? NULL : named_function(f, init);
+            if (target) {
+                c.pointer_var = arena_spelling(f, var);
+                c.pointer_target = target;
+            }
+        }
+    }
     c.loc = cg_cfront_cursor_location(f->tu_ctx, call);
     c.offset = offset_of(call);
     int n = clang_Cursor_getNumArguments(call);

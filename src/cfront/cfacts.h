@@ -59,6 +59,11 @@ typedef struct cf_store {
 
 typedef struct cf_call {
     const char *callee; /* NULL: through a function pointer */
+    /* Through a function pointer variable whose initializer names a function
+     * (static void (*hook)(int) = goEvent; hook(v)): the variable and that
+     * function, which the call may reach; else NULL. */
+    const char *pointer_var;
+    const char *pointer_target;
     cg_location loc;
     unsigned offset; /* source order inside the function */
     cf_origin *args;

@@ -106,6 +106,11 @@ typedef struct callee_info {
     callee_kind kind;
     fstate *pkg;
     const known_fn *known;
+    /* CALLEE_INDIRECT through a variable initialised with a function: that
+     * function as a package function or an export (else 0/NULL). Only the
+     * "reaches Go" properties follow it: it is what the call may reach. */
+    callee_kind target_kind;
+    fstate *target_pkg;
 } callee_info;
 
 struct fstate {
@@ -151,6 +156,40 @@ static cg_ctrace make_trace(solver *s, const char *func, cg_location loc, const 
     t.steps = steps;
     t.len = n;
     return t;
+}
+
+/* Whether a call reaches an exported Go function: the trace that shows it,
+ * or NULL. Calls through a function pointer follow the function the pointer
+ * variable was initialised with. */
+static const cg_ctrace *go_reach(solver *s, const char *func, const cf_call *call, const callee_info *ci,
+                                 cg_ctrace *out) {
+    callee_kind kind = ci->kind;
+    fstate *pkg = ci->pkg;
+    const char *name = call->callee;
+    const char *via = "";
+    if (kind == CALLEE_INDIRECT && ci->target_kind) {
+        kind = ci->target_kind;
+        pkg = ci->target_pkg;
+        name = call->pointer_target;
+        via = cg_arena_printf(arena_of(s), " through the function pointer %s", call->pointer_var);
+    }
+    if (kind == CALLEE_EXPORT) {
+        *out = make_trace(s, func, call->loc, NULL,
+                          cg_arena_printf(arena_of(s), "calls exported Go function %s%s", name, via));
+        return out;
+    }
+    if (kind == CALLEE_PACKAGE && pkg->sum->calls_export.len) {
+        const cg_ctrace *t = &pkg->sum->calls_export;
+        *out = make_trace(s, func, call->loc, t, t->how);
+        return out;
+    }
+    return NULL;
+}
+
+static const char *go_reach_export(const cf_call *call, const callee_info *ci) {
+    if (ci->kind == CALLEE_INDIRECT && ci->target_kind)
+        return ci->target_kind == CALLEE_EXPORT ? call->pointer_target : ci->target_pkg->sum->export_name;
+    return ci->kind == CALLEE_EXPORT ? call->callee : ci->pkg->sum->export_name;
 }
 
 static uint64_t eval(fstate *fs, const cf_origin *o);
@@ -486,19 +525,11 @@ static void analyze(solver *s, fstate *fs) {
         const cf_call *call = &f->calls.items[c];
         const callee_info *ci = &fs->callees[c];
         cg_csummary *sum = fs->sum;
-        if (!sum->calls_export.len) {
-            if (ci->kind == CALLEE_EXPORT) {
-                sum->calls_export = make_trace(
-                    s, name, call->loc, NULL,
-                    cg_arena_printf(arena_of(s), "calls exported Go function %s", call->callee));
-                sum->export_name = call->callee;
-                fs->changed = true;
-            } else if (ci->kind == CALLEE_PACKAGE && ci->pkg->sum->calls_export.len) {
-                const cg_ctrace *t = &ci->pkg->sum->calls_export;
-                sum->calls_export = make_trace(s, name, call->loc, t, t->how);
-                sum->export_name = ci->pkg->sum->export_name;
-                fs->changed = true;
-            }
+        cg_ctrace reach;
+        if (!sum->calls_export.len && go_reach(s, name, call, ci, &reach)) {
+            sum->calls_export = reach;
+            sum->export_name = go_reach_export(call, ci);
+            fs->changed = true;
         }
         if (!sum->thread_local.len && ci->kind == CALLEE_PACKAGE &&
             ci->pkg->sum->thread_local.len) {
@@ -642,6 +673,11 @@ static void resolve_callees(solver *s, fstate *fs) {
         callee_info *ci = &fs->callees[c];
         if (!callee) {
             ci->kind = CALLEE_INDIRECT;
+            const char *target = f->calls.items[c].pointer_target;
+            if (target && (ci->target_pkg = cg_strmap_get(&s->model->summaries, target)) != NULL)
+                ci->target_kind = CALLEE_PACKAGE;
+            else if (target && cg_strmap_get(&s->model->go_exports, target))
+                ci->target_kind = CALLEE_EXPORT;
         } else if ((ci->pkg = cg_strmap_get(&s->model->summaries, callee)) != NULL) {
             ci->kind = CALLEE_PACKAGE;
         } else if (cg_strmap_get(&s->model->go_exports, callee)) {
@@ -757,14 +793,8 @@ static void finish_summary(solver *s, fstate *fs) {
                 k++;
                 if (site->export_after.len) continue;
                 const callee_info *ci = &fs->callees[call - f->calls.items];
-                if (ci->kind == CALLEE_EXPORT)
-                    site->export_after = make_trace(
-                        s, fname(fs), call->loc, NULL,
-                        cg_arena_printf(&m->arena, "calls exported Go function %s", call->callee));
-                else if (ci->kind == CALLEE_PACKAGE && ci->pkg->sum->calls_export.len)
-                    site->export_after = make_trace(s, fname(fs), call->loc,
-                                                    &ci->pkg->sum->calls_export,
-                                                    ci->pkg->sum->calls_export.how);
+                cg_ctrace reach;
+                if (go_reach(s, fname(fs), call, ci, &reach)) site->export_after = reach;
             }
             site->calls_after = after;
             site->calls_after_count = k;

@@ -33,7 +33,10 @@
  * the parameter anywhere in the body is an alias everywhere) and tracks
  * pointer values, not data copied out of them: memcpy(dst, p, n) keeps
  * nothing of p. Calls through function pointers are not followed (an
- * unknown callee). Ownership: every summary lives in the model's arena.
+ * unknown callee), except that a call through a variable whose initializer
+ * names a function counts as reaching that function for "calls an exported
+ * Go function" (a may-call: the variable may be reassigned). Ownership:
+ * every summary lives in the model's arena.
  */
 #ifndef CG_CSUMMARY_H
 #define CG_CSUMMARY_H

@@ -16,6 +16,10 @@ static int fast_scale(int v) { return v * 3; }
 static int fast_scale_notify(int v) { goTick(v); return v * 3; }
 
 static void calls_go_plainly(int v) { goTick(v); }
+
+#cgo nocallback through_c_hook
+static int (*c_hook)(int) = square;
+static int through_c_hook(int v) { return c_hook(v); }
 */
 import "C"
 
@@ -35,4 +39,7 @@ func safeCases() {
 	_ = C.fast_scale(6)
 	// safe: calls back into Go but is not marked nocallback.
 	C.calls_go_plainly(7)
+	// safe: nocallback, and the function pointer it calls through was
+	// initialised with a C function.
+	_ = C.through_c_hook(8)
 }
