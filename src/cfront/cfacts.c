@@ -27,7 +27,7 @@ typedef struct fctx {
     cg_cfacts *facts;
     cg_strmap var_index;  /* declaration key -> index + 1 */
     cg_strmap call_index; /* expression key -> index + 1 */
-    cg_strmap cast_seen;  /* expression key -> non-NULL */
+    cg_strmap cast_seen;  /* expression key -> index + 1 in facts->casts, or -1 when not recorded */
     int depth;            /* of origin_into, see CF_MAX_EXPR_DEPTH */
 } fctx;
 
@@ -531,9 +531,11 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     if (clang_getCursorKind(c) != CXCursor_CStyleCastExpr) return;
     char *key = expr_key(c);
     bool seen = cg_strmap_get(&f->cast_seen, key) != NULL;
-    if (!seen) cg_strmap_put(&f->cast_seen, key, f);
-    free(key);
-    if (seen) return;
+    if (!seen) cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)-1);
+    if (seen) {
+        free(key);
+        return;
+    }
     CXType to = function_type_of(clang_getCursorType(c));
     if (!is_function_type(to)) return;
     CXCursor src = last_expr_child(c);
@@ -552,6 +554,29 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     cast.use = cg_arena_strdup(&f->model->arena, use);
     cast.passed_to = passed_to;
     cg_vec_push(&f->facts->casts, cast);
+    cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)f->facts->casts.len);
+    free(key);
+}
+
+/* A call through a variable initialised with a cast (int (*g)(int, int) =
+ * (int (*)(int, int))add3; g(a, b)): the cast's result is called, whatever
+ * use was recorded for it at the declaration. */
+static void note_call_through_variable(fctx *f, CXCursor callee_expr) {
+    CXCursor ref = strip(callee_expr);
+    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return;
+    CXCursor var = clang_getCursorReferenced(ref);
+    if (clang_getCursorKind(var) != CXCursor_VarDecl) return;
+    CXCursor init = strip(last_expr_child(var));
+    if (clang_getCursorKind(init) != CXCursor_CStyleCastExpr) return;
+    char *key = expr_key(init);
+    intptr_t index = (intptr_t)cg_strmap_get(&f->cast_seen, key);
+    free(key);
+    if (index > 0) {
+        f->facts->casts.items[index - 1].use = "called";
+        f->facts->casts.items[index - 1].passed_to = NULL;
+    } else if (index == 0) {
+        note_cast(f, init, "called", NULL); /* a file-scope initializer, not walked */
+    }
 }
 
 /* ---- the walk ---- */
@@ -624,7 +649,10 @@ static void handle_call(fctx *f, CXCursor c) {
     const char *callee = call->callee;
     /* Casts whose result is called or passed on. */
     CXCursor callee_expr = expr_child(c, 0);
-    if (!clang_Cursor_isNull(callee_expr)) note_cast(f, callee_expr, "called", NULL);
+    if (!clang_Cursor_isNull(callee_expr)) {
+        note_cast(f, callee_expr, "called", NULL);
+        note_call_through_variable(f, callee_expr);
+    }
     for (uint32_t i = 0; i < call->nargs; i++) {
         char *use = cg_xasprintf("passed to %s as argument %u",
                                  callee ? callee : "a function pointer", i + 1);

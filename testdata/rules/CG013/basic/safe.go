@@ -31,6 +31,12 @@ static long advance(long v) {
 	return ((long (*)(long))next_id)(v);
 }
 
+static double call_local_generic(double x) {
+	// safe: a local of the generic type, cast back to the real type at the call.
+	any_fn g = (any_fn)twice;
+	return ((double (*)(double))g)(x);
+}
+
 static void *keep_fn;
 static void remember_fn(void) {
 	// safe: converted to a data pointer for storage, not to another function type.
@@ -43,6 +49,7 @@ func useSafe(v []C.int) {
 	C.sort_ints(&v[0], C.size_t(len(v)))
 	C.setup_slots()
 	_ = C.call_slot(0, 1.5)
+	_ = C.call_local_generic(2.5)
 	_ = C.advance(1)
 	C.remember_fn()
 }

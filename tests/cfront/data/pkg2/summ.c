@@ -121,3 +121,4 @@ void sync_keep(void *p) { __sync_lock_test_and_set(&plain_slot, p); }           
 void cas_keep(void *p) { void *e = 0; __atomic_compare_exchange_n(&plain_slot, &e, p, 0, 5, 5); } /* 121 */
 void atomic_into(void **out, void *p) { __atomic_store_n(out, p, 5); }          /* 122 */
 void atomic_load_only(void *p) { void *e = p; (void)__atomic_load_n(&plain_slot, 5); (void)e; }
+void store_only_cast(void) { void (*fp)(int) = (void (*)(int))noargs; (void)fp; } /* 124 */
