@@ -532,10 +532,8 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     char *key = expr_key(c);
     bool seen = cg_strmap_get(&f->cast_seen, key) != NULL;
     if (!seen) cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)-1);
-    if (seen) {
-        free(key);
-        return;
-    }
+    free(key);
+    if (seen) return;
     CXType to = function_type_of(clang_getCursorType(c));
     if (!is_function_type(to)) return;
     CXCursor src = last_expr_child(c);
@@ -554,6 +552,7 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     cast.use = cg_arena_strdup(&f->model->arena, use);
     cast.passed_to = passed_to;
     cg_vec_push(&f->facts->casts, cast);
+    key = expr_key(c);
     cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)f->facts->casts.len);
     free(key);
 }
