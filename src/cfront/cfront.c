@@ -559,10 +559,15 @@ static void record_diagnostics(tu_ctx *ctx) {
         if (sev == CXDiagnostic_Error || sev == CXDiagnostic_Fatal) {
             CXSourceLocation where = clang_getDiagnosticLocation(d);
             cg_location loc = map_location(ctx, where, where, false);
-            /* No line: the diagnostic is about the command line, i.e. a
-             * #cgo CFLAGS option that gcc takes and clang does not. */
-            bool about_flags = loc.line == 0;
-            if (about_flags) loc.line = loc.column = 1;
+            /* No file: the diagnostic is about the command line, i.e. a
+             * #cgo CFLAGS option that gcc takes and clang does not. A line
+             * of 0 alone is no sign of that: `#line 4294967295` in a
+             * preamble wraps clang's presumed line to 0 (found with hostile
+             * input). */
+            CXFile where_file = NULL;
+            clang_getExpansionLocation(where, &where_file, NULL, NULL, NULL);
+            bool about_flags = where_file == NULL;
+            if (loc.line == 0) loc.line = loc.column = 1;
             char *text = take_cxstring(clang_getDiagnosticSpelling(d));
             char *header = missing_header(text);
             if (about_flags) {

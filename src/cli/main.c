@@ -298,6 +298,11 @@ static int cmd_dump_tree(int argc, char **argv) {
         return EXIT_USAGE;
     }
     cg_gofile *file = cg_gofile_parse(argv[1], src, len);
+    if (file->not_analysed) {
+        fprintf(stderr, "cgoguard: %s: not parsed: %s\n", argv[1], file->not_analysed);
+        cg_gofile_free(file);
+        return EXIT_USAGE;
+    }
     char *sexp = ts_node_string(file->root);
     printf("%s\n", sexp);
     free(sexp);

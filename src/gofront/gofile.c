@@ -5,6 +5,7 @@
 #include "gofile.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,6 +261,101 @@ static bool find_first_error(TSNode node, TSPoint *where) {
     return true;
 }
 
+/* ---- Nesting limits (see CG_GO_MAX_BRACKET_DEPTH) ---- */
+
+/* What a lexical pass over Go source tells before tree-sitter sees it. */
+typedef struct lex_shape {
+    size_t bracket_depth; /* deepest nesting of ( [ { */
+    size_t tokens;        /* an upper bound on the number of tokens */
+} lex_shape;
+
+static bool is_word_byte(unsigned char c) { return isalnum(c) || c == '_' || c >= 0x80; }
+
+/* Skips comments, strings and runes the way the Go scanner does (an
+ * interpreted string or rune ends at a newline); every other byte that is
+ * not white space or part of a word counts as one token, so the count
+ * never falls below the real one. */
+static lex_shape lex_shape_of(const char *s, size_t len) {
+    lex_shape shape = {0, 0};
+    size_t depth = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (isspace((unsigned char)c)) continue;
+        shape.tokens++;
+        if (c == '/' && i + 1 < len && s[i + 1] == '/') {
+            while (i < len && s[i] != '\n') i++;
+        } else if (c == '/' && i + 1 < len && s[i + 1] == '*') {
+            for (i += 2; i < len && !(s[i] == '*' && i + 1 < len && s[i + 1] == '/'); i++) {}
+            i++; /* onto the '/' (or past the end) */
+        } else if (c == '`') {
+            for (i++; i < len && s[i] != '`'; i++) {}
+        } else if (c == '"' || c == '\'') {
+            for (i++; i < len && s[i] != c && s[i] != '\n'; i++)
+                if (s[i] == '\\') i++;
+        } else if (is_word_byte((unsigned char)c)) {
+            while (i + 1 < len && is_word_byte((unsigned char)s[i + 1])) i++;
+        } else if (c == '(' || c == '[' || c == '{') {
+            if (++depth > shape.bracket_depth) shape.bracket_depth = depth;
+        } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return shape;
+}
+
+/* tree-sitter 0.20.7 builds a broken node (its children found through a
+ * truncated count: reads of and a free() of the wrong memory) when error
+ * recovery gathers 65536 or more subtrees into one node, e.g. at the end of
+ * 70000 unclosed `-` (found with hostile input). That needs at least that
+ * many tokens and a syntax error. Such a tree can be neither walked nor deleted,
+ * nor can the parser that built it (its node pool may hold the broken node):
+ * both stay reachable here until exit, and the file is not analysed. */
+enum { TS_MAX_SAFE_ERROR_TOKENS = 65535 };
+static pthread_mutex_t quarantine_lock = PTHREAD_MUTEX_INITIALIZER;
+static CG_VEC(void *) quarantine; /* TSTree and TSParser pointers */
+
+static void quarantine_add(void *object) {
+    pthread_mutex_lock(&quarantine_lock);
+    cg_vec_push(&quarantine, object);
+    pthread_mutex_unlock(&quarantine_lock);
+}
+
+/* The depth of the deepest node, walked with a cursor (no recursion). */
+static size_t tree_depth(TSNode root) {
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    size_t depth = 1, max = 1;
+    for (;;) {
+        if (ts_tree_cursor_goto_first_child(&cursor)) {
+            if (++depth > max) max = depth;
+            continue;
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+            if (!ts_tree_cursor_goto_parent(&cursor)) {
+                ts_tree_cursor_delete(&cursor);
+                return max;
+            }
+            depth--;
+        }
+    }
+}
+
+/* Parses Go source. With more than TS_MAX_SAFE_ERROR_TOKENS tokens and a
+ * syntax error, the tree and the parser (whose node pool may hold the
+ * broken node) are quarantined and NULL is returned. */
+static TSTree *parse_go(const char *source, size_t len, size_t tokens) {
+    TSParser *parser = ts_parser_new();
+    CG_ASSERT(ts_parser_set_language(parser, tree_sitter_go()));
+    TSTree *tree = ts_parser_parse_string(parser, NULL, source, (uint32_t)len);
+    CG_ASSERT(tree != NULL);
+    if (tokens > TS_MAX_SAFE_ERROR_TOKENS && ts_node_has_error(ts_tree_root_node(tree))) {
+        quarantine_add(tree);
+        quarantine_add(parser);
+        return NULL;
+    }
+    ts_parser_delete(parser);
+    return tree;
+}
+
 cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len) {
     cg_gofile *file = cg_xcalloc(1, sizeof(*file));
     cg_arena_init(&file->arena);
@@ -268,11 +364,32 @@ cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len) {
     file->source_len = len;
     file->package_name = "";
 
-    TSParser *parser = ts_parser_new();
-    CG_ASSERT(ts_parser_set_language(parser, tree_sitter_go()));
-    file->tree = ts_parser_parse_string(parser, NULL, source, (uint32_t)len);
-    ts_parser_delete(parser);
-    CG_ASSERT(file->tree != NULL);
+    lex_shape shape = lex_shape_of(source, len);
+    if (shape.bracket_depth > CG_GO_MAX_BRACKET_DEPTH) {
+        file->not_analysed = cg_arena_printf(
+            &file->arena, "brackets nested %zu deep, over the limit of %d", shape.bracket_depth,
+            (int)CG_GO_MAX_BRACKET_DEPTH);
+    } else if ((file->tree = parse_go(source, len, shape.tokens)) == NULL) {
+        file->not_analysed = cg_arena_printf(
+            &file->arena,
+            "it has a syntax error and about %zu tokens, and past %d tokens the Go parser "
+            "(tree-sitter 0.20) can build a broken tree for such a file",
+            shape.tokens, (int)TS_MAX_SAFE_ERROR_TOKENS);
+    } else {
+        size_t depth = tree_depth(ts_tree_root_node(file->tree));
+        if (depth > CG_GO_MAX_TREE_DEPTH) {
+            file->not_analysed = cg_arena_printf(
+                &file->arena, "syntax nested %zu levels deep, over the limit of %d", depth,
+                (int)CG_GO_MAX_TREE_DEPTH);
+            ts_tree_delete(file->tree);
+        }
+    }
+    if (file->not_analysed) {
+        /* The tree of an empty file: every walk sees nothing. */
+        file->tree = parse_go("", 0, 0);
+        file->root = ts_tree_root_node(file->tree);
+        return file;
+    }
     file->root = ts_tree_root_node(file->tree);
 
     if (ts_node_has_error(file->root)) {

@@ -61,8 +61,20 @@ typedef struct cg_gofile {
     unsigned first_error_line;
     unsigned first_error_column;
 
+    /* Set when the file was not parsed: nested too deeply for the parser
+     * and for the recursive walks of the later stages. The tree is then
+     * that of an empty file, and the caller reports the reason. */
+    const char *not_analysed;
+
     cg_arena arena; /* every string above that is not separately owned */
 } cg_gofile;
+
+/* Syntax nested deeper than these is not analysed (see not_analysed):
+ * real Go code stays far below them, while hostile input (tens of
+ * thousands of open brackets, say) breaks tree-sitter 0.20's error
+ * recovery (a double free) and overflows the stack of the recursive walks
+ * in the type and flow stages. */
+enum { CG_GO_MAX_BRACKET_DEPTH = 500, CG_GO_MAX_TREE_DEPTH = 1500 };
 
 /* Parses source (takes ownership of it; it must be NUL-terminated). Never
  * fails for syntax errors: those are recorded in the result. */

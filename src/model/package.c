@@ -49,6 +49,12 @@ static void load_go_file(cg_package *pkg, const char *path) {
         return;
     }
     cg_gofile *file = cg_gofile_parse(path, source, len);
+    if (file->not_analysed) {
+        add_problem(pkg, loc_at(pkg, path, 1, 1), CG_SEV_WARNING, "file not analysed: %s",
+                    file->not_analysed);
+        cg_gofile_free(file);
+        return;
+    }
     if (file->has_syntax_errors)
         add_problem(pkg, loc_at(pkg, path, file->first_error_line, file->first_error_column),
                     CG_SEV_WARNING,
