@@ -22,8 +22,9 @@ typedef struct bench_producer {
     int mode;
     uint32_t count, size;
     int64_t interval_ns;    /* 0: back to back; else one event per interval (sleeping between) */
+    int timed;              /* time every event (latency runs); 0: no clock reads (rate runs) */
     void *mailbox;          /* cg_mailbox * in BENCH_MAILBOX mode */
-    int64_t *latency_ns;    /* count entries, allocated by bench_start */
+    int64_t *latency_ns;    /* count entries when timed (else NULL), allocated by bench_start */
     uint32_t posted;        /* events delivered / posted OK */
     uint32_t dropped;       /* posts that returned CG_MAILBOX_DROPPED */
     int failed_status;      /* first non-OK post status, 0 if none */
@@ -39,7 +40,7 @@ typedef struct bench_run {
 /* Allocates everything up front (the timed loop never allocates) and starts
  * the threads, which wait for bench_go. Returns NULL on bad arguments. */
 bench_run *bench_start(int n, int mode, uint32_t count, uint32_t size, int64_t interval_ns,
-                       void *mailbox);
+                       int timed, void *mailbox);
 void bench_go(bench_run *run);
 void bench_join(bench_run *run);
 void bench_free(bench_run *run);
