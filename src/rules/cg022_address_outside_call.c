@@ -66,6 +66,11 @@ static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, TSNode target) 
     return cg_x_type_holds_pointers(pkg, alloc) == CG_NO;
 }
 
+static void note_checked_param(cg_check_ctx *ctx, cg_diag *d, const cg_cfunc *fn, uint32_t index) {
+    cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) is checked by cgoCheckPointer",
+                  cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling);
+}
+
 /* The operand x of unsafe.SliceData(x) (under conversions), or a null node. */
 static TSNode slice_data_operand(cg_package *pkg, cg_gofile *file, TSNode expr) {
     TSNode call = cg_x_strip_conversions(pkg, file, expr);
@@ -104,8 +109,7 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                             cg_node_text(file, cg_x_strip_conversions(ctx->pkg, file, arg)), v, call->name, v);
         cg_check_note(ctx, d, cg_check_loc(file, outside), "the pointer is taken here");
     }
-    cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) is checked by cgoCheckPointer",
-                  cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling);
+    note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
                  "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
                  "(non-empty %s) in the call: cgo then checks only the slice's elements",
@@ -150,8 +154,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
         name, what, call->name, name,
         kind == 'e' ? cg_node_text(file, cg_node_field(target, "operand")) : what);
     cg_check_note(ctx, d, cg_check_loc(file, value), "the address is taken here");
-    cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) is checked by cgoCheckPointer",
-                  cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling);
+    note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
                  "take the address inside the call expression, e.g. C.%s(unsafe.Pointer(&%s)): cgo "
                  "then checks only %s",
