@@ -173,27 +173,21 @@ static bool is_c_allocator(const char *name) {
 
 static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int depth);
 
-/* A parameter of type *T or []T where T is a Go type (not a C type, not
- * unsafe.Pointer, known) points into Go memory: C memory reaches Go code only
- * through C types, unsafe.Pointer or an explicit unsafe conversion. */
-static cg_origin param_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b) {
-    if (b->kind != CG_BIND_PARAM && b->kind != CG_BIND_RECEIVER) return CG_ORIGIN_UNKNOWN;
-    cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, b->ident));
-    if (!t || (t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE)) return CG_ORIGIN_UNKNOWN;
-    cg_gotype *elem = cg_gotype_underlying(pkg->go, t->elem);
-    if (!elem || elem->kind == CG_GT_C || elem->kind == CG_GT_UNKNOWN ||
-        elem->kind == CG_GT_UNSAFE_POINTER)
-        return CG_ORIGIN_UNKNOWN;
-    return CG_ORIGIN_GO;
-}
-
-/* Is t a slice or pointer whose element is a known Go type (what
- * param_origin calls Go memory)? */
+/* Is t a slice or pointer whose element is a known Go type (not a C
+ * type, not unsafe.Pointer)? */
 static bool go_memory_type(cg_package *pkg, cg_gotype *t) {
     t = cg_gotype_underlying(pkg->go, t);
     if (!t || (t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE)) return false;
     cg_gotype *elem = cg_gotype_underlying(pkg->go, t->elem);
     return elem && elem->kind != CG_GT_C && elem->kind != CG_GT_UNKNOWN && elem->kind != CG_GT_UNSAFE_POINTER;
+}
+
+/* A parameter of type *T or []T where T is a Go type points into Go memory:
+ * C memory reaches Go code only through C types, unsafe.Pointer or an
+ * explicit unsafe conversion. */
+static cg_origin param_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b) {
+    if (b->kind != CG_BIND_PARAM && b->kind != CG_BIND_RECEIVER) return CG_ORIGIN_UNKNOWN;
+    return go_memory_type(pkg, cg_gopkg_type_of_expr(pkg->go, file, b->ident)) ? CG_ORIGIN_GO : CG_ORIGIN_UNKNOWN;
 }
 
 /* `for _, w := range words` over Go memory ([][]byte, []*T): by the same
@@ -288,8 +282,8 @@ static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int d
     TSNode operand;
     cg_gotype *conv_type = cg_gopkg_conversion(pkg->go, file, expr, &operand);
     if (conv_type) {
-        /* []byte(s), []rune(s), string(b): the conversion copies into a
-         * new Go allocation (a constant string(...) is static data). */
+        /* []byte(s) and []rune(s) copy the string into a new Go
+         * allocation, whatever the string's own origin. */
         cg_gotype *to = cg_gotype_underlying(pkg->go, conv_type);
         cg_gotype *from = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, operand));
         TSNode bare = cg_node_unparen(operand);
