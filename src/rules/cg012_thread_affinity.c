@@ -271,29 +271,7 @@ static cg_walk_action visit_helper_call(TSNode n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
-/* Checks the C calls of one function (calls[0..n), source order), with
- * the calls to error helpers merged in. */
-static void check_function_calls(cg012 *st, TSNode func, affine_call *calls, size_t n);
-
-static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n) {
-    helper_walk w = {.st = st, .file = calls[0].call->file};
-    if (st->helpers.len) cg_walk(cg_node_field(func, "body"), visit_helper_call, &w);
-    if (!w.found.len) {
-        check_function_calls(st, func, calls, n);
-        return;
-    }
-    affine_call *merged = cg_xcalloc(n + w.found.len, sizeof *merged);
-    size_t m = 0, i = 0, k = 0;
-    while (i < n || k < w.found.len) {
-        bool take_call = k == w.found.len || (i < n && ts_node_start_byte(calls[i].call->call) <
-                                                           ts_node_start_byte(w.found.items[k].call->call));
-        merged[m++] = take_call ? calls[i++] : w.found.items[k++];
-    }
-    check_function_calls(st, func, merged, m);
-    free(merged);
-    cg_vec_free(&w.found);
-}
-
+/* Checks the C calls of one function (calls[0..n), source order). */
 static void check_function_calls(cg012 *st, TSNode func, affine_call *calls, size_t n) {
     cg_gofile *file = calls[0].call->file;
     TSNode go_entry = goroutine_of(st, file, func);
@@ -325,6 +303,27 @@ static void check_function_calls(cg012 *st, TSNode func, affine_call *calls, siz
         if (!state_reported) report_state(st, c, first_state, go_entry); /* once per function */
         state_reported = true;
     }
+}
+
+/* Checks the C calls of one function (calls[0..n), source order), with
+ * the calls to error helpers merged in. */
+static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n) {
+    helper_walk w = {.st = st, .file = calls[0].call->file};
+    if (st->helpers.len) cg_walk(cg_node_field(func, "body"), visit_helper_call, &w);
+    if (!w.found.len) {
+        check_function_calls(st, func, calls, n);
+        return;
+    }
+    affine_call *merged = cg_xcalloc(n + w.found.len, sizeof *merged);
+    size_t m = 0, i = 0, k = 0;
+    while (i < n || k < w.found.len) {
+        bool take_call = k == w.found.len || (i < n && ts_node_start_byte(calls[i].call->call) <
+                                                           ts_node_start_byte(w.found.items[k].call->call));
+        merged[m++] = take_call ? calls[i++] : w.found.items[k++];
+    }
+    check_function_calls(st, func, merged, m);
+    free(merged);
+    cg_vec_free(&w.found);
 }
 
 static void check(cg_check_ctx *ctx) {
