@@ -458,6 +458,38 @@ static cg_tristate explain_type(cg_package *pkg, cg_gotype *type, const char *wh
     return CG_YES;
 }
 
+/* Is the variable target (an identifier) still its zero value when expr is
+ * evaluated: declared `var x T` without a value, and named nowhere else in
+ * its function but in expr (no assignment, no field store, no address taken
+ * before)? Then every pointer in it is nil, whatever its type. */
+typedef struct zero_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_gobinding *var;
+    uint32_t skip_start, skip_end; /* expr */
+    bool other_use;
+} zero_walk;
+
+static cg_walk_action visit_other_use(TSNode n, void *arg) {
+    zero_walk *w = arg;
+    if (ts_node_start_byte(n) >= w->skip_start && ts_node_end_byte(n) <= w->skip_end) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_node_is(n, "identifier") || ts_node_eq(n, w->var->ident) ||
+        !cg_node_text_eq(w->file, n, w->var->name) || cg_gopkg_binding(w->pkg->go, w->file, n) != w->var)
+        return CG_WALK_CONTINUE;
+    w->other_use = true;
+    return CG_WALK_STOP;
+}
+
+static bool still_zero(cg_package *pkg, cg_gofile *file, TSNode target, TSNode expr) {
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, target);
+    if (!b || b->kind != CG_BIND_VAR || !ts_node_is_null(b->value) || b->assigned.len) return false;
+    TSNode fn = cg_gopkg_enclosing_func(pkg->go, file, b->ident);
+    if (ts_node_is_null(fn)) return false;
+    zero_walk w = {pkg, file, b, ts_node_start_byte(expr), ts_node_end_byte(expr), false};
+    cg_walk(cg_node_field(fn, "body"), visit_other_use, &w);
+    return !w.other_use;
+}
+
 cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, TSNode expr,
                                            const char **why, TSNode *stored) {
     *why = "";
@@ -499,6 +531,7 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, TSN
         if (assignments_store_go_pointer(pkg, file, target, cg_node_text(file, base), why, stored)) return CG_YES;
         return CG_MAYBE;
     }
+    if (kind == 'v' && cg_node_is(target, "identifier") && still_zero(pkg, file, target, expr)) return CG_NO;
     region = cg_gopkg_type_of_expr(pkg->go, file, target);
     cg_tristate t = explain_type(pkg, region, target_text, why);
     if (t != CG_MAYBE) return t;

@@ -12,6 +12,7 @@ void consume(void *p) { (void)p; }
 void consume_node(struct node *n) { (void)n; }
 void consume_nodes(node_t *n, int len) { (void)n; (void)len; }
 void consume_int(int *p) { (void)p; }
+void consume_handle(handle_ptr p) { (void)p; }
 */
 import "C"
 
@@ -59,11 +60,20 @@ func passAssignedStruct() {
 	x := C.int(3)
 	n.value = &x
 	C.consume_nodes(&n, 1) // want CG001
-	C.consume(C.handle_ptr(unsafe.Pointer(&n))) // want CG001
+	C.consume_handle(C.handle_ptr(unsafe.Pointer(&n))) // want CG001
 }
 
 // A pointer variable that holds the address of a string.
 func passStringPointer(s string) {
 	p := &s
 	C.consume(unsafe.Pointer(p)) // want CG001
+}
+
+// A variable declared without a value, then given a Go pointer before the
+// call: not its zero value any more.
+func passAfterStore() {
+	var v withPointers
+	name := "x"
+	v.name = &name
+	C.consume(unsafe.Pointer(&v)) // want CG001
 }

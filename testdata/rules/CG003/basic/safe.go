@@ -2,6 +2,7 @@
 package basic
 
 /*
+#include <stdint.h>
 #include <stdlib.h>
 */
 import "C"
