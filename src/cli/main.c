@@ -186,7 +186,10 @@ static int cmd_scan(int argc, char **argv) {
     }
     sopts.target.tags = (const char *const *)tags.items;
     sopts.target.tag_count = tags.len;
-    if (!go_given) sopts.go_minor = cg_installed_go_minor();
+    /* GOROOT only for the installed Go: --go names a version, not a tree. */
+    char *goroot = NULL;
+    if (!go_given) sopts.go_minor = cg_installed_go(&goroot);
+    sopts.goroot = goroot;
     sopts.target.go_minor = sopts.go_minor ? sopts.go_minor : 99;
 
     const char *default_pattern[] = {"./..."};
@@ -211,6 +214,7 @@ static int cmd_scan(int argc, char **argv) {
             fprintf(stderr, "cgoguard: %s\n", err);
             free(err);
             free(srcroot);
+            free(goroot);
             cg_strvec_free(&tags);
             return EXIT_USAGE;
         }
@@ -221,6 +225,7 @@ static int cmd_scan(int argc, char **argv) {
         perror(output);
         cg_baseline_free(baseline);
         free(srcroot);
+        free(goroot);
         cg_strvec_free(&tags);
         return EXIT_USAGE;
     }
@@ -267,6 +272,7 @@ static int cmd_scan(int argc, char **argv) {
     cg_baseline_free(baseline);
     cg_strvec_free(&tags);
     free(srcroot);
+    free(goroot);
     return status;
 }
 

@@ -149,8 +149,8 @@ static void remove_temp_files_and_die(int sig) {
 static uint64_t options_hash(const cg_scan_options *opts, size_t max_file_bytes) {
     cg_strbuf sb;
     cg_strbuf_init(&sb);
-    cg_strbuf_printf(&sb, "%s/%s/%u/%u/%zu", opts->target.goos, opts->target.goarch,
-                     opts->target.go_minor, opts->go_minor, max_file_bytes);
+    cg_strbuf_printf(&sb, "%s/%s/%u/%u/%zu/%s", opts->target.goos, opts->target.goarch,
+                     opts->target.go_minor, opts->go_minor, max_file_bytes, opts->goroot ? opts->goroot : "");
     for (size_t i = 0; i < opts->target.tag_count; i++) cg_strbuf_printf(&sb, ",%s", opts->target.tags[i]);
     uint64_t h = cg_hash_bytes(sb.data, sb.len, cg_cache_tool_hash());
     cg_strbuf_free(&sb);
@@ -174,7 +174,7 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
         .max_file_bytes = opts->max_file_bytes ? opts->max_file_bytes : DEFAULT_MAX_FILE_BYTES,
         .go_minor = opts->go_minor,
     };
-    cg_check_options copts = {opts->go_minor};
+    cg_check_options copts = {opts->go_minor, opts->goroot};
     cg_cache *cache = NULL;
     if (opts->use_cache) {
         char *err = NULL;
@@ -238,22 +238,30 @@ void cg_scan_result_free(cg_scan_result *result) {
     memset(result, 0, sizeof(*result));
 }
 
-unsigned cg_installed_go_minor(void) {
+unsigned cg_installed_go(char **goroot) {
+    if (goroot) *goroot = NULL;
 #ifdef CG_GO_EXECUTABLE
     const char *go = getenv("CGOGUARD_GO");
     if (!go || !*go) go = *CG_GO_EXECUTABLE ? CG_GO_EXECUTABLE : "go";
 #else
     const char *go = "go";
 #endif
-    char *cmd = cg_xasprintf("'%s' env GOVERSION 2>/dev/null", go);
+    char *cmd = cg_xasprintf("'%s' env GOVERSION GOROOT 2>/dev/null", go);
     FILE *p = popen(cmd, "r");
     free(cmd);
     if (!p) return 0;
-    char buf[64] = {0};
+    char buf[4096 + 64] = {0};
     size_t n = fread(buf, 1, sizeof buf - 1, p);
     buf[n] = '\0';
     pclose(p);
     unsigned major = 0, minor = 0;
     if (sscanf(buf, "go%u.%u", &major, &minor) != 2 || major != 1) return 0;
+    /* The second line is GOROOT. */
+    char *root = strchr(buf, '\n');
+    if (goroot && root && root[1] && root[1] != '\n') {
+        root++;
+        root[strcspn(root, "\n")] = '\0';
+        *goroot = cg_xstrdup(root);
+    }
     return minor;
 }

@@ -14,6 +14,7 @@ typedef struct cg_scan_options {
     bool include_vendor;
     size_t max_file_bytes; /* 0: the default (16 MiB) */
     unsigned go_minor;     /* installed Go 1.N; 0 when unknown */
+    const char *goroot;    /* its GOROOT, for version-dependent facts; NULL when unknown */
     unsigned jobs;         /* packages analysed at once; 0: the number of CPUs */
     bool use_cache;        /* reuse the findings of unchanged packages (cache.h) */
     const char *cache_dir; /* NULL: $XDG_CACHE_HOME/cgoguard */
@@ -39,7 +40,8 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
 void cg_scan_result_free(cg_scan_result *result);
 
 /* The installed Go's minor version (26 for go1.26.x), by asking `go env
- * GOVERSION`; 0 when no Go toolchain answers. */
-unsigned cg_installed_go_minor(void);
+ * GOVERSION GOROOT`; 0 when no Go toolchain answers. When goroot is not
+ * NULL it receives GOROOT (caller frees) or NULL. */
+unsigned cg_installed_go(char **goroot);
 
 #endif /* CG_SCAN_H */

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../model/goroot.h"
 #include "check.h"
 
 /* ---- Runtime-like C records ---- */
@@ -290,6 +291,37 @@ static cg_walk_action visit_comment(TSNode n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
+/* What the installed Go's linker does with a pull of target: decided by
+ * whether its runtime pushes the symbol (model/goroot.h). */
+static const char *link_outcome(cg_check_ctx *ctx, const char *target) {
+    const char *generic = cg_arena_printf(&ctx->pkg->arena,
+                                          "since Go 1.23 the linker rejects such references (\"invalid reference to "
+                                          "%s\") unless the runtime keeps the symbol linkname-able for compatibility",
+                                          target);
+    const char *sym = strncmp(target, "runtime.", 8) == 0 ? target + 8 : NULL;
+    if (!sym || strchr(sym, '.') || !ctx->opts->goroot || !ctx->opts->go_minor) return generic;
+    const char *file;
+    bool readable;
+    bool pushed = cg_goroot_runtime_pushes(ctx->opts->goroot, &ctx->pkg->opts->target, sym, &file, &readable);
+    if (!readable) return generic;
+    unsigned minor = ctx->opts->go_minor;
+    if (pushed)
+        return cg_arena_printf(&ctx->pkg->arena,
+                               "the installed Go 1.%u still links it only because its runtime pushes the symbol "
+                               "for compatibility (//go:linkname %s in runtime/%s): the name is kept, its "
+                               "behaviour is not promised",
+                               minor, sym, file);
+    if (minor < 23)
+        return cg_arena_printf(&ctx->pkg->arena,
+                               "Go 1.23 and later refuse to link it (\"invalid reference to %s\"): the "
+                               "runtime of the installed Go 1.%u does not push it",
+                               target, minor);
+    return cg_arena_printf(&ctx->pkg->arena,
+                           "the installed Go 1.%u refuses to link it (\"link: <package>: invalid reference to "
+                           "%s\"): its runtime does not push the symbol with //go:linkname",
+                           minor, target);
+}
+
 static void check_linknames(cg_check_ctx *ctx) {
     cg_gopkg *go = ctx->pkg->go;
     bool uses_cgo = false;
@@ -309,13 +341,22 @@ static void check_linknames(cg_check_ctx *ctx) {
             if (decl && decl->file == file && (decl->kind == CG_GODECL_FUNC || decl->kind == CG_GODECL_VAR))
                 at = decl->node;
             if (ts_node_is_null(at)) continue;
-            cg_diag *d = cg_check_report(
-                ctx, file, at,
-                "%s is linknamed to %s, a private runtime symbol, in a package that uses cgo: its "
-                "signature and behaviour are not API and change between Go versions, and since Go "
-                "1.23 the linker rejects such references (\"invalid reference to %s\") unless the "
-                "runtime keeps the symbol linkname-able for compatibility",
-                l->local, l->target, l->target);
+            /* A function with a body or a variable with a value defines the
+             * symbol (a push into the runtime): the linker checks only
+             * references (cmd/link/internal/loader, checkLinkname). */
+            bool defines = decl && decl->file == file &&
+                           ((decl->kind == CG_GODECL_FUNC && !ts_node_is_null(cg_node_field(decl->node, "body"))) ||
+                            (decl->kind == CG_GODECL_VAR && !ts_node_is_null(decl->value)));
+            const char *outcome = defines ? cg_arena_printf(&ctx->pkg->arena,
+                                                            "this package defines it for the runtime (a push, "
+                                                            "which the linker does not check against %s)",
+                                                            l->target)
+                                          : link_outcome(ctx, l->target);
+            cg_diag *d = cg_check_report(ctx, file, at,
+                                         "%s is linknamed to %s, a private runtime symbol, in a package that uses "
+                                         "cgo: its signature and behaviour are not API and change between Go "
+                                         "versions, and %s",
+                                         l->local, l->target, outcome);
             if (!ts_node_is_null(c.found) && !ts_node_eq(at, c.found))
                 cg_check_note(ctx, d, cg_check_loc(file, c.found), "the //go:linkname directive");
             cg_check_fix(ctx, d,

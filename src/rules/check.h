@@ -42,7 +42,8 @@ typedef struct cg_facts {
 } cg_facts;
 
 typedef struct cg_check_options {
-    unsigned go_minor; /* the installed Go is 1.N (0: unknown) */
+    unsigned go_minor;  /* the installed Go is 1.N (0: unknown) */
+    const char *goroot; /* its GOROOT (NULL: unknown), see model/goroot.h */
 } cg_check_options;
 
 struct cg_check_ctx {
