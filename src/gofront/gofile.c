@@ -267,6 +267,7 @@ static bool find_first_error(TSNode node, TSPoint *where) {
 typedef struct lex_shape {
     size_t bracket_depth; /* deepest nesting of ( [ { */
     size_t tokens;        /* an upper bound on the number of tokens */
+    bool unbalanced;      /* a bracket left open at the end, or closed without an opener */
 } lex_shape;
 
 static bool is_word_byte(unsigned char c) { return isalnum(c) || c == '_' || c >= 0x80; }
@@ -276,7 +277,7 @@ static bool is_word_byte(unsigned char c) { return isalnum(c) || c == '_' || c >
  * not white space or part of a word counts as one token, so the count
  * never falls below the real one. */
 static lex_shape lex_shape_of(const char *s, size_t len) {
-    lex_shape shape = {0, 0};
+    lex_shape shape = {0, 0, false};
     size_t depth = 0;
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
@@ -296,10 +297,12 @@ static lex_shape lex_shape_of(const char *s, size_t len) {
             while (i + 1 < len && is_word_byte((unsigned char)s[i + 1])) i++;
         } else if (c == '(' || c == '[' || c == '{') {
             if (++depth > shape.bracket_depth) shape.bracket_depth = depth;
-        } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-            depth--;
+        } else if (c == ')' || c == ']' || c == '}') {
+            if (depth > 0) depth--;
+            else shape.unbalanced = true;
         }
     }
+    if (depth) shape.unbalanced = true;
     return shape;
 }
 
@@ -369,7 +372,12 @@ cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len) {
         file->not_analysed = cg_arena_printf(
             &file->arena, "brackets nested %zu deep, over the limit of %d", shape.bracket_depth,
             (int)CG_GO_MAX_BRACKET_DEPTH);
-    } else if ((file->tree = parse_go(source, len, shape.tokens)) == NULL) {
+    } else if ((shape.unbalanced && shape.tokens > TS_MAX_SAFE_ERROR_TOKENS) ||
+               (file->tree = parse_go(source, len, shape.tokens)) == NULL) {
+        /* Unbalanced brackets are a syntax error for sure, so such a tree
+         * would be refused below anyway; not parsing it at all also saves
+         * tree-sitter's error recovery, which grows quadratically (a 1 MB
+         * file with an unclosed `(` took 65 s). */
         file->not_analysed = cg_arena_printf(
             &file->arena,
             "it has a syntax error and about %zu tokens, and past %d tokens the Go parser "
