@@ -458,6 +458,19 @@ static const char *named_function(fctx *f, CXCursor e) {
     return NULL;
 }
 
+/* A call through a variable (hook(v), with `void (*hook)(int) = ...`):
+ * returns the variable's declaration and sets *init to its initializer;
+ * null cursors when the callee expression names no variable. */
+static CXCursor called_variable(CXCursor callee_expr, CXCursor *init) {
+    *init = clang_getNullCursor();
+    CXCursor ref = strip(callee_expr);
+    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return clang_getNullCursor();
+    CXCursor var = clang_getCursorReferenced(ref);
+    if (clang_getCursorKind(var) != CXCursor_VarDecl) return clang_getNullCursor();
+    *init = last_expr_child(var);
+    return var;
+}
+
 static uint32_t call_of(fctx *f, CXCursor call) {
     char *key = expr_key(call);
     uintptr_t idx = (uintptr_t)cg_strmap_get(&f->call_index, key);
@@ -470,16 +483,12 @@ static uint32_t call_of(fctx *f, CXCursor call) {
     if (clang_getCursorKind(callee) == CXCursor_FunctionDecl) {
         c.callee = arena_spelling(f, callee);
     } else {
-        CXCursor fn_expr = strip(expr_child(call, 0));
-        CXCursor var = clang_getCursorKind(fn_expr) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(fn_expr)
-                                                                             : clang_getNullCursor();
-        if (clang_getCursorKind(var) == CXCursor_VarDecl) {
-            CXCursor init = last_expr_child(var);
-            const char *target = clang_Cursor_isNull(init) ? NULL : named_function(f, init);
-            if (target) {
-                c.pointer_var = arena_spelling(f, var);
-                c.pointer_target = target;
-            }
+        CXCursor init;
+        CXCursor var = called_variable(expr_child(call, 0), &init);
+        const char *target = clang_Cursor_isNull(init) ? NULL : named_function(f, init);
+        if (target) {
+            c.pointer_var = arena_spelling(f, var);
+            c.pointer_target = target;
         }
     }
     c.loc = cg_cfront_cursor_location(f->tu_ctx, call);
@@ -561,11 +570,9 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
  * (int (*)(int, int))add3; g(a, b)): the cast's result is called, whatever
  * use was recorded for it at the declaration. */
 static void note_call_through_variable(fctx *f, CXCursor callee_expr) {
-    CXCursor ref = strip(callee_expr);
-    if (clang_getCursorKind(ref) != CXCursor_DeclRefExpr) return;
-    CXCursor var = clang_getCursorReferenced(ref);
-    if (clang_getCursorKind(var) != CXCursor_VarDecl) return;
-    CXCursor init = strip(last_expr_child(var));
+    CXCursor init;
+    called_variable(callee_expr, &init);
+    init = strip(init);
     if (clang_getCursorKind(init) != CXCursor_CStyleCastExpr) return;
     char *key = expr_key(init);
     intptr_t index = (intptr_t)cg_strmap_get(&f->cast_seen, key);

@@ -857,21 +857,12 @@ static cg_status parse_unit(cg_cmodel *model, const char *main_path, const char 
                             size_t main_len, const char *main_presumed, const char *base_dir,
                             const cg_cparse_options *opts, const pch_use *pch, char **err);
 
-/* What a signal handler may remove: the directory and the .pch files, as
- * fixed buffers published with a count (no malloc'd memory, no locks). */
+/* What a signal handler may remove: the directory, in a fixed buffer that
+ * is published before the directory exists (no malloc'd memory, no locks). */
 static struct {
     char dir[PATH_MAX];
-    char files[PCH_MAX_BLOCKS][PATH_MAX];
-    volatile sig_atomic_t dir_set, file_count;
+    volatile sig_atomic_t dir_set;
 } pch_signal;
-
-static void pch_signal_publish_file(const char *path) {
-    sig_atomic_t i = pch_signal.file_count;
-    if (i >= PCH_MAX_BLOCKS || strlen(path) >= PATH_MAX) return;
-    strcpy(pch_signal.files[i], path);
-    atomic_signal_fence(memory_order_seq_cst);
-    pch_signal.file_count = i + 1;
-}
 
 static bool is_dot_entry(const char *name) {
     return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'));
@@ -879,11 +870,9 @@ static bool is_dot_entry(const char *name) {
 
 void cg_cfront_remove_temp_files_from_signal(void) {
     if (!pch_signal.dir_set) return;
-    for (sig_atomic_t i = 0; i < pch_signal.file_count; i++) unlink(pch_signal.files[i]);
-#ifdef __linux__
-    /* And whatever else is in the directory (libclang's temporary file of
-     * a save in progress): getdents64 is a plain system call, unlike
-     * readdir. */
+    /* Everything in the directory: the .pch files and libclang's temporary
+     * file of a save in progress. getdents64 is a plain system call, unlike
+     * readdir (the scanner, like the runtime's futexes, is Linux-only). */
     int fd = open(pch_signal.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         char buf[4096];
@@ -903,7 +892,6 @@ void cg_cfront_remove_temp_files_from_signal(void) {
         }
         close(fd);
     }
-#endif
     rmdir(pch_signal.dir);
 }
 
@@ -939,7 +927,6 @@ static void pch_cleanup(void) {
     pch_cache.dir = NULL;
     pch_cache.closed = true;
     pch_signal.dir_set = 0;
-    pch_signal.file_count = 0;
     pthread_mutex_unlock(&pch_cache.lock);
 }
 
@@ -1121,9 +1108,6 @@ static int build_pch(cg_cmodel *model, pch_entry *e, const char *base_dir, const
     int fd = clean ? mkstemp(path) : -1;
     if (fd >= 0) {
         close(fd);
-        pthread_mutex_lock(&pch_cache.lock);
-        pch_signal_publish_file(path);
-        pthread_mutex_unlock(&pch_cache.lock);
         if (clang_saveTranslationUnit(tu, path, clang_defaultSaveOptions(tu)) == CXSaveError_None) {
             clang_getInclusions(tu, collect_pch_dep, &e->deps);
             if (!dir_keyed && reads_own_dir(&e->deps, base_dir)) {

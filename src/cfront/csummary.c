@@ -159,10 +159,11 @@ static cg_ctrace make_trace(solver *s, const char *func, cg_location loc, const 
 }
 
 /* Whether a call reaches an exported Go function: the trace that shows it,
- * or NULL. Calls through a function pointer follow the function the pointer
- * variable was initialised with. */
+ * or NULL; *export (when not NULL) gets the export's name. Calls through a
+ * function pointer follow the function the pointer variable was
+ * initialised with. */
 static const cg_ctrace *go_reach(solver *s, const char *func, const cf_call *call, const callee_info *ci,
-                                 cg_ctrace *out) {
+                                 cg_ctrace *out, const char **export) {
     callee_kind kind = ci->kind;
     fstate *pkg = ci->pkg;
     const char *name = call->callee;
@@ -176,20 +177,16 @@ static const cg_ctrace *go_reach(solver *s, const char *func, const cf_call *cal
     if (kind == CALLEE_EXPORT) {
         *out = make_trace(s, func, call->loc, NULL,
                           cg_arena_printf(arena_of(s), "calls exported Go function %s%s", name, via));
+        if (export) *export = name;
         return out;
     }
     if (kind == CALLEE_PACKAGE && pkg->sum->calls_export.len) {
         const cg_ctrace *t = &pkg->sum->calls_export;
         *out = make_trace(s, func, call->loc, t, t->how);
+        if (export) *export = pkg->sum->export_name;
         return out;
     }
     return NULL;
-}
-
-static const char *go_reach_export(const cf_call *call, const callee_info *ci) {
-    if (ci->kind == CALLEE_INDIRECT && ci->target_kind)
-        return ci->target_kind == CALLEE_EXPORT ? call->pointer_target : ci->target_pkg->sum->export_name;
-    return ci->kind == CALLEE_EXPORT ? call->callee : ci->pkg->sum->export_name;
 }
 
 static uint64_t eval(fstate *fs, const cf_origin *o);
@@ -526,9 +523,8 @@ static void analyze(solver *s, fstate *fs) {
         const callee_info *ci = &fs->callees[c];
         cg_csummary *sum = fs->sum;
         cg_ctrace reach;
-        if (!sum->calls_export.len && go_reach(s, name, call, ci, &reach)) {
+        if (!sum->calls_export.len && go_reach(s, name, call, ci, &reach, &sum->export_name)) {
             sum->calls_export = reach;
-            sum->export_name = go_reach_export(call, ci);
             fs->changed = true;
         }
         if (!sum->thread_local.len && ci->kind == CALLEE_PACKAGE &&
@@ -794,7 +790,7 @@ static void finish_summary(solver *s, fstate *fs) {
                 if (site->export_after.len) continue;
                 const callee_info *ci = &fs->callees[call - f->calls.items];
                 cg_ctrace reach;
-                if (go_reach(s, fname(fs), call, ci, &reach)) site->export_after = reach;
+                if (go_reach(s, fname(fs), call, ci, &reach, NULL)) site->export_after = reach;
             }
             site->calls_after = after;
             site->calls_after_count = k;
