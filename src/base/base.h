@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #if defined(__GNUC__)
 #define CG_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))

@@ -71,9 +71,9 @@ typedef struct cg_godecl {
     cg_godecl_kind kind;
     const char *name;
     cg_gofile *file;
-    TSNode node;      /* type_spec, function_declaration, method_declaration, var_spec, const_spec */
-    TSNode type_node; /* TYPE: the type; VAR/CONST: the explicit type or null */
-    TSNode value;     /* VAR/CONST: the initializer expression or null */
+    cg_gn node;      /* type_spec, function_declaration, method_declaration, var_spec, const_spec */
+    cg_gn type_node; /* TYPE: the type; VAR/CONST: the explicit type or null */
+    cg_gn value;     /* VAR/CONST: the initializer expression or null */
     unsigned value_index;
     cg_gotype *type; /* resolved lazily */
     bool resolving;
@@ -98,11 +98,11 @@ typedef struct cg_gobinding {
     cg_gobinding_kind kind;
     uint32_t scope_start, scope_end; /* bytes where the name is visible */
     uint32_t visible_from;           /* byte after which uses refer to it */
-    TSNode ident;                    /* the declaring identifier */
-    TSNode type_node;                /* explicit type, or null */
-    TSNode value;                    /* initializer / range expression, or null */
+    cg_gn ident;                    /* the declaring identifier */
+    cg_gn type_node;                /* explicit type, or null */
+    cg_gn value;                    /* initializer / range expression, or null */
     unsigned value_index;            /* which result of a multi-value call */
-    CG_VEC(TSNode) assigned;         /* right-hand sides of later `x = e` */
+    CG_VEC(cg_gn) assigned;         /* right-hand sides of later `x = e` */
     bool address_taken;              /* &x appears somewhere */
     bool variadic;                   /* ...T parameter: its type is []T */
     cg_gotype *type;
@@ -110,7 +110,7 @@ typedef struct cg_gobinding {
 } cg_gobinding;
 
 typedef struct cg_gofunc {
-    TSNode node; /* function_declaration, method_declaration or func_literal */
+    cg_gn node; /* function_declaration, method_declaration or func_literal */
     cg_gofile *file;
     size_t file_index; /* position of file in the package's files */
     const char *name;  /* "F" or "T.M" */
@@ -137,32 +137,31 @@ void cg_gopkg_free(cg_gopkg *pkg); /* NULL is a no-op */
 const cg_godecl *cg_gopkg_decl(const cg_gopkg *pkg, const char *name);
 
 /* Type of a type expression (pointer_type, qualified_type, ...). */
-cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, TSNode type_node);
+cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, cg_gn type_node);
 /* Type of a value expression; CG_GT_UNKNOWN when it cannot tell. */
-cg_gotype *cg_gopkg_type_of_expr(cg_gopkg *pkg, cg_gofile *file, TSNode expr);
+cg_gotype *cg_gopkg_type_of_expr(cg_gopkg *pkg, cg_gofile *file, cg_gn expr);
 /* When expr is a conversion T(x) (including (*T)(x) and unsafe.Pointer(x)),
  * sets *operand and returns the target type; otherwise returns NULL. */
-cg_gotype *cg_gopkg_conversion(cg_gopkg *pkg, cg_gofile *file, TSNode expr, TSNode *operand);
+cg_gotype *cg_gopkg_conversion(cg_gopkg *pkg, cg_gofile *file, cg_gn expr, cg_gn *operand);
 /* True when the node (an identifier, selector or type node) names a type. */
-bool cg_gopkg_names_type(cg_gopkg *pkg, cg_gofile *file, TSNode node);
+bool cg_gopkg_names_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node);
 
 /* The FUNC type (results in items) of a function_declaration,
  * method_declaration or func_literal node. */
-cg_gotype *cg_gopkg_func_type(cg_gopkg *pkg, cg_gofile *file, TSNode func);
+cg_gotype *cg_gopkg_func_type(cg_gopkg *pkg, cg_gofile *file, cg_gn func);
 /* The top-level function containing node (nested literals belong to it). */
-cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node);
+cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, cg_gn node);
 /* The innermost function (declaration, method or func literal) that strictly
- * contains node; null when node is not inside one. Fast: use it instead of
- * climbing with ts_node_parent, which searches from the root each step. */
-TSNode cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, TSNode node);
+ * contains node; null when node is not inside one. */
+cg_gn cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, cg_gn node);
 /* The local binding an identifier refers to, or NULL (package-level or unknown). */
-cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident);
+cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, cg_gn ident);
 /* The type of a local binding (its declaring identifier is not a use of it,
  * so cg_gopkg_type_of_expr on b->ident may not find it). */
 cg_gotype *cg_gopkg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b);
 /* The function a call expression calls, when it is a function or method of
  * this package; NULL otherwise. */
-const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, TSNode call);
+const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call);
 
 /* Strips NAMED (following declarations) to the underlying type. */
 cg_gotype *cg_gotype_underlying(cg_gopkg *pkg, cg_gotype *type);

@@ -29,33 +29,33 @@ typedef enum cg_flow_action {
     CG_FLOW_STOP,     /* stop the whole walk */
 } cg_flow_action;
 
-typedef cg_flow_action (*cg_flow_fn)(TSNode node, void *arg);
+typedef cg_flow_action (*cg_flow_fn)(cg_gn node, void *arg);
 
 /* The statement that contains node and sits directly in a block or a case
  * (the unit the walk steps over); null when node is not in a function body. */
-TSNode cg_flow_statement(TSNode node);
+cg_gn cg_flow_statement(cg_gn node);
 
 /* Calls visit on every statement (or header part) that may run after the
  * statement `from` in its function, stopping at the function boundary (a
  * func literal's body is its own function). Returns false when the visitor
  * stopped the walk. */
-bool cg_flow_after(const cg_gofile *file, TSNode from, cg_flow_fn visit, void *arg);
+bool cg_flow_after(const cg_gofile *file, cg_gn from, cg_flow_fn visit, void *arg);
 
 /* True when `stmt` ends every path through it (return, panic(...), or an
  * if/else whose branches all end). */
-bool cg_flow_terminates(const cg_gofile *file, TSNode stmt);
+bool cg_flow_terminates(const cg_gofile *file, cg_gn stmt);
 
 /* A cheap filter before a walk: the byte from which code that may run
  * after `stmt` is written (the start of the outermost loop around it in its
  * function, since a later iteration runs the loop body again; otherwise the
  * end of stmt), and whether the identifier `name` appears as a whole word
  * in the source between two bytes. */
-uint32_t cg_flow_after_start(TSNode stmt);
+uint32_t cg_flow_after_start(cg_gn stmt);
 bool cg_flow_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name);
 
 /* The local an identifier denotes, including the identifier that declares
  * it (x in `x := v` inside a loop, which a path walk must see as a new
  * value); NULL for package-level names and unknowns. */
-cg_gobinding *cg_flow_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident);
+cg_gobinding *cg_flow_binding(cg_gopkg *pkg, cg_gofile *file, cg_gn ident);
 
 #endif /* CG_FLOW_H */

@@ -142,21 +142,21 @@ static cg_origin join(cg_origin a, cg_origin b) {
     return a == b ? a : CG_ORIGIN_UNKNOWN;
 }
 
-TSNode cg_x_strip_conversions(cg_package *pkg, cg_gofile *file, TSNode expr) {
+cg_gn cg_x_strip_conversions(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     for (int i = 0; i < MAX_DEPTH; i++) {
-        expr = cg_node_unparen(expr);
-        TSNode operand;
+        expr = cg_gn_unparen(expr);
+        cg_gn operand;
         if (cg_gopkg_conversion(pkg->go, file, expr, &operand)) {
             expr = operand;
             continue;
         }
         /* C.int(x)-style conversions look like calls. */
-        if (cg_node_is(expr, "call_expression")) {
-            TSNode fn = cg_node_unparen(cg_node_field(expr, "function"));
-            TSNode args = cg_node_field(expr, "arguments");
-            if (cg_node_is_qualified(file, fn, "C", NULL) && ts_node_named_child_count(args) == 1 &&
-                cg_x_c_name_is_type(pkg, cg_node_text(file, cg_node_field(fn, "field")))) {
-                expr = ts_node_named_child(args, 0);
+        if (cg_gn_is(expr, CG_GK_CALL_EXPRESSION)) {
+            cg_gn fn = cg_gn_unparen(cg_gn_field(expr, CG_GF_FUNCTION));
+            cg_gn args = cg_gn_field(expr, CG_GF_ARGUMENTS);
+            if (cg_node_is_qualified(file, fn, "C", NULL) && cg_gn_count(args) == 1 &&
+                cg_x_c_name_is_type(pkg, cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD)))) {
+                expr = cg_gn_child(args, 0);
                 continue;
             }
         }
@@ -171,7 +171,7 @@ static bool is_c_allocator(const char *name) {
            strcmp(name, "CBytes") == 0 || strcmp(name, "strdup") == 0;
 }
 
-static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int depth);
+static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, cg_gn expr, int depth);
 
 /* Is t a slice or pointer whose element is a known Go type (not a C
  * type, not unsafe.Pointer)? */
@@ -209,8 +209,8 @@ static cg_origin binding_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *
     if (b->resolving) return CG_ORIGIN_NONE;
     b->resolving = true;
     cg_origin o = CG_ORIGIN_NONE;
-    if (!ts_node_is_null(b->value)) {
-        TSNode v = b->value;
+    if (b->value) {
+        cg_gn v = b->value;
         if (b->value_index > 0) o = CG_ORIGIN_UNKNOWN; /* second result of a call */
         else o = origin_rec(pkg, file, v, depth + 1);
     }
@@ -229,13 +229,13 @@ typedef struct returns_walk {
     bool any;
 } returns_walk;
 
-static cg_walk_action visit_return(TSNode n, void *arg) {
+static cg_walk_action visit_return(cg_gn n, void *arg) {
     returns_walk *w = arg;
-    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
-    if (!cg_node_is(n, "return_statement")) return CG_WALK_CONTINUE;
-    TSNode list = ts_node_named_child(n, 0);
-    TSNode first = cg_node_is(list, "expression_list") ? ts_node_named_child(list, 0) : list;
-    if (!ts_node_is_null(first)) {
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_gn_is(n, CG_GK_RETURN_STATEMENT)) return CG_WALK_CONTINUE;
+    cg_gn list = cg_gn_child(n, 0);
+    cg_gn first = cg_gn_is(list, CG_GK_EXPRESSION_LIST) ? cg_gn_child(list, 0) : list;
+    if (first) {
         w->origin = join(w->origin, origin_rec(w->pkg, w->callee->file, first, w->depth + 1));
         w->any = true;
     }
@@ -244,15 +244,15 @@ static cg_walk_action visit_return(TSNode n, void *arg) {
 
 static cg_origin callee_origin(cg_package *pkg, const cg_godecl *callee, int depth) {
     returns_walk w = {pkg, callee, depth, CG_ORIGIN_NONE, false};
-    cg_walk(cg_node_field(callee->node, "body"), visit_return, &w);
+    cg_walk(cg_gn_field(callee->node, CG_GF_BODY), visit_return, &w);
     return w.any ? w.origin : CG_ORIGIN_UNKNOWN;
 }
 
-static cg_origin call_origin(cg_package *pkg, cg_gofile *file, TSNode call, int depth) {
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    TSNode arg0 = ts_node_named_child(cg_node_field(call, "arguments"), 0);
+static cg_origin call_origin(cg_package *pkg, cg_gofile *file, cg_gn call, int depth) {
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+    cg_gn arg0 = cg_gn_child(cg_gn_field(call, CG_GF_ARGUMENTS), 0);
     if (cg_node_is_qualified(file, fn, "C", NULL)) {
-        const char *name = cg_node_text(file, cg_node_field(fn, "field"));
+        const char *name = cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD));
         if (is_c_allocator(name)) return CG_ORIGIN_C;
         if (strcmp(name, "GoString") == 0 || strcmp(name, "GoStringN") == 0 ||
             strcmp(name, "GoBytes") == 0)
@@ -264,7 +264,7 @@ static cg_origin call_origin(cg_package *pkg, cg_gofile *file, TSNode call, int 
     }
     if (file->unsafe_name && cg_node_is_qualified(file, fn, file->unsafe_name, NULL))
         return origin_rec(pkg, file, arg0, depth + 1); /* Slice, String, Add, SliceData, ... */
-    if (cg_node_is(fn, "identifier") && !cg_gopkg_binding(pkg->go, file, fn) &&
+    if (cg_gn_is(fn, CG_GK_IDENTIFIER) && !cg_gopkg_binding(pkg->go, file, fn) &&
         !cg_gopkg_decl(pkg->go, cg_node_text(file, fn))) {
         const char *name = cg_node_text(file, fn);
         if (strcmp(name, "new") == 0 || strcmp(name, "make") == 0) return CG_ORIGIN_GO;
@@ -275,34 +275,34 @@ static cg_origin call_origin(cg_package *pkg, cg_gofile *file, TSNode call, int 
     return CG_ORIGIN_UNKNOWN;
 }
 
-static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int depth) {
+static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, cg_gn expr, int depth) {
     if (depth > MAX_DEPTH) return CG_ORIGIN_UNKNOWN;
-    expr = cg_node_unparen(expr);
-    if (ts_node_is_null(expr)) return CG_ORIGIN_UNKNOWN;
-    TSNode operand;
+    expr = cg_gn_unparen(expr);
+    if (!expr) return CG_ORIGIN_UNKNOWN;
+    cg_gn operand;
     cg_gotype *conv_type = cg_gopkg_conversion(pkg->go, file, expr, &operand);
     if (conv_type) {
         /* []byte(s) and []rune(s) copy the string into a new Go
          * allocation, whatever the string's own origin. */
         cg_gotype *to = cg_gotype_underlying(pkg->go, conv_type);
         cg_gotype *from = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, operand));
-        TSNode bare = cg_node_unparen(operand);
-        bool string_literal = cg_node_is(bare, "interpreted_string_literal") || cg_node_is(bare, "raw_string_literal");
+        cg_gn bare = cg_gn_unparen(operand);
+        bool string_literal = cg_gn_is(bare, CG_GK_INTERPRETED_STRING_LITERAL) || cg_gn_is(bare, CG_GK_RAW_STRING_LITERAL);
         if (to && to->kind == CG_GT_SLICE && (string_literal || (from && from->kind == CG_GT_STRING)))
             return CG_ORIGIN_GO;
         return origin_rec(pkg, file, operand, depth + 1);
     }
-    const char *kind = ts_node_type(expr);
-    if (strcmp(kind, "nil") == 0) return CG_ORIGIN_NONE;
-    if (strcmp(kind, "composite_literal") == 0 || strcmp(kind, "func_literal") == 0) return CG_ORIGIN_GO;
-    if (strcmp(kind, "interpreted_string_literal") == 0 || strcmp(kind, "raw_string_literal") == 0)
+    cg_gk kind = cg_gn_kind(expr);
+    if (kind == CG_GK_NIL) return CG_ORIGIN_NONE;
+    if (kind == CG_GK_COMPOSITE_LITERAL || kind == CG_GK_FUNC_LITERAL) return CG_ORIGIN_GO;
+    if (kind == CG_GK_INTERPRETED_STRING_LITERAL || kind == CG_GK_RAW_STRING_LITERAL)
         return CG_ORIGIN_NONE; /* static data, not the Go heap */
-    if (strcmp(kind, "unary_expression") == 0) {
-        TSNode op = cg_node_field(expr, "operator");
-        if (!cg_node_text_eq(file, op, "&")) return CG_ORIGIN_UNKNOWN;
-        TSNode target = cg_node_unparen(cg_node_field(expr, "operand"));
-        if (cg_node_is(target, "selector_expression")) {
-            TSNode base = cg_node_field(target, "operand");
+    if (kind == CG_GK_UNARY_EXPRESSION) {
+        cg_gop op = cg_gn_op(expr);
+        if (op != CG_GOP_AMP) return CG_ORIGIN_UNKNOWN;
+        cg_gn target = cg_gn_unparen(cg_gn_field(expr, CG_GF_OPERAND));
+        if (cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION)) {
+            cg_gn base = cg_gn_field(target, CG_GF_OPERAND);
             cg_gotype *bt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, base));
             if (bt && (bt->kind == CG_GT_POINTER || bt->kind == CG_GT_UNSAFE_POINTER))
                 return origin_rec(pkg, file, base, depth + 1);
@@ -313,72 +313,72 @@ static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, TSNode expr, int d
                 return origin_rec(pkg, file, base, depth + 1);
             return CG_ORIGIN_GO; /* a field of a Go variable */
         }
-        if (cg_node_is(target, "index_expression")) {
-            TSNode base = cg_node_field(target, "operand");
+        if (cg_gn_is(target, CG_GK_INDEX_EXPRESSION)) {
+            cg_gn base = cg_gn_field(target, CG_GF_OPERAND);
             cg_gotype *bt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, base));
             if (bt && bt->kind == CG_GT_ARRAY) return CG_ORIGIN_GO;
             return origin_rec(pkg, file, base, depth + 1);
         }
-        if (cg_node_is(target, "unary_expression")) /* &*p */
-            return origin_rec(pkg, file, cg_node_field(target, "operand"), depth + 1);
+        if (cg_gn_is(target, CG_GK_UNARY_EXPRESSION)) /* &*p */
+            return origin_rec(pkg, file, cg_gn_field(target, CG_GF_OPERAND), depth + 1);
         return CG_ORIGIN_GO; /* &x, &T{...} */
     }
-    if (strcmp(kind, "call_expression") == 0) {
+    if (kind == CG_GK_CALL_EXPRESSION) {
         /* C.int(x)-style conversions. */
-        TSNode stripped = cg_x_strip_conversions(pkg, file, expr);
-        if (!ts_node_eq(stripped, expr)) return origin_rec(pkg, file, stripped, depth + 1);
+        cg_gn stripped = cg_x_strip_conversions(pkg, file, expr);
+        if (stripped != expr) return origin_rec(pkg, file, stripped, depth + 1);
         return call_origin(pkg, file, expr, depth);
     }
-    if (strcmp(kind, "slice_expression") == 0) {
-        TSNode base = cg_node_field(expr, "operand");
+    if (kind == CG_GK_SLICE_EXPRESSION) {
+        cg_gn base = cg_gn_field(expr, CG_GF_OPERAND);
         cg_gotype *bt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, base));
         if (bt && bt->kind == CG_GT_ARRAY) return CG_ORIGIN_GO;
         return origin_rec(pkg, file, base, depth + 1);
     }
-    if (strcmp(kind, "identifier") == 0) {
+    if (kind == CG_GK_IDENTIFIER) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
         if (b) return binding_origin(pkg, file, b, depth);
         const cg_godecl *d = cg_gopkg_decl(pkg->go, cg_node_text(file, expr));
-        if (d && d->kind == CG_GODECL_VAR && !ts_node_is_null(d->value) && d->value_index == 0)
+        if (d && d->kind == CG_GODECL_VAR && d->value && d->value_index == 0)
             return origin_rec(pkg, d->file, d->value, depth + 1);
         return CG_ORIGIN_UNKNOWN;
     }
     return CG_ORIGIN_UNKNOWN;
 }
 
-cg_origin cg_x_origin(cg_package *pkg, cg_gofile *file, TSNode expr) {
+cg_origin cg_x_origin(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     return origin_rec(pkg, file, expr, 0);
 }
 
 /* ---- What the pointed-to memory holds ---- */
 
-TSNode cg_x_address_of(cg_package *pkg, cg_gofile *file, TSNode expr, char *kind) {
+cg_gn cg_x_address_of(cg_package *pkg, cg_gofile *file, cg_gn expr, char *kind) {
     expr = cg_x_strip_conversions(pkg, file, expr);
-    if (!cg_node_is(expr, "unary_expression") ||
-        !cg_node_text_eq(file, cg_node_field(expr, "operator"), "&"))
-        return (TSNode){0};
-    TSNode target = cg_node_unparen(cg_node_field(expr, "operand"));
-    if (cg_node_is(target, "selector_expression")) *kind = 'f';
-    else if (cg_node_is(target, "index_expression")) *kind = 'e';
+    if (!cg_gn_is(expr, CG_GK_UNARY_EXPRESSION) ||
+        cg_gn_op(expr) != CG_GOP_AMP)
+        return NULL;
+    cg_gn target = cg_gn_unparen(cg_gn_field(expr, CG_GF_OPERAND));
+    if (cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION)) *kind = 'f';
+    else if (cg_gn_is(target, CG_GK_INDEX_EXPRESSION)) *kind = 'e';
     else *kind = 'v';
     return target;
 }
 
 /* Does a composite literal store a Go pointer into any element/field? */
-static bool literal_stores_go_pointer(cg_package *pkg, cg_gofile *file, TSNode lit, const char **why,
-                                      TSNode *stored, int depth) {
-    TSNode body = cg_node_field(lit, "body");
-    uint32_t n = ts_node_named_child_count(body);
+static bool literal_stores_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn lit, const char **why,
+                                      cg_gn *stored, int depth) {
+    cg_gn body = cg_gn_field(lit, CG_GF_BODY);
+    uint32_t n = cg_gn_count(body);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode el = ts_node_named_child(body, i);
-        TSNode key = {0}, value = el;
-        if (cg_node_is(el, "keyed_element")) {
-            key = ts_node_named_child(cg_node_field(el, "key"), 0);
-            value = cg_node_field(el, "value");
+        cg_gn el = cg_gn_child(body, i);
+        cg_gn key = NULL, value = el;
+        if (cg_gn_is(el, CG_GK_KEYED_ELEMENT)) {
+            key = cg_gn_child(cg_gn_field(el, CG_GF_KEY), 0);
+            value = cg_gn_field(el, CG_GF_VALUE);
         }
-        if (cg_node_is(value, "literal_element")) value = ts_node_named_child(value, 0);
-        if (cg_node_is(value, "literal_value")) continue; /* nested elided literal */
-        if (cg_node_is(value, "composite_literal") && depth < MAX_DEPTH &&
+        if (cg_gn_is(value, CG_GK_LITERAL_ELEMENT)) value = cg_gn_child(value, 0);
+        if (cg_gn_is(value, CG_GK_LITERAL_VALUE)) continue; /* nested elided literal */
+        if (cg_gn_is(value, CG_GK_COMPOSITE_LITERAL) && depth < MAX_DEPTH &&
             literal_stores_go_pointer(pkg, file, value, why, stored, depth + 1))
             return true;
         cg_gotype *vt = cg_gopkg_type_of_expr(pkg->go, file, value);
@@ -386,7 +386,7 @@ static bool literal_stores_go_pointer(cg_package *pkg, cg_gofile *file, TSNode l
                       cg_x_type_holds_pointers(pkg, vt) != CG_NO;
         if (go_ptr) {
             *stored = value;
-            *why = ts_node_is_null(key)
+            *why = !key
                        ? cg_arena_printf(&pkg->arena, "element %u holds %s, a Go pointer", i,
                                          cg_node_text(file, value))
                        : cg_arena_printf(&pkg->arena, "field %s holds %s, a Go pointer",
@@ -404,34 +404,34 @@ typedef struct store_walk {
     cg_gofile *file;
     const char *base_text;
     const char **why;
-    TSNode *stored;
+    cg_gn *stored;
 } store_walk;
 
-static cg_walk_action visit_store(TSNode n, void *arg) {
+static cg_walk_action visit_store(cg_gn n, void *arg) {
     store_walk *w = arg;
-    if (!cg_node_is(n, "assignment_statement")) return CG_WALK_CONTINUE;
-    TSNode left = cg_node_field(n, "left"), right = cg_node_field(n, "right");
-    uint32_t count = ts_node_named_child_count(left);
-    for (uint32_t i = 0; i < count && i < ts_node_named_child_count(right); i++) {
-        TSNode target = ts_node_named_child(left, i);
-        if (!cg_node_is(target, "selector_expression") && !cg_node_is(target, "index_expression"))
+    if (!cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT)) return CG_WALK_CONTINUE;
+    cg_gn left = cg_gn_field(n, CG_GF_LEFT), right = cg_gn_field(n, CG_GF_RIGHT);
+    uint32_t count = cg_gn_count(left);
+    for (uint32_t i = 0; i < count && i < cg_gn_count(right); i++) {
+        cg_gn target = cg_gn_child(left, i);
+        if (!cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION) && !cg_gn_is(target, CG_GK_INDEX_EXPRESSION))
             continue;
-        if (!cg_node_text_eq(w->file, cg_node_field(target, "operand"), w->base_text)) continue;
-        TSNode value = ts_node_named_child(right, i);
+        if (!cg_node_text_eq(w->file, cg_gn_field(target, CG_GF_OPERAND), w->base_text)) continue;
+        cg_gn value = cg_gn_child(right, i);
         if (cg_x_origin(w->pkg, w->file, value) != CG_ORIGIN_GO ||
             cg_x_type_holds_pointers(w->pkg, cg_gopkg_type_of_expr(w->pkg->go, w->file, value)) == CG_NO)
             continue;
         *w->stored = value;
         *w->why = cg_arena_printf(&w->pkg->arena, "%s is assigned %s, a Go pointer, at line %u",
                                   cg_node_text(w->file, target), cg_node_text(w->file, value),
-                                  cg_node_line(n));
+                                  cg_gn_line(n));
         return CG_WALK_STOP;
     }
     return CG_WALK_SKIP_CHILDREN;
 }
 
-static bool assignments_store_go_pointer(cg_package *pkg, cg_gofile *file, TSNode at,
-                                         const char *base_text, const char **why, TSNode *stored) {
+static bool assignments_store_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn at,
+                                         const char *base_text, const char **why, cg_gn *stored) {
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, at);
     if (!fn) return false;
     store_walk w = {pkg, file, base_text, why, stored};
@@ -470,49 +470,49 @@ typedef struct zero_walk {
     bool other_use;
 } zero_walk;
 
-static cg_walk_action visit_other_use(TSNode n, void *arg) {
+static cg_walk_action visit_other_use(cg_gn n, void *arg) {
     zero_walk *w = arg;
-    if (ts_node_start_byte(n) >= w->skip_start && ts_node_end_byte(n) <= w->skip_end) return CG_WALK_SKIP_CHILDREN;
-    if (!cg_node_is(n, "identifier") || ts_node_eq(n, w->var->ident) ||
+    if (cg_gn_start(n) >= w->skip_start && cg_gn_end(n) <= w->skip_end) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_gn_is(n, CG_GK_IDENTIFIER) || n == w->var->ident ||
         !cg_node_text_eq(w->file, n, w->var->name) || cg_gopkg_binding(w->pkg->go, w->file, n) != w->var)
         return CG_WALK_CONTINUE;
     w->other_use = true;
     return CG_WALK_STOP;
 }
 
-static bool still_zero(cg_package *pkg, cg_gofile *file, TSNode target, TSNode expr) {
+static bool still_zero(cg_package *pkg, cg_gofile *file, cg_gn target, cg_gn expr) {
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, target);
-    if (!b || b->kind != CG_BIND_VAR || !ts_node_is_null(b->value) || b->assigned.len) return false;
-    TSNode fn = cg_gopkg_enclosing_func(pkg->go, file, b->ident);
-    if (ts_node_is_null(fn)) return false;
-    zero_walk w = {pkg, file, b, ts_node_start_byte(expr), ts_node_end_byte(expr), false};
-    cg_walk(cg_node_field(fn, "body"), visit_other_use, &w);
+    if (!b || b->kind != CG_BIND_VAR || b->value || b->assigned.len) return false;
+    cg_gn fn = cg_gopkg_enclosing_func(pkg->go, file, b->ident);
+    if (!fn) return false;
+    zero_walk w = {pkg, file, b, cg_gn_start(expr), cg_gn_end(expr), false};
+    cg_walk(cg_gn_field(fn, CG_GF_BODY), visit_other_use, &w);
     return !w.other_use;
 }
 
-cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, TSNode expr,
-                                           const char **why, TSNode *stored) {
+cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_gn expr,
+                                           const char **why, cg_gn *stored) {
     *why = "";
-    *stored = (TSNode){0};
+    *stored = NULL;
     char kind = 0;
-    TSNode target = cg_x_address_of(pkg, file, expr, &kind);
-    TSNode stripped = cg_x_strip_conversions(pkg, file, expr);
-    for (int hop = 0; ts_node_is_null(target) && hop < 4; hop++) {
+    cg_gn target = cg_x_address_of(pkg, file, expr, &kind);
+    cg_gn stripped = cg_x_strip_conversions(pkg, file, expr);
+    for (int hop = 0; !target && hop < 4; hop++) {
         /* A pointer variable: follow its single initializer (p := &x). */
-        if (!cg_node_is(stripped, "identifier")) break;
+        if (!cg_gn_is(stripped, CG_GK_IDENTIFIER)) break;
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, stripped);
-        if (!b || ts_node_is_null(b->value) || b->assigned.len || b->value_index) break;
+        if (!b || !b->value || b->assigned.len || b->value_index) break;
         stripped = cg_x_strip_conversions(pkg, file, b->value);
         target = cg_x_address_of(pkg, file, stripped, &kind);
     }
-    if (ts_node_is_null(target)) {
+    if (!target) {
         /* new(T), make(...), or an unknown pointer: judge by the pointee type. */
         cg_gotype *pt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, stripped));
         if (!pt || pt->kind != CG_GT_POINTER) return CG_MAYBE;
         cg_tristate t = explain_type(pkg, pt->elem, "the pointed-to value", why);
         return t == CG_YES ? CG_YES : (t == CG_NO ? CG_NO : CG_MAYBE);
     }
-    if (kind == 'v' && cg_node_is(target, "composite_literal")) {
+    if (kind == 'v' && cg_gn_is(target, CG_GK_COMPOSITE_LITERAL)) {
         cg_gotype *lt = cg_gopkg_type_of_expr(pkg->go, file, target);
         cg_tristate t = explain_type(pkg, lt, "the composite literal", why);
         if (t == CG_YES) return CG_YES;
@@ -523,7 +523,7 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, TSN
     cg_gotype *region;
     if (kind == 'e') {
         /* cgocheck inspects the whole array / backing array. */
-        TSNode base = cg_node_field(target, "operand");
+        cg_gn base = cg_gn_field(target, CG_GF_OPERAND);
         region = cg_gopkg_type_of_expr(pkg->go, file, target);
         const char *what = cg_arena_printf(&pkg->arena, "an element of %s", cg_node_text(file, base));
         cg_tristate t = explain_type(pkg, region, what, why);
@@ -531,14 +531,14 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, TSN
         if (assignments_store_go_pointer(pkg, file, target, cg_node_text(file, base), why, stored)) return CG_YES;
         return CG_MAYBE;
     }
-    if (kind == 'v' && cg_node_is(target, "identifier") && still_zero(pkg, file, target, expr)) return CG_NO;
+    if (kind == 'v' && cg_gn_is(target, CG_GK_IDENTIFIER) && still_zero(pkg, file, target, expr)) return CG_NO;
     region = cg_gopkg_type_of_expr(pkg->go, file, target);
     cg_tristate t = explain_type(pkg, region, target_text, why);
     if (t != CG_MAYBE) return t;
-    if (kind == 'v' && cg_node_is(target, "identifier")) {
+    if (kind == 'v' && cg_gn_is(target, CG_GK_IDENTIFIER)) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, target);
-        TSNode init = b ? cg_node_unparen(b->value) : (TSNode){0};
-        if (cg_node_is(init, "composite_literal") && literal_stores_go_pointer(pkg, file, init, why, stored, 0))
+        cg_gn init = b ? cg_gn_unparen(b->value) : NULL;
+        if (cg_gn_is(init, CG_GK_COMPOSITE_LITERAL) && literal_stores_go_pointer(pkg, file, init, why, stored, 0))
             return CG_YES;
         if (assignments_store_go_pointer(pkg, file, target, target_text, why, stored)) return CG_YES;
     }
@@ -552,27 +552,27 @@ typedef struct pin_walk {
 } pin_walk;
 
 /* Strips conversions and a leading &: `unsafe.Pointer(&x)` names x. */
-static TSNode named_object(cg_package *pkg, cg_gofile *file, TSNode expr) {
+static cg_gn named_object(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     expr = cg_x_strip_conversions(pkg, file, expr);
-    if (cg_node_is(expr, "unary_expression") && cg_node_text_eq(file, cg_node_field(expr, "operator"), "&"))
-        expr = cg_node_field(expr, "operand");
+    if (cg_gn_is(expr, CG_GK_UNARY_EXPRESSION) && cg_gn_op(expr) == CG_GOP_AMP)
+        expr = cg_gn_field(expr, CG_GF_OPERAND);
     return expr;
 }
 
-static cg_walk_action visit_pin(TSNode n, void *arg) {
+static cg_walk_action visit_pin(cg_gn n, void *arg) {
     pin_walk *w = arg;
-    if (!cg_node_is(n, "call_expression")) return CG_WALK_CONTINUE;
-    TSNode callee = cg_node_field(n, "function");
-    TSNode args = cg_node_field(n, "arguments");
-    if (cg_node_is(callee, "selector_expression") &&
-        cg_node_text_eq(w->file, cg_node_field(callee, "field"), "Pin") &&
-        ts_node_named_child_count(args) == 1 &&
-        cg_node_text_eq(w->file, named_object(w->pkg, w->file, ts_node_named_child(args, 0)), w->want))
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION)) return CG_WALK_CONTINUE;
+    cg_gn callee = cg_gn_field(n, CG_GF_FUNCTION);
+    cg_gn args = cg_gn_field(n, CG_GF_ARGUMENTS);
+    if (cg_gn_is(callee, CG_GK_SELECTOR_EXPRESSION) &&
+        cg_node_text_eq(w->file, cg_gn_field(callee, CG_GF_FIELD), "Pin") &&
+        cg_gn_count(args) == 1 &&
+        cg_node_text_eq(w->file, named_object(w->pkg, w->file, cg_gn_child(args, 0)), w->want))
         return CG_WALK_STOP;
     return CG_WALK_CONTINUE;
 }
 
-bool cg_x_is_pinned(cg_package *pkg, cg_gofile *file, TSNode at, TSNode expr) {
+bool cg_x_is_pinned(cg_package *pkg, cg_gofile *file, cg_gn at, cg_gn expr) {
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, at);
     if (!fn) return false;
     pin_walk w = {pkg, file, cg_node_text(file, named_object(pkg, file, expr))};

@@ -51,28 +51,26 @@ static bool line_has(const cg_gofile *file, unsigned line, const char *marker) {
     return strstr(buf, marker) != NULL;
 }
 
-static cg_flow_action record(TSNode n, void *arg) {
+static cg_flow_action record(cg_gn n, void *arg) {
     recorder *r = arg;
-    unsigned line = cg_node_line(n);
+    unsigned line = cg_gn_line(n);
     if (r->count < 64) r->lines[r->count++] = line;
     if (r->stop_line && line == r->stop_line) return CG_FLOW_STOP;
     return line_has(r->file, line, "// KILL") ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
 }
 
 typedef struct marker_find {
-    cg_gofile *file;
-    TSNode found;
+    uint32_t comment; /* byte of the `// FROM` comment */
+    cg_gn last;       /* the node that ends last before it */
+    cg_gn found;
 } marker_find;
 
-/* The statement on the line with a `// FROM` comment. */
-static cg_walk_action find_from(TSNode n, void *arg) {
+/* The statement on the line with a `// FROM` comment: comments are not in
+ * the tree, so the statement of the last node that ends before it. */
+static cg_walk_action find_from(cg_gn n, void *arg) {
     marker_find *m = arg;
-    if (!ts_node_is_null(m->found)) return CG_WALK_STOP;
-    if (cg_node_is(n, "comment") && cg_node_text_eq(m->file, n, "// FROM")) {
-        TSNode prev = ts_node_prev_named_sibling(n);
-        m->found = cg_flow_statement(prev);
-        return CG_WALK_STOP;
-    }
+    if (n->start > m->comment) return CG_WALK_SKIP_CHILDREN;
+    if (n->end <= m->comment && (!m->last || n->end >= m->last->end)) m->last = n;
     return CG_WALK_CONTINUE;
 }
 
@@ -80,11 +78,12 @@ static void run_case(const char *name, const char *src, const unsigned *want, si
                      unsigned stop_line) {
     char *text = cg_xstrdup(src);
     cg_gofile *file = cg_gofile_parse("case.go", text, strlen(text));
-    marker_find m = {.file = file};
+    marker_find m = {.comment = (uint32_t)(strstr(text, "// FROM") - text)};
     cg_walk(file->root, find_from, &m);
-    EXPECT(!ts_node_is_null(m.found));
+    m.found = cg_flow_statement(m.last);
+    EXPECT(m.found);
     recorder r = {.file = file, .stop_line = stop_line};
-    bool finished = ts_node_is_null(m.found) ? false : cg_flow_after(file, m.found, record, &r);
+    bool finished = !m.found ? false : cg_flow_after(file, m.found, record, &r);
     EXPECT(finished == (stop_line == 0));
     bool same = r.count == want_count;
     for (size_t i = 0; same && i < want_count; i++) same = r.lines[i] == want[i];
@@ -244,9 +243,9 @@ static void test_terminates(void) {
                       "}\n";
     char *text = cg_xstrdup(src);
     cg_gofile *file = cg_gofile_parse("t.go", text, strlen(text));
-    TSNode body = cg_node_field(ts_node_named_child(file->root, 1), "body");
-    EXPECT(cg_flow_terminates(file, ts_node_named_child(body, 0)));
-    EXPECT(!cg_flow_terminates(file, ts_node_named_child(body, 1)));
+    cg_gn body = cg_gn_field(cg_gn_child(file->root, 1), CG_GF_BODY);
+    EXPECT(cg_flow_terminates(file, cg_gn_child(body, 0)));
+    EXPECT(!cg_flow_terminates(file, cg_gn_child(body, 1)));
     cg_gofile_free(file);
 }
 
