@@ -20,7 +20,7 @@ import "unsafe"
 
 // A Go map is a pointer to the runtime's map header.
 func passMap(m map[string]int) {
-	C.consume(unsafe.Pointer(&m)) // want CG001
+	C.consume(unsafe.Pointer(&m)) // want CG001@12 "m is a map \(map\[string\]int\)"
 }
 
 // The composite literal stores a Go pointer (new) in a C pointer field.
