@@ -34,6 +34,7 @@ void cg_gopkg_free(cg_gopkg *pkg) {
     }
     cg_vec_free(&pkg->funcs);
     cg_strmap_free(&pkg->decls);
+    cg_ptrmap_free(&pkg->cfgs);
     cg_arena_free(&pkg->arena);
     free(pkg->dir);
     free(pkg);

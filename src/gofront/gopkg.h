@@ -124,6 +124,7 @@ typedef struct cg_gopkg {
     CG_VEC(cg_gofile *) files;
     CG_VEC(cg_gofunc *) funcs; /* top-level functions and methods, in file order */
     cg_strmap decls;           /* name -> cg_godecl* */
+    cg_ptrmap cfgs;            /* function node -> its control-flow graph (gocfg.h) */
     cg_arena arena;
 } cg_gopkg;
 

@@ -21,13 +21,7 @@
 #ifndef CG_FLOW_H
 #define CG_FLOW_H
 
-#include "../gofront/gopkg.h"
-
-typedef enum cg_flow_action {
-    CG_FLOW_CONTINUE, /* keep following this path */
-    CG_FLOW_KILL,     /* the tracked state ends here: stop this path only */
-    CG_FLOW_STOP,     /* stop the whole walk */
-} cg_flow_action;
+#include "../gofront/gocfg.h"
 
 typedef cg_flow_action (*cg_flow_fn)(cg_gn node, void *arg);
 

@@ -1,0 +1,142 @@
+/*
+ * test_cfg.c: unit tests of the control-flow graph (src/gofront/gocfg.h).
+ *   test_cfg DATA_DIR/cfg.go
+ *
+ * The Go file states its own expectations: statements are named by
+ * `// @NAME` comments, and `// check:` lines before each function say which
+ * named steps reach which, which are exclusive and which may return or
+ * panic (see the header of data/cfg.go). Every check is run; the test fails
+ * on any that does not hold, and on a name that marks no step.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#define CG_CHECK_CONTINUE
+#include "../common/check.h"
+#include "gofront/gocfg.h"
+
+typedef struct marker {
+    char name[16];
+    unsigned line;
+} marker;
+
+/* The first step (by position) whose node starts on `line`. */
+static uint32_t step_on_line(const cg_cfg *cfg, unsigned line) {
+    for (uint32_t i = 0; i < cfg->positioned; i++) {
+        uint32_t id = cfg->by_position[i];
+        if (cfg->steps[id].node->line == line) return id;
+    }
+    return CG_CFG_NONE;
+}
+
+/* The line of a marker inside the function (names repeat across functions). */
+static unsigned marker_line(const cg_cfg *cfg, const marker *m, size_t n, const char *name) {
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(m[i].name, name) == 0 && m[i].line >= cfg->func->line && m[i].line <= cfg->func->end_line)
+            return m[i].line;
+    return 0;
+}
+
+/* Runs one `check:` line against the graph of the function it precedes. */
+static void run_check(const cg_cfg *cfg, const marker *m, size_t n, const char *text, unsigned at) {
+    char a[16] = "", op[8] = "", b[16] = "";
+    if (sscanf(text, "%15s %7s %15s", a, op, b) < 2) {
+        fprintf(stderr, "line %u: malformed check: %s\n", at, text);
+        check_failures++;
+        return;
+    }
+    unsigned la = marker_line(cfg, m, n, a), lb = b[0] ? marker_line(cfg, m, n, b) : 0;
+    uint32_t sa = la ? step_on_line(cfg, la) : CG_CFG_NONE;
+    uint32_t sb = lb ? step_on_line(cfg, lb) : CG_CFG_NONE;
+    bool needs_b = strcmp(op, "->") == 0 || strcmp(op, "!->") == 0 || strcmp(op, "excl") == 0;
+    if (sa == CG_CFG_NONE || (needs_b && sb == CG_CFG_NONE)) {
+        fprintf(stderr, "line %u: a name marks no step: %s\n", at, text);
+        check_failures++;
+        return;
+    }
+    bool ok;
+    if (strcmp(op, "->") == 0) ok = cg_cfg_reaches(cfg, sa, sb);
+    else if (strcmp(op, "!->") == 0) ok = !cg_cfg_reaches(cfg, sa, sb);
+    else if (strcmp(op, "excl") == 0) ok = cg_cfg_exclusive(cfg, sa, sb);
+    else if (strcmp(op, "exits") == 0) ok = cg_cfg_reaches(cfg, sa, CG_CFG_EXIT);
+    else if (strcmp(op, "!exits") == 0) ok = !cg_cfg_reaches(cfg, sa, CG_CFG_EXIT);
+    else if (strcmp(op, "panics") == 0) ok = cg_cfg_reaches(cfg, sa, CG_CFG_PANIC_EXIT);
+    else if (strcmp(op, "!panics") == 0) ok = !cg_cfg_reaches(cfg, sa, CG_CFG_PANIC_EXIT);
+    else {
+        fprintf(stderr, "line %u: unknown check: %s\n", at, text);
+        check_failures++;
+        return;
+    }
+    if (!ok) {
+        fprintf(stderr, "line %u: check failed: %s (steps %u, %u)\n", at, text, sa, sb);
+        cg_cfg_print(stderr, cfg);
+        check_failures++;
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: test_cfg DATA_DIR/cfg.go\n");
+        return 2;
+    }
+    char *src = NULL, *err = NULL;
+    size_t len = 0;
+    if (cg_read_file(argv[1], 1u << 20, &src, &len, &err) != CG_OK) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    char *lines = cg_xstrdup(src);
+    cg_gopkg *pkg = cg_gopkg_new(".");
+    cg_gofile *file = cg_gofile_parse(argv[1], src, len);
+    cg_gopkg_add_file(pkg, file);
+    cg_gopkg_index(pkg);
+
+    /* Markers and checks, by line. */
+    CG_VEC(marker) markers = {0};
+    CG_VEC(char *) check_text = {0};
+    CG_VEC(unsigned) check_line = {0};
+    unsigned lineno = 1;
+    for (char *line = lines; line; lineno++) {
+        char *eol = strchr(line, '\n');
+        if (eol) *eol = '\0';
+        char *at = strstr(line, "// @");
+        if (at) {
+            marker m = {.line = lineno};
+            sscanf(at + 4, "%15s", m.name);
+            cg_vec_push(&markers, m);
+        }
+        if (strncmp(line, "// check: ", 10) == 0) {
+            cg_vec_push(&check_text, line + 10);
+            cg_vec_push(&check_line, lineno);
+        }
+        line = eol ? eol + 1 : NULL;
+    }
+
+    /* Each check belongs to the function declared after it. */
+    size_t checks_run = 0, functions = 0;
+    for (uint32_t i = 0; i < cg_gn_count(file->root); i++) {
+        cg_gn decl = cg_gn_child(file->root, i);
+        if (!cg_gn_is(decl, CG_GK_FUNCTION_DECLARATION)) continue;
+        const cg_cfg *cfg = cg_cfg_of(pkg, file, decl);
+        CHECK(cfg != NULL);
+        if (!cfg) continue;
+        functions++;
+        CHECK(cg_cfg_of(pkg, file, decl) == cfg); /* cached */
+        unsigned prev_end = 0;
+        if (i > 0) prev_end = cg_gn_child(file->root, i - 1)->end_line;
+        for (size_t c = 0; c < check_text.len; c++) {
+            if (check_line.items[c] <= prev_end || check_line.items[c] >= decl->line) continue;
+            run_check(cfg, markers.items, markers.len, check_text.items[c], check_line.items[c]);
+            checks_run++;
+        }
+    }
+    CHECK(checks_run == check_text.len); /* every check belongs to a function */
+    printf("%zu functions, %zu checks, %d failed\n", functions, checks_run, check_failures);
+
+    cg_vec_free(&markers);
+    cg_vec_free(&check_text);
+    cg_vec_free(&check_line);
+    free(lines);
+    cg_gopkg_free(pkg);
+    return check_failures ? 1 : 0;
+}
