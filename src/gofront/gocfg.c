@@ -59,6 +59,14 @@ static void link_all(builder *b, const idvec *from, uint32_t to) {
     for (size_t i = 0; i < from->len; i++) edge(b, from->items[i], to);
 }
 
+/* The JOIN that starts the way out of `cond` when it is `branch`. */
+static uint32_t branch_step(builder *b, uint32_t cond, cg_branch branch, cg_gn owner) {
+    uint32_t id = add_step(b, CG_STEP_JOIN, NULL, owner);
+    b->steps.items[id].branch = branch;
+    edge(b, cond, id);
+    return id;
+}
+
 static idvec one(uint32_t id) {
     idvec v = {0};
     cg_vec_push(&v, id);
@@ -147,6 +155,7 @@ static idvec build_for(builder *b, cg_gn s, idvec in) {
     uint32_t head = range ? then_step(b, &in, CG_STEP_RANGE, range, s)
                   : cond  ? then_step(b, &in, CG_STEP_COND, cond, s)
                           : then_step(b, &in, CG_STEP_JOIN, NULL, s);
+    uint32_t body_entry = cond ? branch_step(b, head, CG_BRANCH_TRUE, body) : head;
     /* continue goes to the update (or the head); the update to the head. */
     uint32_t cont = head;
     uint32_t update_step = CG_CFG_NONE;
@@ -161,13 +170,14 @@ static idvec build_for(builder *b, cg_gn s, idvec in) {
     b->breaks = &breaks;
     b->cont = cont;
     claim_label(b, &breaks, cont);
-    idvec out = build_stmt(b, body, one(head));
+    idvec out = build_stmt(b, body, one(body_entry));
     link_all(b, &out, cont);
     cg_vec_free(&out);
     b->breaks = saved_breaks;
     b->cont = saved_cont;
     idvec after = breaks;
-    if (range || cond) cg_vec_push(&after, head); /* the loop ends */
+    if (range) cg_vec_push(&after, head); /* the loop ends */
+    if (cond) cg_vec_push(&after, branch_step(b, head, CG_BRANCH_FALSE, s));
     return after;
 }
 
@@ -283,9 +293,10 @@ static idvec build_stmt(builder *b, cg_gn s, idvec in) {
     case CG_GK_IF_STATEMENT: {
         in = simple(b, cg_gn_field(s, CG_GF_INITIALIZER), in);
         uint32_t cond = then_step(b, &in, CG_STEP_COND, cg_gn_field(s, CG_GF_CONDITION), s);
-        idvec out = build_stmt(b, cg_gn_field(s, CG_GF_CONSEQUENCE), one(cond));
-        cg_gn alt = cg_gn_field(s, CG_GF_ALTERNATIVE);
-        idvec other = alt ? build_stmt(b, alt, one(cond)) : one(cond);
+        cg_gn consequence = cg_gn_field(s, CG_GF_CONSEQUENCE), alt = cg_gn_field(s, CG_GF_ALTERNATIVE);
+        idvec out = build_stmt(b, consequence, one(branch_step(b, cond, CG_BRANCH_TRUE, consequence)));
+        uint32_t no = branch_step(b, cond, CG_BRANCH_FALSE, alt ? alt : s);
+        idvec other = alt ? build_stmt(b, alt, one(no)) : one(no);
         append(&out, &other);
         return out;
     }
@@ -542,6 +553,112 @@ void cg_cfg_forward(const cg_cfg *cfg, uint32_t from, unsigned init, cg_cfg_tran
     free(queued);
 }
 
+typedef struct earliest_arg {
+    uint32_t start;
+} earliest_arg;
+
+static cg_flow_action visit_earliest(const cg_cfg *cfg, uint32_t step, void *arg) {
+    earliest_arg *e = arg;
+    cg_gn n = cfg->steps[step].node;
+    if (n && n->start < e->start) e->start = n->start;
+    return CG_FLOW_CONTINUE;
+}
+
+uint32_t cg_cfg_later_code_start(const cg_cfg *cfg, uint32_t step) {
+    cg_gn own = cfg->steps[step].node;
+    earliest_arg e = {own ? own->end : cfg->func->end};
+    cg_cfg_walk_after(cfg, step, visit_earliest, &e);
+    return e.start;
+}
+
+/* ---- Reads of a local ---- */
+
+typedef struct read_scan {
+    cg_gopkg *pkg;
+    cg_gofile *file;
+    cg_gobinding *b;
+    uint32_t from; /* only identifiers that start at or after this byte */
+    bool found;
+} read_scan;
+
+/* An identifier that is the whole left-hand side of a plain assignment
+ * (x = v) writes the local, it does not read it. */
+static bool is_overwritten(cg_gn ident) {
+    cg_gn list = cg_gn_parent(ident), stmt = cg_gn_parent(list);
+    return cg_gn_is(list, CG_GK_EXPRESSION_LIST) && list->field == CG_GF_LEFT &&
+           cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) && cg_gn_op(stmt) == CG_GOP_ASSIGN;
+}
+
+static cg_walk_action visit_read(cg_gn n, void *arg) {
+    read_scan *r = arg;
+    if (n->end <= r->from) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_gn_is(n, CG_GK_IDENTIFIER) || n->start < r->from || !cg_node_text_eq(r->file, n, r->b->name))
+        return CG_WALK_CONTINUE;
+    if (cg_gopkg_binding(r->pkg, r->file, n) != r->b || cg_gopkg_declares(r->pkg, r->file, n) || is_overwritten(n))
+        return CG_WALK_CONTINUE;
+    r->found = true;
+    return CG_WALK_STOP;
+}
+
+static bool reads(read_scan *r, cg_gn node, uint32_t from) {
+    r->from = from;
+    r->found = false;
+    cg_walk(node, visit_read, r);
+    return r->found;
+}
+
+/* Does the step overwrite the local with a plain assignment (after its
+ * right-hand side, which may still read the old value)? */
+static bool overwrites(read_scan *r, cg_gn stmt) {
+    if (!cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_op(stmt) != CG_GOP_ASSIGN) return false;
+    cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
+    for (uint32_t i = 0; i < cg_gn_count(left); i++) {
+        cg_gn id = cg_gn_unparen(cg_gn_child(left, i));
+        if (cg_gn_is(id, CG_GK_IDENTIFIER) && cg_gopkg_binding(r->pkg, r->file, id) == r->b) return true;
+    }
+    return false;
+}
+
+typedef struct read_walk {
+    read_scan scan;
+} read_walk;
+
+static cg_flow_action visit_read_step(const cg_cfg *cfg, uint32_t step, void *arg) {
+    read_walk *w = arg;
+    cg_gn n = cfg->steps[step].node;
+    if (!n) return CG_FLOW_CONTINUE;
+    if (reads(&w->scan, n, 0)) return CG_FLOW_STOP;
+    return overwrites(&w->scan, n) ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
+}
+
+static cg_walk_action visit_capture(cg_gn n, void *arg) {
+    read_scan *r = arg;
+    if (!cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_CONTINUE;
+    if (reads(r, n, 0)) return CG_WALK_STOP;
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+bool cg_cfg_read_after(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b, cg_gn at) {
+    const cg_cfg *cfg = cg_cfg_around(pkg, file, at);
+    uint32_t step = cg_cfg_step_of(cfg, at);
+    if (!cfg || step == CG_CFG_NONE) return true;
+    /* Declared outside this function (a closure's free variable): whoever
+     * declared it may read it after the closure returns. */
+    if (b->scope_start < cfg->func->start || b->scope_end > cfg->func->end) return true;
+    read_walk w = {{pkg, file, b, 0, false}};
+    /* Captured by a func literal of the function: the literal may run whenever. */
+    if (!cg_walk(cg_go_func_body(cfg->func), visit_capture, &w.scan)) return true;
+    if (reads(&w.scan, cfg->steps[step].node, at->end)) return true;
+    if (!cg_cfg_walk_after(cfg, step, visit_read_step, &w)) return true;
+    /* Deferred calls registered before or after `at` on its paths run after it. */
+    for (uint32_t i = 0; i < cfg->defer_count; i++) {
+        uint32_t d = cfg->defers[i];
+        if (d != step && !cg_cfg_reaches(cfg, d, step) && !cg_cfg_reaches(cfg, step, d)) continue;
+        if (reads(&w.scan, cfg->steps[d].node, 0)) return true;
+    }
+    return false;
+}
+
 /* ---- Printing ---- */
 
 const char *cg_step_kind_name(cg_step_kind kind) {
@@ -554,7 +671,8 @@ void cg_cfg_print(FILE *out, const cg_cfg *cfg) {
     for (uint32_t i = 0; i < cfg->count; i++) {
         const cg_step *s = &cfg->steps[i];
         cg_gn at = s->node ? s->node : s->owner;
-        fprintf(out, "%u %s", i, cg_step_kind_name(s->kind));
+        fprintf(out, "%u %s%s", i, cg_step_kind_name(s->kind),
+                s->branch == CG_BRANCH_TRUE ? "(true)" : s->branch == CG_BRANCH_FALSE ? "(false)" : "");
         if (at) fprintf(out, " %u:%u %s", at->line, at->column, cg_gk_name(cg_gn_kind(at)));
         fprintf(out, " ->");
         for (uint32_t j = 0; j < s->succ_count; j++) fprintf(out, " %u", s->succ[j]);

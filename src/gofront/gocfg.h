@@ -15,7 +15,9 @@
  * (a select without default waits for one of its cases), return, panic and
  * runtime.Goexit (they run the deferred calls), os.Exit and log.Fatal*
  * (nothing runs after them). A defer statement is a step where the call is
- * registered; the call runs at the exits.
+ * registered; the call runs at the exits. The two ways out of an if or for
+ * condition start with a JOIN step that says which way it is, so that a
+ * state can depend on the condition (`if p == nil { ... }`).
  *
  * The nodes of the steps never overlap, so cg_cfg_step_of finds the step of
  * any node of the function's own code by a binary search.
@@ -40,8 +42,15 @@ typedef enum cg_step_kind {
     CG_STEP_JOIN,       /* no code: a loop head, a case clause, a label, a select (node: NULL) */
 } cg_step_kind;
 
+typedef enum cg_branch {
+    CG_BRANCH_NONE = 0,
+    CG_BRANCH_TRUE,  /* a JOIN that starts what runs when the COND before it is true */
+    CG_BRANCH_FALSE, /* ... when it is false */
+} cg_branch;
+
 typedef struct cg_step {
     cg_step_kind kind;
+    cg_branch branch; /* JOIN steps after an if or for condition */
     cg_gn node;  /* see the kinds; NULL for ENTRY, EXIT, PANIC_EXIT and JOIN */
     cg_gn owner; /* the statement or clause the step belongs to (JOIN: the loop, clause, label or select) */
     uint32_t *succ, succ_count;
@@ -104,6 +113,19 @@ bool cg_cfg_walk_after(const cg_cfg *cfg, uint32_t from,
 typedef unsigned (*cg_cfg_transfer)(const cg_cfg *cfg, uint32_t step, unsigned in, void *arg);
 void cg_cfg_forward(const cg_cfg *cfg, uint32_t from, unsigned init, cg_cfg_transfer transfer, void *arg,
                     unsigned *in, unsigned *out);
+
+/* The first byte of code that may run after `step`: the least start of the
+ * steps it reaches (the end of its own node when it reaches none). With
+ * cg_gofile_mentions, a cheap filter before a walk. */
+uint32_t cg_cfg_later_code_start(const cg_cfg *cfg, uint32_t step);
+
+/* Is the local read by code that may run after `at` (later in at's own
+ * statement, in a step reached from it, or in a deferred call registered on
+ * a path through it), before a plain assignment gives it a new value? A
+ * local captured by a func literal, or declared outside the function around
+ * `at`, counts as read (closures may run at any time): callers use this to
+ * stay silent, so the unknown answers yes. */
+bool cg_cfg_read_after(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b, cg_gn at);
 
 /* For tests and `cgoguard dump-cfg`: the graph, one step a line. */
 void cg_cfg_print(FILE *out, const cg_cfg *cfg);

@@ -17,6 +17,21 @@ cg_gotype *cg_tuple_member(cg_gopkg *pkg, cg_gotype *t, unsigned index) {
     return cg_gotype_unknown(pkg);
 }
 
+/* The type of the index-th value of a right-hand side: the index-th result
+ * of a call, and the comma-ok forms v, ok := m[k], x.(T), <-c. */
+cg_gotype *cg_value_type(cg_gopkg *pkg, cg_gofile *file, cg_gn value, unsigned index) {
+    cg_gn v = cg_gn_unparen(value);
+    bool comma_ok = cg_gn_is(v, CG_GK_TYPE_ASSERTION_EXPRESSION) ||
+                    (cg_gn_is(v, CG_GK_UNARY_EXPRESSION) && cg_gn_op(v) == CG_GOP_ARROW);
+    if (cg_gn_is(v, CG_GK_INDEX_EXPRESSION)) {
+        cg_gotype *base = cg_gotype_underlying(pkg, cg_gopkg_type_of_expr(pkg, file, cg_go_index_operand(v)));
+        comma_ok = base && base->kind == CG_GT_MAP;
+    }
+    if (comma_ok && index == 1) return cg_gotype_builtin(pkg, "bool");
+    if (comma_ok) return cg_gopkg_type_of_expr(pkg, file, v);
+    return cg_tuple_member(pkg, cg_gopkg_type_of_expr(pkg, file, v), index);
+}
+
 static bool is_builtin_type_name(const char *name) {
     static const char *const names[] = {
         "bool",   "string",  "int",     "int8",    "int16",     "int32",      "int64",
@@ -111,7 +126,7 @@ static cg_gotype *decl_type(cg_gopkg *pkg, cg_godecl *d) {
     } else if (d->type_node) {
         t = cg_gopkg_type_of_type(pkg, d->file, d->type_node);
     } else if (d->value) {
-        t = cg_tuple_member(pkg, cg_gopkg_type_of_expr(pkg, d->file, d->value), d->value_index);
+        t = cg_value_type(pkg, d->file, d->value, d->value_index);
     } else {
         t = cg_gotype_unknown(pkg);
     }

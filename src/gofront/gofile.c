@@ -62,6 +62,21 @@ bool cg_node_is_qualified(const cg_gofile *file, cg_gn node, const char *pkg, co
     return cg_node_text_eq(file, operand, pkg) && (!name || cg_node_text_eq(file, member, name));
 }
 
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+bool cg_gofile_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name) {
+    size_t n = strlen(name);
+    if (!n || to > file->source_len || from >= to || to - from < n) return false;
+    const char *s = file->source, *p = s + from, *end = s + to - n;
+    while (p <= end && (p = memchr(p, name[0], (size_t)(end - p) + 1)) != NULL) {
+        if (memcmp(p, name, n) == 0 && (p == s || !ident_char(p[-1])) &&
+            (p + n == s + file->source_len || !ident_char(p[n])))
+            return true;
+        p++;
+    }
+    return false;
+}
+
 /* ---- Imports ---- */
 
 /* The import path without quotes, in the arena. */
@@ -466,6 +481,7 @@ static void note_token(struct cg_gnode *node, TSNode token, TSFieldId field, boo
             node->op = (uint8_t)token_op(t);
         break;
     case CG_GK_RANGE_CLAUSE:
+    case CG_GK_RECEIVE_STATEMENT:
         if (strcmp(t, ":=") == 0 || strcmp(t, "=") == 0) node->op = (uint8_t)token_op(t);
         break;
     case CG_GK_CHANNEL_TYPE:

@@ -92,6 +92,10 @@ bool cg_node_text_eq(const cg_gofile *file, cg_gn node, const char *text);
  * and (when name is non-NULL) member name. */
 bool cg_node_is_qualified(const cg_gofile *file, cg_gn node, const char *pkg, const char *name);
 
+/* Does the identifier `name` appear as a whole word in the source between
+ * two bytes? A cheap filter before resolving identifiers one by one. */
+bool cg_gofile_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name);
+
 /* Prints the lowered tree as an S-expression (`cgoguard dump-tree`): kinds,
  * fields, operators, positions and the text of leaves. */
 void cg_gofile_print_tree(FILE *out, cg_gofile *file);

@@ -29,8 +29,10 @@ void cg_gopkg_free(cg_gopkg *pkg) {
     cg_vec_free(&pkg->files);
     for (size_t i = 0; i < pkg->funcs.len; i++) {
         cg_gofunc *fn = pkg->funcs.items[i];
-        for (size_t j = 0; j < fn->bindings.len; j++) cg_vec_free(&fn->bindings.items[j]->assigned);
+        for (size_t j = 0; j < fn->bindings.len; j++) cg_vec_free(&fn->bindings.items[j]->defs);
         cg_vec_free(&fn->bindings);
+        cg_ptrmap_free(&fn->declared);
+        cg_ptrmap_free(&fn->resolved);
     }
     cg_vec_free(&pkg->funcs);
     cg_strmap_free(&pkg->decls);

@@ -85,25 +85,43 @@ typedef enum cg_gobinding_kind {
     CG_BIND_RECEIVER,
     CG_BIND_VAR,   /* var x T = v */
     CG_BIND_SHORT, /* x := v */
+    CG_BIND_CONST, /* const x = v */
     CG_BIND_RANGE_KEY,
     CG_BIND_RANGE_VALUE,
-    CG_BIND_OTHER, /* type switch alias, select receive: type unknown */
+    CG_BIND_TYPE_SWITCH, /* switch v := x.(type): one binding per case clause */
+    CG_BIND_RECEIVE,     /* case v, ok := <-ch in a select */
 } cg_gobinding_kind;
 
-/* A local name: where it is visible, how it got its value, and every later
- * plain assignment to it (for provenance questions such as "is this pointer
- * always C memory?"). */
+/* A later definition of a local: what the binding's initializer is for its
+ * first value. */
+typedef enum cg_godef_kind {
+    CG_DEF_ASSIGN, /* x = v; x, y = f(); v = <-c; x redeclared by := */
+    CG_DEF_UPDATE, /* x += v, x++: computed from the old value */
+    CG_DEF_RANGE,  /* for k, v = range e (index 0: the key, 1: the value) */
+} cg_godef_kind;
+
+typedef struct cg_godef {
+    cg_godef_kind kind;
+    cg_gn value;    /* the right-hand side: the expression, or the whole call of x, y = f() */
+    unsigned index; /* which result of a multi-value right-hand side */
+    cg_gn stmt;     /* the statement (or range clause) that makes it */
+} cg_godef;
+
+/* A local name: where it is visible, how it got its first value, and every
+ * later definition (for provenance questions such as "is this pointer
+ * always C memory?", and for reaching definitions along the control flow). */
 typedef struct cg_gobinding {
     const char *name;
     cg_gobinding_kind kind;
     uint32_t scope_start, scope_end; /* bytes where the name is visible */
     uint32_t visible_from;           /* byte after which uses refer to it */
-    cg_gn ident;                    /* the declaring identifier */
-    cg_gn type_node;                /* explicit type, or null */
-    cg_gn value;                    /* initializer / range expression, or null */
+    cg_gn ident;                     /* the declaring identifier */
+    cg_gn decl;                      /* the declaring statement, spec, clause or parameter */
+    cg_gn type_node;                 /* explicit type (a type switch case's single type), or null */
+    cg_gn value;                     /* initializer / range or guard expression, or null */
     unsigned value_index;            /* which result of a multi-value call */
-    CG_VEC(cg_gn) assigned;         /* right-hand sides of later `x = e` */
-    bool address_taken;              /* &x appears somewhere */
+    CG_VEC(cg_godef) defs;           /* every later definition, in source order */
+    bool address_taken;              /* &x appears somewhere: it may change through a pointer */
     bool variadic;                   /* ...T parameter: its type is []T */
     cg_gotype *type;
     bool resolving;
@@ -115,6 +133,8 @@ typedef struct cg_gofunc {
     size_t file_index; /* position of file in the package's files */
     const char *name;  /* "F" or "T.M" */
     CG_VEC(cg_gobinding *) bindings; /* of this function and its nested literals */
+    cg_ptrmap declared;              /* declaring identifier -> its binding */
+    cg_ptrmap resolved;              /* identifier use -> its binding (or a miss marker) */
     bool bindings_done;
 } cg_gofunc;
 
@@ -155,8 +175,23 @@ cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, cg_gn node);
 /* The innermost function (declaration, method or func literal) that strictly
  * contains node; null when node is not inside one. */
 cg_gn cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, cg_gn node);
-/* The local binding an identifier refers to, or NULL (package-level or unknown). */
+/* The local binding an identifier refers to or declares, or NULL
+ * (package-level or unknown). */
 cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, cg_gn ident);
+/* True when ident is the declaring identifier of a local (x in x := v). */
+bool cg_gopkg_declares(cg_gopkg *pkg, cg_gofile *file, cg_gn ident);
+/* The one value a local ever gets: its initializer when it has no later
+ * definition, or its single plain assignment when it is declared without
+ * one (var p T; p = v). Null for several values, for a later result of a
+ * multi-value call, and for parameters. */
+cg_gn cg_binding_single_value(const cg_gobinding *b);
+/* The expression whose value a definition stores: the right-hand side of a
+ * plain assignment (the first result of a multi-value call); NULL when the
+ * value is a later result, computed from the old one (x += v) or a range
+ * element: then it is not a whole expression of its own. */
+static inline cg_gn cg_def_value(const cg_godef *d) {
+    return d->kind == CG_DEF_ASSIGN && d->index == 0 && !cg_gn_is(d->stmt, CG_GK_RECEIVE_STATEMENT) ? d->value : NULL;
+}
 /* The type of a local binding (its declaring identifier is not a use of it,
  * so cg_gopkg_type_of_expr on b->ident may not find it). */
 cg_gotype *cg_gopkg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b);

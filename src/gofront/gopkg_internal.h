@@ -16,6 +16,9 @@ cg_gotype *cg_gotype_builtin(cg_gopkg *pkg, const char *name);
 cg_gotype *cg_func_type(cg_gopkg *pkg, cg_gofile *file, cg_gn result);
 /* Type of a local binding, resolved lazily. */
 cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b);
+/* The type of the index-th value of a right-hand side (results of a call,
+ * comma-ok forms). */
+cg_gotype *cg_value_type(cg_gopkg *pkg, cg_gofile *file, cg_gn value, unsigned index);
 /* The index-th member of a multi-value type, or the type itself for index 0. */
 cg_gotype *cg_tuple_member(cg_gopkg *pkg, cg_gotype *t, unsigned index);
 

@@ -17,7 +17,7 @@ typedef struct walk_state {
     cg_gofile *file;
 } walk_state;
 
-static cg_gobinding *new_binding(walk_state *w, cg_gn ident, cg_gobinding_kind kind,
+static cg_gobinding *new_binding(walk_state *w, cg_gn ident, cg_gobinding_kind kind, cg_gn decl,
                                  uint32_t scope_start, uint32_t scope_end, uint32_t visible_from) {
     cg_gobinding *b = cg_arena_alloc(&w->pkg->arena, sizeof(*b));
     b->name = cg_node_text(w->file, ident);
@@ -26,7 +26,11 @@ static cg_gobinding *new_binding(walk_state *w, cg_gn ident, cg_gobinding_kind k
     b->scope_end = scope_end;
     b->visible_from = visible_from;
     b->ident = ident;
-    if (strcmp(b->name, "_") != 0) cg_vec_push(&w->fn->bindings, b);
+    b->decl = decl;
+    if (strcmp(b->name, "_") != 0) {
+        cg_vec_push(&w->fn->bindings, b);
+        cg_ptrmap_put(&w->fn->declared, ident, b);
+    }
     return b;
 }
 
@@ -44,6 +48,33 @@ static cg_gobinding *lookup_in(cg_gofunc *fn, const char *name, uint32_t at) {
     return best;
 }
 
+static void add_def(cg_gobinding *b, cg_godef_kind kind, cg_gn value, unsigned index, cg_gn stmt) {
+    cg_godef d = {kind, value, index, stmt};
+    cg_vec_push(&b->defs, d);
+}
+
+/* A definition of whatever local `target` names (an identifier on the left
+ * of an assignment); other targets (x.f, *p, a[i]) define no local. */
+static void define(walk_state *w, cg_gn target, cg_godef_kind kind, cg_gn value, unsigned index, cg_gn stmt) {
+    target = cg_gn_unparen(target);
+    if (!cg_gn_is(target, CG_GK_IDENTIFIER)) return;
+    cg_gobinding *b = lookup_in(w->fn, cg_node_text(w->file, target), cg_gn_start(target));
+    if (b) add_def(b, kind, value, index, stmt);
+}
+
+/* The value of the i-th of n targets given the right-hand list: the i-th
+ * expression when the counts match, else the i-th result of the one call. */
+static cg_gn value_for(cg_gn right, uint32_t n, uint32_t i, unsigned *index) {
+    uint32_t nright = cg_gn_count(right);
+    *index = 0;
+    if (nright == n) return cg_gn_child(right, i);
+    if (nright == 1) {
+        *index = i;
+        return cg_gn_child(right, 0);
+    }
+    return NULL;
+}
+
 static void declare_params(walk_state *w, cg_gn list, cg_gobinding_kind kind, cg_gn scope) {
     if (!cg_gn_is(list, CG_GK_PARAMETER_LIST)) return;
     uint32_t n = cg_gn_count(list);
@@ -53,8 +84,7 @@ static void declare_params(walk_state *w, cg_gn list, cg_gobinding_kind kind, cg
         if (!cg_gn_is(pd, CG_GK_PARAMETER_DECLARATION) && !variadic) continue;
         cg_gn name;
         for (uint32_t j = 0; (name = cg_gn_field_at(pd, CG_GF_NAME, j)) != NULL; j++) {
-            cg_gobinding *b = new_binding(w, name, kind, cg_gn_start(scope), cg_gn_end(scope),
-                                          cg_gn_start(scope));
+            cg_gobinding *b = new_binding(w, name, kind, pd, cg_gn_start(scope), cg_gn_end(scope), cg_gn_start(scope));
             b->type_node = cg_gn_field(pd, CG_GF_TYPE);
             b->variadic = variadic;
         }
@@ -68,31 +98,23 @@ static void walk_children(walk_state *w, cg_gn node, uint32_t scope_start, uint3
     for (uint32_t i = 0; i < n; i++) walk(w, cg_gn_child(node, i), scope_start, scope_end);
 }
 
-/* x, y := a, b   or   x, y := f() */
-static void declare_short(walk_state *w, cg_gn left, cg_gn right, cg_gobinding_kind kind,
+/* x, y := a, b   or   x, y := f()   (and a select's case v, ok := <-c) */
+static void declare_short(walk_state *w, cg_gn stmt, cg_gn left, cg_gn right, cg_gobinding_kind kind,
                           uint32_t scope_start, uint32_t scope_end, uint32_t visible_from) {
     uint32_t nleft = cg_gn_count(left);
-    uint32_t nright = !right ? 0 : cg_gn_count(right);
     for (uint32_t i = 0; i < nleft; i++) {
         cg_gn ident = cg_gn_child(left, i);
         if (!cg_gn_is(ident, CG_GK_IDENTIFIER)) continue;
-        cg_gn value = NULL;
-        unsigned index = 0;
-        if (nright == nleft) {
-            value = cg_gn_child(right, i);
-        } else if (nright == 1) {
-            value = cg_gn_child(right, 0);
-            index = i;
-        }
-        /* := redeclaring a name of the same scope is an assignment to it. */
+        unsigned index;
+        cg_gn value = value_for(right, nleft, i, &index);
+        /* := redeclaring a name of the same scope assigns to it. */
         const char *name = cg_node_text(w->file, ident);
         cg_gobinding *existing = lookup_in(w->fn, name, cg_gn_start(ident));
-        if (kind == CG_BIND_SHORT && existing && existing->scope_start == scope_start &&
-            existing->scope_end == scope_end && value) {
-            cg_vec_push(&existing->assigned, value);
+        if (existing && existing->scope_start == scope_start && existing->scope_end == scope_end) {
+            add_def(existing, CG_DEF_ASSIGN, value, index, stmt);
             continue;
         }
-        cg_gobinding *b = new_binding(w, ident, kind, scope_start, scope_end, visible_from);
+        cg_gobinding *b = new_binding(w, ident, kind, stmt, scope_start, scope_end, visible_from);
         b->value = value;
         b->value_index = index;
     }
@@ -101,15 +123,49 @@ static void declare_short(walk_state *w, cg_gn left, cg_gn right, cg_gobinding_k
 static void record_assignment(walk_state *w, cg_gn stmt) {
     cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
     cg_gn right = cg_gn_field(stmt, CG_GF_RIGHT);
-    if (cg_gn_op(stmt) != CG_GOP_ASSIGN) return;
     uint32_t nleft = cg_gn_count(left);
-    uint32_t nright = cg_gn_count(right);
-    for (uint32_t i = 0; i < nleft && nleft == nright; i++) {
-        cg_gn target = cg_gn_child(left, i);
-        if (!cg_gn_is(target, CG_GK_IDENTIFIER)) continue;
-        cg_gobinding *b = lookup_in(w->fn, cg_node_text(w->file, target), cg_gn_start(target));
-        if (b) cg_vec_push(&b->assigned, cg_gn_child(right, i));
+    bool plain = cg_gn_op(stmt) == CG_GOP_ASSIGN;
+    for (uint32_t i = 0; i < nleft; i++) {
+        unsigned index = 0;
+        cg_gn value = plain ? value_for(right, nleft, i, &index) : cg_gn_child(right, 0);
+        define(w, cg_gn_child(left, i), plain ? CG_DEF_ASSIGN : CG_DEF_UPDATE, value, index, stmt);
     }
+}
+
+/* var a, b T = x, y (also var a, b = f()) and const a, b = x, y. */
+static void declare_spec(walk_state *w, cg_gn spec, cg_gobinding_kind kind, uint32_t scope_start, uint32_t scope_end) {
+    cg_gn values = cg_gn_field(spec, CG_GF_VALUE);
+    uint32_t nnames = cg_gn_field_count(spec, CG_GF_NAME);
+    cg_gn name;
+    for (uint32_t i = 0; (name = cg_gn_field_at(spec, CG_GF_NAME, i)) != NULL; i++) {
+        cg_gobinding *b = new_binding(w, name, kind, spec, scope_start, scope_end, cg_gn_end(spec));
+        b->type_node = cg_gn_field(spec, CG_GF_TYPE);
+        b->value = values ? value_for(values, nnames, i, &b->value_index) : NULL;
+    }
+}
+
+/* switch v := x.(type): in a clause that names one type, v has that type;
+ * in the others (several types, default) it has x's type. */
+static void declare_type_switch(walk_state *w, cg_gn s) {
+    cg_gn alias = cg_gn_child(cg_gn_field(s, CG_GF_ALIAS), 0);
+    if (!cg_gn_is(alias, CG_GK_IDENTIFIER)) return;
+    cg_gn guard = cg_gn_field(s, CG_GF_VALUE);
+    for (uint32_t i = 0; i < cg_gn_count(s); i++) {
+        cg_gn c = cg_gn_child(s, i);
+        if (!cg_gn_is(c, CG_GK_TYPE_CASE) && !cg_gn_is(c, CG_GK_DEFAULT_CASE)) continue;
+        /* The binding of the first clause takes the declaring identifier;
+         * the others are found through the clause's scope only. */
+        cg_gobinding *b = new_binding(w, alias, CG_BIND_TYPE_SWITCH, c, cg_gn_start(c), cg_gn_end(c), cg_gn_start(c));
+        b->value = guard;
+        if (cg_gn_field_count(c, CG_GF_TYPE) == 1) b->type_node = cg_gn_field(c, CG_GF_TYPE);
+    }
+}
+
+static bool opens_scope(cg_gk kind) {
+    return kind == CG_GK_BLOCK || kind == CG_GK_EXPRESSION_CASE || kind == CG_GK_DEFAULT_CASE ||
+           kind == CG_GK_TYPE_CASE || kind == CG_GK_COMMUNICATION_CASE || kind == CG_GK_IF_STATEMENT ||
+           kind == CG_GK_FOR_STATEMENT || kind == CG_GK_EXPRESSION_SWITCH_STATEMENT ||
+           kind == CG_GK_TYPE_SWITCH_STATEMENT || kind == CG_GK_SELECT_STATEMENT;
 }
 
 static void walk(walk_state *w, cg_gn node, uint32_t scope_start, uint32_t scope_end) {
@@ -117,80 +173,79 @@ static void walk(walk_state *w, cg_gn node, uint32_t scope_start, uint32_t scope
     cg_gk kind = cg_gn_kind(node);
     uint32_t start = cg_gn_start(node), end = cg_gn_end(node);
 
-    if (kind == CG_GK_FUNC_LITERAL) {
+    switch (kind) {
+    case CG_GK_FUNC_LITERAL:
         declare_params(w, cg_gn_field(node, CG_GF_PARAMETERS), CG_BIND_PARAM, node);
         declare_params(w, cg_gn_field(node, CG_GF_RESULT), CG_BIND_RESULT, node);
         walk(w, cg_gn_field(node, CG_GF_BODY), start, end);
         return;
-    }
-    if (kind == CG_GK_BLOCK || kind == CG_GK_EXPRESSION_CASE ||
-        kind == CG_GK_DEFAULT_CASE || kind == CG_GK_TYPE_CASE ||
-        kind == CG_GK_COMMUNICATION_CASE || kind == CG_GK_IF_STATEMENT ||
-        kind == CG_GK_FOR_STATEMENT || kind == CG_GK_EXPRESSION_SWITCH_STATEMENT ||
-        kind == CG_GK_TYPE_SWITCH_STATEMENT || kind == CG_GK_SELECT_STATEMENT) {
-        if (kind == CG_GK_TYPE_SWITCH_STATEMENT) {
-            cg_gn alias = cg_gn_field(node, CG_GF_ALIAS);
-            if (alias) {
-                uint32_t c = cg_gn_count(alias);
-                for (uint32_t i = 0; i < c; i++)
-                    new_binding(w, cg_gn_child(alias, i), CG_BIND_OTHER, start, end,
-                                cg_gn_end(alias));
-            }
-        }
-        walk_children(w, node, start, end);
-        return;
-    }
-    if (kind == CG_GK_SHORT_VAR_DECLARATION) {
+    case CG_GK_SHORT_VAR_DECLARATION:
         walk(w, cg_gn_field(node, CG_GF_RIGHT), scope_start, scope_end);
-        declare_short(w, cg_gn_field(node, CG_GF_LEFT), cg_gn_field(node, CG_GF_RIGHT), CG_BIND_SHORT,
+        declare_short(w, node, cg_gn_field(node, CG_GF_LEFT), cg_gn_field(node, CG_GF_RIGHT), CG_BIND_SHORT,
                       scope_start, scope_end, end);
         return;
-    }
-    if (kind == CG_GK_RANGE_CLAUSE) {
+    case CG_GK_RECEIVE_STATEMENT: /* in a select's communication case: the case's scope */
+        walk(w, cg_gn_field(node, CG_GF_RIGHT), scope_start, scope_end);
+        if (cg_gn_op(node) == CG_GOP_DEFINE) {
+            declare_short(w, node, cg_gn_field(node, CG_GF_LEFT), cg_gn_field(node, CG_GF_RIGHT), CG_BIND_RECEIVE,
+                          scope_start, scope_end, end);
+        } else {
+            cg_gn left = cg_gn_field(node, CG_GF_LEFT);
+            for (uint32_t i = 0; i < cg_gn_count(left); i++)
+                define(w, cg_gn_child(left, i), CG_DEF_ASSIGN, cg_gn_field(node, CG_GF_RIGHT), i, node);
+            walk(w, left, scope_start, scope_end);
+        }
+        return;
+    case CG_GK_RANGE_CLAUSE: {
         cg_gn left = cg_gn_field(node, CG_GF_LEFT);
         cg_gn right = cg_gn_field(node, CG_GF_RIGHT);
         walk(w, right, scope_start, scope_end);
-        if (cg_gn_op(node) == CG_GOP_DEFINE && left) {
-            uint32_t nleft = cg_gn_count(left);
-            for (uint32_t i = 0; i < nleft && i < 2; i++) {
-                cg_gobinding *b = new_binding(w, cg_gn_child(left, i),
-                                              i == 0 ? CG_BIND_RANGE_KEY : CG_BIND_RANGE_VALUE,
+        uint32_t nleft = cg_gn_count(left);
+        for (uint32_t i = 0; i < nleft && i < 2; i++) {
+            cg_gn target = cg_gn_child(left, i);
+            if (cg_gn_op(node) == CG_GOP_DEFINE) {
+                if (!cg_gn_is(target, CG_GK_IDENTIFIER)) continue;
+                cg_gobinding *b = new_binding(w, target, i == 0 ? CG_BIND_RANGE_KEY : CG_BIND_RANGE_VALUE, node,
                                               scope_start, scope_end, end);
                 b->value = right;
+            } else {
+                define(w, target, CG_DEF_RANGE, right, i, node);
             }
         }
+        if (cg_gn_op(node) != CG_GOP_DEFINE) walk(w, left, scope_start, scope_end);
         return;
     }
-    if (kind == CG_GK_VAR_SPEC) {
+    case CG_GK_VAR_SPEC:
+    case CG_GK_CONST_SPEC:
         walk(w, cg_gn_field(node, CG_GF_VALUE), scope_start, scope_end);
-        cg_gn values = cg_gn_field(node, CG_GF_VALUE);
-        uint32_t nvalues = !values ? 0 : cg_gn_count(values);
-        unsigned index = 0, nnames = cg_gn_field_count(node, CG_GF_NAME);
-        cg_gn name;
-        for (uint32_t i = 0; (name = cg_gn_field_at(node, CG_GF_NAME, i)) != NULL; i++) {
-            cg_gobinding *b = new_binding(w, name, CG_BIND_VAR, scope_start, scope_end, end);
-            b->type_node = cg_gn_field(node, CG_GF_TYPE);
-            if (nvalues == nnames) {
-                b->value = cg_gn_child(values, index);
-            } else if (nvalues == 1) {
-                b->value = cg_gn_child(values, 0);
-                b->value_index = index;
-            }
-            index++;
-        }
+        declare_spec(w, node, kind == CG_GK_VAR_SPEC ? CG_BIND_VAR : CG_BIND_CONST, scope_start, scope_end);
         return;
-    }
-    if (kind == CG_GK_ASSIGNMENT_STATEMENT) {
+    case CG_GK_ASSIGNMENT_STATEMENT:
         walk_children(w, node, scope_start, scope_end);
         record_assignment(w, node);
         return;
-    }
-    if (kind == CG_GK_UNARY_EXPRESSION) {
+    case CG_GK_INC_STATEMENT:
+    case CG_GK_DEC_STATEMENT:
+        walk_children(w, node, scope_start, scope_end);
+        define(w, cg_gn_child(node, 0), CG_DEF_UPDATE, NULL, 0, node);
+        return;
+    case CG_GK_UNARY_EXPRESSION: {
         cg_gn operand = cg_go_addr_operand(node);
+        /* &x, also &x.f and &x[i] of an array: x may change through the pointer. */
+        while (cg_gn_is(operand, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(operand, CG_GK_INDEX_EXPRESSION))
+            operand = cg_gn_unparen(cg_gn_field(operand, CG_GF_OPERAND));
         if (cg_gn_is(operand, CG_GK_IDENTIFIER)) {
             cg_gobinding *b = lookup_in(w->fn, cg_node_text(w->file, operand), start);
             if (b) b->address_taken = true;
         }
+        break;
+    }
+    default: break;
+    }
+    if (opens_scope(kind)) {
+        if (kind == CG_GK_TYPE_SWITCH_STATEMENT) declare_type_switch(w, node);
+        walk_children(w, node, start, end);
+        return;
     }
     walk_children(w, node, scope_start, scope_end);
 }
@@ -244,13 +299,36 @@ cg_gn cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
     return NULL;
 }
 
+/* Marks an identifier that refers to no local in the resolved cache. */
+static char no_binding;
+
 cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, cg_gn ident) {
     if (!cg_gn_is(ident, CG_GK_IDENTIFIER)) return NULL;
     cg_gofunc *fn = cg_gopkg_func_at(pkg, file, ident);
     if (!fn) return NULL;
-    uint32_t at = cg_gn_start(ident);
-    cg_gobinding *b = lookup_in(fn, cg_node_text(file, ident), at);
+    cg_gobinding *b = cg_ptrmap_get(&fn->declared, ident);
+    if (b) return b;
+    void *cached = cg_ptrmap_get(&fn->resolved, ident);
+    if (cached) return cached == &no_binding ? NULL : cached;
+    b = lookup_in(fn, cg_node_text(file, ident), cg_gn_start(ident));
+    cg_ptrmap_put(&fn->resolved, ident, b ? (void *)b : &no_binding);
     return b;
+}
+
+bool cg_gopkg_declares(cg_gopkg *pkg, cg_gofile *file, cg_gn ident) {
+    cg_gofunc *fn = cg_gn_is(ident, CG_GK_IDENTIFIER) ? cg_gopkg_func_at(pkg, file, ident) : NULL;
+    return fn && cg_ptrmap_get(&fn->declared, ident) != NULL;
+}
+
+cg_gn cg_binding_single_value(const cg_gobinding *b) {
+    if (b->kind != CG_BIND_SHORT && b->kind != CG_BIND_VAR) return NULL;
+    if (b->value_index) return NULL;
+    if (!b->value) {
+        if (b->defs.len != 1) return NULL;
+        const cg_godef *d = &b->defs.items[0];
+        return d->kind == CG_DEF_ASSIGN && d->index == 0 && !cg_gn_is(d->stmt, CG_GK_RECEIVE_STATEMENT) ? d->value : NULL;
+    }
+    return b->defs.len == 0 ? b->value : NULL;
 }
 
 cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
@@ -279,7 +357,7 @@ cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
             }
         }
     } else if (b->value) {
-        t = cg_tuple_member(pkg, cg_gopkg_type_of_expr(pkg, file, b->value), b->value_index);
+        t = cg_value_type(pkg, file, b->value, b->value_index);
         if (t->kind == CG_GT_NIL) t = cg_gotype_unknown(pkg);
     } else {
         t = cg_gotype_unknown(pkg);

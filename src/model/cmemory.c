@@ -239,7 +239,7 @@ static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, cg_gn expr, int de
     }
     if (cg_gn_is(e, CG_GK_IDENTIFIER)) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, e);
-        if (!b || !b->value || b->assigned.len || b->value_index ||
+        if (!b || !b->value || b->defs.len || b->value_index ||
             (b->kind != CG_BIND_SHORT && b->kind != CG_BIND_VAR))
             return o;
         return pointer_origin(cm, file, b->value, depth + 1);
@@ -325,7 +325,7 @@ cg_gn cg_cmem_source(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     cg_gn e = cg_x_strip_conversions(pkg, file, expr);
     for (int hop = 0; hop < MAX_DEPTH && cg_gn_is(e, CG_GK_IDENTIFIER); hop++) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, e);
-        if (!b || !b->value || b->assigned.len || b->value_index) break;
+        if (!b || !b->value || b->defs.len || b->value_index) break;
         e = cg_x_strip_conversions(pkg, file, b->value);
     }
     return e;

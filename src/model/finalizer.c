@@ -93,23 +93,6 @@ const char *cg_c_callee(cg_package *pkg, cg_gofile *file, cg_gn call) {
     return name;
 }
 
-/* ---- Liveness by later use ---- */
-
-typedef struct use_walk {
-    cg_package *pkg;
-    cg_gofile *file;
-    cg_gobinding *binding;
-    const char *name;
-    uint32_t after_end;
-    cg_gn loop; /* innermost for_statement around `after`, or null */
-    bool found;
-} use_walk;
-
-static bool inside(cg_gn node, cg_gn outer) {
-    return outer && cg_gn_start(node) >= cg_gn_start(outer) &&
-           cg_gn_end(node) <= cg_gn_end(outer);
-}
-
 void cg_node_path_of(cg_package *pkg, cg_gofile *file, cg_gn node, cg_node_path *out) {
     (void)pkg;
     (void)file;
@@ -135,57 +118,7 @@ bool cg_node_in_defer(cg_package *pkg, cg_gofile *file, cg_gn node) {
     return false;
 }
 
-/* True when ident is a whole left-hand operand of an assignment (x = ...). */
-static bool is_assigned_to(cg_package *pkg, cg_gofile *file, cg_gn ident) {
-    cg_node_path path;
-    cg_node_path_of(pkg, file, ident, &path);
-    if (path.len < 2) return false;
-    cg_gn list = path.nodes[path.len - 1], stmt = path.nodes[path.len - 2];
-    return cg_gn_is(list, CG_GK_EXPRESSION_LIST) && cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) &&
-           (cg_gn_field(stmt, CG_GF_LEFT)) == (list);
-}
-
-static cg_walk_action visit_use(cg_gn n, void *arg) {
-    use_walk *w = arg;
-    if (!cg_gn_is(n, CG_GK_IDENTIFIER) || !cg_node_text_eq(w->file, n, w->name)) return CG_WALK_CONTINUE;
-    if (cg_gopkg_binding(w->pkg->go, w->file, n) != w->binding) return CG_WALK_CONTINUE;
-    if (is_assigned_to(w->pkg, w->file, n)) return CG_WALK_CONTINUE; /* `w = nil` overwrites, it does not read */
-    if (cg_gn_start(n) >= w->after_end || inside(n, w->loop) || cg_node_in_defer(w->pkg, w->file, n)) {
-        w->found = true;
-        return CG_WALK_STOP;
-    }
-    return CG_WALK_CONTINUE;
-}
-
-bool cg_local_used_after(cg_package *pkg, cg_gofile *file, cg_gn ident, cg_gn after) {
-    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, ident);
-    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, after);
-    if (!b || !fn) return true; /* unknown: assume alive, so callers stay silent */
-    use_walk w = {.pkg = pkg, .file = file, .binding = b, .name = cg_node_text(file, ident), .after_end = cg_gn_end(after)};
-    cg_node_path path;
-    cg_node_path_of(pkg, file, after, &path);
-    for (size_t i = path.len; i-- > 0;) {
-        cg_gn p = path.nodes[i];
-        if (cg_gn_is(p, CG_GK_FOR_STATEMENT)) {
-            /* Only loops inside the binding's scope: a loop around the
-             * declaration re-creates the variable each iteration. */
-            if (cg_gn_start(p) >= b->scope_start) w.loop = p;
-            break;
-        }
-        if (cg_gn_is(p, CG_GK_FUNC_LITERAL)) break;
-    }
-    cg_walk(fn->node, visit_use, &w);
-    return w.found;
-}
-
 /* ---- Local values ---- */
-
-cg_gn cg_binding_single_value(const cg_gobinding *b) {
-    if (b->kind != CG_BIND_SHORT && b->kind != CG_BIND_VAR) return NULL;
-    if (b->value_index) return NULL;
-    if (!b->value) return b->assigned.len == 1 ? b->assigned.items[0] : NULL;
-    return b->assigned.len == 0 ? b->value : NULL;
-}
 
 cg_gn cg_lvalue_root(cg_gn expr) {
     for (int i = 0; i < 16; i++) {

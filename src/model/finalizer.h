@@ -45,19 +45,6 @@ bool cg_finalizer_at(cg_package *pkg, cg_gofile *file, cg_gn call, cg_finalizer 
  * name (arena string); NULL otherwise. */
 const char *cg_c_callee(cg_package *pkg, cg_gofile *file, cg_gn call);
 
-/* True when `ident` (a local of the function that contains `after`) is
- * referred to by name after the byte `after` in that function, or anywhere
- * in a loop body that encloses `after` (the next iteration reads it), or in
- * a deferred call of the function. Such a use keeps the object alive: the
- * compiler's liveness analysis keeps a variable live up to its last use. */
-bool cg_local_used_after(cg_package *pkg, cg_gofile *file, cg_gn ident, cg_gn after);
-
-/* The one value a local ever gets: its initializer when it is never
- * assigned, or its single assignment when it is declared without one
- * (`var p T; p = v`). Null for several values, for a later result of a
- * multi-value call, and for parameters. */
-cg_gn cg_binding_single_value(const cg_gobinding *b);
-
 /* The variable at the root of x.f, x[i], x[a:b], *x chains (through
  * parentheses): the identifier x, or whatever non-chain node ends it. */
 cg_gn cg_lvalue_root(cg_gn expr);

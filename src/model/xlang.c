@@ -204,7 +204,8 @@ static cg_origin range_value_origin(cg_package *pkg, cg_gofile *file, cg_gobindi
 static cg_origin binding_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b, int depth) {
     if (b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER) return param_origin(pkg, file, b);
     if (b->kind == CG_BIND_RANGE_VALUE) return range_value_origin(pkg, file, b, depth);
-    if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_OTHER || b->kind == CG_BIND_RESULT)
+    if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_TYPE_SWITCH || b->kind == CG_BIND_RECEIVE ||
+        b->kind == CG_BIND_RESULT)
         return CG_ORIGIN_UNKNOWN;
     if (b->resolving) return CG_ORIGIN_NONE;
     b->resolving = true;
@@ -214,8 +215,10 @@ static cg_origin binding_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *
         if (b->value_index > 0) o = CG_ORIGIN_UNKNOWN; /* second result of a call */
         else o = origin_rec(pkg, file, v, depth + 1);
     }
-    for (size_t i = 0; i < b->assigned.len; i++)
-        o = join(o, origin_rec(pkg, file, b->assigned.items[i], depth + 1));
+    for (size_t i = 0; i < b->defs.len; i++) {
+        cg_gn v = cg_def_value(&b->defs.items[i]);
+        o = join(o, v ? origin_rec(pkg, file, v, depth + 1) : CG_ORIGIN_UNKNOWN);
+    }
     b->resolving = false;
     return o;
 }
@@ -482,7 +485,7 @@ static cg_walk_action visit_other_use(cg_gn n, void *arg) {
 
 static bool still_zero(cg_package *pkg, cg_gofile *file, cg_gn target, cg_gn expr) {
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, target);
-    if (!b || b->kind != CG_BIND_VAR || b->value || b->assigned.len) return false;
+    if (!b || b->kind != CG_BIND_VAR || b->value || b->defs.len) return false;
     cg_gn fn = cg_gopkg_enclosing_func(pkg->go, file, b->ident);
     if (!fn) return false;
     zero_walk w = {pkg, file, b, cg_gn_start(expr), cg_gn_end(expr), false};
@@ -501,7 +504,7 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_
         /* A pointer variable: follow its single initializer (p := &x). */
         if (!cg_gn_is(stripped, CG_GK_IDENTIFIER)) break;
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, stripped);
-        if (!b || !b->value || b->assigned.len || b->value_index) break;
+        if (!b || !b->value || b->defs.len || b->value_index) break;
         stripped = cg_x_strip_conversions(pkg, file, b->value);
         target = cg_x_address_of(pkg, file, stripped, &kind);
     }

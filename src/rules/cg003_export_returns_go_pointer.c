@@ -138,8 +138,9 @@ static void check_bare_return(export_ctx *e, cg_gn ret) {
         if (cg_x_type_holds_pointers(pkg, t) == CG_NO) continue;
         cg_gobinding *b = result_binding(e, ret, e->result_names[i]);
         if (!b) continue;
-        for (size_t k = 0; k < b->assigned.len; k++) {
-            returned_value v = {.file = e->file, .ret = ret, .value = b->assigned.items[k]};
+        for (size_t k = 0; k < b->defs.len; k++) {
+            if (!cg_def_value(&b->defs.items[k])) continue;
+            returned_value v = {.file = e->file, .ret = ret, .value = cg_def_value(&b->defs.items[k])};
             if (check_value(e, i, t, v, ret)) break;
         }
     }

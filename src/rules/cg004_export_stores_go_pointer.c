@@ -83,7 +83,7 @@ static void check_store(export_store *e, cg_gn stmt, cg_gn target, cg_gn value) 
     cg_gn base = written_through(pkg, file, target);
     if (!base) return;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, base);
-    if (!b || b->kind != CG_BIND_PARAM || b->assigned.len != 0) return; /* reassigned: no longer C's */
+    if (!b || b->kind != CG_BIND_PARAM || b->defs.len != 0) return; /* reassigned: no longer C's */
     if (cg_gn_start(b->ident) < cg_gn_start(e->func) ||
         cg_gn_start(b->ident) >= cg_gn_start(cg_gn_field(e->func, CG_GF_BODY)))
         return; /* a parameter of a nested func literal, not of the export */

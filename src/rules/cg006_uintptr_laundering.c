@@ -108,8 +108,9 @@ static cg_gn laundered(cg_package *pkg, cg_cmem *cm, cg_gofile *file, cg_gn expr
             cg_gn r = laundered(pkg, cm, file, b->value, pointer, depth + 1);
             if (r) return r;
         }
-        for (size_t i = 0; i < b->assigned.len; i++) {
-            cg_gn r = laundered(pkg, cm, file, b->assigned.items[i], pointer, depth + 1);
+        for (size_t i = 0; i < b->defs.len; i++) {
+            cg_gn v = cg_def_value(&b->defs.items[i]);
+            cg_gn r = v ? laundered(pkg, cm, file, v, pointer, depth + 1) : NULL;
             if (r) return r;
         }
     }

@@ -7,28 +7,30 @@
  * "it is the caller's responsibility to arrange for it to be freed"; the Go
  * collector never sees C memory. The rule follows the result from the
  * allocation:
- *  - kept in a local (cs := C.CString(s)): an ownership walk over the rest of
- *    the block visits every path (if/else, switch, select, loops with break
- *    and continue, returns) with the states "live", "freed" and "handed
- *    over". C.free (also deferred, also inside a deferred func literal), a
+ *  - kept in a local (cs := C.CString(s)): an ownership analysis over the
+ *    function's control-flow graph (gocfg.h: every path, with if/else,
+ *    switch, select, loops, labels, goto and returns) with the states
+ *    "live", "freed" and "handed over". C.free (also deferred, also inside a
+ *    deferred func literal), a
  *    package helper that frees its parameter on every path, or a C function
  *    whose summary says it frees/keeps the parameter end the obligation; any
  *    other use that may let the pointer escape (returned, stored, captured,
  *    passed to a function we cannot see into) ends it too, so the rule stays
- *    silent there. A return or the end of the variable's block reached while
- *    "live" is the leak.
+ *    silent there. On the way where `cs == nil` (or `cs != nil` is false)
+ *    there is nothing to free. A return or the end of the variable's block
+ *    reached while "live" is the leak.
  *  - passed straight to a C function (C.puts(C.CString(s))): a leak when the
  *    C function visibly does not take ownership (its body's summary, or a
  *    libc function known to only read its argument).
  * A new value assigned to the variable while the allocation may still be
  * live (cs = C.CString(b) before C.free(cs)) loses it: reported at the
- * assignment. Unsupported control flow (goto, fallthrough) makes the rule
- * silent for that allocation.
+ * assignment.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cfront/csummary.h"
+#include "../gofront/gocfg.h"
 #include "check.h"
 
 enum {
@@ -37,7 +39,7 @@ enum {
     ST_ESCAPED = 1u << 2, /* returned, stored, captured or handed over */
 };
 
-enum { MAX_HELPER_DEPTH = 2, MAX_LABELS = 16 };
+enum { MAX_HELPER_DEPTH = 2 };
 
 typedef enum use_kind { USE_BORROW, USE_FREE, USE_ESCAPE } use_kind;
 
@@ -45,33 +47,10 @@ typedef struct flow {
     cg_package *pkg;
     cg_gofile *file;
     cg_gobinding *var;
-    int depth;            /* helper nesting */
-    bool bail;            /* control flow we do not model: stay silent */
-    cg_gn leak_at;       /* first return reached while live */
-    cg_gn overwritten_at; /* first assignment of a new value while live */
-    unsigned exit_states; /* states at every return */
-    unsigned *brk, *cont; /* innermost loop/switch accumulators, or NULL */
-    /* Labelled loops/switches around the statement being walked, for
-     * `break L` / `continue L` (cont is NULL for a switch or select). */
-    struct {
-        cg_gn label;
-        unsigned *brk, *cont;
-    } labels[MAX_LABELS];
-    unsigned label_count;
-    cg_gn pending_label; /* the label of the statement about to be walked */
+    int depth;             /* helper nesting */
+    bool bail;             /* code we do not model (absurd nesting): stay silent */
+    cg_gn overwritten_at;  /* the earliest assignment of a new value while live */
 } flow;
-
-/* The binding an identifier declares or refers to. cg_gopkg_binding
- * resolves uses; a declaring identifier is found among the function's
- * bindings (which that first call computes). */
-static cg_gobinding *binding_of(cg_package *pkg, cg_gofile *file, cg_gn ident) {
-    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, ident);
-    if (b) return b;
-    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, ident);
-    for (size_t i = 0; fn && i < fn->bindings.len; i++)
-        if (fn->bindings.items[i]->ident == ident) return fn->bindings.items[i];
-    return NULL;
-}
 
 /* ---- Who owns a pointer passed to a C function ---- */
 
@@ -250,7 +229,8 @@ static void scan_use(scan_walk *w, cg_gn n, literal_mode mode) {
             return;
         }
         unsigned before = scan(w->f, cg_gn_field(assign, CG_GF_RIGHT), w->states);
-        if ((before & ST_LIVE) && !w->f->overwritten_at) w->f->overwritten_at = assign;
+        if ((before & ST_LIVE) && (!w->f->overwritten_at || assign->start < w->f->overwritten_at->start))
+            w->f->overwritten_at = assign;
         w->states = before ? ST_ESCAPED : 0;
         return;
     }
@@ -300,167 +280,68 @@ static unsigned scan(flow *f, cg_gn node, unsigned states) {
 
 /* ---- Paths ---- */
 
-static unsigned flow_stmt(flow *f, cg_gn s, unsigned in);
-
-/* The statements of a block or a case clause are its children without a
- * field (a case's value/communication/type have one). */
-static unsigned flow_from(flow *f, cg_gn container, uint32_t first_child, unsigned in) {
-    uint32_t n = cg_gn_count(container);
-    for (uint32_t i = first_child; i < n && in && !f->bail; i++)
-        if (cg_gn_child(container, i)->field == CG_GF_NONE) in = flow_stmt(f, cg_gn_child(container, i), in);
-    return in;
+/* Is the condition `v == nil` (when) or `v != nil` (when false) for the
+ * tracked variable? Then that way holds a nil pointer: nothing to free. */
+static bool nil_on_branch(flow *f, cg_gn cond, cg_branch branch) {
+    cond = cg_gn_unparen(cond);
+    if (!cg_gn_is(cond, CG_GK_BINARY_EXPRESSION)) return false;
+    cg_gop op = cg_gn_op(cond);
+    if (!((op == CG_GOP_EQ && branch == CG_BRANCH_TRUE) || (op == CG_GOP_NE && branch == CG_BRANCH_FALSE))) return false;
+    cg_gn l = cg_gn_unparen(cg_go_left(cond)), r = cg_gn_unparen(cg_go_right(cond));
+    if (cg_gn_is(l, CG_GK_NIL)) l = r;
+    else if (!cg_gn_is(r, CG_GK_NIL)) return false;
+    l = cg_x_strip_conversions(f->pkg, f->file, l);
+    return cg_gn_is(l, CG_GK_IDENTIFIER) && cg_gopkg_binding(f->pkg->go, f->file, l) == f->var;
 }
 
-static bool is_terminating_call(flow *f, cg_gn s) {
-    cg_gn call = cg_gn_child(s, 0);
-    if (!cg_gn_is(call, CG_GK_CALL_EXPRESSION)) return false;
-    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
-    if (cg_gn_is(fn, CG_GK_IDENTIFIER) && cg_node_text_eq(f->file, fn, "panic") &&
-        !cg_gopkg_binding(f->pkg->go, f->file, fn))
-        return true;
-    return cg_node_is_qualified(f->file, fn, "os", "Exit") ||
-           cg_node_is_qualified(f->file, fn, "log", "Fatal") ||
-           cg_node_is_qualified(f->file, fn, "log", "Fatalf") ||
-           cg_node_is_qualified(f->file, fn, "log", "Fatalln") ||
-           cg_node_is_qualified(f->file, fn, "runtime", "Goexit");
+typedef struct region_flow {
+    flow *f;
+    cg_gn region; /* the variable's block, clause or if statement; NULL: the whole function */
+} region_flow;
+
+static bool in_region(const cg_cfg *cfg, uint32_t step, cg_gn region) {
+    const cg_step *s = &cfg->steps[step];
+    if (step == CG_CFG_ENTRY || step == CG_CFG_EXIT || step == CG_CFG_PANIC_EXIT) return !region && step != CG_CFG_EXIT;
+    cg_gn at = s->node ? s->node : s->owner;
+    return !region || cg_gn_within(at, region);
 }
 
-/* Registers the pending label (if any) for the loop or switch being walked. */
-static bool push_label(flow *f, unsigned *brk, unsigned *cont) {
-    cg_gn label = f->pending_label;
-    f->pending_label = NULL;
-    if (!label) return false;
-    if (f->label_count == MAX_LABELS) {
-        f->bail = true;
-        return false;
-    }
-    f->labels[f->label_count].label = label;
-    f->labels[f->label_count].brk = brk;
-    f->labels[f->label_count].cont = cont;
-    f->label_count++;
-    return true;
+static unsigned transfer(const cg_cfg *cfg, uint32_t step, unsigned in, void *arg) {
+    region_flow *r = arg;
+    const cg_step *s = &cfg->steps[step];
+    if (!in_region(cfg, step, r->region)) return 0; /* the variable's scope has ended */
+    if (s->branch && s->pred_count == 1 && nil_on_branch(r->f, cfg->steps[s->pred[0]].node, s->branch))
+        return in & ~(unsigned)ST_LIVE;
+    if (s->kind == CG_STEP_FATAL || s->kind == CG_STEP_PANIC) return 0; /* the program ends */
+    return s->node ? scan(r->f, s->node, in) : in;
 }
 
-/* The accumulator a `break L` / `continue L` adds to, or NULL. */
-static unsigned *label_target(flow *f, cg_gn label, bool is_break) {
-    for (unsigned i = f->label_count; i-- > 0;)
-        if (strcmp(cg_node_text(f->file, f->labels[i].label), cg_node_text(f->file, label)) == 0)
-            return is_break ? f->labels[i].brk : f->labels[i].cont;
-    return NULL;
-}
+typedef struct leak_result {
+    uint32_t at_return; /* a RETURN step reached while live (the earliest), or CG_CFG_NONE */
+    bool at_end;        /* the region's end reached while live */
+} leak_result;
 
-static unsigned flow_loop(flow *f, cg_gn s, unsigned in) {
-    cg_gn body = cg_gn_field(s, CG_GF_BODY);
-    bool endless = true;
-    for (uint32_t i = 0; i < cg_gn_count(s); i++) {
-        cg_gn c = cg_gn_child(s, i);
-        if (c == body) continue;
-        if (cg_gn_is(c, CG_GK_FOR_CLAUSE)) {
-            in = scan(f, cg_gn_field(c, CG_GF_INITIALIZER), in);
-            cg_gn cond = cg_gn_field(c, CG_GF_CONDITION);
-            if (cond) endless = false;
-            in = scan(f, cond, in);
-            in = scan(f, cg_gn_field(c, CG_GF_UPDATE), in);
-        } else {
-            endless = false; /* range clause or plain condition */
-            in = scan(f, c, in);
-        }
-    }
-    /* One pass over the body is exact: "freed" and "handed over" are fixed
-     * points of every statement, so a second iteration could only start
-     * from states whose successors the first one already produced (and a
-     * return inside the loop sees "live" in the first pass if ever). This
-     * also keeps nested loops linear. */
-    unsigned *saved_brk = f->brk, *saved_cont = f->cont;
-    unsigned brk = 0, cont = 0;
-    f->brk = &brk;
-    f->cont = &cont;
-    bool labelled = push_label(f, &brk, &cont);
-    unsigned out = flow_stmt(f, body, in);
-    if (labelled) f->label_count--;
-    f->brk = saved_brk;
-    f->cont = saved_cont;
-    unsigned entry = in | out | cont;
-    return brk | (endless ? 0 : entry);
-}
-
-static unsigned flow_cases(flow *f, cg_gn s, unsigned in, bool exhaustive_without_default) {
-    in = scan(f, cg_gn_field(s, CG_GF_INITIALIZER), in);
-    in = scan(f, cg_gn_field(s, CG_GF_VALUE), in);
-    unsigned *saved_brk = f->brk;
-    unsigned brk = 0, out = 0;
-    bool has_default = false;
-    f->brk = &brk;
-    bool labelled = push_label(f, &brk, NULL);
-    uint32_t n = cg_gn_count(s);
-    for (uint32_t i = 0; i < n && !f->bail; i++) {
-        cg_gn c = cg_gn_child(s, i);
-        if (cg_gn_is(c, CG_GK_DEFAULT_CASE)) has_default = true;
-        else if (!cg_gn_is(c, CG_GK_EXPRESSION_CASE) && !cg_gn_is(c, CG_GK_TYPE_CASE) &&
-                 !cg_gn_is(c, CG_GK_COMMUNICATION_CASE))
+/* Runs the ownership analysis from `from` (the allocation's step) with the
+ * allocation live, and says where it may still be live when its scope ends. */
+static leak_result follow(flow *f, const cg_cfg *cfg, uint32_t from, cg_gn region) {
+    leak_result res = {CG_CFG_NONE, false};
+    unsigned *in = cg_xcalloc(cfg->count, sizeof *in), *out = cg_xcalloc(cfg->count, sizeof *out);
+    region_flow r = {f, region};
+    cg_cfg_forward(cfg, from, ST_LIVE, transfer, &r, in, out);
+    for (uint32_t i = 0; i < cfg->count; i++) {
+        if (!(out[i] & ST_LIVE) || !in_region(cfg, i, region)) continue;
+        const cg_step *s = &cfg->steps[i];
+        if (s->kind == CG_STEP_RETURN) {
+            if (res.at_return == CG_CFG_NONE || s->node->start < cfg->steps[res.at_return].node->start)
+                res.at_return = i;
             continue;
-        unsigned case_in = scan(f, cg_gn_field(c, CG_GF_VALUE), in);
-        case_in = scan(f, cg_gn_field(c, CG_GF_COMMUNICATION), case_in);
-        out |= flow_from(f, c, 0, case_in);
-    }
-    if (labelled) f->label_count--;
-    f->brk = saved_brk;
-    return out | brk | (has_default || exhaustive_without_default ? 0 : in);
-}
-
-static unsigned flow_stmt(flow *f, cg_gn s, unsigned in) {
-    if (f->bail || !in) return in;
-    cg_gk kind = cg_gn_kind(s);
-    if (kind == CG_GK_BLOCK) return flow_from(f, s, 0, in);
-    if (kind == CG_GK_RETURN_STATEMENT) {
-        unsigned out = scan(f, s, in);
-        f->exit_states |= out;
-        if ((out & ST_LIVE) && !f->leak_at) f->leak_at = s;
-        return 0;
-    }
-    if (kind == CG_GK_IF_STATEMENT) {
-        in = scan(f, cg_gn_field(s, CG_GF_INITIALIZER), in);
-        in = scan(f, cg_gn_field(s, CG_GF_CONDITION), in);
-        unsigned out = flow_stmt(f, cg_gn_field(s, CG_GF_CONSEQUENCE), in);
-        cg_gn alt = cg_gn_field(s, CG_GF_ALTERNATIVE);
-        return out | (!alt ? in : flow_stmt(f, alt, in));
-    }
-    if (kind == CG_GK_FOR_STATEMENT) return flow_loop(f, s, in);
-    if (kind == CG_GK_EXPRESSION_SWITCH_STATEMENT || kind == CG_GK_TYPE_SWITCH_STATEMENT)
-        return flow_cases(f, s, in, false);
-    if (kind == CG_GK_SELECT_STATEMENT) return flow_cases(f, s, in, true);
-    if (kind == CG_GK_LABELED_STATEMENT) {
-        /* The label matters to `break L`/`continue L` inside the loop or
-         * switch it names (goto bails below). */
-        cg_gn label = cg_gn_field(s, CG_GF_LABEL);
-        for (uint32_t i = 0; i < cg_gn_count(s); i++) {
-            cg_gn c = cg_gn_child(s, i);
-            if (c == label) continue;
-            if (cg_gn_is(c, CG_GK_FOR_STATEMENT) || cg_gn_is(c, CG_GK_EXPRESSION_SWITCH_STATEMENT) ||
-                cg_gn_is(c, CG_GK_TYPE_SWITCH_STATEMENT) || cg_gn_is(c, CG_GK_SELECT_STATEMENT))
-                f->pending_label = label;
-            unsigned out = flow_stmt(f, c, in);
-            f->pending_label = NULL;
-            return out;
         }
-        return in;
+        for (uint32_t j = 0; j < s->succ_count; j++)
+            if (!in_region(cfg, s->succ[j], region)) res.at_end = true;
     }
-    if (kind == CG_GK_BREAK_STATEMENT || kind == CG_GK_CONTINUE_STATEMENT) {
-        bool is_break = kind == CG_GK_BREAK_STATEMENT;
-        cg_gn label = cg_gn_child(s, 0);
-        unsigned *target = !label ? (is_break ? f->brk : f->cont)
-                                                  : label_target(f, label, is_break);
-        if (!target) f->bail = true;
-        else *target |= in;
-        return 0;
-    }
-    if (kind == CG_GK_GOTO_STATEMENT || kind == CG_GK_FALLTHROUGH_STATEMENT) {
-        f->bail = true;
-        return 0;
-    }
-    unsigned out = scan(f, s, in);
-    if (kind == CG_GK_EXPRESSION_STATEMENT && is_terminating_call(f, s)) return 0;
-    return out;
+    free(in);
+    free(out);
+    return res;
 }
 
 /* ---- Go functions of the package that receive the pointer ---- */
@@ -481,13 +362,17 @@ static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t inde
         at += names;
     }
     if (!ident) return USE_ESCAPE;
-    cg_gobinding *b = binding_of(f->pkg, callee->file, ident);
-    cg_gn body = cg_gn_field(callee->node, CG_GF_BODY);
-    if (!b || !body) return USE_ESCAPE;
+    cg_gobinding *b = cg_gopkg_binding(f->pkg->go, callee->file, ident);
+    const cg_cfg *cfg = cg_cfg_of(f->pkg->go, callee->file, callee->node);
+    if (!b || !cfg) return USE_ESCAPE;
     flow h = {.pkg = f->pkg, .file = callee->file, .var = b, .depth = f->depth + 1};
-    unsigned out = flow_from(&h, body, 0, ST_LIVE);
+    unsigned *in = cg_xcalloc(cfg->count, sizeof *in), *out = cg_xcalloc(cfg->count, sizeof *out);
+    region_flow r = {&h, NULL};
+    cg_cfg_forward(cfg, CG_CFG_ENTRY, ST_LIVE, transfer, &r, in, out);
+    unsigned exits = in[CG_CFG_EXIT];
+    free(in);
+    free(out);
     if (h.bail) return USE_ESCAPE;
-    unsigned exits = out | h.exit_states;
     return exits == ST_FREED ? USE_FREE : exits == ST_LIVE ? USE_BORROW : USE_ESCAPE;
 }
 
@@ -535,19 +420,11 @@ static bool is_container(cg_gn n) {
            cg_gn_is(n, CG_GK_TYPE_CASE) || cg_gn_is(n, CG_GK_COMMUNICATION_CASE);
 }
 
-static uint32_t child_index(cg_gn parent, cg_gn child) {
-    return cg_gn_parent(child) == parent ? child->index : UINT32_MAX;
-}
-
 /* The block (or case clause) whose statement declares the identifier. */
-static cg_gn declaring_container(cg_gofile *file, cg_gn ident) {
-    ancestry *a = cg_xcalloc(1, sizeof *a);
-    cg_gn container = NULL;
-    if (ancestry_build(file->root, ident, a))
-        for (uint32_t i = a->len; i-- > 0 && !container;)
-            if (is_container(a->n[i])) container = a->n[i];
-    free(a);
-    return container;
+static cg_gn declaring_container(cg_gn ident) {
+    for (cg_gn p = cg_gn_parent(ident); p && !cg_go_is_func(p); p = p->parent)
+        if (is_container(p)) return p;
+    return NULL;
 }
 
 /* cs := C.CString(s), var cs = C.CString(s), cs = C.CString(s): follow cs.
@@ -560,30 +437,26 @@ static void check_local(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const c
     bool if_init = cg_gn_is(container, CG_GK_IF_STATEMENT) &&
                    (cg_gn_field(container, CG_GF_INITIALIZER)) == (stmt);
     if (!is_container(container) && !if_init) return;
-    cg_gobinding *b = binding_of(pkg, file, ident);
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, ident);
     if (!b) return; /* a package variable: stored */
     /* A plain assignment: only when the variable lives in this block. */
     if (!cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION) && !cg_gn_is(stmt, CG_GK_VAR_DECLARATION) &&
-        (declaring_container(file, b->ident)) != (container))
+        declaring_container(b->ident) != container)
         return;
+    const cg_cfg *cfg = cg_cfg_around(pkg->go, file, alloc);
+    uint32_t from = cg_cfg_step_of(cfg, alloc);
+    if (from == CG_CFG_NONE) return;
     flow f = {.pkg = pkg, .file = file, .var = b};
-    unsigned out;
-    if (if_init) {
-        unsigned in = scan(&f, cg_gn_field(container, CG_GF_CONDITION), ST_LIVE);
-        cg_gn alt = cg_gn_field(container, CG_GF_ALTERNATIVE);
-        out = flow_stmt(&f, cg_gn_field(container, CG_GF_CONSEQUENCE), in) |
-              (!alt ? in : flow_stmt(&f, alt, in));
-    } else {
-        out = flow_from(&f, container, child_index(container, stmt) + 1, ST_LIVE);
-    }
+    leak_result leak = follow(&f, cfg, from, container);
     if (f.bail) return;
     const char *var = cg_node_text(file, ident);
     if (f.overwritten_at) {
         report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, f.overwritten_at), LEAK_AT_OVERWRITE,
                     container_parent);
-    } else if (f.leak_at) {
-        report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, f.leak_at), LEAK_AT_RETURN, container_parent);
-    } else if (out & ST_LIVE) {
+    } else if (leak.at_return != CG_CFG_NONE) {
+        report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, cfg->steps[leak.at_return].node),
+                    LEAK_AT_RETURN, container_parent);
+    } else if (leak.at_end) {
         /* The closing brace of the block (or of the if statement's last block);
          * a case clause has none, so point at the clause. */
         cg_location end = cg_gn_is(container, CG_GK_BLOCK) || if_init ? cg_check_loc_last_byte(file, container)

@@ -7,8 +7,10 @@
  *
  * A view shares the C bytes; it is not a copy (C.GoBytes, C.GoString,
  * string(b), copy(...) are, and stay silent). For a plain C.free the
- * statements that may run after it are followed with flow.h (a use on some
- * path is reported, a reassignment of the view ends that path). For
+ * steps that may run after it are followed on the function's control-flow
+ * graph (gocfg.h): a use on some path is reported; a reassignment or a new
+ * declaration of the view ends that path (and, for views made after the
+ * free, one of the freed pointer: a view made later is of new memory). For
  * `defer C.free(p)` the memory dies when the function returns, so what is
  * wrong is to let the view outlive the function: returning it (or a value
  * built from it), storing it in a named result, a package variable, a
@@ -20,7 +22,7 @@
 
 #include "../cfront/csummary.h"
 #include "../model/finalizer.h"
-#include "../model/flow.h"
+#include "../gofront/gocfg.h"
 #include "check.h"
 #include "cside.h"
 
@@ -71,10 +73,10 @@ static cg_gobinding *binding_of(const uaf *u, cg_gn expr);
 static bool names_tracked(const uaf *u, cg_gn node, bool views) {
     uint32_t from = cg_gn_start(node), to = cg_gn_end(node);
     for (size_t i = 0; i < u->group_len; i++)
-        if (cg_flow_mentions(u->file, from, to, u->group[i]->name)) return true;
+        if (cg_gofile_mentions(u->file, from, to, u->group[i]->name)) return true;
     for (size_t i = 0; views && i < u->view_len; i++)
-        if (cg_flow_mentions(u->file, from, to, u->views[i]->name)) return true;
-    return u->freed_path && cg_flow_mentions(u->file, from, to, u->freed_path);
+        if (cg_gofile_mentions(u->file, from, to, u->views[i]->name)) return true;
+    return u->freed_path && cg_gofile_mentions(u->file, from, to, u->freed_path);
 }
 
 /* Is expr (through conversions) the freed pointer? */
@@ -151,7 +153,7 @@ static void collect(uaf *u, cg_gofunc *fn) {
     if (!u->group_len && cg_gn_is(stripped, CG_GK_SELECTOR_EXPRESSION)) {
         cg_gn root = cg_lvalue_root(stripped);
         cg_gobinding *rb = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(u->pkg->go, u->file, root) : NULL;
-        if (!rb || rb->assigned.len) return;
+        if (!rb || rb->defs.len) return;
         u->freed_path = cg_node_text(u->file, stripped);
     }
     if (!u->group_len && !u->freed_path) return;
@@ -171,8 +173,10 @@ static void collect(uaf *u, cg_gofunc *fn) {
             if (is_view(u, b) || u->view_len >= MAX_VIEWS) continue;
             cg_gn src = NULL;
             if (b->value && b->value_index == 0 && makes_view(u, b->value)) src = b->value;
-            for (size_t j = 0; !src && j < b->assigned.len; j++)
-                if (makes_view(u, b->assigned.items[j])) src = b->assigned.items[j];
+            for (size_t j = 0; !src && j < b->defs.len; j++) {
+                cg_gn v = cg_def_value(&b->defs.items[j]);
+                if (v && makes_view(u, v)) src = v;
+            }
             if (!src) continue;
             u->views[u->view_len] = b;
             u->view_src[u->view_len++] = src;
@@ -185,7 +189,8 @@ static void collect(uaf *u, cg_gofunc *fn) {
 static bool refers_node(uaf *u, cg_gn n) {
     if (u->tracked)
         return cg_gn_is(n, CG_GK_IDENTIFIER) && cg_node_text_eq(u->file, n, u->tracked->name) &&
-               cg_gopkg_binding(u->pkg->go, u->file, n) == u->tracked;
+               cg_gopkg_binding(u->pkg->go, u->file, n) == u->tracked &&
+               !cg_gopkg_declares(u->pkg->go, u->file, n); /* `var buf []byte` names it, uses nothing */
     return (cg_gn_is(n, CG_GK_CALL_EXPRESSION) || cg_gn_is(n, CG_GK_SLICE_EXPRESSION)) && makes_view(u, n);
 }
 
@@ -209,20 +214,29 @@ static bool find_use(uaf *u, cg_gn n) {
     return !cg_walk(n, visit_use, u);
 }
 
-/* A whole left-hand identifier naming the tracked local (or a group member
- * when tracking the pointer): the old value is gone on this path. */
+/* Does the step end the tracked value on this path? When tracking a view:
+ * the view is assigned, or declared again (a new variable). When tracking
+ * the pointer itself (a view made after the free): a group member or the
+ * freed field path is assigned or declared again, so that a view made
+ * later is made of new memory. */
 static bool kills(uaf *u, cg_gn stmt) {
-    if (!cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) && !cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION)) return false;
-    if (cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) && cg_gn_op(stmt) != CG_GOP_ASSIGN)
-        return false;
+    if (u->tracked && cg_gn_within(u->tracked->ident, stmt)) return true;
+    for (size_t i = 0; !u->tracked && i < u->group_len; i++)
+        if (cg_gn_within(u->group[i]->ident, stmt)) return true;
+    if (!cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_op(stmt) != CG_GOP_ASSIGN) return false;
     cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
-    uint32_t n = cg_gn_count(left);
-    for (uint32_t i = 0; i < n; i++) {
-        cg_gn id = cg_gn_child(left, i);
+    for (uint32_t i = 0; i < cg_gn_count(left); i++) {
+        cg_gn id = cg_gn_unparen(cg_gn_child(left, i));
+        if (!u->tracked && u->freed_path && cg_node_text_eq(u->file, id, u->freed_path)) return true;
         if (!cg_gn_is(id, CG_GK_IDENTIFIER)) continue;
-        if (u->tracked ? !cg_node_text_eq(u->file, id, u->tracked->name) : !named_in_group(u, id)) continue;
-        cg_gobinding *b = cg_flow_binding(u->pkg->go, u->file, id);
-        if (u->tracked ? b == u->tracked : in_group(u, b)) return true;
+        cg_gobinding *b;
+        if (u->tracked) {
+            if (cg_node_text_eq(u->file, id, u->tracked->name) &&
+                cg_gopkg_binding(u->pkg->go, u->file, id) == u->tracked)
+                return true;
+        } else if (named_in_group(u, id) && in_group(u, b = cg_gopkg_binding(u->pkg->go, u->file, id))) {
+            return true;
+        }
     }
     return false;
 }
@@ -268,8 +282,10 @@ static void report_use(uaf *u, cg_gn stmt, cg_gn at) {
     add_trace(u, d);
 }
 
-static cg_flow_action visit_after_free(cg_gn stmt, void *arg) {
+static cg_flow_action visit_after_free(const cg_cfg *cfg, uint32_t step, void *arg) {
     uaf *u = arg;
+    cg_gn stmt = cfg->steps[step].node;
+    if (!stmt) return CG_FLOW_CONTINUE;
     cg_gn scan = stmt;
     if (cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION))
         scan = cg_gn_field(stmt, CG_GF_RIGHT);
@@ -280,18 +296,13 @@ static cg_flow_action visit_after_free(cg_gn stmt, void *arg) {
     return kills(u, stmt) ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
 }
 
-/* Deferred calls registered before a plain C.free run after it. */
-static void check_earlier_defers(uaf *u) {
-    const cg_nodevec *defers = &u->ctx->facts->defers;
-    cg_gn fn_node = cg_gopkg_func_at(u->pkg->go, u->file, u->free_call)->node;
-    for (size_t i = 0; i < defers->len; i++) {
-        const cg_noderef *r = &defers->items[i];
-        if (r->file != u->file || cg_gn_start(r->node) >= cg_gn_start(u->free_call) ||
-            cg_gn_start(r->node) < cg_gn_start(fn_node) ||
-            cg_gn_end(r->node) > cg_gn_end(fn_node))
-            continue;
-        if (find_use(u, r->node)) {
-            report_use(u, r->node, u->found);
+/* Deferred calls registered on a path to a plain C.free run after it. */
+static void check_earlier_defers(uaf *u, const cg_cfg *cfg, uint32_t free_step) {
+    for (uint32_t i = 0; i < cfg->defer_count; i++) {
+        uint32_t d = cfg->defers[i];
+        if (!cg_cfg_reaches(cfg, d, free_step)) continue;
+        if (find_use(u, cfg->steps[d].node)) {
+            report_use(u, cfg->steps[d].node, u->found);
             return;
         }
     }
@@ -356,7 +367,6 @@ static const char *outliving_target(uaf *u, cg_gn target) {
 
 typedef struct escape_walk {
     uaf *u;
-    cg_gn func;
     bool done;
 } escape_walk;
 
@@ -374,9 +384,7 @@ static cg_walk_action visit_escape(cg_gn n, void *arg) {
     escape_walk *w = arg;
     uaf *u = w->u;
     if (w->done) return CG_WALK_STOP;
-    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
-    if (cg_gn_start(n) < cg_gn_end(u->defer_stmt) && cg_gn_end(n) <= cg_gn_end(u->defer_stmt))
-        return cg_gn_is(n, CG_GK_DEFER_STATEMENT) ? CG_WALK_SKIP_CHILDREN : CG_WALK_CONTINUE;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL) || cg_gn_is(n, CG_GK_DEFER_STATEMENT)) return CG_WALK_SKIP_CHILDREN;
     if (cg_gn_is(n, CG_GK_RETURN_STATEMENT)) {
         uint32_t c = cg_gn_count(n);
         cg_gn list = c ? cg_gn_child(n, 0) : NULL;
@@ -418,6 +426,14 @@ static cg_walk_action visit_escape(cg_gn n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
+/* What may run after `defer C.free(p)` registered the free. */
+static cg_flow_action visit_after_deferred_free(const cg_cfg *cfg, uint32_t step, void *arg) {
+    escape_walk *w = arg;
+    cg_gn n = cfg->steps[step].node;
+    if (n) cg_walk(n, visit_escape, w);
+    return w->done ? CG_FLOW_STOP : CG_FLOW_CONTINUE;
+}
+
 /* ---- driver ---- */
 
 static cg_gn defer_of(cg_gn n) {
@@ -428,13 +444,6 @@ static cg_gn defer_of(cg_gn n) {
     return NULL;
 }
 
-static cg_gn innermost_func(cg_gn n) {
-    for (cg_gn p = cg_gn_parent(n); p; p = cg_gn_parent(p))
-        if (cg_gn_is(p, CG_GK_FUNCTION_DECLARATION) || cg_gn_is(p, CG_GK_METHOD_DECLARATION) || cg_gn_is(p, CG_GK_FUNC_LITERAL))
-            return p;
-    return NULL;
-}
-
 static void check_free(uaf *u) {
     cg_gofunc *fn = cg_gopkg_func_at(u->pkg->go, u->file, u->free_call);
     if (!fn) return;
@@ -442,35 +451,33 @@ static void check_free(uaf *u) {
     if (!u->group_len && !u->freed_path) return;
     u->defer_stmt = defer_of(u->free_call);
     u->deferred = u->defer_stmt;
+    /* A free inside a func literal runs whenever the literal is called;
+     * a free deferred inside one runs when the literal returns. */
+    const cg_cfg *cfg = cg_cfg_around(u->pkg->go, u->file, u->deferred ? u->defer_stmt : u->free_call);
+    uint32_t step = cg_cfg_step_of(cfg, u->deferred ? u->defer_stmt : u->free_call);
+    if (step == CG_CFG_NONE) return;
+    if (!u->deferred && cfg->func != fn->node) return;
+    uint32_t from = cg_cfg_later_code_start(cfg, step), to = cg_gn_end(cfg->func);
     size_t rounds = u->view_len + 1;
-    cg_gn anchor = u->deferred ? u->defer_stmt : cg_flow_statement(u->free_call);
-    if (!anchor) return;
-    uint32_t from = cg_flow_after_start(anchor), to = cg_gn_end(fn->node);
     for (size_t i = 0; i < rounds; i++) {
         u->tracked = i < u->view_len ? u->views[i] : NULL;
         /* Nothing after the free names the view (or the pointer): no walk. */
         bool named = false;
-        if (u->tracked) named = cg_flow_mentions(u->file, from, to, u->tracked->name);
+        if (u->tracked) named = cg_gofile_mentions(u->file, from, to, u->tracked->name);
         for (size_t g = 0; !u->tracked && !named && g < u->group_len; g++)
-            named = cg_flow_mentions(u->file, from, to, u->group[g]->name);
+            named = cg_gofile_mentions(u->file, from, to, u->group[g]->name);
         if (!u->tracked && u->freed_path) named = true;
         if (!named) {
             /* Deferred calls registered before a plain free still run after it. */
-            if (!u->deferred && u->tracked && (innermost_func(u->free_call)) == (fn->node))
-                check_earlier_defers(u);
+            if (!u->deferred && u->tracked) check_earlier_defers(u, cfg, step);
             continue;
         }
         if (u->deferred) {
-            cg_gn func = innermost_func(u->defer_stmt);
-            escape_walk w = {u, func, false};
-            cg_walk(cg_gn_field(func, CG_GF_BODY), visit_escape, &w);
+            escape_walk w = {u, false};
+            cg_cfg_walk_after(cfg, step, visit_after_deferred_free, &w);
             continue;
         }
-        /* A free inside a func literal runs whenever the literal is called. */
-        if ((innermost_func(u->free_call)) != (fn->node)) continue;
-        cg_gn stmt = cg_flow_statement(u->free_call);
-        if (!stmt) continue;
-        if (cg_flow_after(u->file, stmt, visit_after_free, u) && u->tracked) check_earlier_defers(u);
+        if (cg_cfg_walk_after(cfg, step, visit_after_free, u) && u->tracked) check_earlier_defers(u, cfg, step);
     }
 }
 

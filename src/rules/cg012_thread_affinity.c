@@ -17,7 +17,9 @@
  *    package whose first C call is the getter (`return lastError()`);
  *    errno read with cgo's two-result form `r, err := C.f()` is captured
  *    inside the same cgo call and is fine.
- * Silent when runtime.LockOSThread() runs earlier in the function (or in
+ * "Earlier" and "after" are along the function's control flow (gocfg.h):
+ * two calls on the two branches of an if never follow each other.
+ * Silent when runtime.LockOSThread() may run earlier in the function (or in
  * the function that encloses a func literal called in place), or when an
  * init function locks the main goroutine to the main thread, except for
  * code that runs on a goroutine the package starts with `go` (the lock
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../gofront/gocfg.h"
 #include "../model/finalizer.h"
 #include "../model/thread_affine.h"
 #include "check.h"
@@ -62,17 +65,27 @@ static bool is_runtime_call(const cg_gofile *file, cg_gn call, const char *name)
     return cg_node_is_qualified(file, cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION)), file->runtime_name, name);
 }
 
+/* Can node a run before node b in one call of the function (a earlier in
+ * the same statement, or a's step reaching b's)? */
+static bool runs_before(const cg_cfg *cfg, cg_gn a, cg_gn b) {
+    uint32_t sa = cg_cfg_step_of(cfg, a), sb = cg_cfg_step_of(cfg, b);
+    if (sa == CG_CFG_NONE || sb == CG_CFG_NONE) return a->end <= b->start; /* not one graph: by position */
+    if (sa == sb) return a->end <= b->start;
+    return cg_cfg_reaches(cfg, sa, sb);
+}
+
 typedef struct lock_find {
+    cg012 *st;
     const cg_gofile *file;
-    uint32_t before; /* only calls that start before this byte */
+    const cg_cfg *cfg;
+    cg_gn before; /* a call that the lock must be able to precede */
     cg_gn found;
 } lock_find;
 
 static cg_walk_action visit_lock(cg_gn n, void *arg) {
     lock_find *f = arg;
     if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
-    if (cg_gn_start(n) >= f->before) return CG_WALK_STOP;
-    if (is_runtime_call(f->file, n, "LockOSThread")) {
+    if (is_runtime_call(f->file, n, "LockOSThread") && (!f->before || runs_before(f->cfg, n, f->before))) {
         f->found = n;
         return CG_WALK_STOP;
     }
@@ -85,14 +98,17 @@ static bool started_by_go(cg_gn lit) {
     return cg_gn_is(call, CG_GK_CALL_EXPRESSION) && cg_gn_is(cg_gn_parent(call), CG_GK_GO_STATEMENT);
 }
 
-/* A func literal called in place or passed on runs on the enclosing goroutine
- * as far as this check can tell; the enclosing function's lock covers it. */
-static bool locked_before(cg_gopkg *go, cg_gofile *file, cg_gn func, uint32_t before) {
+/* Does a LockOSThread run before `call` on some path? A func literal called
+ * in place or passed on runs on the enclosing goroutine as far as this check
+ * can tell: a lock in the enclosing function before the literal covers it. */
+static bool locked_before(cg_gopkg *go, cg_gofile *file, cg_gn func, cg_gn call) {
+    cg_gn at = call;
     for (cg_gn f = func; f; f = cg_gopkg_enclosing_func(go, file, f)) {
-        lock_find lf = {.file = file, .before = before};
+        lock_find lf = {.file = file, .cfg = cg_cfg_of(go, file, f), .before = at};
         cg_walk(cg_gn_field(f, CG_GF_BODY), visit_lock, &lf);
         if (lf.found) return true;
         if (!cg_gn_is(f, CG_GK_FUNC_LITERAL) || started_by_go(f)) return false;
+        at = f;
     }
     return false;
 }
@@ -119,7 +135,7 @@ static cg_walk_action visit_index(cg_gn n, void *arg) {
     }
     if (cg_gn_is(n, CG_GK_FUNCTION_DECLARATION) && !st->init_lock &&
         cg_node_text_eq(w->file, cg_gn_field(n, CG_GF_NAME), "init")) {
-        lock_find lf = {.file = w->file, .before = UINT32_MAX};
+        lock_find lf = {.file = w->file};
         cg_walk(cg_gn_field(n, CG_GF_BODY), visit_lock, &lf);
         if (lf.found) {
             st->init_lock = lf.found;
@@ -274,34 +290,37 @@ static cg_walk_action visit_helper_call(cg_gn n, void *arg) {
 /* Checks the C calls of one function (calls[0..n), source order). */
 static void check_function_calls(cg012 *st, cg_gn func, affine_call *calls, size_t n) {
     cg_gofile *file = calls[0].call->file;
+    const cg_cfg *cfg = cg_cfg_of(st->ctx->pkg->go, file, func);
+    if (!cfg) return;
     cg_gn go_entry = goroutine_of(st, file, func);
     /* init's lock holds for the main goroutine: code not started with go. */
     if (st->init_lock && !go_entry) return;
-    const affine_call *first_state = NULL;
     bool state_reported = false;
     for (size_t i = 0; i < n; i++) {
         affine_call *c = &calls[i];
         if (c->kind == CG_AFFINE_NONE) continue;
-        if (locked_before(st->ctx->pkg->go, file, func, cg_gn_start(c->call->call))) return;
+        if (locked_before(st->ctx->pkg->go, file, func, c->call->call)) continue;
         if (c->kind == CG_AFFINE_ERROR_STATE) {
-            /* The failing call: the closest C call that ran before (ended
-             * before this one started: C.GoString(C.dlerror()) runs the
-             * getter first), is a real call into C and not an error read. */
+            /* The failing call: the closest earlier C call that may run
+             * before this one (and ended before it: C.GoString(C.dlerror())
+             * runs the getter first) and really enters C. */
             for (size_t j = i; j-- > 0;) {
                 if (calls[j].kind == CG_AFFINE_ERROR_STATE || is_cgo_helper(calls[j].call->name) ||
-                    cg_gn_end(calls[j].call->call) > cg_gn_start(c->call->call))
+                    !runs_before(cfg, calls[j].call->call, c->call->call))
                     continue;
                 report_error_read(st, c, calls[j].call, go_entry); /* each error read is its own finding */
                 break;
             }
             continue;
         }
-        if (!first_state) {
-            first_state = c;
-            continue;
+        /* A second thread-affine call after one that may run before it. */
+        for (size_t j = 0; j < i && !state_reported; j++) {
+            if (calls[j].kind == CG_AFFINE_NONE || calls[j].kind == CG_AFFINE_ERROR_STATE ||
+                !runs_before(cfg, calls[j].call->call, c->call->call))
+                continue;
+            report_state(st, c, &calls[j], go_entry); /* once per function */
+            state_reported = true;
         }
-        if (!state_reported) report_state(st, c, first_state, go_entry); /* once per function */
-        state_reported = true;
     }
 }
 

@@ -20,7 +20,7 @@
 
 #include "../cfront/csummary.h"
 #include "../model/finalizer.h"
-#include "../model/flow.h"
+#include "../gofront/gocfg.h"
 #include "check.h"
 #include "cside.h"
 
@@ -120,7 +120,7 @@ static void check_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn call) {
     if (!fn) return;
     /* The binding a declaration creates (a plain assignment's target
      * resolves as a use). */
-    cg_gobinding *b = cg_flow_binding(ctx->pkg->go, file, target);
+    cg_gobinding *b = cg_gopkg_binding(ctx->pkg->go, file, target);
     if (!b || b->kind == CG_BIND_RESULT) return; /* package variable or named result: stored */
     ref_walk w = {ctx->pkg, file, b, false};
     /* Every use of the local, in the whole function (closures included). */
@@ -176,8 +176,10 @@ static void report_invalid(after_delete *a) {
                  "(the Go caller with defer, or the callback that consumes the handle), not both");
 }
 
-static cg_flow_action visit_after_delete(cg_gn stmt, void *arg) {
+static cg_flow_action visit_after_delete(const cg_cfg *cfg, uint32_t step, void *arg) {
     after_delete *a = arg;
+    cg_gn stmt = cfg->steps[step].node;
+    if (!stmt) return CG_FLOW_CONTINUE;
     cg_gn scan = stmt;
     bool reassigns = false;
     if (cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION)) {
@@ -185,7 +187,7 @@ static cg_flow_action visit_after_delete(cg_gn stmt, void *arg) {
         cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
         for (uint32_t i = 0; i < cg_gn_count(left); i++) {
             cg_gn id = cg_gn_child(left, i);
-            if (cg_node_text_eq(a->file, id, a->b->name) && cg_flow_binding(a->ctx->pkg->go, a->file, id) == a->b)
+            if (cg_node_text_eq(a->file, id, a->b->name) && cg_gopkg_binding(a->ctx->pkg->go, a->file, id) == a->b)
                 reassigns = true;
         }
     }
@@ -206,13 +208,12 @@ static cg_gn defer_of(cg_gn n) {
     return NULL;
 }
 
-/* defer h.Delete() followed by a plain h.Delete() in the same function. */
+/* defer h.Delete() followed by a plain h.Delete() on a path after it. */
 static cg_walk_action visit_later_delete(cg_gn n, void *arg) {
     after_delete *a = arg;
-    if (cg_gn_is(n, CG_GK_FUNC_LITERAL) || cg_gn_is(n, CG_GK_DEFER_STATEMENT)) return CG_WALK_SKIP_CHILDREN;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
     const char *method = NULL;
-    if (cg_gn_start(n) > cg_gn_end(a->delete_call) && handle_method(a->ctx->pkg, a->file, n, a->b->name, &method) == a->b &&
-        strcmp(method, "Delete") == 0) {
+    if (handle_method(a->ctx->pkg, a->file, n, a->b->name, &method) == a->b && strcmp(method, "Delete") == 0) {
         a->found = n;
         a->found_method = method;
         return CG_WALK_STOP;
@@ -220,25 +221,34 @@ static cg_walk_action visit_later_delete(cg_gn n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
+static cg_flow_action visit_after_deferred_delete(const cg_cfg *cfg, uint32_t step, void *arg) {
+    after_delete *a = arg;
+    const cg_step *s = &cfg->steps[step];
+    if (!s->node || s->kind == CG_STEP_DEFER) return CG_FLOW_CONTINUE;
+    if (!cg_walk(s->node, visit_later_delete, a)) {
+        report_invalid(a);
+        return CG_FLOW_STOP;
+    }
+    return CG_FLOW_CONTINUE;
+}
+
 static void check_delete(cg_check_ctx *ctx, cg_gofile *file, cg_gn call, cg_gobinding *b) {
-    cg_gn func = cg_gopkg_enclosing_func(ctx->pkg->go, file, call);
-    if (!func) return;
+    const cg_cfg *cfg = cg_cfg_around(ctx->pkg->go, file, call);
+    uint32_t step = cg_cfg_step_of(cfg, call);
+    if (step == CG_CFG_NONE) return;
+    cg_gn func = cfg->func;
     after_delete a = {.ctx = ctx, .file = file, .b = b, .delete_call = call};
     cg_gn defer = defer_of(call);
-    cg_gn anchor = !defer ? cg_flow_statement(call) : defer;
-    if (!anchor ||
-        !cg_flow_mentions(file, cg_flow_after_start(anchor), cg_gn_end(func), b->name))
+    if (!cg_gofile_mentions(file, cg_cfg_later_code_start(cfg, step), cg_gn_end(func), b->name))
         return; /* the handle is not named again: nothing to walk */
     if (defer) {
         /* Only `defer h.Delete()` itself: inside a deferred literal the order is the literal's. */
         if ((cg_gn_child(defer, 0)) != (call)) return;
         a.deferred = true;
-        if (!cg_walk(cg_gn_field(func, CG_GF_BODY), visit_later_delete, &a))
-            report_invalid(&a);
+        cg_cfg_walk_after(cfg, step, visit_after_deferred_delete, &a);
         return;
     }
-    cg_gn stmt = cg_flow_statement(call);
-    if (stmt) cg_flow_after(file, stmt, visit_after_delete, &a);
+    cg_cfg_walk_after(cfg, step, visit_after_delete, &a);
 }
 
 /* ---- unsafe.Pointer(&h) given to C that keeps it ---- */

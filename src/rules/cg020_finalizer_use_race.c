@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../gofront/gocfg.h"
 #include "../model/finalizer.h"
 #include "check.h"
 
@@ -246,9 +247,9 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
         /* The owner itself, or reached through fields of a local
          * (h.thing.p): then the local keeps it reachable, while it lives. */
         cg_gn root = cg_gn_is(obj, CG_GK_SELECTOR_EXPRESSION) ? cg_lvalue_root(obj) : obj;
-        if (!cg_gn_is(root, CG_GK_IDENTIFIER) || !cg_gopkg_binding(ctx->pkg->go, file, root))
-            continue; /* a package variable stays reachable */
-        if (cg_local_used_after(ctx->pkg, file, root, call->call)) continue;
+        cg_gobinding *b = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(ctx->pkg->go, file, root) : NULL;
+        if (!b) continue; /* a package variable stays reachable */
+        if (cg_cfg_read_after(ctx->pkg->go, file, b, call->call)) continue;
         if (stored_before(ctx->pkg, file, root, call->call)) continue;
         const char *o = cg_node_text(file, obj);
         const char *kind = r->fin.is_cleanup ? "cleanup" : "finalizer";

@@ -53,7 +53,7 @@ static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, cg_gn target) {
     cg_gn root = cg_lvalue_root(target);
     if (!cg_gn_is(root, CG_GK_IDENTIFIER)) return false;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, root);
-    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->assigned.len) return false;
+    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->defs.len) return false;
     cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, root));
     if (!t) return false;
     cg_gn v = cg_gn_unparen(b->value);

@@ -12,12 +12,15 @@
  *    thread) or stores it into the object another argument points to, when
  *    that object is such foreign C memory.
  * The library then reads freed memory. Stores into memory the function
- * allocated itself, into Go locals, of copies (C.strdup), and allocations
- * that are not freed here (ownership handed over) stay silent.
+ * allocated itself, into Go locals, of copies (C.strdup), allocations that
+ * are not freed here (ownership handed over), and stores on a path that
+ * never frees (`if keep { C.set(p) } else { C.free(p) }`: the two exclude
+ * each other on the function's control-flow graph) stay silent.
  */
 #include <string.h>
 
 #include "../cfront/csummary.h"
+#include "../gofront/gocfg.h"
 #include "../model/finalizer.h"
 #include "check.h"
 
@@ -131,7 +134,15 @@ static cg_diag *report(cg_check_ctx *ctx, const freed *f, cg_gn at, const char *
 typedef struct store_walk {
     cg_check_ctx *ctx;
     const freed *f;
+    const cg_cfg *cfg;
+    uint32_t free_step; /* the C.free, or the defer that registers it */
 } store_walk;
+
+/* Can the store at `n` and the free both run in one call of the function? */
+static bool store_meets_free(store_walk *w, cg_gn n) {
+    uint32_t s = cg_cfg_step_of(w->cfg, n);
+    return s == CG_CFG_NONE || w->free_step == CG_CFG_NONE || !cg_cfg_exclusive(w->cfg, s, w->free_step);
+}
 
 static bool names_local(store_walk *w, cg_gn expr) {
     /* The binding lookup is the costly part, and this runs for every store
@@ -149,7 +160,7 @@ static void check_assignment(store_walk *w, cg_gn n) {
     uint32_t count = cg_gn_count(left);
     if (count != cg_gn_count(right)) return;
     for (uint32_t i = 0; i < count; i++) {
-        if (!names_local(w, cg_gn_child(right, i))) continue;
+        if (!names_local(w, cg_gn_child(right, i)) || !store_meets_free(w, n)) continue;
         cg_gn target = cg_gn_unparen(cg_gn_child(left, i));
         bool whole = cg_gn_is(target, CG_GK_IDENTIFIER);
         const char *where = outliving(w->ctx->pkg, w->f->file, whole ? target : cg_lvalue_root(target), whole);
@@ -167,7 +178,7 @@ static void check_c_call(store_walk *w, cg_gn n, const char *cname) {
     cg_gn args = cg_gn_field(n, CG_GF_ARGUMENTS);
     uint32_t argc = cg_gn_count(args);
     for (uint32_t i = 0; i < argc && i < sum->param_count; i++) {
-        if (!names_local(w, cg_gn_child(args, i))) continue;
+        if (!names_local(w, cg_gn_child(args, i)) || !store_meets_free(w, n)) continue;
         const cg_cparam_summary *ps = &sum->params[i];
         if (ps->kept_kind != CG_KEEP_NONE && ps->kept.len) {
             const cg_cstep *last = &ps->kept.steps[ps->kept.len - 1];
@@ -234,7 +245,8 @@ static void check(cg_check_ctx *ctx) {
             cg_walk(cg_gn_field(fn->node, CG_GF_BODY), collect_site, &sites);
         }
         freed f = {call->file, b, alloc, call->call, cg_node_in_defer(pkg, call->file, call->call)};
-        store_walk w = {ctx, &f};
+        const cg_cfg *cfg = cg_cfg_of(pkg->go, call->file, fn->node);
+        store_walk w = {ctx, &f, cfg, cg_cfg_step_of(cfg, call->call)};
         check_sites(&w, &sites);
     }
     cg_vec_free(&sites.nodes);

@@ -37,10 +37,27 @@ static unsigned marker_line(const cg_cfg *cfg, const marker *m, size_t n, const 
     return 0;
 }
 
+typedef struct avoid_arg {
+    uint32_t avoid, target;
+} avoid_arg;
+
+static cg_flow_action visit_avoid(const cg_cfg *cfg, uint32_t step, void *arg) {
+    (void)cfg;
+    avoid_arg *a = arg;
+    if (step == a->target) return CG_FLOW_STOP;
+    return step == a->avoid ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
+}
+
+/* Is `to` reachable from `from` without going past `avoid`? */
+static bool reaches_avoiding(const cg_cfg *cfg, uint32_t from, uint32_t to, uint32_t avoid) {
+    avoid_arg a = {avoid, to};
+    return !cg_cfg_walk_after(cfg, from, visit_avoid, &a);
+}
+
 /* Runs one `check:` line against the graph of the function it precedes. */
 static void run_check(const cg_cfg *cfg, const marker *m, size_t n, const char *text, unsigned at) {
-    char a[16] = "", op[8] = "", b[16] = "";
-    if (sscanf(text, "%15s %7s %15s", a, op, b) < 2) {
+    char a[16] = "", op[8] = "", b[16] = "", unless[8] = "", k[16] = "";
+    if (sscanf(text, "%15s %7s %15s %7s %15s", a, op, b, unless, k) < 2) {
         fprintf(stderr, "line %u: malformed check: %s\n", at, text);
         check_failures++;
         return;
@@ -55,7 +72,11 @@ static void run_check(const cg_cfg *cfg, const marker *m, size_t n, const char *
         return;
     }
     bool ok;
-    if (strcmp(op, "->") == 0) ok = cg_cfg_reaches(cfg, sa, sb);
+    if (strcmp(op, "->") == 0 && strcmp(unless, "unless") == 0) {
+        unsigned lk = marker_line(cfg, m, n, k);
+        uint32_t sk = lk ? step_on_line(cfg, lk) : CG_CFG_NONE;
+        ok = sk != CG_CFG_NONE && cg_cfg_reaches(cfg, sa, sb) && !reaches_avoiding(cfg, sa, sb, sk);
+    } else if (strcmp(op, "->") == 0) ok = cg_cfg_reaches(cfg, sa, sb);
     else if (strcmp(op, "!->") == 0) ok = !cg_cfg_reaches(cfg, sa, sb);
     else if (strcmp(op, "excl") == 0) ok = cg_cfg_exclusive(cfg, sa, sb);
     else if (strcmp(op, "exits") == 0) ok = cg_cfg_reaches(cfg, sa, CG_CFG_EXIT);

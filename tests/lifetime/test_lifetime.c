@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gofront/gocfg.h"
 #include "model/finalizer.h"
 #include "model/thread_affine.h"
 
@@ -133,9 +134,12 @@ static void test_finalizers(cg_package *pkg) {
     cg_gn keepalive = cg_gn_child(cg_gn_child(body, 3), 0); /* runtime.KeepAlive(w) */
     cg_gn w_ident = first_arg(keepalive);
     cg_gn x_ident = first_arg(f.use_release);
-    EXPECT(cg_local_used_after(pkg, f.file, w_ident, f.use_release));
-    EXPECT(!cg_local_used_after(pkg, f.file, x_ident, f.use_release));
-    EXPECT(!cg_local_used_after(pkg, f.file, w_ident, keepalive));
+    cg_gobinding *wb = cg_gopkg_binding(pkg->go, f.file, w_ident);
+    EXPECT(wb != NULL);
+    if (!wb) return;
+    EXPECT(cg_cfg_read_after(pkg->go, f.file, wb, f.use_release));
+    EXPECT(!cg_cfg_read_after(pkg->go, f.file, cg_gopkg_binding(pkg->go, f.file, x_ident), f.use_release));
+    EXPECT(!cg_cfg_read_after(pkg->go, f.file, wb, keepalive));
 
     /* x's single value is w.p, whose lvalue root is w. */
     cg_gobinding *xb = cg_gopkg_binding(pkg->go, f.file, x_ident);

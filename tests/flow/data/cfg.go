@@ -2,6 +2,7 @@
 // `// @NAME` comment on its line (the first step that starts on that line);
 // the `// check:` lines before a function state facts about its graph:
 //   A -> B      B may run after A         A !-> B    it never does
+//   A -> B unless K   it may, but every path from A to B passes K
 //   A excl B    A and B never both run    A exits    A may reach a normal return
 //   A !exits    it never does             A panics   it may end by panic/Goexit
 package cfg
@@ -199,3 +200,24 @@ func literal() {
 	}
 	f() // @b
 }
+
+// A walk that stops at a step (a kill) does not see what only that step leads to.
+// check: f -> u unless k
+// check: f -> o
+// check: f -> l
+// check: k excl o
+func killBranch(x bool, v *int) {
+	free() // @f
+	if x {
+		v = nil // @k
+		use(v)  // @u
+	} else {
+		other() // @o
+	}
+	last() // @l
+}
+
+func free()        {}
+func use(*int)     {}
+func other()       {}
+func last()        {}
