@@ -482,6 +482,28 @@ bool cg_cfg_walk_after(const cg_cfg *cfg, uint32_t from,
     return completed;
 }
 
+bool cg_cfg_walk_before(const cg_cfg *cfg, uint32_t from,
+                        cg_flow_action (*visit)(const cg_cfg *cfg, uint32_t step, void *arg), void *arg) {
+    if (!cfg || from >= cfg->count) return true;
+    walk w = {cg_xcalloc(cfg->count, 1), cg_xmalloc(sizeof(uint32_t) * (cfg->count + 1)), 0};
+    bool completed = true;
+    for (uint32_t i = 0; i < cfg->steps[from].pred_count; i++) w.stack[w.len++] = cfg->steps[from].pred[i];
+    while (w.len && completed) {
+        uint32_t s = w.stack[--w.len];
+        if (w.seen[s]) continue;
+        w.seen[s] = 1;
+        cg_flow_action a = visit(cfg, s, arg);
+        if (a == CG_FLOW_STOP) completed = false;
+        if (a != CG_FLOW_CONTINUE) continue;
+        const cg_step *st = &cfg->steps[s];
+        for (uint32_t i = 0; i < st->pred_count; i++)
+            if (!w.seen[st->pred[i]]) w.stack[w.len++] = st->pred[i];
+    }
+    free(w.seen);
+    free(w.stack);
+    return completed;
+}
+
 typedef struct reach_arg {
     uint32_t target;
 } reach_arg;
@@ -569,6 +591,109 @@ uint32_t cg_cfg_later_code_start(const cg_cfg *cfg, uint32_t step) {
     earliest_arg e = {own ? own->end : cfg->func->end};
     cg_cfg_walk_after(cfg, step, visit_earliest, &e);
     return e.start;
+}
+
+/* ---- Reaching definitions ---- */
+
+typedef struct defs_walk {
+    cg_gopkg *pkg;
+    cg_gofile *file;
+    cg_gobinding *b;
+    cg_reach_vec *out;
+} defs_walk;
+
+static void add_reach(cg_reach_vec *out, cg_reach r) {
+    for (size_t i = 0; i < out->len; i++)
+        if (out->items[i].kind == r.kind && out->items[i].def == r.def && out->items[i].at == r.at) return;
+    cg_vec_push(out, r);
+}
+
+typedef struct address_scan {
+    defs_walk *w;
+    uint32_t before;
+    cg_gn found;
+} address_scan;
+
+/* &x (also &x.f, &x[i]) of the local, in code that starts before a byte. */
+static cg_walk_action visit_address(cg_gn n, void *arg) {
+    address_scan *a = arg;
+    if (n->start >= a->before) return CG_WALK_SKIP_CHILDREN;
+    cg_gn operand = cg_go_addr_operand(n);
+    while (cg_gn_is(operand, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(operand, CG_GK_INDEX_EXPRESSION))
+        operand = cg_gn_unparen(cg_gn_field(operand, CG_GF_OPERAND));
+    if (cg_gn_is(operand, CG_GK_IDENTIFIER) && cg_node_text_eq(a->w->file, operand, a->w->b->name) &&
+        cg_gopkg_binding(a->w->pkg, a->w->file, operand) == a->w->b) {
+        a->found = n;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+/* What the step defines of the local, latest first; true when a
+ * definition ends the walk back along this path. Only what is complete
+ * before the byte `before` counts (in the step the walk starts from, a
+ * statement's own assignment happens after the expression at `before`). */
+static bool step_defines(defs_walk *w, const cg_cfg *cfg, uint32_t step, uint32_t before) {
+    cg_gn n = cfg->steps[step].node;
+    cg_gobinding *b = w->b;
+    if (!n) return false;
+    /* The declaration: an initializer or the zero value. */
+    cg_gn decl = b->decl && cg_gn_within(b->decl, n) ? b->decl : n;
+    if (cg_gn_within(b->ident, n) && decl->end <= before) {
+        cg_reach r = {b->value ? CG_REACH_INIT : CG_REACH_ZERO, NULL, n};
+        if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_RANGE_VALUE || b->kind == CG_BIND_RECEIVE)
+            r.kind = CG_REACH_INIT;
+        add_reach(w->out, r);
+        return true;
+    }
+    /* The latest definition of the step that starts before `before`. */
+    const cg_godef *latest = NULL;
+    for (size_t i = 0; i < b->defs.len; i++) {
+        const cg_godef *d = &b->defs.items[i];
+        if (cg_gn_within(d->stmt, n) && d->stmt->end <= before && (!latest || d->stmt->start >= latest->stmt->start))
+            latest = d;
+    }
+    address_scan a = {w, before, NULL};
+    if (b->address_taken) cg_walk(n, visit_address, &a);
+    if (a.found && (!latest || a.found->start > latest->stmt->start)) {
+        cg_reach r = {CG_REACH_ADDRESS, NULL, a.found};
+        add_reach(w->out, r);
+        /* The pointer may be used later still: earlier definitions reach too. */
+        return false;
+    }
+    if (latest) {
+        cg_reach r = {CG_REACH_DEF, latest, latest->stmt};
+        add_reach(w->out, r);
+        return latest->kind == CG_DEF_ASSIGN || latest->kind == CG_DEF_RANGE;
+    }
+    return false;
+}
+
+static cg_flow_action visit_defs(const cg_cfg *cfg, uint32_t step, void *arg) {
+    defs_walk *w = arg;
+    if (step == CG_CFG_ENTRY) {
+        cg_reach r = {w->b->kind == CG_BIND_PARAM || w->b->kind == CG_BIND_RECEIVER || w->b->kind == CG_BIND_RESULT
+                          ? CG_REACH_ENTRY
+                          : CG_REACH_UNKNOWN,
+                      NULL, NULL};
+        add_reach(w->out, r);
+        return CG_FLOW_KILL;
+    }
+    return step_defines(w, cfg, step, UINT32_MAX) ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
+}
+
+void cg_cfg_reaching_defs(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b, cg_gn at, cg_reach_vec *out) {
+    const cg_cfg *cfg = cg_cfg_around(pkg, file, at);
+    uint32_t step = cg_cfg_step_of(cfg, at);
+    if (!cfg || step == CG_CFG_NONE || b->scope_start < cfg->func->start || b->scope_end > cfg->func->end) {
+        cg_reach r = {CG_REACH_UNKNOWN, NULL, NULL};
+        add_reach(out, r);
+        return;
+    }
+    defs_walk w = {pkg, file, b, out};
+    /* Earlier in at's own step first (var (a = 1; b = &a) is one step). */
+    if (step_defines(&w, cfg, step, at->start)) return;
+    cg_cfg_walk_before(cfg, step, visit_defs, &w);
 }
 
 /* ---- Reads of a local ---- */

@@ -114,6 +114,32 @@ typedef unsigned (*cg_cfg_transfer)(const cg_cfg *cfg, uint32_t step, unsigned i
 void cg_cfg_forward(const cg_cfg *cfg, uint32_t from, unsigned init, cg_cfg_transfer transfer, void *arg,
                     unsigned *in, unsigned *out);
 
+/* The same backwards: every step that may run before `from`. */
+bool cg_cfg_walk_before(const cg_cfg *cfg, uint32_t from,
+                        cg_flow_action (*visit)(const cg_cfg *cfg, uint32_t step, void *arg), void *arg);
+
+/* The definitions of a local that may reach `at` (the value it may have
+ * there), found walking back from at's step along the control flow. */
+typedef enum cg_reach_kind {
+    CG_REACH_INIT,    /* its declaration's initializer (b->value, b->value_index) */
+    CG_REACH_ZERO,    /* its declaration without a value: the zero value */
+    CG_REACH_DEF,     /* a later definition (def) */
+    CG_REACH_ENTRY,   /* a parameter, receiver or result: the value the function got */
+    CG_REACH_ADDRESS, /* &x was taken before (a call through the pointer may have changed it) */
+    CG_REACH_UNKNOWN, /* declared outside the function (a closure's variable), or not a local of a graph */
+} cg_reach_kind;
+
+typedef struct cg_reach {
+    cg_reach_kind kind;
+    const cg_godef *def; /* CG_REACH_DEF */
+    cg_gn at;            /* the statement that makes it (DEF, INIT, ZERO, ADDRESS), or NULL */
+} cg_reach;
+
+typedef CG_VEC(cg_reach) cg_reach_vec;
+
+/* Appends the definitions of b that may reach `at` to out (each once). */
+void cg_cfg_reaching_defs(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b, cg_gn at, cg_reach_vec *out);
+
 /* The first byte of code that may run after `step`: the least start of the
  * steps it reaches (the end of its own node when it reaches none). With
  * cg_gofile_mentions, a cheap filter before a walk. */

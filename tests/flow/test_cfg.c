@@ -54,6 +54,68 @@ static bool reaches_avoiding(const cg_cfg *cfg, uint32_t from, uint32_t to, uint
     return !cg_cfg_walk_after(cfg, from, visit_avoid, &a);
 }
 
+typedef struct ident_find {
+    cg_gofile *file;
+    const char *name;
+    unsigned line;
+    cg_gn found;
+} ident_find;
+
+static cg_walk_action visit_ident(cg_gn n, void *arg) {
+    ident_find *f = arg;
+    if (f->found) return CG_WALK_STOP;
+    if (n->line <= f->line && n->end_line >= f->line && cg_gn_is(n, CG_GK_IDENTIFIER) && n->line == f->line &&
+        cg_node_text_eq(f->file, n, f->name))
+        f->found = n;
+    return CG_WALK_CONTINUE;
+}
+
+/* `U defs X A B ...`: the reaching definitions of X at its use on line U. */
+static void run_defs_check(cg_gopkg *pkg, const cg_cfg *cfg, const marker *m, size_t n, const char *text, unsigned at) {
+    char u[16], x[32];
+    int used = 0;
+    if (sscanf(text, "%15s defs %31s %n", u, x, &used) < 2) {
+        fprintf(stderr, "line %u: malformed defs check: %s\n", at, text);
+        check_failures++;
+        return;
+    }
+    ident_find f = {cfg->file, x, marker_line(cfg, m, n, u), NULL};
+    cg_walk(cfg->func, visit_ident, &f);
+    cg_gobinding *b = f.found ? cg_gopkg_binding(pkg, cfg->file, f.found) : NULL;
+    if (!b) {
+        fprintf(stderr, "line %u: no use of local %s on the line named %s\n", at, x, u);
+        check_failures++;
+        return;
+    }
+    cg_reach_vec defs = {0};
+    cg_cfg_reaching_defs(pkg, cfg->file, b, f.found, &defs);
+    /* Each expected name must be produced, and nothing else. */
+    size_t expected = 0;
+    bool ok = true;
+    for (const char *p = text + used; *p;) {
+        char name[16] = "";
+        int k = 0;
+        if (sscanf(p, "%15s%n", name, &k) < 1) break;
+        p += k;
+        expected++;
+        bool hit = false;
+        for (size_t i = 0; i < defs.len && !hit; i++) {
+            const cg_reach *r = &defs.items[i];
+            if (strcmp(name, "entry") == 0) hit = r->kind == CG_REACH_ENTRY;
+            else hit = r->at && r->at->line == marker_line(cfg, m, n, name);
+        }
+        if (!hit) ok = false;
+    }
+    if (!ok || expected != defs.len) {
+        fprintf(stderr, "line %u: check failed: %s (got %zu definitions:", at, text, defs.len);
+        for (size_t i = 0; i < defs.len; i++)
+            fprintf(stderr, " kind %d line %u", defs.items[i].kind, defs.items[i].at ? defs.items[i].at->line : 0);
+        fprintf(stderr, ")\n");
+        check_failures++;
+    }
+    cg_vec_free(&defs);
+}
+
 /* Runs one `check:` line against the graph of the function it precedes. */
 static void run_check(const cg_cfg *cfg, const marker *m, size_t n, const char *text, unsigned at) {
     char a[16] = "", op[8] = "", b[16] = "", unless[8] = "", k[16] = "";
@@ -147,7 +209,10 @@ int main(int argc, char **argv) {
         if (i > 0) prev_end = cg_gn_child(file->root, i - 1)->end_line;
         for (size_t c = 0; c < check_text.len; c++) {
             if (check_line.items[c] <= prev_end || check_line.items[c] >= decl->line) continue;
-            run_check(cfg, markers.items, markers.len, check_text.items[c], check_line.items[c]);
+            if (strstr(check_text.items[c], " defs "))
+                run_defs_check(pkg, cfg, markers.items, markers.len, check_text.items[c], check_line.items[c]);
+            else
+                run_check(cfg, markers.items, markers.len, check_text.items[c], check_line.items[c]);
             checks_run++;
         }
     }

@@ -3,6 +3,9 @@
 // the `// check:` lines before a function state facts about its graph:
 //   A -> B      B may run after A         A !-> B    it never does
 //   A -> B unless K   it may, but every path from A to B passes K
+//   U defs X A B ...  the definitions of local X that reach its use on U are
+//                     the statements named A, B, ... (`entry`: a parameter's
+//                     value; `addr`: the statement that takes &X)
 //   A excl B    A and B never both run    A exits    A may reach a normal return
 //   A !exits    it never does             A panics   it may end by panic/Goexit
 package cfg
@@ -221,3 +224,43 @@ func free()        {}
 func use(*int)     {}
 func other()       {}
 func last()        {}
+
+// check: u defs p a b
+// check: q defs n entry
+func reachBranches(n int, a, b *int) {
+	var p *int
+	if n > 0 {
+		p = a // @a
+	} else {
+		p = b // @b
+	}
+	use(p)      // @u
+	println(n) // @q
+}
+
+// check: u defs x z
+// check: v defs x z f
+func reachAddress() {
+	var x *int // @z
+	use(x)     // @u
+	fill(&x)   // @f
+	use(x)     // @v
+}
+
+// check: u defs i k s
+// check: w defs i k s
+// check: r defs j t
+func reachLoop(n int) {
+	i := 0 // @k
+	for n > 0 {
+		println(i) // @u
+		i++        // @s
+		n--
+	}
+	println(i) // @w
+	j, t := 1, 2
+	j, t = t, j // @t
+	println(j) // @r
+}
+
+func fill(**int) {}
