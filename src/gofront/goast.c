@@ -74,6 +74,19 @@ cg_gn cg_gn_unparen(cg_gn n) {
     return n;
 }
 
+cg_gn cg_lvalue_root(cg_gn expr) {
+    for (int i = 0; i < 16; i++) {
+        expr = cg_gn_unparen(expr);
+        cg_gk k = cg_gn_kind(expr);
+        if (k == CG_GK_INDEX_EXPRESSION || k == CG_GK_SELECTOR_EXPRESSION || k == CG_GK_SLICE_EXPRESSION ||
+            k == CG_GK_UNARY_EXPRESSION)
+            expr = cg_gn_field(expr, CG_GF_OPERAND);
+        else
+            break;
+    }
+    return expr;
+}
+
 bool cg_walk(cg_gn root, cg_walk_fn visit, void *arg) {
     if (!root) return true;
     cg_gn n = root;

@@ -123,6 +123,10 @@ cg_gn cg_gn_child_of_kind(cg_gn n, cg_gk kind);
 /* Skips parenthesized expressions and types. */
 cg_gn cg_gn_unparen(cg_gn n);
 
+/* The variable at the root of x.f, x[i], x[a:b], *x chains (through
+ * parentheses): the identifier x, or whatever non-chain node ends it. */
+cg_gn cg_lvalue_root(cg_gn expr);
+
 /* Names, for messages and `cgoguard dump-tree`. */
 const char *cg_gk_name(cg_gk kind);
 const char *cg_gfield_name(cg_gfield field);

@@ -614,13 +614,20 @@ typedef struct address_scan {
     cg_gn found;
 } address_scan;
 
-/* &x (also &x.f, &x[i]) of the local, in code that starts before a byte. */
+/* &x (also &x.f of a struct x, &x[i] of an array x) of the local, in code
+ * that starts before a byte: x itself may change through that pointer.
+ * (&s[i] of a slice, &p.f of a pointer point elsewhere.) */
 static cg_walk_action visit_address(cg_gn n, void *arg) {
     address_scan *a = arg;
     if (n->start >= a->before) return CG_WALK_SKIP_CHILDREN;
     cg_gn operand = cg_go_addr_operand(n);
-    while (cg_gn_is(operand, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(operand, CG_GK_INDEX_EXPRESSION))
-        operand = cg_gn_unparen(cg_gn_field(operand, CG_GF_OPERAND));
+    while (cg_gn_is(operand, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(operand, CG_GK_INDEX_EXPRESSION)) {
+        cg_gn base = cg_gn_unparen(cg_gn_field(operand, CG_GF_OPERAND));
+        cg_gotype *t = cg_gotype_underlying(a->w->pkg, cg_gopkg_type_of_expr(a->w->pkg, a->w->file, base));
+        bool inside = t && (cg_gn_is(operand, CG_GK_SELECTOR_EXPRESSION) ? t->kind == CG_GT_STRUCT : t->kind == CG_GT_ARRAY);
+        if (!inside) return CG_WALK_CONTINUE;
+        operand = base;
+    }
     if (cg_gn_is(operand, CG_GK_IDENTIFIER) && cg_node_text_eq(a->w->file, operand, a->w->b->name) &&
         cg_gopkg_binding(a->w->pkg, a->w->file, operand) == a->w->b) {
         a->found = n;
@@ -636,7 +643,13 @@ static cg_walk_action visit_address(cg_gn n, void *arg) {
 static bool step_defines(defs_walk *w, const cg_cfg *cfg, uint32_t step, uint32_t before) {
     cg_gn n = cfg->steps[step].node;
     cg_gobinding *b = w->b;
-    if (!n) return false;
+    if (!n) {
+        /* A type switch's binding is declared where its case clause starts. */
+        if (cfg->steps[step].owner != b->decl || b->kind != CG_BIND_TYPE_SWITCH) return false;
+        cg_reach r = {CG_REACH_INIT, NULL, b->decl};
+        add_reach(w->out, r);
+        return true;
+    }
     /* The declaration: an initializer or the zero value. */
     cg_gn decl = b->decl && cg_gn_within(b->decl, n) ? b->decl : n;
     if (cg_gn_within(b->ident, n) && decl->end <= before) {

@@ -155,6 +155,38 @@ const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call) {
     return NULL;
 }
 
+/* The file's local name of one of the imports the model tracks. */
+static const char *import_name(const cg_gofile *file, const char *import_path) {
+    if (strcmp(import_path, "runtime/cgo") == 0) return file->cgo_name;
+    if (strcmp(import_path, "runtime") == 0) return file->runtime_name;
+    if (strcmp(import_path, "unsafe") == 0) return file->unsafe_name;
+    if (strcmp(import_path, "reflect") == 0) return file->reflect_name;
+    return NULL;
+}
+
+/* Is fn (a function value expression) the member of the import, directly
+ * or through a variable that holds only it? */
+static bool names_imported(cg_gopkg *pkg, cg_gofile *file, cg_gn fn, const char *import_path, const char *member,
+                           int depth) {
+    fn = cg_gn_unparen(fn);
+    const char *local = import_name(file, import_path);
+    if (local && cg_node_is_qualified(file, fn, local, member)) return true;
+    if (!cg_gn_is(fn, CG_GK_IDENTIFIER) || depth > 4) return false;
+    cg_gobinding *b = cg_gopkg_binding(pkg, file, fn);
+    if (b) {
+        cg_gn v = cg_binding_single_value(b);
+        return v && names_imported(pkg, file, v, import_path, member, depth + 1);
+    }
+    cg_godecl *d = (cg_godecl *)cg_gopkg_decl(pkg, cg_node_text(file, fn));
+    return d && d->kind == CG_GODECL_VAR && d->value && d->value_index == 0 && !d->type_node &&
+           names_imported(pkg, d->file, d->value, import_path, member, depth + 1);
+}
+
+bool cg_gopkg_calls(cg_gopkg *pkg, cg_gofile *file, cg_gn call, const char *import_path, const char *member) {
+    return cg_gn_is(call, CG_GK_CALL_EXPRESSION) &&
+           names_imported(pkg, file, cg_go_call_func(call), import_path, member, 0);
+}
+
 static cg_gotype *c_named(cg_gopkg *pkg, const char *name, bool call) {
     cg_gotype *t = cg_gotype_new(pkg, CG_GT_C);
     t->name = cg_arena_strdup(&pkg->arena, name);
@@ -198,7 +230,7 @@ static cg_gotype *call_type(cg_gopkg *pkg, cg_gofile *file, cg_gn call) {
             return cg_gotype_builtin(pkg, "uintptr");
         return cg_gotype_unknown(pkg);
     }
-    if (file->cgo_name && cg_node_is_qualified(file, fn, file->cgo_name, "NewHandle")) {
+    if (cg_gopkg_calls(pkg, file, call, "runtime/cgo", "NewHandle")) {
         cg_gotype *t = cg_gotype_new(pkg, CG_GT_UINTPTR);
         t->name = "cgo.Handle";
         return t;

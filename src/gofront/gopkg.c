@@ -202,6 +202,14 @@ cg_gotype *cg_gotype_builtin(cg_gopkg *pkg, const char *name) {
 static cg_gotype *named_type(cg_gopkg *pkg, const char *name) {
     cg_godecl *d = cg_strmap_get(&pkg->decls, name);
     if (!d || d->kind != CG_GODECL_TYPE) return NULL;
+    /* type H = cgo.Handle: an alias is the type it names. */
+    if (cg_gn_is(d->node, CG_GK_TYPE_ALIAS)) {
+        if (d->resolving) return cg_gotype_unknown(pkg);
+        d->resolving = true;
+        cg_gotype *aliased = cg_gopkg_type_of_type(pkg, d->file, d->type_node);
+        d->resolving = false;
+        return aliased;
+    }
     cg_gotype *t = cg_gotype_new(pkg, CG_GT_NAMED);
     t->name = d->name;
     t->decl = d;

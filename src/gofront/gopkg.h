@@ -124,7 +124,8 @@ typedef struct cg_gobinding {
     bool address_taken;              /* &x appears somewhere: it may change through a pointer */
     bool variadic;                   /* ...T parameter: its type is []T */
     cg_gotype *type;
-    bool resolving;
+    bool resolving; /* its type is being resolved (type T T, x := x) */
+    bool visiting;  /* a model walk through its definitions is in progress (p = p.next) */
 } cg_gobinding;
 
 typedef struct cg_gofunc {
@@ -198,6 +199,13 @@ cg_gotype *cg_gopkg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b
 /* The function a call expression calls, when it is a function or method of
  * this package; NULL otherwise. */
 const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call);
+
+/* Does the call call `member` of the package imported as `import_path`
+ * ("runtime/cgo", "runtime", "unsafe" or "reflect")? Directly
+ * (cgo.NewHandle(v), under the file's own name for the import), or through
+ * a package variable or a local that holds only that function
+ * (var newHandle = cgo.NewHandle; newHandle(v)). */
+bool cg_gopkg_calls(cg_gopkg *pkg, cg_gofile *file, cg_gn call, const char *import_path, const char *member);
 
 /* Strips NAMED (following declarations) to the underlying type. */
 cg_gotype *cg_gotype_underlying(cg_gopkg *pkg, cg_gotype *type);

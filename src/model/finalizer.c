@@ -6,11 +6,6 @@
 
 #include <string.h>
 
-static bool is_runtime_call(cg_gofile *file, cg_gn call, const char *name) {
-    const char *rt = file->runtime_name ? file->runtime_name : "runtime";
-    return cg_node_is_qualified(file, cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION)), rt, name);
-}
-
 /* Name of the first parameter declared by a parameter_list, or NULL. */
 static const char *first_param_name(cg_gofile *file, cg_gn list) {
     if (!list) return NULL;
@@ -66,8 +61,8 @@ static void resolve_func(cg_package *pkg, cg_gofile *file, cg_gn f, cg_finalizer
 
 bool cg_finalizer_at(cg_package *pkg, cg_gofile *file, cg_gn call, cg_finalizer *out) {
     memset(out, 0, sizeof *out);
-    bool cleanup = is_runtime_call(file, call, "AddCleanup");
-    if (!cleanup && !is_runtime_call(file, call, "SetFinalizer")) return false;
+    bool cleanup = cg_gopkg_calls(pkg->go, file, call, "runtime", "AddCleanup");
+    if (!cleanup && !cg_gopkg_calls(pkg->go, file, call, "runtime", "SetFinalizer")) return false;
     cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
     uint32_t argc = cg_gn_count(args);
     if (argc < (cleanup ? 3u : 2u)) return false;
@@ -116,18 +111,4 @@ bool cg_node_in_defer(cg_package *pkg, cg_gofile *file, cg_gn node) {
     for (size_t i = 0; i < path.len; i++)
         if (cg_gn_is(path.nodes[i], CG_GK_DEFER_STATEMENT)) return true;
     return false;
-}
-
-/* ---- Local values ---- */
-
-cg_gn cg_lvalue_root(cg_gn expr) {
-    for (int i = 0; i < 16; i++) {
-        expr = cg_gn_unparen(expr);
-        if (cg_gn_is(expr, CG_GK_INDEX_EXPRESSION) || cg_gn_is(expr, CG_GK_SELECTOR_EXPRESSION) ||
-            cg_gn_is(expr, CG_GK_SLICE_EXPRESSION) || cg_gn_is(expr, CG_GK_UNARY_EXPRESSION))
-            expr = cg_gn_field(expr, CG_GF_OPERAND);
-        else
-            break;
-    }
-    return expr;
 }

@@ -45,9 +45,6 @@ bool cg_finalizer_at(cg_package *pkg, cg_gofile *file, cg_gn call, cg_finalizer 
  * name (arena string); NULL otherwise. */
 const char *cg_c_callee(cg_package *pkg, cg_gofile *file, cg_gn call);
 
-/* The variable at the root of x.f, x[i], x[a:b], *x chains (through
- * parentheses): the identifier x, or whatever non-chain node ends it. */
-cg_gn cg_lvalue_root(cg_gn expr);
 
 /* The ancestors of a node, outermost first: from the top-level function
  * that contains it (or the file's root) down to its parent. */

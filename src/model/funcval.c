@@ -98,11 +98,11 @@ static cg_gn source_rec(cg_package *pkg, cg_gofile *file, cg_gn expr, const char
     if (cg_gn_is(expr, CG_GK_IDENTIFIER)) {
         /* p := unsafe.Pointer(&f): follow a single, never reassigned initializer. */
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
-        if (!b || !b->value || b->defs.len || b->value_index || b->resolving)
+        if (!b || !b->value || b->defs.len || b->value_index || b->visiting)
             return NULL;
-        b->resolving = true;
+        b->visiting = true;
         cg_gn r = depth < MAX_HOPS ? source_rec(pkg, file, b->value, how, code, depth + 1) : NULL;
-        b->resolving = false;
+        b->visiting = false;
         return r;
     }
     return NULL;

@@ -3,6 +3,8 @@
  */
 #include "xlang.h"
 
+#include "../gofront/gocfg.h"
+
 #include <string.h>
 
 enum { MAX_DEPTH = 12 };
@@ -70,6 +72,81 @@ static cg_tristate ctype_holds(const cg_ctype *ct) {
     }
 }
 
+/* ---- Types that C memory may have ---- */
+
+typedef struct backed_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+} backed_walk;
+
+/* The named Go type T of *T, [N]T or *[N]T, or NULL. */
+static const cg_godecl *laid_type(cg_gotype *t) {
+    if (t && t->kind == CG_GT_POINTER) t = t->elem;
+    if (t && t->kind == CG_GT_ARRAY) t = t->elem;
+    return t && t->kind == CG_GT_NAMED ? t->decl : NULL;
+}
+
+static cg_walk_action visit_backed(cg_gn n, void *arg) {
+    backed_walk *w = arg;
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION) && !cg_gn_is(n, CG_GK_TYPE_CONVERSION_EXPRESSION)) return CG_WALK_CONTINUE;
+    cg_gn operand;
+    cg_gotype *to = cg_gopkg_conversion(w->pkg->go, w->file, n, &operand);
+    const cg_godecl *d = to && to->kind == CG_GT_POINTER ? laid_type(to) : NULL;
+    if (!d) return CG_WALK_CONTINUE;
+    /* (*T)(unsafe.Pointer(p)) where p is, by its syntax, not a Go object of
+     * this function (&x, new, a literal, make): T is laid over memory that
+     * may be C's. */
+    cg_gn src = cg_x_strip_conversions(w->pkg, w->file, operand);
+    bool go_object = cg_go_addr_operand(src) || cg_gn_is(src, CG_GK_COMPOSITE_LITERAL);
+    if (cg_gn_is(src, CG_GK_CALL_EXPRESSION)) {
+        cg_gn fn = cg_gn_unparen(cg_go_call_func(src));
+        go_object = cg_gn_is(fn, CG_GK_IDENTIFIER) &&
+                    (cg_node_text_eq(w->file, fn, "new") || cg_node_text_eq(w->file, fn, "make"));
+    }
+    cg_gotype *st = cg_gotype_underlying(w->pkg->go, cg_gopkg_type_of_expr(w->pkg->go, w->file, src));
+    bool from_pointer = st && (st->kind == CG_GT_UNSAFE_POINTER || st->kind == CG_GT_C || st->kind == CG_GT_UINTPTR ||
+                               st->kind == CG_GT_UNKNOWN);
+    if (!go_object && from_pointer) cg_strmap_put(&w->pkg->c_backed_types, d->name, (void *)d);
+    return CG_WALK_CONTINUE;
+}
+
+/* Is the named type laid over memory that may be C's somewhere in the package? */
+static bool c_backed(cg_package *pkg, const cg_godecl *d) {
+    if (!pkg->c_backed_indexed) {
+        pkg->c_backed_indexed = true;
+        for (size_t i = 0; i < pkg->go->files.len; i++) {
+            backed_walk w = {pkg, pkg->go->files.items[i]};
+            cg_walk(w.file->root, visit_backed, &w);
+        }
+    }
+    return d && cg_strmap_get(&pkg->c_backed_types, d->name) == d;
+}
+
+/* Can memory of this type be C memory that Go code reaches through an
+ * unsafe conversion? C types, numbers (C buffers are read as *byte, *int32,
+ * ...), unsafe.Pointer, pointers and arrays of those, and the package's Go
+ * types that it lays over C pointers. Strings, slices, maps, channels,
+ * funcs and interfaces are made by the Go runtime only. */
+static bool c_shaped(cg_package *pkg, cg_gotype *t, int depth) {
+    if (!t || depth > MAX_DEPTH) return true;
+    if (t->kind == CG_GT_NAMED && c_backed(pkg, t->decl)) return true;
+    t = cg_gotype_underlying(pkg->go, t);
+    if (!t) return true;
+    switch (t->kind) {
+    case CG_GT_C:
+    case CG_GT_UNKNOWN:
+    case CG_GT_UNSAFE_POINTER:
+    case CG_GT_BOOL:
+    case CG_GT_INT:
+    case CG_GT_UINTPTR:
+    case CG_GT_FLOAT:
+    case CG_GT_COMPLEX: return true;
+    case CG_GT_POINTER:
+    case CG_GT_ARRAY: return c_shaped(pkg, t->elem, depth + 1);
+    default: return false;
+    }
+}
+
 static cg_tristate holds_rec(cg_package *pkg, cg_gotype *type, int depth) {
     if (depth > MAX_DEPTH) return CG_MAYBE;
     type = cg_gotype_underlying(pkg->go, type);
@@ -86,12 +163,10 @@ static cg_tristate holds_rec(cg_package *pkg, cg_gotype *type, int depth) {
     case CG_GT_CHAN:
     case CG_GT_FUNC:
     case CG_GT_INTERFACE: return CG_YES;
-    case CG_GT_POINTER: {
-        /* *C.T and *unknown may well point to C memory. */
-        cg_gotype *elem = cg_gotype_underlying(pkg->go, type->elem);
-        if (!elem || elem->kind == CG_GT_C || elem->kind == CG_GT_UNKNOWN) return CG_MAYBE;
-        return CG_YES;
-    }
+    case CG_GT_POINTER:
+        /* *C.T, *byte, **C.char, *unknown, a *T the package lays over C
+         * memory: may well point to C memory (cgocheck checks the values). */
+        return c_shaped(pkg, type->elem, depth + 1) ? CG_MAYBE : CG_YES;
     case CG_GT_ARRAY: return holds_rec(pkg, type->elem, depth + 1);
     case CG_GT_STRUCT: {
         cg_tristate r = CG_NO;
@@ -178,16 +253,19 @@ static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, cg_gn expr, int de
 static bool go_memory_type(cg_package *pkg, cg_gotype *t) {
     t = cg_gotype_underlying(pkg->go, t);
     if (!t || (t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE)) return false;
-    cg_gotype *elem = cg_gotype_underlying(pkg->go, t->elem);
+    cg_gotype *named = t->elem;
+    cg_gotype *elem = cg_gotype_underlying(pkg->go, named);
+    if (named && named->kind == CG_GT_NAMED && c_backed(pkg, named->decl)) return false;
     return elem && elem->kind != CG_GT_C && elem->kind != CG_GT_UNKNOWN && elem->kind != CG_GT_UNSAFE_POINTER;
 }
 
-/* A parameter of type *T or []T where T is a Go type points into Go memory:
- * C memory reaches Go code only through C types, unsafe.Pointer or an
- * explicit unsafe conversion. */
+/* A parameter (or a type switch's case binding) of type *T or []T where T
+ * is a Go type points into Go memory: C memory reaches Go code only through
+ * C types, unsafe.Pointer or an explicit unsafe conversion. */
 static cg_origin param_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b) {
-    if (b->kind != CG_BIND_PARAM && b->kind != CG_BIND_RECEIVER) return CG_ORIGIN_UNKNOWN;
-    return go_memory_type(pkg, cg_gopkg_type_of_expr(pkg->go, file, b->ident)) ? CG_ORIGIN_GO : CG_ORIGIN_UNKNOWN;
+    if (b->kind != CG_BIND_PARAM && b->kind != CG_BIND_RECEIVER && b->kind != CG_BIND_TYPE_SWITCH)
+        return CG_ORIGIN_UNKNOWN;
+    return go_memory_type(pkg, cg_gopkg_binding_type(pkg->go, file, b)) ? CG_ORIGIN_GO : CG_ORIGIN_UNKNOWN;
 }
 
 /* `for _, w := range words` over Go memory ([][]byte, []*T): by the same
@@ -201,25 +279,50 @@ static cg_origin range_value_origin(cg_package *pkg, cg_gofile *file, cg_gobindi
     return origin_rec(pkg, file, b->value, depth + 1) == CG_ORIGIN_GO ? CG_ORIGIN_GO : CG_ORIGIN_UNKNOWN;
 }
 
-static cg_origin binding_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b, int depth) {
-    if (b->kind == CG_BIND_PARAM || b->kind == CG_BIND_RECEIVER) return param_origin(pkg, file, b);
-    if (b->kind == CG_BIND_RANGE_VALUE) return range_value_origin(pkg, file, b, depth);
-    if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_TYPE_SWITCH || b->kind == CG_BIND_RECEIVE ||
-        b->kind == CG_BIND_RESULT)
-        return CG_ORIGIN_UNKNOWN;
-    if (b->resolving) return CG_ORIGIN_NONE;
-    b->resolving = true;
+/* The origin of the value a binding's declaration gives it. */
+static cg_origin init_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b, int depth) {
+    switch (b->kind) {
+    case CG_BIND_PARAM:
+    case CG_BIND_RECEIVER:
+    case CG_BIND_TYPE_SWITCH: return param_origin(pkg, file, b);
+    case CG_BIND_RANGE_VALUE: return range_value_origin(pkg, file, b, depth);
+    case CG_BIND_RANGE_KEY:
+    case CG_BIND_RECEIVE:
+    case CG_BIND_RESULT: return CG_ORIGIN_UNKNOWN;
+    default: break;
+    }
+    if (!b->value) return CG_ORIGIN_NONE;    /* the zero value: nil pointers */
+    if (b->value_index > 0) return CG_ORIGIN_UNKNOWN; /* a later result of a call */
+    return origin_rec(pkg, file, b->value, depth + 1);
+}
+
+/* The origin of a local where `use` reads it: the join of the definitions
+ * that may reach that use along the control flow. */
+static cg_origin binding_origin(cg_package *pkg, cg_gofile *file, cg_gobinding *b, cg_gn use, int depth) {
+    if (b->visiting) return CG_ORIGIN_NONE;
+    b->visiting = true;
+    cg_reach_vec defs = {0};
+    cg_cfg_reaching_defs(pkg->go, file, b, use, &defs);
     cg_origin o = CG_ORIGIN_NONE;
-    if (b->value) {
-        cg_gn v = b->value;
-        if (b->value_index > 0) o = CG_ORIGIN_UNKNOWN; /* second result of a call */
-        else o = origin_rec(pkg, file, v, depth + 1);
+    for (size_t i = 0; i < defs.len && o != CG_ORIGIN_UNKNOWN; i++) {
+        const cg_reach *r = &defs.items[i];
+        switch (r->kind) {
+        case CG_REACH_INIT:
+        case CG_REACH_ENTRY: o = join(o, init_origin(pkg, file, b, depth)); break;
+        case CG_REACH_ZERO: break;
+        case CG_REACH_DEF: {
+            /* p += n, p++: arithmetic keeps pointing into the same object,
+             * whose origin the other definitions that reach give. */
+            if (r->def->kind == CG_DEF_UPDATE) break;
+            cg_gn v = cg_def_value(r->def);
+            o = join(o, v ? origin_rec(pkg, file, v, depth + 1) : CG_ORIGIN_UNKNOWN);
+            break;
+        }
+        default: o = CG_ORIGIN_UNKNOWN; break;
+        }
     }
-    for (size_t i = 0; i < b->defs.len; i++) {
-        cg_gn v = cg_def_value(&b->defs.items[i]);
-        o = join(o, v ? origin_rec(pkg, file, v, depth + 1) : CG_ORIGIN_UNKNOWN);
-    }
-    b->resolving = false;
+    cg_vec_free(&defs);
+    b->visiting = false;
     return o;
 }
 
@@ -338,9 +441,22 @@ static cg_origin origin_rec(cg_package *pkg, cg_gofile *file, cg_gn expr, int de
         if (bt && bt->kind == CG_GT_ARRAY) return CG_ORIGIN_GO;
         return origin_rec(pkg, file, base, depth + 1);
     }
+    if (kind == CG_GK_SELECTOR_EXPRESSION) {
+        /* A field of a Go struct whose type is a pointer or slice of a Go
+         * type C memory cannot have (m.parts of type [][]byte, r.nodes of
+         * []*node): by the same reasoning as param_origin. */
+        cg_gotype *base = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, cg_go_sel_operand(expr)));
+        if (base && base->kind == CG_GT_POINTER) base = cg_gotype_underlying(pkg->go, base->elem);
+        if (!base || base->kind != CG_GT_STRUCT) return CG_ORIGIN_UNKNOWN;
+        cg_gotype *ft = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, expr));
+        return ft && (ft->kind == CG_GT_SLICE || ft->kind == CG_GT_POINTER) && go_memory_type(pkg, ft) &&
+                       !c_shaped(pkg, ft->elem, 0)
+                   ? CG_ORIGIN_GO
+                   : CG_ORIGIN_UNKNOWN;
+    }
     if (kind == CG_GK_IDENTIFIER) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
-        if (b) return binding_origin(pkg, file, b, depth);
+        if (b) return binding_origin(pkg, file, b, expr, depth);
         const cg_godecl *d = cg_gopkg_decl(pkg->go, cg_node_text(file, expr));
         if (d && d->kind == CG_GODECL_VAR && d->value && d->value_index == 0)
             return origin_rec(pkg, d->file, d->value, depth + 1);
@@ -400,45 +516,69 @@ static bool literal_stores_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn li
     return false;
 }
 
-/* Field assignments `x.f = v` (or x[i] = v) with a Go pointer v, inside the
- * function that contains `at`. */
+/* Stores into the memory a local designates (x.f = v, x[i] = v, (*x).f = v,
+ * through the local x itself or, when x is a pointer, into what it points
+ * to) of a Go pointer v, that may run before `at` on the function's
+ * control flow. Stores after `at`, on a path that excludes it, or into
+ * another variable of the same name are not what C gets. */
 typedef struct store_walk {
     cg_package *pkg;
     cg_gofile *file;
-    const char *base_text;
+    cg_gobinding *root;
+    const cg_cfg *cfg;
+    cg_gn at;
+    uint32_t at_step;
     const char **why;
     cg_gn *stored;
 } store_walk;
 
+/* Can the statement run before `at` (earlier in its own step, or in a step
+ * that reaches at's)? */
+static bool runs_before_at(store_walk *w, cg_gn stmt) {
+    uint32_t s = cg_cfg_step_of(w->cfg, stmt);
+    if (s == CG_CFG_NONE || w->at_step == CG_CFG_NONE) return false;
+    if (s == w->at_step) return stmt->end <= w->at->start;
+    return cg_cfg_reaches(w->cfg, s, w->at_step);
+}
+
 static cg_walk_action visit_store(cg_gn n, void *arg) {
     store_walk *w = arg;
-    if (!cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT)) return CG_WALK_CONTINUE;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_op(n) != CG_GOP_ASSIGN) return CG_WALK_CONTINUE;
     cg_gn left = cg_gn_field(n, CG_GF_LEFT), right = cg_gn_field(n, CG_GF_RIGHT);
     uint32_t count = cg_gn_count(left);
-    for (uint32_t i = 0; i < count && i < cg_gn_count(right); i++) {
-        cg_gn target = cg_gn_child(left, i);
-        if (!cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION) && !cg_gn_is(target, CG_GK_INDEX_EXPRESSION))
+    if (count != cg_gn_count(right)) return CG_WALK_SKIP_CHILDREN;
+    for (uint32_t i = 0; i < count; i++) {
+        cg_gn target = cg_gn_unparen(cg_gn_child(left, i));
+        if (!cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION) && !cg_gn_is(target, CG_GK_INDEX_EXPRESSION) &&
+            !cg_go_deref_operand(target))
             continue;
-        if (!cg_node_text_eq(w->file, cg_gn_field(target, CG_GF_OPERAND), w->base_text)) continue;
+        cg_gn root = cg_lvalue_root(target);
+        if (!cg_gn_is(root, CG_GK_IDENTIFIER) || !cg_node_text_eq(w->file, root, w->root->name) ||
+            cg_gopkg_binding(w->pkg->go, w->file, root) != w->root)
+            continue;
         cg_gn value = cg_gn_child(right, i);
         if (cg_x_origin(w->pkg, w->file, value) != CG_ORIGIN_GO ||
-            cg_x_type_holds_pointers(w->pkg, cg_gopkg_type_of_expr(w->pkg->go, w->file, value)) == CG_NO)
+            cg_x_type_holds_pointers(w->pkg, cg_gopkg_type_of_expr(w->pkg->go, w->file, value)) == CG_NO ||
+            !runs_before_at(w, n))
             continue;
         *w->stored = value;
         *w->why = cg_arena_printf(&w->pkg->arena, "%s is assigned %s, a Go pointer, at line %u",
-                                  cg_node_text(w->file, target), cg_node_text(w->file, value),
-                                  cg_gn_line(n));
+                                  cg_node_text(w->file, target), cg_node_text(w->file, value), cg_gn_line(n));
         return CG_WALK_STOP;
     }
     return CG_WALK_SKIP_CHILDREN;
 }
 
-static bool assignments_store_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn at,
-                                         const char *base_text, const char **why, cg_gn *stored) {
-    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, at);
-    if (!fn) return false;
-    store_walk w = {pkg, file, base_text, why, stored};
-    return !cg_walk(fn->node, visit_store, &w);
+/* base: an expression whose root variable's memory is in question (x, x.f, x[i]). */
+static bool assignments_store_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn at, cg_gn base, const char **why,
+                                         cg_gn *stored) {
+    cg_gn root = cg_lvalue_root(base);
+    cg_gobinding *b = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(pkg->go, file, root) : NULL;
+    const cg_cfg *cfg = cg_cfg_around(pkg->go, file, at);
+    if (!b || !cfg) return false;
+    store_walk w = {pkg, file, b, cfg, at, cg_cfg_step_of(cfg, at), why, stored};
+    return !cg_walk(cg_go_func_body(cfg->func), visit_store, &w);
 }
 
 static cg_tristate explain_type(cg_package *pkg, cg_gotype *type, const char *what, const char **why) {
@@ -500,14 +640,18 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_
     char kind = 0;
     cg_gn target = cg_x_address_of(pkg, file, expr, &kind);
     cg_gn stripped = cg_x_strip_conversions(pkg, file, expr);
+    cg_gn pointer_var = NULL; /* the local that holds the pointer C gets (p in p := &x) */
     for (int hop = 0; !target && hop < 4; hop++) {
         /* A pointer variable: follow its single initializer (p := &x). */
         if (!cg_gn_is(stripped, CG_GK_IDENTIFIER)) break;
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, stripped);
         if (!b || !b->value || b->defs.len || b->value_index) break;
+        if (!pointer_var) pointer_var = stripped;
         stripped = cg_x_strip_conversions(pkg, file, b->value);
         target = cg_x_address_of(pkg, file, stripped, &kind);
     }
+    /* Stores through that pointer (p.f = v) land in the object too. */
+    if (target && pointer_var && assignments_store_go_pointer(pkg, file, expr, pointer_var, why, stored)) return CG_YES;
     if (!target) {
         /* new(T), make(...), or an unknown pointer: judge by the pointee type. */
         cg_gotype *pt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, stripped));
@@ -531,7 +675,7 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_
         const char *what = cg_arena_printf(&pkg->arena, "an element of %s", cg_node_text(file, base));
         cg_tristate t = explain_type(pkg, region, what, why);
         if (t != CG_MAYBE) return t;
-        if (assignments_store_go_pointer(pkg, file, target, cg_node_text(file, base), why, stored)) return CG_YES;
+        if (assignments_store_go_pointer(pkg, file, expr, base, why, stored)) return CG_YES;
         return CG_MAYBE;
     }
     if (kind == 'v' && cg_gn_is(target, CG_GK_IDENTIFIER) && still_zero(pkg, file, target, expr)) return CG_NO;
@@ -543,7 +687,7 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_
         cg_gn init = b ? cg_gn_unparen(b->value) : NULL;
         if (cg_gn_is(init, CG_GK_COMPOSITE_LITERAL) && literal_stores_go_pointer(pkg, file, init, why, stored, 0))
             return CG_YES;
-        if (assignments_store_go_pointer(pkg, file, target, target_text, why, stored)) return CG_YES;
+        if (assignments_store_go_pointer(pkg, file, expr, target, why, stored)) return CG_YES;
     }
     return CG_MAYBE;
 }

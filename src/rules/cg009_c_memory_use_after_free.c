@@ -106,9 +106,7 @@ static bool named_view(const uaf *u, cg_gn id) {
 }
 
 static bool is_unsafe_call(const uaf *u, cg_gn call, const char *name) {
-    if (!cg_gn_is(call, CG_GK_CALL_EXPRESSION) || !u->file->unsafe_name) return false;
-    return cg_node_is_qualified(u->file, cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION)), u->file->unsafe_name,
-                                name);
+    return cg_gopkg_calls(u->pkg->go, u->file, call, "unsafe", name);
 }
 
 /* Does expr make a view of the freed memory: unsafe.Slice(p', n),

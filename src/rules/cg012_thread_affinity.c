@@ -60,11 +60,6 @@ typedef struct cg012 {
     CG_VEC(error_helper) helpers;
 } cg012;
 
-static bool is_runtime_call(const cg_gofile *file, cg_gn call, const char *name) {
-    if (!cg_gn_is(call, CG_GK_CALL_EXPRESSION) || !file->runtime_name) return false;
-    return cg_node_is_qualified(file, cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION)), file->runtime_name, name);
-}
-
 /* Can node a run before node b in one call of the function (a earlier in
  * the same statement, or a's step reaching b's)? */
 static bool runs_before(const cg_cfg *cfg, cg_gn a, cg_gn b) {
@@ -75,8 +70,8 @@ static bool runs_before(const cg_cfg *cfg, cg_gn a, cg_gn b) {
 }
 
 typedef struct lock_find {
-    cg012 *st;
-    const cg_gofile *file;
+    cg_gopkg *pkg;
+    cg_gofile *file;
     const cg_cfg *cfg;
     cg_gn before; /* a call that the lock must be able to precede */
     cg_gn found;
@@ -85,7 +80,7 @@ typedef struct lock_find {
 static cg_walk_action visit_lock(cg_gn n, void *arg) {
     lock_find *f = arg;
     if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
-    if (is_runtime_call(f->file, n, "LockOSThread") && (!f->before || runs_before(f->cfg, n, f->before))) {
+    if (cg_gopkg_calls(f->pkg, f->file, n, "runtime", "LockOSThread") && (!f->before || runs_before(f->cfg, n, f->before))) {
         f->found = n;
         return CG_WALK_STOP;
     }
@@ -104,7 +99,7 @@ static bool started_by_go(cg_gn lit) {
 static bool locked_before(cg_gopkg *go, cg_gofile *file, cg_gn func, cg_gn call) {
     cg_gn at = call;
     for (cg_gn f = func; f; f = cg_gopkg_enclosing_func(go, file, f)) {
-        lock_find lf = {.file = file, .cfg = cg_cfg_of(go, file, f), .before = at};
+        lock_find lf = {.pkg = go, .file = file, .cfg = cg_cfg_of(go, file, f), .before = at};
         cg_walk(cg_gn_field(f, CG_GF_BODY), visit_lock, &lf);
         if (lf.found) return true;
         if (!cg_gn_is(f, CG_GK_FUNC_LITERAL) || started_by_go(f)) return false;
@@ -135,7 +130,7 @@ static cg_walk_action visit_index(cg_gn n, void *arg) {
     }
     if (cg_gn_is(n, CG_GK_FUNCTION_DECLARATION) && !st->init_lock &&
         cg_node_text_eq(w->file, cg_gn_field(n, CG_GF_NAME), "init")) {
-        lock_find lf = {.file = w->file};
+        lock_find lf = {.pkg = st->ctx->pkg->go, .file = w->file};
         cg_walk(cg_gn_field(n, CG_GF_BODY), visit_lock, &lf);
         if (lf.found) {
             st->init_lock = lf.found;

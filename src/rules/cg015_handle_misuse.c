@@ -284,9 +284,7 @@ static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < ctx->facts->calls.len; i++) {
         const cg_noderef *ref = &ctx->facts->calls.items[i];
         cg_gofile *file = ref->file;
-        if (!file->cgo_name) continue;
-        cg_gn fn = cg_gn_unparen(cg_gn_field(ref->node, CG_GF_FUNCTION));
-        if (cg_node_is_qualified(file, fn, file->cgo_name, "NewHandle")) {
+        if (cg_gopkg_calls(pkg->go, file, ref->node, "runtime/cgo", "NewHandle")) {
             check_leak(ctx, file, ref->node);
             continue;
         }

@@ -74,11 +74,8 @@ static void note_checked_param(cg_check_ctx *ctx, cg_diag *d, const cg_cfunc *fn
 /* The operand x of unsafe.SliceData(x) (under conversions), or a null node. */
 static cg_gn slice_data_operand(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     cg_gn call = cg_x_strip_conversions(pkg, file, expr);
-    if (!cg_gn_is(call, CG_GK_CALL_EXPRESSION) || !file->unsafe_name) return NULL;
-    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
-    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
-    if (!cg_node_is_qualified(file, fn, file->unsafe_name, "SliceData") || cg_gn_count(args) != 1)
-        return NULL;
+    cg_gn args = cg_go_call_args(call);
+    if (!cg_gopkg_calls(pkg->go, file, call, "unsafe", "SliceData") || cg_gn_count(args) != 1) return NULL;
     return cg_gn_unparen(cg_gn_child(args, 0));
 }
 

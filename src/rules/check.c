@@ -26,7 +26,17 @@ static void index_c_call(index_walk *w, cg_gn call) {
     uint32_t argc = cg_gn_count(args);
     /* C.int(x) is a conversion, not a call. */
     if (argc == 1 && cg_x_c_name_is_type(w->pkg, name)) return;
-    cg_ccall c = {w->file, call, name, args, argc, cg_cmodel_func(w->pkg->c, name)};
+    const cg_cfunc *cfunc = cg_cmodel_func(w->pkg->c, name);
+    /* With a header missing, a name the C side does not know, given one
+     * argument, may as well be a conversion (C.gpointer(x)): not a call the
+     * rules may report on. (With every header found it is a call, maybe
+     * through a macro: #define EVP_PKEY_id EVP_PKEY_get_id.) cgo's own
+     * helpers are always calls. */
+    static const char *const builtins[] = {"CString", "CBytes", "GoString", "GoStringN", "GoBytes", "malloc", "free"};
+    bool builtin = false;
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) builtin = builtin || strcmp(builtins[i], name) == 0;
+    if (argc == 1 && !cfunc && !builtin && cg_cmodel_headers_missing(w->pkg->c)) return;
+    cg_ccall c = {w->file, call, name, args, argc, cfunc};
     cg_vec_push(&w->facts->ccalls, c);
 }
 
