@@ -155,6 +155,23 @@ const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call) {
     return NULL;
 }
 
+cg_gn cg_gopkg_call_argument(cg_gn call, const cg_gobinding *param, cg_gn decl) {
+    if (param->kind == CG_BIND_RECEIVER) {
+        cg_gn fn = cg_gn_unparen(cg_go_call_func(call));
+        return cg_gn_is(fn, CG_GK_SELECTOR_EXPRESSION) ? cg_go_sel_operand(fn) : NULL;
+    }
+    cg_gn params = cg_go_func_params(decl);
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < cg_gn_count(params); i++) {
+        cg_gn pd = cg_gn_child(params, i);
+        cg_gn name;
+        for (uint32_t j = 0; (name = cg_gn_field_at(pd, CG_GF_NAME, j)) != NULL; j++, index++)
+            if (name == param->ident)
+                return cg_gn_is(pd, CG_GK_VARIADIC_PARAMETER_DECLARATION) ? NULL : cg_go_call_arg(call, index);
+    }
+    return NULL;
+}
+
 /* The file's local name of one of the imports the model tracks. */
 static const char *import_name(const cg_gofile *file, const char *import_path) {
     if (strcmp(import_path, "runtime/cgo") == 0) return file->cgo_name;

@@ -200,6 +200,11 @@ cg_gotype *cg_gopkg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b
  * this package; NULL otherwise. */
 const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call);
 
+/* The argument a call passes for a parameter of the function `decl`
+ * (counting the declared names), or for the receiver the operand x of
+ * x.M(...); NULL for a variadic parameter or a missing argument. */
+cg_gn cg_gopkg_call_argument(cg_gn call, const cg_gobinding *param, cg_gn decl);
+
 /* Does the call call `member` of the package imported as `import_path`
  * ("runtime/cgo", "runtime", "unsafe" or "reflect")? Directly
  * (cgo.NewHandle(v), under the file's own name for the import), or through

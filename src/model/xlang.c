@@ -483,12 +483,104 @@ cg_gn cg_x_address_of(cg_package *pkg, cg_gofile *file, cg_gn expr, char *kind) 
     return target;
 }
 
+/* While following a call into a function of the package, its parameters
+ * stand for the call's arguments (the helper summary: "returns a struct
+ * holding its argument"). */
+typedef struct arg_subst {
+    const cg_godecl *callee;
+    cg_gofile *site_file;
+    cg_gn site;
+    const struct arg_subst *outer;
+} arg_subst;
+
+static bool literal_stores(cg_package *pkg, cg_gofile *file, cg_gn lit, const char **why, cg_gn *stored, int depth,
+                           const arg_subst *subst);
+
+typedef struct carry_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    int depth;
+    const arg_subst *subst;
+    bool carries;
+} carry_walk;
+
+static bool value_carries(cg_package *pkg, cg_gofile *file, cg_gn value, int depth, const arg_subst *subst);
+
+static bool value_carries_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn value, int depth) {
+    return value_carries(pkg, file, value, depth, NULL);
+}
+
+static cg_walk_action visit_carrying_return(cg_gn n, void *arg) {
+    carry_walk *w = arg;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_gn_is(n, CG_GK_RETURN_STATEMENT)) return CG_WALK_CONTINUE;
+    cg_gn list = cg_gn_child(n, 0);
+    cg_gn first = cg_gn_is(list, CG_GK_EXPRESSION_LIST) ? cg_gn_child(list, 0) : list;
+    if (first && value_carries(w->pkg, w->file, first, w->depth + 1, w->subst)) {
+        w->carries = true;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+/* Does the value, once stored or passed, carry a Go pointer? A pointer,
+ * slice, map... that points into Go memory; a struct or array value whose
+ * elements do: a composite literal's elements, what a function or method of
+ * the package returns (C.TF_Output{oper: p.Op.c} carries only a C pointer),
+ * a local's single value. Unknown struct values carry none (silent). */
+static bool value_carries(cg_package *pkg, cg_gofile *file, cg_gn value, int depth, const arg_subst *subst) {
+    if (depth > MAX_DEPTH) return false;
+    /* A parameter of the function being followed: the call's argument. */
+    cg_gn bare = cg_x_strip_conversions(pkg, file, value);
+    cg_gobinding *param = subst && cg_gn_is(bare, CG_GK_IDENTIFIER) ? cg_gopkg_binding(pkg->go, file, bare) : NULL;
+    if (param && (param->kind == CG_BIND_PARAM || param->kind == CG_BIND_RECEIVER) &&
+        param->scope_start == subst->callee->node->start) {
+        cg_gn arg = cg_gopkg_call_argument(subst->site, param, subst->callee->node);
+        return arg && value_carries(pkg, subst->site_file, arg, depth + 1, subst->outer);
+    }
+    cg_gotype *vt = cg_gopkg_type_of_expr(pkg->go, file, value);
+    cg_gotype *u = cg_gotype_underlying(pkg->go, vt);
+    cg_gn v = cg_x_strip_conversions(pkg, file, value);
+    cg_ctype ct;
+    bool c_known = u && u->kind == CG_GT_C && cg_x_ctype(pkg, u, &ct);
+    if (u && u->kind == CG_GT_C && !c_known && !cg_gn_is(v, CG_GK_COMPOSITE_LITERAL))
+        return false; /* a C type the C side does not declare: pointer or struct, unknown */
+    bool aggregate = cg_gn_is(v, CG_GK_COMPOSITE_LITERAL) ||
+                     (u && (u->kind == CG_GT_STRUCT || u->kind == CG_GT_ARRAY ||
+                            (c_known && (ct.kind == CG_CTYPE_RECORD || ct.kind == CG_CTYPE_ARRAY))));
+    if (!aggregate) return cg_x_origin(pkg, file, value) == CG_ORIGIN_GO && cg_x_type_holds_pointers(pkg, vt) != CG_NO;
+    if (cg_gn_is(v, CG_GK_COMPOSITE_LITERAL)) {
+        const char *why;
+        cg_gn stored;
+        return literal_stores(pkg, file, v, &why, &stored, depth + 1, subst);
+    }
+    if (cg_gn_is(v, CG_GK_CALL_EXPRESSION)) {
+        const cg_godecl *callee = cg_gopkg_callee(pkg->go, file, v);
+        if (!callee) return false;
+        arg_subst inner = {callee, file, v, subst};
+        carry_walk w = {pkg, callee->file, depth, &inner, false};
+        cg_walk(cg_go_func_body(callee->node), visit_carrying_return, &w);
+        return w.carries;
+    }
+    if (cg_gn_is(v, CG_GK_IDENTIFIER)) {
+        cg_gobinding *b = cg_gopkg_binding(pkg->go, file, v);
+        cg_gn single = b ? cg_binding_single_value(b) : NULL;
+        return single && value_carries(pkg, file, single, depth + 1, subst);
+    }
+    return false;
+}
+
 /* Does a composite literal store a Go pointer into any element/field? */
 static bool literal_stores_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn lit, const char **why,
                                       cg_gn *stored, int depth) {
+    return literal_stores(pkg, file, lit, why, stored, depth, NULL);
+}
+
+static bool literal_stores(cg_package *pkg, cg_gofile *file, cg_gn lit, const char **why, cg_gn *stored, int depth,
+                           const arg_subst *subst) {
     cg_gn body = cg_gn_field(lit, CG_GF_BODY);
     uint32_t n = cg_gn_count(body);
-    for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < n && depth <= MAX_DEPTH; i++) {
         cg_gn el = cg_gn_child(body, i);
         cg_gn key = NULL, value = el;
         if (cg_gn_is(el, CG_GK_KEYED_ELEMENT)) {
@@ -498,12 +590,9 @@ static bool literal_stores_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn li
         if (cg_gn_is(value, CG_GK_LITERAL_ELEMENT)) value = cg_gn_child(value, 0);
         if (cg_gn_is(value, CG_GK_LITERAL_VALUE)) continue; /* nested elided literal */
         if (cg_gn_is(value, CG_GK_COMPOSITE_LITERAL) && depth < MAX_DEPTH &&
-            literal_stores_go_pointer(pkg, file, value, why, stored, depth + 1))
+            literal_stores(pkg, file, value, why, stored, depth + 1, subst))
             return true;
-        cg_gotype *vt = cg_gopkg_type_of_expr(pkg->go, file, value);
-        bool go_ptr = cg_x_origin(pkg, file, value) == CG_ORIGIN_GO &&
-                      cg_x_type_holds_pointers(pkg, vt) != CG_NO;
-        if (go_ptr) {
+        if (value_carries(pkg, file, value, depth + 1, subst)) {
             *stored = value;
             *why = !key
                        ? cg_arena_printf(&pkg->arena, "element %u holds %s, a Go pointer", i,
@@ -547,9 +636,7 @@ static cg_walk_action visit_store(cg_gn n, void *arg) {
             cg_gopkg_binding(w->pkg->go, w->file, root) != w->root)
             continue;
         cg_gn value = cg_gn_child(right, i);
-        if (cg_x_origin(w->pkg, w->file, value) != CG_ORIGIN_GO ||
-            cg_x_type_holds_pointers(w->pkg, cg_gopkg_type_of_expr(w->pkg->go, w->file, value)) == CG_NO ||
-            !cg_cfg_may_precede(w->pkg->go, w->file, n, w->at))
+        if (!value_carries_go_pointer(w->pkg, w->file, value, 0) || !cg_cfg_may_precede(w->pkg->go, w->file, n, w->at))
             continue;
         *w->stored = value;
         *w->why = cg_arena_printf(&w->pkg->arena, "%s is assigned %s, a Go pointer, at line %u",
@@ -676,6 +763,14 @@ cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_
         cg_gn init = b ? cg_gn_unparen(b->value) : NULL;
         if (cg_gn_is(init, CG_GK_COMPOSITE_LITERAL) && literal_stores_go_pointer(pkg, file, init, why, stored, 0))
             return CG_YES;
+        cg_gn single = b ? cg_binding_single_value(b) : NULL;
+        if (single && !cg_gn_is(cg_gn_unparen(single), CG_GK_COMPOSITE_LITERAL) &&
+            value_carries_go_pointer(pkg, file, single, 0)) {
+            *stored = single;
+            *why = cg_arena_printf(&pkg->arena, "%s holds %s, whose value carries a Go pointer", target_text,
+                                   cg_node_text(file, single));
+            return CG_YES;
+        }
         if (assignments_store_go_pointer(pkg, file, expr, target, why, stored)) return CG_YES;
     }
     return CG_MAYBE;

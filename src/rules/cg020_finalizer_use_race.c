@@ -15,10 +15,10 @@
  * which the finalizer goroutine runs while C is still inside the call.
  *
  * The object dies only when nothing else references it, so the rule looks
- * one call level up: in an unexported function whose owner is a parameter
- * or the receiver, it stays silent when every call of the function in the
- * package keeps the argument alive after the call (and when nothing in the
- * package calls it). A registration in the
+ * up the calls (up to three levels): in an unexported function whose owner
+ * is a parameter or the receiver, it stays silent when every call of the
+ * function in the package keeps the argument alive after the call (and when
+ * nothing in the package calls it). A registration in the
  * same function must be able to run before the C call (a C object freed on
  * an error path before its finalizer is set is not raced). The finding is a
  * warning: it bites only when the collector runs during the call and the
@@ -308,28 +308,39 @@ static bool may_have_finalizer(cg_check_ctx *ctx, cg_gofile *file, const cg_gobi
     return true;
 }
 
+enum { MAX_CALLER_LEVELS = 3 };
+
 typedef struct keep_alive {
     cg_check_ctx *ctx;
+    int level;
     bool all;
 } keep_alive;
 
-/* A local argument must be read after the call; a temporary (NewT().M())
- * is not kept; a field or a package variable is held by something else. */
+static bool callers_keep_alive(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *b, int level);
+
+/* A local argument must be read after the call (or, when it is a parameter
+ * of an unexported function itself, be kept alive by that function's
+ * callers: compress hands gozstd's pooled context to compressInternal, and
+ * its caller puts it back into the pool after); a temporary (NewT().M()) is
+ * not kept; a field or a package variable is held by something else. */
 static bool caller_keeps_alive(cg_gofile *file, cg_gn call, cg_gn arg, void *arg_ctx) {
     keep_alive *k = arg_ctx;
     cg_gn root = cg_lvalue_root(cg_x_strip_conversions(k->ctx->pkg, file, arg));
     cg_gobinding *held = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(k->ctx->pkg->go, file, root) : NULL;
     if (!arg || cg_gn_is(root, CG_GK_CALL_EXPRESSION) || cg_gn_is(root, CG_GK_COMPOSITE_LITERAL) ||
-        (held && !cg_cfg_read_after(k->ctx->pkg->go, file, held, call)))
+        (held && !cg_cfg_read_after(k->ctx->pkg->go, file, held, call) &&
+         !callers_keep_alive(k->ctx, file, held, k->level + 1)))
         k->all = false;
     return k->all;
 }
 
 /* Does every call of the unexported function that declares the owner (a
  * parameter or the receiver) keep the object it passes alive after the
- * call? (With no call at all, the function is dead code: nothing races.) */
-static bool callers_keep_alive(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *b) {
-    keep_alive k = {ctx, true};
+ * call, up to a few levels up? (With no call at all, the function is dead
+ * code: nothing races.) */
+static bool callers_keep_alive(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *b, int level) {
+    if (level >= MAX_CALLER_LEVELS) return false;
+    keep_alive k = {ctx, level, true};
     return cg_check_each_caller(ctx, file, b, caller_keeps_alive, &k) && k.all;
 }
 
@@ -349,7 +360,7 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
         if (cg_cfg_read_after(ctx->pkg->go, file, b, call->call)) continue;
         if (stored_before(ctx->pkg, file, root, call->call)) continue;
         if (!may_have_finalizer(ctx, file, b, call->call)) continue;
-        if (callers_keep_alive(ctx, file, b)) continue;
+        if (callers_keep_alive(ctx, file, b, 0)) continue;
         const char *o = cg_node_text(file, obj);
         const char *kind = r->fin.is_cleanup ? "cleanup" : "finalizer";
         cg_diag *d = cg_check_report(

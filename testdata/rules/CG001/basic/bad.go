@@ -92,3 +92,19 @@ func passTypeSwitchCase(x interface{}) {
 		C.consume(unsafe.Pointer(&v[0])) // safe: a []byte holds no pointers
 	}
 }
+
+// A pointer field assigned after the literal, through the pointer C gets.
+func passFieldSetLater() {
+	p := &C.struct_node{}
+	p.value = (*C.int)(unsafe.Pointer(new(int32)))
+	C.consume_node(p) // want CG001 "p.value is assigned"
+}
+
+// A helper returns, by value, a C struct whose field holds a Go pointer.
+func nodeOf(v *C.int) C.struct_node { return C.struct_node{value: v} }
+
+func passHelperResult() {
+	x := C.int(1)
+	n := nodeOf(&x)
+	C.consume_node(&n) // want CG001
+}

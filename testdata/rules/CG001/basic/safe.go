@@ -5,6 +5,7 @@ package basic
 #include <stdlib.h>
 struct pair { int a; int b; };
 struct cnode { int *value; };
+static int *c_int(void) { return malloc(sizeof(int)); }
 void take(void *p) { (void)p; }
 void take_pair(struct pair *p) { (void)p; }
 void take_cnode(struct cnode *n) { (void)n; }
@@ -102,4 +103,17 @@ func lookupFormat() *Format { return (*Format)(unsafe.Pointer(C.malloc(16))) }
 // safe: the receiver is C memory the package cast to *Format (see lookupFormat)
 func (f *Format) Free() {
 	C.take(unsafe.Pointer(f))
+}
+
+// A helper returns, by value, a C struct whose field holds a C pointer
+// (graft's Output.c(): C.TF_Output{oper: p.Op.c}).
+func cnodeOf() C.struct_cnode { return C.struct_cnode{value: C.c_int()} }
+
+// safe: every element holds only what cnodeOf returns, a C pointer
+func passCNodes(n int) {
+	list := make([]C.struct_cnode, n)
+	for i := range list {
+		list[i] = cnodeOf()
+	}
+	C.take_cnode(&list[0])
 }

@@ -133,3 +133,14 @@ func (x *Widget) Iter() *widgetIter {
 	C.widget_do(x.w)
 	return it
 }
+
+// safe: two call levels up, the exported caller keeps x alive after the
+// helpers return (gozstd's pooled contexts: compress -> compressInternal)
+func (x *Widget) inner() int  { return int(C.widget_do(x.w)) }
+func (x *Widget) middle() int { return x.inner() }
+
+func Outer(x *Widget) int {
+	n := x.middle()
+	runtime.KeepAlive(x)
+	return n
+}
