@@ -106,13 +106,13 @@ func previousRound(n int, sink func([]byte)) {
 	}
 }
 
-type scratch struct {
+type staleBuf struct {
 	buf unsafe.Pointer
 	cap int
 }
 
 // The freed field keeps its old value: the view is made of freed memory.
-func (s *scratch) stale(sink func([]byte)) {
+func (s *staleBuf) stale(sink func([]byte)) {
 	C.free(s.buf)
 	var view []byte
 	if s.cap > 0 {

@@ -82,18 +82,18 @@ func NewConn() *Conn {
 	return c
 }
 
-type Framebuffer struct{ id C.uint }
+type GLBuffer struct{ id C.uint }
 
 // Locking the finalizer's goroutine picks no particular thread: the GL
 // context is still not current there.
-func (f *Framebuffer) free() {
+func (f *GLBuffer) free() {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	C.glDeleteBuffers(1, &f.id)
 }
 
-func NewFramebuffer(id C.uint) *Framebuffer {
-	f := &Framebuffer{id: id}
-	runtime.SetFinalizer(f, (*Framebuffer).free) // want CG021
+func NewGLBuffer(id C.uint) *GLBuffer {
+	f := &GLBuffer{id: id}
+	runtime.SetFinalizer(f, (*GLBuffer).free) // want CG021
 	return f
 }
