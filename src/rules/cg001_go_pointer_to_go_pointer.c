@@ -11,6 +11,7 @@
  */
 #include "../model/funcval.h"
 #include "check.h"
+#include "../model/gofacts.h"
 
 static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg) {
     cg_package *pkg = ctx->pkg;
@@ -46,12 +47,12 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
                       fn->name);
     if (stored)
         cg_check_note(ctx, d, cg_check_loc(file, stored), "the inner Go pointer comes from here");
-    bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
+    char pin[128];
     cg_check_fix(ctx, d,
                  "give C memory it may keep (C.malloc and copy), pass the inner data separately, "
                  "or %s; for maps, copy the entries into C memory (libcgoguard snapshots)",
-                 has_pinner ? "pin every inner pointer with runtime.Pinner for the duration of the call"
-                            : "upgrade to Go 1.21+ for runtime.Pinner (the analysed Go version has none)");
+                 cg_go_pin_advice(ctx->opts->go_minor, "every inner pointer", "for the duration of the call", pin,
+                                  sizeof pin));
 }
 
 static void check(cg_check_ctx *ctx) {

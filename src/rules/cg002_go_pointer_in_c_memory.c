@@ -14,14 +14,12 @@
  * silent: runtime.cgoCheckPtrWrite skips pinned objects.
  */
 #include "check.h"
+#include "../model/gofacts.h"
 
 #include "../model/cmemory.h"
 
 /* How the analysed Go version turns on the write-barrier check. */
-static const char *cgocheck2(const cg_check_ctx *ctx) {
-    return ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21 ? "a GOEXPERIMENT=cgocheck2 build"
-                                                                 : "GODEBUG=cgocheck=2";
-}
+static const char *cgocheck2(const cg_check_ctx *ctx) { return cg_go_cgocheck2_how(ctx->opts->go_minor); }
 
 /* Notes that show where the C memory comes from. */
 static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile *file, cg_gn base) {
@@ -56,12 +54,12 @@ static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile 
 }
 
 static void add_fix(cg_check_ctx *ctx, cg_diag *d) {
-    bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
+    char pin[128];
     cg_check_fix(ctx, d,
                  "keep the data itself in C memory (C.malloc and copy it in), store a cgo.Handle "
                  "(an integer) instead of the pointer, or %s",
-                 has_pinner ? "pin the object with runtime.Pinner for as long as C memory holds it"
-                            : "upgrade to Go 1.21+ for runtime.Pinner (the analysed Go version has none)");
+                 cg_go_pin_advice(ctx->opts->go_minor, "the object", "for as long as C memory holds it", pin,
+                                  sizeof pin));
 }
 
 static void check_store(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, cg_gn stmt, cg_gn target, cg_gn value) {

@@ -18,6 +18,7 @@
  *   each of f's return statements (f in this package, one level deep).
  */
 #include "check.h"
+#include "../model/gofacts.h"
 
 #include "../model/cmemory.h"
 
@@ -86,12 +87,10 @@ static bool check_value(export_ctx *e, size_t index, cg_gotype *type, returned_v
     if (cg_cmem_value_go_pointer(e->cm, v.file, v.value, type, &why, &culprit) != CG_YES) return false;
     if (cg_x_is_pinned(pkg, v.file, v.ret, culprit)) return false;
     /* Go 1.26 names the function and the kind; 1.21-1.25 print a fixed text. */
-    unsigned minor = ctx->opts->go_minor;
+    char panic_buf[256];
     const char *panic_text =
-        minor == 0 || minor >= 26
-            ? cg_arena_printf(&pkg->arena, "result of Go function %s called from cgo is unpinned Go ...",
-                              cg_node_text(e->file, cg_gn_field(e->export->func, CG_GF_NAME)))
-            : "cgo result is unpinned Go pointer or points to unpinned Go pointer";
+        cg_go_export_result_panic(ctx->opts->go_minor, cg_node_text(e->file, cg_gn_field(e->export->func, CG_GF_NAME)),
+                                  panic_buf, sizeof panic_buf);
     cg_diag *d = cg_check_report(ctx, e->file, at,
                                  "exported %s returns a Go pointer to its C caller: %s; "
                                  "runtime.cgoCheckResult panics (\"%s\")",
@@ -108,7 +107,7 @@ static bool check_value(export_ctx *e, size_t index, cg_gotype *type, returned_v
     cg_gn src = cg_cmem_source(pkg, v.file, culprit);
     if (src != culprit && (src) != (cg_gn_unparen(culprit)))
         cg_check_note(ctx, d, cg_check_loc(v.file, src), "the Go pointer comes from here");
-    bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
+    bool has_pinner = cg_go_has_pinner(ctx->opts->go_minor);
     cg_check_fix(ctx, d,
                  "return C memory that the caller frees (C.CString, C.CBytes, C.malloc and copy) "
                  "or a cgo.Handle for Go values%s",

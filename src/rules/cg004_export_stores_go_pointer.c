@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "../model/cmemory.h"
+#include "../model/gofacts.h"
 #include "cside.h"
 
 typedef struct export_store {
@@ -97,7 +98,7 @@ static void check_store(export_store *e, cg_gn stmt, cg_gn target, cg_gn value) 
     const char *param = cg_node_text(file, base);
     /* Go 1.21 moved the full check from GODEBUG=cgocheck=2 to a build-time
      * GOEXPERIMENT and added pinning (and the word "unpinned"). */
-    bool old_go = ctx->opts->go_minor != 0 && ctx->opts->go_minor < 21;
+    bool old_go = !cg_go_has_pinner(ctx->opts->go_minor);
     cg_diag *d = cg_check_report(
         ctx, file, target,
         "exported %s stores a Go pointer through '%s', a pointer its C caller passed: %s; C memory is "

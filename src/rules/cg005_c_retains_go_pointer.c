@@ -18,6 +18,7 @@
  * C still holds it when the pin ends. Strings cannot be pinned. Calls to
  * `#cgo noescape` functions are CG018's finding when the directive exists.
  */
+#include "../model/gofacts.h"
 #include "ckept.h"
 #include "cside.h"
 
@@ -137,17 +138,16 @@ static void report(cg_check_ctx *ctx, const cg_ccall *call, const cg_csummary *s
         cg_check_note(ctx, d, fn->body_loc,
                       "%s also passes it to %s, whose behaviour is unknown (assumed not to keep)", fn->name,
                       assumed);
-    bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
+    char pin[128];
     cg_check_fix(ctx, d,
                  "give C its own copy (C.malloc/C.CBytes and copy, freed by C), pass a cgo.Handle, or %s",
-                 has_pinner ? "pin the object with runtime.Pinner before the call and Unpin only after C has "
-                              "dropped the pointer"
-                            : "upgrade to Go 1.21+ for runtime.Pinner (the analysed Go version has none)");
+                 cg_go_pin_advice(ctx->opts->go_minor, "the object",
+                                  "before the call and Unpin only after C has dropped the pointer", pin, sizeof pin));
 }
 
 static void check_call(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, const cg_csummary *s) {
     bool noescape_owned = cg_strmap_get(&ctx->pkg->noescape, call->name) &&
-                          (ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 24);
+                          cg_go_has_cgo_directives(ctx->opts->go_minor);
     if (noescape_owned) return; /* CG018 reports it with the stack mechanism */
     cg_gn args[32];
     uint32_t n = cg_call_args(call->call, args, 32);

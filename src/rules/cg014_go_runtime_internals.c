@@ -22,6 +22,7 @@
 
 #include "../model/goroot.h"
 #include "check.h"
+#include "../model/gofacts.h"
 
 /* ---- Runtime-like C records ---- */
 
@@ -296,7 +297,7 @@ static const char *link_outcome(cg_check_ctx *ctx, const char *target) {
                                "for compatibility (//go:linkname %s in runtime/%s): the name is kept, its "
                                "behaviour is not promised",
                                minor, sym, file);
-    if (minor < 23)
+    if (!cg_go_linker_checks_linkname(minor))
         return cg_arena_printf(&ctx->pkg->arena,
                                "Go 1.23 and later refuse to link it (\"invalid reference to %s\"): the "
                                "runtime of the installed Go 1.%u does not push it",

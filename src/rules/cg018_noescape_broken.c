@@ -24,6 +24,7 @@
  */
 #include <string.h>
 
+#include "../model/gofacts.h"
 #include "ckept.h"
 #include "cside.h"
 
@@ -45,7 +46,7 @@ static bool directive_loc(cg_check_ctx *ctx, const char *name, cg_location *out)
 static void check_call(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, const cg_csummary *s) {
     if (!cg_strmap_get(&ctx->pkg->noescape, call->name)) return;
     unsigned minor = ctx->opts->go_minor;
-    bool directive_works = minor == 0 || minor >= 24;
+    bool directive_works = cg_go_has_cgo_directives(minor);
     /* cmd/cgo/out.go: only noescape together with nocallback replaces
      * _Cgo_use (which forces the argument to the heap) by _Cgo_keepalive. */
     bool on_stack = cg_strmap_get(&ctx->pkg->nocallback, call->name) != NULL;

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "../model/gofacts.h"
 #include "cside.h"
 
 static void check_call(cg_check_ctx *ctx, const cg_ccall *call) {
@@ -18,7 +19,7 @@ static void check_call(cg_check_ctx *ctx, const cg_ccall *call) {
     if (!s || s->calls_export.len == 0 || !s->export_name) return;
     unsigned minor = ctx->opts->go_minor;
     cg_diag *d;
-    if (minor != 0 && minor < 24)
+    if (!cg_go_has_cgo_directives(minor))
         d = cg_check_report(ctx, call->file, call->call,
                             "C.%s is declared `#cgo nocallback` but calls back into Go (%s); the "
                             "directive does not exist in Go 1.%u (cmd/cgo rejects it before 1.24), "
