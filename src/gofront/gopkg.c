@@ -315,8 +315,12 @@ cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
         return cg_gotype_wrap(pkg, CG_GT_POINTER, cg_gopkg_type_of_type(pkg, file, cg_gn_child(node, 0)));
     if (kind == CG_GK_SLICE_TYPE)
         return cg_gotype_wrap(pkg, CG_GT_SLICE, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_ELEMENT)));
-    if (kind == CG_GK_ARRAY_TYPE || kind == CG_GK_IMPLICIT_LENGTH_ARRAY_TYPE)
-        return cg_gotype_wrap(pkg, CG_GT_ARRAY, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_ELEMENT)));
+    if (kind == CG_GK_ARRAY_TYPE || kind == CG_GK_IMPLICIT_LENGTH_ARRAY_TYPE) {
+        cg_gotype *t = cg_gotype_wrap(pkg, CG_GT_ARRAY, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_ELEMENT)));
+        cg_gn length = cg_gn_field(node, CG_GF_LENGTH);
+        t->length = length ? cg_node_text(file, length) : "...";
+        return t;
+    }
     if (kind == CG_GK_MAP_TYPE) {
         cg_gotype *t = cg_gotype_wrap(pkg, CG_GT_MAP, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_VALUE)));
         t->key = cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_KEY));
@@ -378,7 +382,10 @@ static void type_string(cg_gopkg *pkg, cg_gotype *t, cg_strbuf *sb, int depth) {
     case CG_GT_UNSAFE_POINTER: cg_strbuf_append(sb, "unsafe.Pointer"); break;
     case CG_GT_POINTER: cg_strbuf_append(sb, "*"); type_string(pkg, t->elem, sb, depth + 1); break;
     case CG_GT_SLICE: cg_strbuf_append(sb, "[]"); type_string(pkg, t->elem, sb, depth + 1); break;
-    case CG_GT_ARRAY: cg_strbuf_append(sb, "[N]"); type_string(pkg, t->elem, sb, depth + 1); break;
+    case CG_GT_ARRAY:
+        cg_strbuf_printf(sb, "[%s]", t->length && *t->length ? t->length : "N");
+        type_string(pkg, t->elem, sb, depth + 1);
+        break;
     case CG_GT_CHAN: cg_strbuf_append(sb, "chan "); type_string(pkg, t->elem, sb, depth + 1); break;
     case CG_GT_MAP:
         cg_strbuf_append(sb, "map[");

@@ -49,6 +49,7 @@ struct cg_gotype {
     cg_gotype_kind kind;
     const char *name; /* NAMED: type name; C: the name after "C."; basics: spelling */
     cg_gotype *elem;  /* POINTER, SLICE, ARRAY, CHAN; MAP value */
+    const char *length; /* ARRAY: the length as written ("64", "N", "..."), for messages */
     cg_gotype *key;   /* MAP */
     cg_gofield *fields; /* STRUCT */
     size_t field_count;

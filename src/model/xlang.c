@@ -670,9 +670,14 @@ static cg_tristate explain_type(cg_package *pkg, cg_gotype *type, const char *wh
     case CG_GT_FUNC: *why = cg_arena_printf(&pkg->arena, "%s is a func value: a pointer to a closure", what); break;
     case CG_GT_INTERFACE: *why = cg_arena_printf(&pkg->arena, "%s is an interface (%s): it holds a pointer to its dynamic value", what, tname); break;
     case CG_GT_POINTER: *why = cg_arena_printf(&pkg->arena, "%s is a Go pointer (%s)", what, tname); break;
-    default:
-        *why = cg_arena_printf(&pkg->arena, "%s has type %s, which holds Go pointers (%s)", what, tname,
-                               cg_x_pointer_fields(pkg, type));
+    case CG_GT_ARRAY:
+        *why = cg_arena_printf(&pkg->arena, "%s has type %s, whose elements hold Go pointers", what, tname);
+        break;
+    default: {
+        const char *fields = cg_x_pointer_fields(pkg, type);
+        *why = *fields ? cg_arena_printf(&pkg->arena, "%s has type %s, which holds Go pointers (%s)", what, tname, fields)
+                       : cg_arena_printf(&pkg->arena, "%s has type %s, which holds Go pointers", what, tname);
+    }
     }
     return CG_YES;
 }

@@ -108,3 +108,9 @@ func passHelperResult() {
 	n := nodeOf(&x)
 	C.consume_node(&n) // want CG001
 }
+
+// An array of Go pointers: its type prints with its length.
+func passArray(b *buffer) {
+	a := [4]*buffer{b}
+	C.consume(unsafe.Pointer(&a)) // want CG001 "a has type \[4\]\*buffer, whose elements hold Go pointers"
+}
