@@ -65,6 +65,10 @@ static const char scan_usage_text[] =
     "      --baseline FILE     report only findings that are not in FILE, a previous\n"
     "                          --format=json or sarif report (matched by rule, file and\n"
     "                          a fingerprint that survives unrelated line shifts)\n"
+    "      --fix               apply the machine-applicable fixes to the files (the text\n"
+    "                          report says which findings have one); findings are reported\n"
+    "                          as they were before the fix\n"
+    "      --diff              print those fixes as a unified diff instead (patch -p0)\n"
     "  -h, --help              show this help\n";
 
 static void print_usage_error(const char *fmt, const char *arg) {
@@ -101,6 +105,7 @@ static int cmd_scan(int argc, char **argv) {
         {"go", required_argument, NULL, 'G'},      {"color", required_argument, NULL, 'C'},
         {"jobs", required_argument, NULL, 'j'},    {"no-cache", no_argument, NULL, 'N'},
         {"stats", no_argument, NULL, 'S'},        {"baseline", required_argument, NULL, 'B'},
+        {"fix", no_argument, NULL, 'X'},            {"diff", no_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     cg_report_options ropts = {0};
@@ -110,7 +115,7 @@ static int cmd_scan(int argc, char **argv) {
     sopts.target.goos = "linux";
     sopts.target.goarch = "amd64";
     const char *output = NULL, *color = "auto", *baseline_path = NULL;
-    bool go_given = false, stats = false;
+    bool go_given = false, stats = false, fix = false, diff = false;
     cg_strvec tags = {0};
     int status = 0;
 
@@ -173,6 +178,8 @@ static int cmd_scan(int argc, char **argv) {
         case 'N': sopts.use_cache = false; break;
         case 'S': stats = true; break;
         case 'B': baseline_path = optarg; break;
+        case 'X': fix = true; break;
+        case 'D': diff = true; break;
         case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags); return 0;
         default:
             print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
@@ -255,7 +262,22 @@ static int cmd_scan(int argc, char **argv) {
                     known, cg_baseline_count(baseline));
     }
     ropts.execution_failed = result.errors.len > 0;
-    if (cg_report_emit(out, result.diags, &ropts) != CG_OK) {
+    if (fix || diff) {
+        cg_fix_stats fs;
+        char *err = NULL;
+        if (cg_fixes_apply(result.diags, diff, out, &fs, &err) != CG_OK) {
+            fprintf(stderr, "cgoguard: %s\n", err);
+            status = EXIT_USAGE;
+        }
+        free(err);
+        if (fs.skipped || !diff)
+            fprintf(stderr, "cgoguard: %s %zu fix%s to %zu file%s%s\n", diff ? "diff of" : "applied", fs.applied,
+                    fs.applied == 1 ? "" : "es", fs.files, fs.files == 1 ? "" : "s",
+                    fs.skipped ? "; some fixes overlap others and were left out: scan again" : "");
+    }
+    if (diff) {
+        /* the diff is the output */
+    } else if (cg_report_emit(out, result.diags, &ropts) != CG_OK) {
         fprintf(stderr, "cgoguard: cannot write the report\n");
         status = EXIT_USAGE;
     }

@@ -117,6 +117,22 @@ typedef struct cg_report_options {
  * when writing fails. */
 cg_status cg_report_emit(FILE *out, const cg_diag_list *list, const cg_report_options *opts);
 
+/* ---- Machine-applicable fixes (fixes.c) ---- */
+
+typedef struct cg_fix_stats {
+    size_t applied; /* fixes taken */
+    size_t skipped; /* fixes left out: they overlap one taken before */
+    size_t files;   /* files written (or diffed) */
+} cg_fix_stats;
+
+/* Applies the edits of the unsuppressed findings of a finished list: writes
+ * the files in place, or with diff_only prints a unified diff to out and
+ * changes nothing. A fix is all or nothing; one that overlaps a fix taken
+ * before it is skipped. CG_ERR_IO with *err (caller frees) when a file
+ * cannot be read or written or no longer matches the scan; the other files
+ * are still done. */
+cg_status cg_fixes_apply(const cg_diag_list *list, bool diff_only, FILE *out, cg_fix_stats *stats, char **err);
+
 /* ---- The catalog: registry rules plus the meta ids ---- */
 
 typedef struct cg_catalog_entry {

@@ -529,7 +529,7 @@ static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t inde
 
 typedef enum leak_site { LEAK_AT_RETURN, LEAK_AT_BLOCK_END, LEAK_AT_OVERWRITE } leak_site;
 
-static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
+static cg_diag *report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
                         const char *var, TSNode where, leak_site site, TSNode container_parent) {
     cg_arena *arena = &ctx->pkg->arena;
     const char *state = site == LEAK_AT_RETURN      ? "it is still live at the return"
@@ -545,7 +545,7 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
     } else if (site == LEAK_AT_OVERWRITE) {
         cg_check_note(ctx, d, cg_check_loc(file, where), "the only reference to the allocation is overwritten here");
         cg_check_fix(ctx, d, "free %s before assigning it again (or keep the new value in another variable)", var);
-        return;
+        return d;
     } else {
         const char *what;
         if (cg_node_is(container_parent, "for_statement"))
@@ -562,6 +562,102 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
                  "free it on every path: put `defer C.free(unsafe.Pointer(%s))` right after the "
                  "allocation (or free it before each return)",
                  var);
+    return d;
+}
+
+/* ---- The machine-applicable fix: defer C.free right after the allocation ---- */
+
+/* Is this use of the variable only an argument of a C call other than
+ * C.free (through parentheses and conversions)? Such a call borrows the
+ * memory (the flow above decided it does not free or keep it), so a free
+ * at the return changes nothing it sees. */
+static bool borrowed_by_c_call(cg_package *pkg, cg_gofile *file, TSNode use) {
+    TSNode node = use, operand;
+    for (;;) {
+        TSNode parent = ts_node_parent(node);
+        if (cg_node_is(parent, "parenthesized_expression")) {
+            node = parent;
+            continue;
+        }
+        if (!cg_node_is(parent, "argument_list")) return false;
+        TSNode call = ts_node_parent(parent);
+        if (cg_gopkg_conversion(pkg->go, file, call, &operand) && ts_node_eq(operand, node)) {
+            node = call;
+            continue;
+        }
+        TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+        return cg_node_is_qualified(file, fn, "C", NULL) && !cg_node_text_eq(file, cg_node_field(fn, "field"), "free");
+    }
+}
+
+typedef struct uses_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_gobinding *var;
+    bool all_borrowed;
+} uses_walk;
+
+static cg_walk_action visit_any_use(TSNode n, void *arg) {
+    uses_walk *w = arg;
+    if (cg_node_is(n, "identifier") && cg_gopkg_binding(w->pkg->go, w->file, n) == w->var) {
+        w->all_borrowed = false;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static cg_walk_action visit_use(TSNode n, void *arg) {
+    uses_walk *w = arg;
+    /* A closure or a goroutine may run after the return, when the deferred
+     * free has run: any use there rules the fix out. */
+    if (cg_node_is(n, "func_literal") || cg_node_is(n, "go_statement")) {
+        uses_walk inner = {w->pkg, w->file, w->var, true};
+        cg_walk(n, visit_any_use, &inner);
+        if (!inner.all_borrowed) {
+            w->all_borrowed = false;
+            return CG_WALK_STOP;
+        }
+        return CG_WALK_SKIP_CHILDREN;
+    }
+    if (!cg_node_is(n, "identifier") || ts_node_eq(n, w->var->ident)) return CG_WALK_CONTINUE;
+    if (cg_gopkg_binding(w->pkg->go, w->file, n) != w->var) return CG_WALK_CONTINUE;
+    if (!borrowed_by_c_call(w->pkg, w->file, n)) {
+        w->all_borrowed = false;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+/* `defer C.free(unsafe.Pointer(cs))` on the line after the declaration, when
+ * that is certainly right: declared in the function's own body (not in a
+ * loop, where the frees would pile up until the return), never freed,
+ * returned, stored or handed to Go code anywhere (a defer would then free
+ * twice or too early), and C.free is declared (<stdlib.h>). */
+static void offer_defer_free(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, TSNode stmt, TSNode container,
+                             TSNode container_parent, cg_gobinding *var, const char *fn_name) {
+    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "var_declaration")) return;
+    if (!cg_node_is(container, "block") ||
+        !(cg_node_is(container_parent, "function_declaration") || cg_node_is(container_parent, "method_declaration") ||
+          cg_node_is(container_parent, "func_literal")))
+        return;
+    if (!cg_cmodel_func(ctx->pkg->c, "free") || !cg_check_owns_line(file, stmt)) return;
+    uses_walk w = {ctx->pkg, file, var, true};
+    cg_walk(container, visit_use, &w);
+    if (!w.all_borrowed) return;
+    const char *pointer = var->name;
+    if (strcmp(fn_name, "CString") == 0) {
+        const char *unsafe_name = cg_check_need_import(ctx, d, file, "unsafe");
+        if (!unsafe_name) return;
+        pointer = cg_arena_printf(&ctx->pkg->arena, "%s.Pointer(%s)", unsafe_name, var->name);
+    }
+    uint32_t at = cg_check_line_end(file, ts_node_end_byte(stmt));
+    const char *line = cg_arena_printf(&ctx->pkg->arena, "%s%sdefer C.free(%s)\n", at == file->source_len ? "\n" : "",
+                                       cg_check_indent(ctx, file, ts_node_start_byte(stmt)), pointer);
+    if (!cg_check_edit(ctx, d, file, at, at, line)) {
+        cg_check_drop_edits(d);
+        return;
+    }
+    cg_check_fix_title(ctx, d, "free %s when the function returns: defer C.free(%s)", var->name, pointer);
 }
 
 static bool is_container(TSNode n) {
@@ -618,14 +714,17 @@ static void check_local(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
     if (!ts_node_is_null(f.overwritten_at)) {
         report_leak(ctx, file, alloc, fn_name, var, f.overwritten_at, LEAK_AT_OVERWRITE, container_parent);
     } else if (!ts_node_is_null(f.leak_at)) {
-        report_leak(ctx, file, alloc, fn_name, var, f.leak_at, LEAK_AT_RETURN, container_parent);
+        offer_defer_free(ctx, report_leak(ctx, file, alloc, fn_name, var, f.leak_at, LEAK_AT_RETURN, container_parent),
+                         file, stmt, container, container_parent, b, fn_name);
     } else if (out & ST_LIVE) {
         /* The closing brace of the block (or of the if statement's last block);
          * a case clause has none, so point at the clause. */
         TSNode end = container;
         if (cg_node_is(container, "block") || if_init)
             while (ts_node_child_count(end)) end = ts_node_child(end, ts_node_child_count(end) - 1);
-        report_leak(ctx, file, alloc, fn_name, var, end, LEAK_AT_BLOCK_END, if_init ? container : container_parent);
+        cg_diag *d = report_leak(ctx, file, alloc, fn_name, var, end, LEAK_AT_BLOCK_END,
+                                 if_init ? container : container_parent);
+        if (!if_init) offer_defer_free(ctx, d, file, stmt, container, container_parent, b, fn_name);
     }
 }
 

@@ -235,6 +235,47 @@ static bool stored_before(cg_package *pkg, cg_gofile *file, TSNode obj, TSNode c
     return w.found;
 }
 
+/* ---- The machine-applicable fix: runtime.KeepAlive after the call ---- */
+
+static bool is_statement_list(TSNode n) {
+    return cg_node_is(n, "block") || cg_node_is(n, "expression_case") || cg_node_is(n, "default_case") ||
+           cg_node_is(n, "type_case") || cg_node_is(n, "communication_case");
+}
+
+/* runtime.KeepAlive(owner) on the line after the statement that holds the
+ * call (any point after the call on some path keeps the owner live during
+ * it); before a return statement, `defer runtime.KeepAlive(owner)` (nothing
+ * runs after a return). Not offered inside go and defer statements, whose
+ * call runs later, nor when the statement shares its line with other code. */
+static void offer_keepalive(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, TSNode call, const char *owner) {
+    TSNode stmt = call;
+    while (!ts_node_is_null(stmt) && !is_statement_list(ts_node_parent(stmt))) {
+        if (cg_node_is(stmt, "go_statement") || cg_node_is(stmt, "defer_statement") ||
+            cg_node_is(stmt, "func_literal"))
+            return;
+        stmt = ts_node_parent(stmt);
+    }
+    if (ts_node_is_null(stmt) || !cg_check_owns_line(file, stmt)) return;
+    const char *runtime_name = cg_check_need_import(ctx, d, file, "runtime");
+    if (!runtime_name) {
+        cg_check_drop_edits(d);
+        return;
+    }
+    const char *indent = cg_check_indent(ctx, file, ts_node_start_byte(stmt));
+    bool ret = cg_node_is(stmt, "return_statement");
+    uint32_t at = ret ? cg_check_line_start(file, ts_node_start_byte(stmt))
+                      : cg_check_line_end(file, ts_node_end_byte(stmt));
+    const char *line = cg_arena_printf(&ctx->pkg->arena, "%s%s%s%s.KeepAlive(%s)\n",
+                                       at == file->source_len ? "\n" : "", indent, ret ? "defer " : "",
+                                       runtime_name, owner);
+    if (!cg_check_edit(ctx, d, file, at, at, line)) {
+        cg_check_drop_edits(d);
+        return;
+    }
+    cg_check_fix_title(ctx, d, "keep %s reachable until the C call returns: %s%s.KeepAlive(%s)%s", owner,
+                       ret ? "defer " : "", runtime_name, owner, ret ? " before the return" : " after the call");
+}
+
 static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_ccall *call) {
     cg_gofile *file = call->file;
     for (uint32_t a = 0; a < call->arg_count; a++) {
@@ -269,6 +310,7 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
                      "keep %s reachable until C is done: add runtime.KeepAlive(%s) after the call "
                      "(or `defer runtime.KeepAlive(%s)`)",
                      o, o, o);
+        offer_keepalive(ctx, d, file, call->call, o);
     }
 }
 

@@ -88,6 +88,76 @@ static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, TSNode 
     return cg_x_origin(pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(pkg, file, slice);
 }
 
+/* ---- The machine-applicable fixes ---- */
+
+/* unsafe.SliceData(v) in the call: unsafe.SliceData(v[:]) is the same
+ * pointer, and a slice expression cgo recognises. */
+static void offer_reslice(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, TSNode slice) {
+    uint32_t at = ts_node_end_byte(slice);
+    if (!cg_check_edit(ctx, d, file, at, at, "[:]")) return;
+    cg_check_fix_title(ctx, d, "pass %s[:] to unsafe.SliceData, so that cgo checks only the slice's elements",
+                       cg_node_text(file, slice));
+}
+
+typedef struct use_count {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_gobinding *var;
+    unsigned uses;
+} use_count;
+
+static cg_walk_action count_use(TSNode n, void *arg) {
+    use_count *c = arg;
+    if (cg_node_is(n, "identifier") && !ts_node_eq(n, c->var->ident) &&
+        cg_gopkg_binding(c->pkg->go, c->file, n) == c->var)
+        c->uses++;
+    return CG_WALK_CONTINUE;
+}
+
+/* Does the declaration fill whole lines, with nothing but blanks around it? */
+static bool alone_on_lines(const cg_gofile *file, TSNode stmt) {
+    uint32_t end = ts_node_end_byte(stmt);
+    if (!cg_check_owns_line(file, stmt)) return false;
+    while (end < file->source_len && (file->source[end] == ' ' || file->source[end] == '\t' || file->source[end] == '\r'))
+        end++;
+    return end >= file->source_len || file->source[end] == '\n';
+}
+
+/* `p := &v[i]` (or unsafe.Pointer(&x.f)) on the line right before the call
+ * that passes p: the address expression goes into the call in place of p,
+ * and the declaration goes when p has no other use. Offered only for a
+ * variable declared by that statement alone and never assigned again, so
+ * that the expression means the same at the call. */
+static void offer_inline_address(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, TSNode id, cg_gobinding *b,
+                                 TSNode call) {
+    if (b->kind != CG_BIND_SHORT || b->assigned.len || b->address_taken || ts_node_is_null(b->value)) return;
+    TSNode right = ts_node_parent(b->value), decl = ts_node_parent(right);
+    if (!cg_node_is(decl, "short_var_declaration") || ts_node_named_child_count(right) != 1 ||
+        ts_node_named_child_count(cg_node_field(decl, "left")) != 1)
+        return;
+    TSNode stmt = call;
+    while (!ts_node_is_null(stmt) && !ts_node_eq(ts_node_parent(stmt), ts_node_parent(decl))) stmt = ts_node_parent(stmt);
+    if (ts_node_is_null(stmt) || !ts_node_eq(ts_node_next_named_sibling(decl), stmt)) return;
+    use_count c = {ctx->pkg, file, b, 0};
+    cg_walk(ts_node_parent(decl), count_use, &c);
+    const char *value = cg_node_text(file, b->value);
+    if (!cg_check_edit(ctx, d, file, ts_node_start_byte(id), ts_node_end_byte(id), value)) return;
+    if (c.uses == 1) {
+        if (!alone_on_lines(file, decl)) {
+            cg_check_drop_edits(d);
+            return;
+        }
+        uint32_t from = cg_check_line_start(file, ts_node_start_byte(decl));
+        uint32_t to = cg_check_line_end(file, ts_node_end_byte(decl));
+        if (!cg_check_edit(ctx, d, file, from, to, "")) {
+            cg_check_drop_edits(d);
+            return;
+        }
+    }
+    cg_check_fix_title(ctx, d, "write %s in the call instead of %s%s", value, b->name,
+                       c.uses == 1 ? " and drop the variable" : "");
+}
+
 static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg,
                               TSNode slice, TSNode outside) {
     cg_gofile *file = call->file;
@@ -114,6 +184,7 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                  "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
                  "(non-empty %s) in the call: cgo then checks only the slice's elements",
                  call->name, v, call->name, v, v);
+    if (ts_node_is_null(outside)) offer_reslice(ctx, d, file, slice);
 }
 
 static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
@@ -159,6 +230,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
                  "take the address inside the call expression, e.g. C.%s(unsafe.Pointer(&%s)): cgo "
                  "then checks only %s",
                  call->name, what, kind == 'e' ? "the elements of the slice or array" : "the field");
+    offer_inline_address(ctx, d, file, id, b, call->call);
 }
 
 static void check(cg_check_ctx *ctx) {
