@@ -262,6 +262,8 @@ static int cmd_scan(int argc, char **argv) {
                     known, cg_baseline_count(baseline));
     }
     ropts.execution_failed = result.errors.len > 0;
+    ropts.problems = (const char *const *)result.errors.items;
+    ropts.problem_count = result.errors.len;
     if (fix || diff) {
         cg_fix_stats fs;
         char *err = NULL;

@@ -109,6 +109,11 @@ typedef struct cg_report_options {
      * list before --baseline removed the known findings so that occurrence
      * indices are those of the full scan. NULL: computed from the list. */
     const struct cg_fingerprints *fingerprints;
+    /* Packages or paths that could not be analysed at all ("no such
+     * directory", a go list error): SARIF lists them as error notifications
+     * of the invocation, text and JSON leave them to stderr. */
+    const char *const *problems;
+    size_t problem_count;
 } cg_report_options;
 
 /* Writes the finished list (after cg_sink_finish) in opts->format. Text and
