@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "driver/scan.h"
 #include "gofront/gofile.h"
 #include "report/baseline.h"
@@ -65,6 +66,11 @@ static const char scan_usage_text[] =
     "      --baseline FILE     report only findings that are not in FILE, a previous\n"
     "                          --format=json or sarif report (matched by rule, file and\n"
     "                          a fingerprint that survives unrelated line shifts)\n"
+    "      --enable LIST       run only these rules: ids, names or severities (error,\n"
+    "                          warning, note), comma-separated; repeatable\n"
+    "      --disable LIST      do not run these rules (same forms)\n"
+    "      --config FILE       read FILE instead of each package's nearest .cgoguard.yml\n"
+    "      --no-config         read no .cgoguard.yml\n"
     "      --fix               apply the machine-applicable fixes to the files (the text\n"
     "                          report says which findings have one); findings are reported\n"
     "                          as they were before the fix\n"
@@ -96,6 +102,24 @@ static void split_tags(char *text, cg_strvec *out) {
         cg_vec_push(out, cg_xstrdup(t));
 }
 
+/* --enable/--disable: comma-separated ids, names or severities. */
+static int add_selectors(const char *text, cg_strvec *out, const char *flag) {
+    char *copy = cg_xstrdup(text);
+    int rc = 0;
+    for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        cg_rule_set scratch = {0};
+        const char *hint = NULL;
+        if (!cg_rule_set_add(&scratch, t, &hint)) {
+            fprintf(stderr, "cgoguard: %s: unknown rule or severity '%s'%s%s%s (see 'cgoguard rules')\n", flag, t,
+                    hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+            rc = -1;
+        }
+        cg_vec_push(out, cg_xstrdup(t));
+    }
+    free(copy);
+    return rc;
+}
+
 static int cmd_scan(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
@@ -106,6 +130,8 @@ static int cmd_scan(int argc, char **argv) {
         {"jobs", required_argument, NULL, 'j'},    {"no-cache", no_argument, NULL, 'N'},
         {"stats", no_argument, NULL, 'S'},        {"baseline", required_argument, NULL, 'B'},
         {"fix", no_argument, NULL, 'X'},            {"diff", no_argument, NULL, 'D'},
+        {"enable", required_argument, NULL, 'E'},     {"disable", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},     {"no-config", no_argument, NULL, 'n'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     cg_report_options ropts = {0};
@@ -117,12 +143,14 @@ static int cmd_scan(int argc, char **argv) {
     const char *output = NULL, *color = "auto", *baseline_path = NULL;
     bool go_given = false, stats = false, fix = false, diff = false;
     cg_strvec tags = {0};
+    cg_strvec enable = {0}, disable = {0};
     int status = 0;
 
     optind = 1;
     opterr = 0;
     int c;
     sopts.use_cache = true;
+    sopts.use_config = true;
     while ((c = getopt_long(argc, argv, "+f:o:j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
@@ -178,9 +206,16 @@ static int cmd_scan(int argc, char **argv) {
         case 'N': sopts.use_cache = false; break;
         case 'S': stats = true; break;
         case 'B': baseline_path = optarg; break;
+        case 'E':
+        case 'd':
+            if (add_selectors(optarg, c == 'E' ? &enable : &disable, c == 'E' ? "--enable" : "--disable") != 0)
+                status = EXIT_USAGE;
+            break;
+        case 'c': sopts.config_path = optarg; break;
+        case 'n': sopts.use_config = false; break;
         case 'X': fix = true; break;
         case 'D': diff = true; break;
-        case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags); return 0;
+        case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable); return 0;
         default:
             print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
                               argv[optind - 1]);
@@ -188,9 +223,11 @@ static int cmd_scan(int argc, char **argv) {
         }
     }
     if (status != 0) {
-        cg_strvec_free(&tags);
+        cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
         return status;
     }
+    sopts.enable = enable.len ? &enable : NULL;
+    sopts.disable = disable.len ? &disable : NULL;
     sopts.target.tags = (const char *const *)tags.items;
     sopts.target.tag_count = tags.len;
     /* GOROOT only for the installed Go: --go names a version, not a tree. */
@@ -222,7 +259,7 @@ static int cmd_scan(int argc, char **argv) {
             free(err);
             free(srcroot);
             free(goroot);
-            cg_strvec_free(&tags);
+            cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
             return EXIT_USAGE;
         }
     }
@@ -233,7 +270,7 @@ static int cmd_scan(int argc, char **argv) {
         cg_baseline_free(baseline);
         free(srcroot);
         free(goroot);
-        cg_strvec_free(&tags);
+        cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
         return EXIT_USAGE;
     }
     /* auto: colour on a terminal unless NO_COLOR is set (no-color.org);
@@ -294,7 +331,7 @@ static int cmd_scan(int argc, char **argv) {
     cg_scan_result_free(&result);
     cg_fingerprints_free(fps);
     cg_baseline_free(baseline);
-    cg_strvec_free(&tags);
+    cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
     free(srcroot);
     free(goroot);
     return status;

@@ -207,6 +207,9 @@ void cg_discovery_free(cg_discovery *d) {
     for (size_t i = 0; i < d->packages.len; i++) {
         cg_pkg_files *pkg = d->packages.items[i];
         cg_strvec_free(&pkg->go_files);
+        cg_strvec_free(&pkg->env_cflags);
+        cg_strvec_free(&pkg->thread_error_api);
+        cg_strvec_free(&pkg->thread_affine);
         cg_strvec_free(&pkg->c_files);
         free(pkg->dir);
         free(pkg);

@@ -28,6 +28,12 @@ typedef struct cg_pkg_files {
     cg_strvec go_files; /* satisfy the constraints; no _test.go */
     cg_strvec c_files; /* .c files that satisfy the constraints */
     size_t excluded_count;   /* files left out by build constraints */
+    /* Set by the driver from the go command and the package's config:
+     * CGO_CPPFLAGS and CGO_CFLAGS as the build uses them (before the
+     * package's #cgo flags), and CG012's thread API lists (config.h). */
+    cg_strvec env_cflags;
+    cg_strvec thread_error_api;
+    cg_strvec thread_affine;
 } cg_pkg_files;
 
 typedef struct cg_discover_problem {

@@ -129,6 +129,12 @@ static void package_headers(const char *dir, cg_strvec *out) {
 bool cg_cache_package_key(const cg_cache *cache, const cg_pkg_files *files, char key[33]) {
     hasher h = {cache->options_hash, ~cache->options_hash};
     hash_update(&h, files->dir, strlen(files->dir) + 1);
+    /* What the driver adds besides the files: flags and the config's settings. */
+    const cg_strvec *extra[] = {&files->env_cflags, &files->thread_error_api, &files->thread_affine};
+    for (size_t l = 0; l < sizeof extra / sizeof extra[0]; l++) {
+        for (size_t i = 0; i < extra[l]->len; i++) hash_update(&h, extra[l]->items[i], strlen(extra[l]->items[i]) + 1);
+        hash_update(&h, "\n", 1);
+    }
     bool ok = true;
     for (size_t i = 0; ok && i < files->go_files.len; i++) ok = hash_file(&h, files->go_files.items[i]);
     for (size_t i = 0; ok && i < files->c_files.len; i++) ok = hash_file(&h, files->c_files.items[i]);

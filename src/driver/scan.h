@@ -19,6 +19,12 @@ typedef struct cg_scan_options {
     bool use_cache;        /* reuse the findings of unchanged packages (cache.h) */
     const char *cache_dir; /* NULL: $XDG_CACHE_HOME/cgoguard */
     bool progress;         /* packages done / total on stderr (the CLI asks when it is a tty) */
+    /* Configuration (config.h): read each package's .cgoguard.yml (or the
+     * one config_path names) and select rules with enable/disable
+     * (selectors already validated). All off: every rule, no file read. */
+    bool use_config;
+    const char *config_path;
+    const cg_strvec *enable, *disable;
 } cg_scan_options;
 
 typedef struct cg_scan_result {

@@ -28,6 +28,9 @@
  *    known rules of the same directive still apply. So is a directive that
  *    names no rule at all.
  *  - CG099 findings go through the same suppression pass as any other.
+ *  - `cgoguard:file-ignore CG001 reason` (same forms, anywhere in the file)
+ *    covers the rules it names in the whole file; the same reason rule
+ *    applies (CG099 without one).
  *
  * Thread-safety: none of this keeps global state; separate lists can be
  * processed on separate threads.
