@@ -23,6 +23,7 @@
 #include "report/baseline.h"
 #include "report/report.h"
 #include "run/run.h"
+#include "vet.h"
 
 #ifndef CG_VERSION
 #define CG_VERSION "dev"
@@ -383,6 +384,7 @@ int main(int argc, char **argv) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
+    if (cg_vet_invoked(argc, argv)) return cg_cmd_vet(argc, argv);
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0) return cmd_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0) {

@@ -160,12 +160,17 @@ static uint64_t options_hash(const cg_scan_options *opts, size_t max_file_bytes)
 
 void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
              cg_scan_result *result) {
-    memset(result, 0, sizeof(*result));
-    result->diags = cg_diag_list_new();
-
     cg_discover_options dopts = {opts->target, opts->include_vendor};
     cg_discovery found;
     cg_discover(patterns, count, &dopts, &found);
+    cg_scan_discovered(&found, opts, result);
+}
+
+void cg_scan_discovered(cg_discovery *found_in, const cg_scan_options *opts, cg_scan_result *result) {
+    memset(result, 0, sizeof(*result));
+    result->diags = cg_diag_list_new();
+    cg_discovery found = *found_in;
+    memset(found_in, 0, sizeof *found_in);
     for (size_t i = 0; i < found.problems.len; i++)
         cg_vec_push(&result->errors, cg_xasprintf("%s: %s", found.problems.items[i].path,
                                                   found.problems.items[i].message));

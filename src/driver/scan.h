@@ -43,6 +43,9 @@ typedef struct cg_scan_result {
  * cache was used. Free the result with cg_scan_result_free. */
 void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
              cg_scan_result *result);
+/* The same for packages found otherwise (go list, go vet's config): takes
+ * over *found (it is emptied) and reports its problems as errors. */
+void cg_scan_discovered(cg_discovery *found, const cg_scan_options *opts, cg_scan_result *result);
 void cg_scan_result_free(cg_scan_result *result);
 
 /* The installed Go's minor version (26 for go1.26.x), by asking `go env

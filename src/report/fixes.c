@@ -301,7 +301,30 @@ static cg_status write_file(const char *path, const char *data, size_t len, char
     return CG_OK;
 }
 
+typedef struct apply_ctx {
+    bool diff_only;
+    FILE *out;
+} apply_ctx;
+
+static cg_status write_or_diff(const char *path, const char *before, size_t before_len, const char *after,
+                               size_t after_len, void *arg, char **err) {
+    apply_ctx *a = arg;
+    if (!a->diff_only) return write_file(path, after, after_len, err);
+    print_diff(a->out, path, before, before_len, after, after_len);
+    return CG_OK;
+}
+
 cg_status cg_fixes_apply(const cg_diag_list *list, bool diff_only, FILE *out, cg_fix_stats *stats, char **err) {
+    apply_ctx a = {diff_only, out};
+    cg_status st = cg_fixes_each(list, write_or_diff, &a, stats, err);
+    if (diff_only && (fflush(out) != 0 || ferror(out))) {
+        if (!*err) *err = cg_xstrdup("cannot write the diff");
+        st = CG_ERR_IO;
+    }
+    return st;
+}
+
+cg_status cg_fixes_each(const cg_diag_list *list, cg_fix_sink sink, void *ctx, cg_fix_stats *stats, char **err) {
     memset(stats, 0, sizeof *stats);
     *err = NULL;
     fixer f = {0};
@@ -325,12 +348,9 @@ cg_status cg_fixes_apply(const cg_diag_list *list, bool diff_only, FILE *out, cg
         if (!fixed) {
             if (!*err) *err = cg_xasprintf("%s: changed since it was scanned; its fixes were not applied", fe->path);
             st = CG_ERR_IO;
-        } else if (diff_only) {
-            print_diff(out, fe->path, data, len, fixed, new_len);
-            stats->files++;
         } else {
             char *write_err = NULL;
-            if (write_file(fe->path, fixed, new_len, &write_err) != CG_OK) {
+            if (sink(fe->path, data, len, fixed, new_len, ctx, &write_err) != CG_OK) {
                 if (!*err) *err = write_err;
                 else free(write_err);
                 st = CG_ERR_IO;
@@ -343,9 +363,5 @@ cg_status cg_fixes_apply(const cg_diag_list *list, bool diff_only, FILE *out, cg
         cg_vec_free(&fe->edits);
     }
     cg_vec_free(&f.files);
-    if (diff_only && (fflush(out) != 0 || ferror(out))) {
-        if (!*err) *err = cg_xstrdup("cannot write the diff");
-        st = CG_ERR_IO;
-    }
     return st;
 }

@@ -125,6 +125,16 @@ typedef struct cg_report_options {
  * when writing fails. */
 cg_status cg_report_emit(FILE *out, const cg_diag_list *list, const cg_report_options *opts);
 
+/* ---- go vet -vettool (vet.c) ---- */
+
+/* The unitchecker JSON tree for one package: its findings at or above min
+ * (not suppressed, with a file), or the error when the package could not be
+ * analysed. */
+cg_status cg_report_emit_vet_json(FILE *out, const cg_diag_list *list, const char *package_id, cg_severity min,
+                                  const char *error);
+/* unitchecker's plain text; returns how many findings were printed. */
+size_t cg_report_emit_vet_text(FILE *out, const cg_diag_list *list, cg_severity min);
+
 /* ---- Machine-applicable fixes (fixes.c) ---- */
 
 typedef struct cg_fix_stats {
@@ -140,6 +150,12 @@ typedef struct cg_fix_stats {
  * cannot be read or written or no longer matches the scan; the other files
  * are still done. */
 cg_status cg_fixes_apply(const cg_diag_list *list, bool diff_only, FILE *out, cg_fix_stats *stats, char **err);
+/* The same with the fixed contents handed to sink (before: the file as
+ * scanned) instead of written: go vet -fix's archive, say. A sink error
+ * (CG_ERR_IO with *err) counts like a write error. */
+typedef cg_status (*cg_fix_sink)(const char *path, const char *before, size_t before_len, const char *after,
+                                  size_t after_len, void *ctx, char **err);
+cg_status cg_fixes_each(const cg_diag_list *list, cg_fix_sink sink, void *ctx, cg_fix_stats *stats, char **err);
 
 /* ---- The catalog: registry rules plus the meta ids ---- */
 
