@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "discover/goenv.h"
+#include "discover/load.h"
 #include "driver/scan.h"
 #include "gofront/gofile.h"
 #include "report/baseline.h"
@@ -46,16 +48,18 @@ static const char usage_text[] =
 static const char scan_usage_text[] =
     "usage: cgoguard scan [flags] [packages]\n"
     "\n"
-    "Packages are directories, dir/... patterns (recursive, like the go tool) or .go files.\n"
+    "Packages are directories, dir/... patterns (recursive, like the go tool), import\n"
+    "paths (example.com/m/...) or .go files. Inside a module the go command lists them\n"
+    "(go list: the build's files, tags, GOOS/GOARCH, CGO_CFLAGS, GOFLAGS).\n"
     "\n"
     "flags:\n"
     "  -f, --format FORMAT     text (default), json or sarif\n"
     "  -o, --output FILE       write the report to FILE instead of stdout\n"
     "      --fail-on SEVERITY  exit 1 when a finding is at least this severe:\n"
     "                          note, warning (default) or error\n"
-    "      --goos OS           target GOOS for build constraints (default linux)\n"
-    "      --goarch ARCH       target GOARCH (default amd64)\n"
-    "      --tags a,b          extra build tags\n"
+    "      --goos OS           target GOOS for build constraints (default $(go env GOOS), else linux)\n"
+    "      --goarch ARCH       target GOARCH (default $(go env GOARCH), else amd64)\n"
+    "      --tags a,b          extra build tags (added to GOFLAGS' -tags)\n"
     "      --include-vendor    also scan vendor directories\n"
     "      --max-file-size N   skip source files larger than N bytes (K/M suffix; default 16M)\n"
     "      --go VERSION        the Go version to analyse for, e.g. 1.21 (default: the installed go)\n"
@@ -72,6 +76,11 @@ static const char scan_usage_text[] =
     "      --disable LIST      do not run these rules (same forms)\n"
     "      --config FILE       read FILE instead of each package's nearest .cgoguard.yml\n"
     "      --no-config         read no .cgoguard.yml\n"
+    "      --deps              also scan the cgo packages the patterns import (other\n"
+    "                          modules, from the module cache; not the standard library)\n"
+    "      --loader HOW        auto (default): go list inside modules and for import paths,\n"
+    "                          the directory walk elsewhere or without a go command;\n"
+    "                          go: always go list; walk: never run the go command\n"
     "      --fix               apply the machine-applicable fixes to the files (the text\n"
     "                          report says which findings have one); findings are reported\n"
     "                          as they were before the fix\n"
@@ -133,16 +142,17 @@ static int cmd_scan(int argc, char **argv) {
         {"fix", no_argument, NULL, 'X'},            {"diff", no_argument, NULL, 'D'},
         {"enable", required_argument, NULL, 'E'},     {"disable", required_argument, NULL, 'd'},
         {"config", required_argument, NULL, 'c'},     {"no-config", no_argument, NULL, 'n'},
+        {"deps", no_argument, NULL, 'P'},            {"loader", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     cg_report_options ropts = {0};
     ropts.format = CG_REPORT_TEXT;
     cg_severity fail_on = CG_SEV_WARNING;
     cg_scan_options sopts = {0};
-    sopts.target.goos = "linux";
-    sopts.target.goarch = "amd64";
     const char *output = NULL, *color = "auto", *baseline_path = NULL;
     bool go_given = false, stats = false, fix = false, diff = false;
+    bool deps = false;
+    cg_loader loader = CG_LOAD_AUTO;
     cg_strvec tags = {0};
     cg_strvec enable = {0}, disable = {0};
     int status = 0;
@@ -213,6 +223,16 @@ static int cmd_scan(int argc, char **argv) {
                 status = EXIT_USAGE;
             break;
         case 'c': sopts.config_path = optarg; break;
+        case 'P': deps = true; break;
+        case 'L':
+            if (strcmp(optarg, "auto") == 0) loader = CG_LOAD_AUTO;
+            else if (strcmp(optarg, "go") == 0) loader = CG_LOAD_GO;
+            else if (strcmp(optarg, "walk") == 0) loader = CG_LOAD_WALK;
+            else {
+                print_usage_error("bad --loader '%s' (want auto, go or walk)", optarg);
+                status = EXIT_USAGE;
+            }
+            break;
         case 'n': sopts.use_config = false; break;
         case 'X': fix = true; break;
         case 'D': diff = true; break;
@@ -229,11 +249,27 @@ static int cmd_scan(int argc, char **argv) {
     }
     sopts.enable = enable.len ? &enable : NULL;
     sopts.disable = disable.len ? &disable : NULL;
+    /* The build context is the go command's (go env: GOOS/GOARCH and GOFLAGS
+     * from the environment or go env -w); the flags override it. */
+    static const char *const env_keys[] = {"GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_CPPFLAGS", "CGO_CFLAGS"};
+    cg_strvec goenv = {0}, env_cflags = {0};
+    bool have_go = cg_go_env(NULL, env_keys, sizeof env_keys / sizeof env_keys[0], &goenv);
+    if (!sopts.target.goos) sopts.target.goos = have_go && *goenv.items[2] ? goenv.items[2] : "linux";
+    if (!sopts.target.goarch) sopts.target.goarch = have_go && *goenv.items[3] ? goenv.items[3] : "amd64";
+    if (have_go) {
+        cg_goflags_tags(goenv.items[4], &tags);
+        cg_split_flags(goenv.items[5], &env_cflags);
+        cg_split_flags(goenv.items[6], &env_cflags);
+    }
     sopts.target.tags = (const char *const *)tags.items;
     sopts.target.tag_count = tags.len;
     /* GOROOT only for the installed Go: --go names a version, not a tree. */
     char *goroot = NULL;
-    if (!go_given) sopts.go_minor = cg_installed_go(&goroot);
+    unsigned major = 0, minor = 0;
+    if (!go_given && have_go && sscanf(goenv.items[0], "go%u.%u", &major, &minor) == 2 && major == 1) {
+        sopts.go_minor = minor;
+        if (*goenv.items[1]) goroot = cg_xstrdup(goenv.items[1]);
+    }
     sopts.goroot = goroot;
     sopts.target.go_minor = sopts.go_minor ? sopts.go_minor : 99;
 
@@ -282,7 +318,15 @@ static int cmd_scan(int argc, char **argv) {
 
     sopts.progress = isatty(fileno(stderr));
     cg_scan_result result;
-    cg_scan(patterns, npatterns, &sopts, &result);
+    cg_load_options lopts = {sopts.target, sopts.include_vendor, deps, loader};
+    cg_discovery found;
+    cg_load_packages(patterns, npatterns, &lopts, &found);
+    for (size_t i = 0; i < found.packages.len; i++)
+        for (size_t k = 0; k < env_cflags.len; k++)
+            cg_vec_push(&found.packages.items[i]->env_cflags, cg_xstrdup(env_cflags.items[k]));
+    cg_scan_discovered(&found, &sopts, &result);
+    cg_strvec_free(&goenv);
+    cg_strvec_free(&env_cflags);
     for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
     if (stats)
         fprintf(stderr, "cgoguard: %zu packages (%zu from the cache), %zu Go files, %zu C files\n",
