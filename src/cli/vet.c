@@ -161,7 +161,7 @@ typedef struct vet_config {
     cg_jdoc doc;
     const char *id, *dir, *stdout_path, *vetx_output, *fix_archive;
     bool vetx_only;
-    const cg_jvalue *go_files, *ignored_files;
+    const cg_jvalue *go_files, *ignored_files, *non_go_files;
 } vet_config;
 
 static int read_config(const char *path, vet_config *cfg) {
@@ -189,6 +189,7 @@ static int read_config(const char *path, vet_config *cfg) {
     cfg->vetx_only = only && only->kind == CG_JBOOL && only->boolean;
     cfg->go_files = cg_jvalue_get(root, "GoFiles");
     cfg->ignored_files = cg_jvalue_get(root, "IgnoredFiles");
+    cfg->non_go_files = cg_jvalue_get(root, "NonGoFiles");
     if (!cfg->id || !cfg->dir || !cfg->go_files || cfg->go_files->kind != CG_JARRAY || !cfg->go_files->count) {
         fprintf(stderr, "cgoguard: %s: not a vet config (ID, Dir and GoFiles are needed)\n", path);
         cg_jdoc_free(&cfg->doc);
@@ -233,6 +234,25 @@ static bool listed(const cg_jvalue *list, const char *path) {
     return false;
 }
 
+/* Does a Go file import "C"? (A plain Go file of go vet's list never does:
+ * the go command hands cgo files to cmd/cgo first.) */
+static bool imports_c(const char *path) {
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    bool found = false;
+    if (cg_read_file(path, 1u << 20, &data, &len, &err) == CG_OK) {
+        for (const char *p = strstr(data, "\"C\""); p && !found; p = strstr(p + 3, "\"C\"")) {
+            const char *line = p;
+            while (line > data && line[-1] != '\n') line--;
+            while (*line == ' ' || *line == '\t') line++;
+            found = line == p || strncmp(line, "import", 6) == 0;
+        }
+        free(data);
+    }
+    free(err);
+    return found;
+}
+
 static int compare_strings(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* The build's files of the package; NULL when no file uses cgo. */
@@ -248,13 +268,20 @@ static cg_pkg_files *package_files(const vet_config *cfg, const char *cfg_path) 
         bool generated = strcmp(dir, objdir) == 0 && strcmp(dir, cfg->dir) != 0;
         free(dir);
         if (!generated) {
+            /* The originals themselves (the Go analyzer passes them). */
+            if (imports_c(path)) uses_cgo = true;
             cg_vec_push(&pkg->go_files, cg_xstrdup(path));
         } else if (cg_str_has_suffix(path, ".cgo1.go")) {
             uses_cgo = true;
             cg_vec_push(&pkg->go_files, cgo_original(path, cfg->dir));
         }
     }
-    DIR *d = uses_cgo ? opendir(cfg->dir) : NULL;
+    /* The Go analyzer lists the C files (pass.OtherFiles); go vet does not. */
+    for (size_t i = 0; cfg->non_go_files && i < cfg->non_go_files->count; i++) {
+        const char *path = cg_jvalue_string(cfg->non_go_files->items[i]);
+        if (path && cg_str_has_suffix(path, ".c")) cg_vec_push(&pkg->c_files, cg_xstrdup(path));
+    }
+    DIR *d = uses_cgo && !pkg->c_files.len ? opendir(cfg->dir) : NULL;
     for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
         if (!cg_str_has_suffix(e->d_name, ".c") || e->d_name[0] == '.' || e->d_name[0] == '_') continue;
         char *path = cg_path_join(cfg->dir, e->d_name);
@@ -265,6 +292,7 @@ static cg_pkg_files *package_files(const vet_config *cfg, const char *cfg_path) 
     free(objdir);
     if (!uses_cgo) {
         cg_strvec_free(&pkg->go_files);
+        cg_strvec_free(&pkg->c_files);
         free(pkg->dir);
         free(pkg);
         return NULL;

@@ -325,9 +325,19 @@ static bool top_member(reader *r, cg_config *cfg, const char *key, yaml_node_t *
         if (!s || strcmp(s, "1") != 0) return fail_at(r, v, "version: only version 1 is known%s", "");
         return true;
     }
+    if (strcmp(key, "root") == 0) {
+        /* Where exclude paths start when the file lives elsewhere (the
+         * golangci-lint plugin writes its inline settings to a temporary
+         * file). */
+        const char *s = scalar(v);
+        if (!s || s[0] != '/') return fail_at(r, v, "root: want an absolute directory%s", "");
+        free(cfg->dir);
+        cfg->dir = cg_xstrdup(s);
+        return true;
+    }
     if (strcmp(key, "rules") == 0) return for_each_member(r, v, "rules", cfg, rules_member, NULL);
     if (strcmp(key, "exclude") == 0) return read_excludes(r, cfg, v);
-    return fail_at(r, v, "unknown key '%s' (want version, rules or exclude)", key);
+    return fail_at(r, v, "unknown key '%s' (want version, root, rules or exclude)", key);
 }
 
 cg_status cg_config_parse(const char *name, const char *dir, const char *text, size_t len, cg_config **out,

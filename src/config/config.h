@@ -10,6 +10,8 @@
  * file for every package instead.
  *
  *     version: 1
+ *     root: /abs/dir                  # optional: where exclude paths start
+ *                                     # (default: the file's directory)
  *     rules:
  *       enable: [error, CG008]        # ids, names or severities; default: all
  *       disable: [callback-on-foreign-thread]
