@@ -244,8 +244,13 @@ func packageConfig(pass *analysis.Pass) (vetConfig, bool) {
 	}
 	sort.Strings(cfg.GoFiles)
 	cfg.IgnoredFiles = append(cfg.IgnoredFiles, pass.IgnoredFiles...)
-	cfg.ID = pass.Pkg.Path()
-	cfg.ImportPath = pass.Pkg.Path()
+	// Without type information (golangci-lint's syntax load mode) there is
+	// no types.Package: the package name identifies the unit.
+	cfg.ID = pass.Files[0].Name.Name
+	if pass.Pkg != nil {
+		cfg.ID = pass.Pkg.Path()
+	}
+	cfg.ImportPath = cfg.ID
 	return cfg, true
 }
 

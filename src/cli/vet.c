@@ -291,10 +291,7 @@ static cg_pkg_files *package_files(const vet_config *cfg, const char *cfg_path) 
     if (d) closedir(d);
     free(objdir);
     if (!uses_cgo) {
-        cg_strvec_free(&pkg->go_files);
-        cg_strvec_free(&pkg->c_files);
-        free(pkg->dir);
-        free(pkg);
+        cg_pkg_files_free(pkg);
         return NULL;
     }
     qsort(pkg->go_files.items, pkg->go_files.len, sizeof(char *), compare_strings);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "../discover/goenv.h"
 #include "../report/report.h"
 #include "../rules/rule.h"
 
@@ -156,25 +157,8 @@ bool cg_config_excludes(const cg_config *cfg, const char *path, const char *rule
 }
 
 char *cg_config_find(const char *dir) {
-    char *cur = realpath(dir, NULL);
-    if (!cur) return NULL;
-    for (;;) {
-        static const char *const names[] = {".cgoguard.yml", ".cgoguard.yaml"};
-        for (size_t i = 0; i < 2; i++) {
-            char *candidate = cg_path_join(cur, names[i]);
-            if (cg_is_file(candidate)) {
-                free(cur);
-                return candidate;
-            }
-            free(candidate);
-        }
-        if (strcmp(cur, "/") == 0) break;
-        char *parent = cg_path_dir(cur);
-        free(cur);
-        cur = parent;
-    }
-    free(cur);
-    return NULL;
+    static const char *const names[] = {".cgoguard.yml", ".cgoguard.yaml"};
+    return cg_find_upward(dir, names, 2);
 }
 
 /* ---- The YAML document ---- */

@@ -55,6 +55,7 @@ typedef struct cg_discover_options {
 void cg_discover(const char *const *patterns, size_t pattern_count, const cg_discover_options *opts,
                  cg_discovery *out);
 void cg_discovery_free(cg_discovery *d);
+void cg_pkg_files_free(cg_pkg_files *pkg); /* NULL is a no-op */
 
 /* Evaluates a "// +build"-style line ("linux,amd64 !windows"): space = OR,
  * comma = AND, ! = NOT. #cgo directive conditions use the same syntax. */

@@ -178,3 +178,23 @@ void cg_goflags_tags(const char *goflags, cg_strvec *out) {
     }
     cg_strvec_free(&words);
 }
+
+char *cg_find_upward(const char *dir, const char *const *names, size_t count) {
+    char *cur = realpath(dir, NULL);
+    while (cur) {
+        for (size_t i = 0; i < count; i++) {
+            char *candidate = cg_path_join(cur, names[i]);
+            if (cg_is_file(candidate)) {
+                free(cur);
+                return candidate;
+            }
+            free(candidate);
+        }
+        if (strcmp(cur, "/") == 0) break;
+        char *parent = cg_path_dir(cur);
+        free(cur);
+        cur = parent;
+    }
+    free(cur);
+    return NULL;
+}

@@ -20,7 +20,9 @@ const char *cg_go_command(void);
  * answers. */
 bool cg_go_env(const char *dir, const char *const *keys, size_t count, cg_strvec *out);
 
-/* Splits a flags value (CGO_CFLAGS, GOFLAGS) the way the go command does:
+/* Splits a flags value (CGO_CFLAGS, GOFLAGS) the way the go command does
+ * (cmd/internal/quoted: no backslash escapes, unlike #cgo lines, which the
+ * model splits as cmd/cgo does):
  * spaces separate, single and double quotes group. */
 void cg_split_flags(const char *text, cg_strvec *out);
 
@@ -34,4 +36,9 @@ void cg_goflags_tags(const char *goflags, cg_strvec *out);
 int cg_run_capture(const char *dir, const char *const *argv, const char *const *env, char **out,
                    size_t *out_len, char **err_text);
 
+
+
+/* The first of names found in dir or a parent directory (absolute path,
+ * caller frees), or NULL: go.mod, .cgoguard.yml. */
+char *cg_find_upward(const char *dir, const char *const *names, size_t count);
 #endif /* CG_GOENV_H */

@@ -44,19 +44,11 @@ static job *job_for(job_vec *jobs, const char *dir) {
 
 /* The directory of the nearest go.mod at or above dir (absolute), or NULL. */
 static char *module_root(const char *dir) {
-    char *cur = realpath(dir, NULL);
-    while (cur) {
-        char *mod = cg_path_join(cur, "go.mod");
-        bool found = cg_is_file(mod);
-        free(mod);
-        if (found) return cur;
-        if (strcmp(cur, "/") == 0) break;
-        char *parent = cg_path_dir(cur);
-        free(cur);
-        cur = parent;
-    }
-    free(cur);
-    return NULL;
+    static const char *const go_mod[] = {"go.mod"};
+    char *mod = cg_find_upward(dir, go_mod, 1);
+    char *root = mod ? cg_path_dir(mod) : NULL;
+    free(mod);
+    return root;
 }
 
 /* Modules nested below dir (not dir itself), the way the walk descends:

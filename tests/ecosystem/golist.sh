@@ -94,6 +94,14 @@ expect "scan nested (only a subdirectory has cgo) exits 2" 2 "$(status nested)"
 grep -q "did you mean nested/...?" "$tmp/err" || { echo "FAIL: $(cat "$tmp/err")"; fail=1; }
 expect "scan of a directory without cgo anywhere below: exit 0" 0 "$(status ./inc)"
 
+# A package the go command cannot load: exit 2, and in SARIF a tool
+# execution notification next to the results of what could be read.
+expect "an import path no module provides exits 2" 2 "$(status --format=sarif -o "$tmp/s.sarif" example.com/m/nosuch ./a)"
+grep -A3 '"toolExecutionNotifications"' "$tmp/s.sarif" | grep -q '"level": "error"' &&
+  grep -q 'example.com/m/nosuch' "$tmp/s.sarif" && grep -q '"ruleId": "CG008"' "$tmp/s.sarif" ||
+  { echo "FAIL: the SARIF log lacks the notification or the results"; fail=1; }
+grep -q '"executionSuccessful": false' "$tmp/s.sarif" || { echo "FAIL: executionSuccessful"; fail=1; }
+
 # Without a go command: the walk finds the same packages (and, as it always
 # did, no file behind a tag it is not given).
 expect "no go command: the walk" "$all" "$(CGOGUARD_GO=/nonexistent/go files ./...)"
