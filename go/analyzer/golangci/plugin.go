@@ -22,9 +22,12 @@
 package golangci
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
@@ -73,29 +76,53 @@ func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
 		Severity: p.settings.Severity,
 	}
 	if p.settings.Rules != nil || p.settings.Exclude != nil {
-		// JSON is YAML: the inline keys become a config file for the run.
-		inline := map[string]any{"version": 1}
-		if p.settings.Rules != nil {
-			inline["rules"] = p.settings.Rules
-		}
-		if p.settings.Exclude != nil {
-			inline["exclude"] = p.settings.Exclude
-		}
-		data, err := json.Marshal(inline)
+		path, err := inlineConfig(p.settings)
 		if err != nil {
 			return nil, err
 		}
-		f, err := os.CreateTemp("", "cgoguard-golangci-*.yml")
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		if _, err := f.Write(data); err != nil {
-			return nil, err
-		}
-		opts.Config = f.Name()
+		opts.Config = path
 	}
 	return []*analysis.Analyzer{analyzer.New(opts)}, nil
+}
+
+// inlineConfig writes the settings' .cgoguard.yml keys to a file for the
+// run (JSON is YAML). Exclude paths start at the directory golangci-lint
+// runs in. The name is the content's hash: the same settings reuse one
+// file instead of leaving a new one behind at every run.
+func inlineConfig(s Settings) (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	inline := map[string]any{"version": 1, "root": wd}
+	if s.Rules != nil {
+		inline["rules"] = s.Rules
+	}
+	if s.Exclude != nil {
+		inline["exclude"] = s.Exclude
+	}
+	data, err := json.Marshal(inline)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("cgoguard-golangci-%x.yml", sum[:8]))
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return path, nil
+	}
+	tmp, err := os.CreateTemp(os.TempDir(), "cgoguard-golangci-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	return path, os.Rename(tmp.Name(), path)
 }
 
 // GetLoadMode: cgoguard reads the files itself; no type information needed.
