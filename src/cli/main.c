@@ -130,6 +130,19 @@ static int add_selectors(const char *text, cg_strvec *out, const char *flag) {
     return rc;
 }
 
+/* The lists cmd_scan owns, freed on every way out. */
+typedef struct scan_lists {
+    cg_strvec tags, enable, disable, goenv, env_cflags;
+} scan_lists;
+
+static void scan_lists_free(scan_lists *l) {
+    cg_strvec_free(&l->tags);
+    cg_strvec_free(&l->enable);
+    cg_strvec_free(&l->disable);
+    cg_strvec_free(&l->goenv);
+    cg_strvec_free(&l->env_cflags);
+}
+
 static int cmd_scan(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
@@ -153,8 +166,7 @@ static int cmd_scan(int argc, char **argv) {
     bool go_given = false, stats = false, fix = false, diff = false;
     bool deps = false;
     cg_loader loader = CG_LOAD_AUTO;
-    cg_strvec tags = {0};
-    cg_strvec enable = {0}, disable = {0};
+    scan_lists l = {0};
     int status = 0;
 
     optind = 1;
@@ -179,7 +191,7 @@ static int cmd_scan(int argc, char **argv) {
             break;
         case 'O': sopts.target.goos = optarg; break;
         case 'A': sopts.target.goarch = optarg; break;
-        case 'T': split_tags(optarg, &tags); break;
+        case 'T': split_tags(optarg, &l.tags); break;
         case 'V': sopts.include_vendor = true; break;
         case 'M':
             if (parse_size(optarg, &sopts.max_file_bytes) != 0) {
@@ -219,7 +231,7 @@ static int cmd_scan(int argc, char **argv) {
         case 'B': baseline_path = optarg; break;
         case 'E':
         case 'd':
-            if (add_selectors(optarg, c == 'E' ? &enable : &disable, c == 'E' ? "--enable" : "--disable") != 0)
+            if (add_selectors(optarg, c == 'E' ? &l.enable : &l.disable, c == 'E' ? "--enable" : "--disable") != 0)
                 status = EXIT_USAGE;
             break;
         case 'c': sopts.config_path = optarg; break;
@@ -236,7 +248,10 @@ static int cmd_scan(int argc, char **argv) {
         case 'n': sopts.use_config = false; break;
         case 'X': fix = true; break;
         case 'D': diff = true; break;
-        case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable); return 0;
+        case 'h':
+            fputs(scan_usage_text, stdout);
+            scan_lists_free(&l);
+            return 0;
         default:
             print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
                               argv[optind - 1]);
@@ -244,31 +259,31 @@ static int cmd_scan(int argc, char **argv) {
         }
     }
     if (status != 0) {
-        cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
+        scan_lists_free(&l);
         return status;
     }
-    sopts.enable = enable.len ? &enable : NULL;
-    sopts.disable = disable.len ? &disable : NULL;
+    sopts.enable = l.enable.len ? &l.enable : NULL;
+    sopts.disable = l.disable.len ? &l.disable : NULL;
     /* The build context is the go command's (go env: GOOS/GOARCH and GOFLAGS
      * from the environment or go env -w); the flags override it. */
     static const char *const env_keys[] = {"GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_CPPFLAGS", "CGO_CFLAGS"};
-    cg_strvec goenv = {0}, env_cflags = {0};
-    bool have_go = cg_go_env(NULL, env_keys, sizeof env_keys / sizeof env_keys[0], &goenv);
-    if (!sopts.target.goos) sopts.target.goos = have_go && *goenv.items[2] ? goenv.items[2] : "linux";
-    if (!sopts.target.goarch) sopts.target.goarch = have_go && *goenv.items[3] ? goenv.items[3] : "amd64";
+
+    bool have_go = cg_go_env(NULL, env_keys, sizeof env_keys / sizeof env_keys[0], &l.goenv);
+    if (!sopts.target.goos) sopts.target.goos = have_go && *l.goenv.items[2] ? l.goenv.items[2] : "linux";
+    if (!sopts.target.goarch) sopts.target.goarch = have_go && *l.goenv.items[3] ? l.goenv.items[3] : "amd64";
     if (have_go) {
-        cg_goflags_tags(goenv.items[4], &tags);
-        cg_split_flags(goenv.items[5], &env_cflags);
-        cg_split_flags(goenv.items[6], &env_cflags);
+        cg_goflags_tags(l.goenv.items[4], &l.tags);
+        cg_split_flags(l.goenv.items[5], &l.env_cflags);
+        cg_split_flags(l.goenv.items[6], &l.env_cflags);
     }
-    sopts.target.tags = (const char *const *)tags.items;
-    sopts.target.tag_count = tags.len;
+    sopts.target.tags = (const char *const *)l.tags.items;
+    sopts.target.tag_count = l.tags.len;
     /* GOROOT only for the installed Go: --go names a version, not a tree. */
     char *goroot = NULL;
     unsigned major = 0, minor = 0;
-    if (!go_given && have_go && sscanf(goenv.items[0], "go%u.%u", &major, &minor) == 2 && major == 1) {
+    if (!go_given && have_go && sscanf(l.goenv.items[0], "go%u.%u", &major, &minor) == 2 && major == 1) {
         sopts.go_minor = minor;
-        if (*goenv.items[1]) goroot = cg_xstrdup(goenv.items[1]);
+        if (*l.goenv.items[1]) goroot = cg_xstrdup(l.goenv.items[1]);
     }
     sopts.goroot = goroot;
     sopts.target.go_minor = sopts.go_minor ? sopts.go_minor : 99;
@@ -296,7 +311,7 @@ static int cmd_scan(int argc, char **argv) {
             free(err);
             free(srcroot);
             free(goroot);
-            cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
+            scan_lists_free(&l);
             return EXIT_USAGE;
         }
     }
@@ -307,7 +322,7 @@ static int cmd_scan(int argc, char **argv) {
         cg_baseline_free(baseline);
         free(srcroot);
         free(goroot);
-        cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
+        scan_lists_free(&l);
         return EXIT_USAGE;
     }
     /* auto: colour on a terminal unless NO_COLOR is set (no-color.org);
@@ -322,11 +337,9 @@ static int cmd_scan(int argc, char **argv) {
     cg_discovery found;
     cg_load_packages(patterns, npatterns, &lopts, &found);
     for (size_t i = 0; i < found.packages.len; i++)
-        for (size_t k = 0; k < env_cflags.len; k++)
-            cg_vec_push(&found.packages.items[i]->env_cflags, cg_xstrdup(env_cflags.items[k]));
+        for (size_t k = 0; k < l.env_cflags.len; k++)
+            cg_vec_push(&found.packages.items[i]->env_cflags, cg_xstrdup(l.env_cflags.items[k]));
     cg_scan_discovered(&found, &sopts, &result);
-    cg_strvec_free(&goenv);
-    cg_strvec_free(&env_cflags);
     for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
     if (stats)
         fprintf(stderr, "cgoguard: %zu packages (%zu from the cache), %zu Go files, %zu C files\n",
@@ -376,7 +389,7 @@ static int cmd_scan(int argc, char **argv) {
     cg_scan_result_free(&result);
     cg_fingerprints_free(fps);
     cg_baseline_free(baseline);
-    cg_strvec_free(&tags), cg_strvec_free(&enable), cg_strvec_free(&disable);
+    scan_lists_free(&l);
     free(srcroot);
     free(goroot);
     return status;
