@@ -579,6 +579,7 @@ static void record_diagnostics(tu_ctx *ctx) {
                     "C header '%s' not found: declarations from it are unknown", header);
                 cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
                 free(msg);
+                ctx->model->headers_missing = true;
                 if (!first_missing) first_missing = header;
                 else free(header);
             } else if (strcmp(text, "too many errors emitted, stopping now") == 0) {

@@ -23,6 +23,7 @@ struct cg_cmodel {
     cg_strmap paths;    /* interned file names -> arena copy */
     cg_strmap problem_keys; /* "file:line:col:msg" -> non-NULL, for de-duplication */
     CG_VEC(cg_cproblem) problems;
+    bool headers_missing; /* a header was not found: some names are unknown */
     CG_VEC(const cg_cfunc *) func_order; /* sorted by name after each parse */
     void *clang_index;                   /* CXIndex, created on first parse */
     /* Precompiled #include blocks (cfront.c): block key -> 1 when this

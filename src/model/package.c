@@ -242,6 +242,7 @@ cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options
     pkg->c = cg_cmodel_new();
     cg_strmap_init(&pkg->noescape);
     cg_strmap_init(&pkg->nocallback);
+    cg_strmap_init(&pkg->c_backed_types);
 
     for (size_t i = 0; i < files->go_files.len; i++) load_go_file(pkg, files->go_files.items[i]);
     cg_gopkg_index(pkg->go);
@@ -268,6 +269,7 @@ void cg_package_free(cg_package *pkg) {
     cg_strvec_free(&pkg->cflags);
     cg_strmap_free(&pkg->noescape);
     cg_strmap_free(&pkg->nocallback);
+    cg_strmap_free(&pkg->c_backed_types);
     cg_arena_free(&pkg->arena);
     free(pkg);
 }

@@ -41,25 +41,25 @@ static bool param_is_checked(cg_package *pkg, const cg_ctype *t) {
     return r && r->contains_pointer;
 }
 
-static bool is_builtin_call(cg_package *pkg, cg_gofile *file, TSNode expr, const char *name) {
-    if (!cg_node_is(expr, "call_expression")) return false;
-    TSNode fn = cg_node_unparen(cg_node_field(expr, "function"));
-    return cg_node_is(fn, "identifier") && cg_node_text_eq(file, fn, name) &&
+static bool is_builtin_call(cg_package *pkg, cg_gofile *file, cg_gn expr, const char *name) {
+    if (!cg_gn_is(expr, CG_GK_CALL_EXPRESSION)) return false;
+    cg_gn fn = cg_gn_unparen(cg_gn_field(expr, CG_GF_FUNCTION));
+    return cg_gn_is(fn, CG_GK_IDENTIFIER) && cg_node_text_eq(file, fn, name) &&
            !cg_gopkg_binding(pkg->go, file, fn) && !cg_gopkg_decl(pkg->go, name);
 }
 
 /* Is the memory behind the root a fresh pointer-free allocation made here? */
-static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, TSNode target) {
-    TSNode root = cg_lvalue_root(target);
-    if (!cg_node_is(root, "identifier")) return false;
+static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, cg_gn target) {
+    cg_gn root = cg_lvalue_root(target);
+    if (!cg_gn_is(root, CG_GK_IDENTIFIER)) return false;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, root);
-    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->assigned.len) return false;
+    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->defs.len) return false;
     cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, root));
     if (!t) return false;
-    TSNode v = cg_node_unparen(b->value);
+    cg_gn v = cg_gn_unparen(b->value);
     bool fresh;
-    if (ts_node_is_null(v)) fresh = t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE; /* var buf [N]T */
-    else fresh = cg_node_is(v, "composite_literal") || is_builtin_call(pkg, file, v, "make") ||
+    if (!v) fresh = t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE; /* var buf [N]T */
+    else fresh = cg_gn_is(v, CG_GK_COMPOSITE_LITERAL) || is_builtin_call(pkg, file, v, "make") ||
                  is_builtin_call(pkg, file, v, "new");
     if (!fresh) return false;
     cg_gotype *alloc = (t->kind == CG_GT_SLICE || t->kind == CG_GT_POINTER) ? t->elem : t;
@@ -72,19 +72,16 @@ static void note_checked_param(cg_check_ctx *ctx, cg_diag *d, const cg_cfunc *fn
 }
 
 /* The operand x of unsafe.SliceData(x) (under conversions), or a null node. */
-static TSNode slice_data_operand(cg_package *pkg, cg_gofile *file, TSNode expr) {
-    TSNode call = cg_x_strip_conversions(pkg, file, expr);
-    if (!cg_node_is(call, "call_expression") || !file->unsafe_name) return (TSNode){0};
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    TSNode args = cg_node_field(call, "arguments");
-    if (!cg_node_is_qualified(file, fn, file->unsafe_name, "SliceData") || ts_node_named_child_count(args) != 1)
-        return (TSNode){0};
-    return cg_node_unparen(ts_node_named_child(args, 0));
+static cg_gn slice_data_operand(cg_package *pkg, cg_gofile *file, cg_gn expr) {
+    cg_gn call = cg_x_strip_conversions(pkg, file, expr);
+    cg_gn args = cg_go_call_args(call);
+    if (!cg_gopkg_calls(pkg->go, file, call, "unsafe", "SliceData") || cg_gn_count(args) != 1) return NULL;
+    return cg_gn_unparen(cg_gn_child(args, 0));
 }
 
 /* Go memory that may hold pointers around the slice: what the whole-object
  * check can trip over. */
-static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, TSNode slice) {
+static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, cg_gn slice) {
     return cg_x_origin(pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(pkg, file, slice);
 }
 
@@ -92,8 +89,8 @@ static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, TSNode 
 
 /* unsafe.SliceData(v) in the call: unsafe.SliceData(v[:]) is the same
  * pointer, and a slice expression cgo recognises. */
-static void offer_reslice(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, TSNode slice) {
-    uint32_t at = ts_node_end_byte(slice);
+static void offer_reslice(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_gn slice) {
+    uint32_t at = cg_gn_end(slice);
     if (!cg_check_edit(ctx, d, file, at, at, "[:]")) return;
     cg_check_fix_title(ctx, d, "pass %s[:] to unsafe.SliceData, so that cgo checks only the slice's elements",
                        cg_node_text(file, slice));
@@ -106,17 +103,16 @@ typedef struct use_count {
     unsigned uses;
 } use_count;
 
-static cg_walk_action count_use(TSNode n, void *arg) {
+static cg_walk_action count_use(cg_gn n, void *arg) {
     use_count *c = arg;
-    if (cg_node_is(n, "identifier") && !ts_node_eq(n, c->var->ident) &&
-        cg_gopkg_binding(c->pkg->go, c->file, n) == c->var)
+    if (cg_gn_is(n, CG_GK_IDENTIFIER) && n != c->var->ident && cg_gopkg_binding(c->pkg->go, c->file, n) == c->var)
         c->uses++;
     return CG_WALK_CONTINUE;
 }
 
 /* Does the declaration fill whole lines, with nothing but blanks around it? */
-static bool alone_on_lines(const cg_gofile *file, TSNode stmt) {
-    uint32_t end = ts_node_end_byte(stmt);
+static bool alone_on_lines(const cg_gofile *file, cg_gn stmt) {
+    uint32_t end = cg_gn_end(stmt);
     if (!cg_check_owns_line(file, stmt)) return false;
     while (end < file->source_len && (file->source[end] == ' ' || file->source[end] == '\t' || file->source[end] == '\r'))
         end++;
@@ -126,29 +122,30 @@ static bool alone_on_lines(const cg_gofile *file, TSNode stmt) {
 /* `p := &v[i]` (or unsafe.Pointer(&x.f)) on the line right before the call
  * that passes p: the address expression goes into the call in place of p,
  * and the declaration goes when p has no other use. Offered only for a
- * variable declared by that statement alone and never assigned again, so
- * that the expression means the same at the call. */
-static void offer_inline_address(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, TSNode id, cg_gobinding *b,
-                                 TSNode call) {
-    if (b->kind != CG_BIND_SHORT || b->assigned.len || b->address_taken || ts_node_is_null(b->value)) return;
-    TSNode right = ts_node_parent(b->value), decl = ts_node_parent(right);
-    if (!cg_node_is(decl, "short_var_declaration") || ts_node_named_child_count(right) != 1 ||
-        ts_node_named_child_count(cg_node_field(decl, "left")) != 1)
+ * variable declared by that statement alone and never defined again nor
+ * reached through its address, so that the expression means the same at
+ * the call. */
+static void offer_inline_address(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_gn id, cg_gobinding *b,
+                                 cg_gn call) {
+    if (b->kind != CG_BIND_SHORT || b->defs.len || b->address_taken || !b->value) return;
+    cg_gn decl = b->decl;
+    if (!cg_gn_is(decl, CG_GK_SHORT_VAR_DECLARATION) || cg_gn_count(cg_go_left(decl)) != 1 ||
+        cg_gn_count(cg_go_right(decl)) != 1)
         return;
-    TSNode stmt = call;
-    while (!ts_node_is_null(stmt) && !ts_node_eq(ts_node_parent(stmt), ts_node_parent(decl))) stmt = ts_node_parent(stmt);
-    if (ts_node_is_null(stmt) || !ts_node_eq(ts_node_next_named_sibling(decl), stmt)) return;
+    cg_gn stmt = call;
+    while (stmt && cg_gn_parent(stmt) != cg_gn_parent(decl)) stmt = cg_gn_parent(stmt);
+    if (!stmt || cg_gn_next(decl) != stmt) return;
     use_count c = {ctx->pkg, file, b, 0};
-    cg_walk(ts_node_parent(decl), count_use, &c);
+    cg_walk(cg_gn_parent(decl), count_use, &c);
     const char *value = cg_node_text(file, b->value);
-    if (!cg_check_edit(ctx, d, file, ts_node_start_byte(id), ts_node_end_byte(id), value)) return;
+    if (!cg_check_edit(ctx, d, file, cg_gn_start(id), cg_gn_end(id), value)) return;
     if (c.uses == 1) {
         if (!alone_on_lines(file, decl)) {
             cg_check_drop_edits(d);
             return;
         }
-        uint32_t from = cg_check_line_start(file, ts_node_start_byte(decl));
-        uint32_t to = cg_check_line_end(file, ts_node_end_byte(decl));
+        uint32_t from = cg_check_line_start(file, cg_gn_start(decl));
+        uint32_t to = cg_check_line_end(file, cg_gn_end(decl));
         if (!cg_check_edit(ctx, d, file, from, to, "")) {
             cg_check_drop_edits(d);
             return;
@@ -158,13 +155,13 @@ static void offer_inline_address(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file,
                        c.uses == 1 ? " and drop the variable" : "");
 }
 
-static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg,
-                              TSNode slice, TSNode outside) {
+static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg,
+                              cg_gn slice, cg_gn outside) {
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     const char *v = cg_node_text(file, slice);
     cg_diag *d;
-    if (ts_node_is_null(outside)) {
+    if (!outside) {
         d = cg_check_report(ctx, file, arg,
                             "unsafe.SliceData(%s) hides the slice from cgo: it recognises only &%s[i] and "
                             "slice expressions, so it checks the whole Go allocation the pointer points into, "
@@ -184,34 +181,34 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                  "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
                  "(non-empty %s) in the call: cgo then checks only the slice's elements",
                  call->name, v, call->name, v, v);
-    if (ts_node_is_null(outside)) offer_reslice(ctx, d, file, slice);
+    if (!outside) offer_reslice(ctx, d, file, slice);
 }
 
-static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
+static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     if (!fn || index >= fn->param_count || !param_is_checked(pkg, &fn->params[index].type)) return;
-    TSNode in_call = slice_data_operand(pkg, file, arg);
-    if (!ts_node_is_null(in_call)) {
-        if (!cg_node_is(in_call, "slice_expression") && slice_may_share_allocation(pkg, file, in_call))
-            report_slice_data(ctx, call, index, arg, in_call, (TSNode){0});
+    cg_gn in_call = slice_data_operand(pkg, file, arg);
+    if (in_call) {
+        if (!cg_gn_is(in_call, CG_GK_SLICE_EXPRESSION) && slice_may_share_allocation(pkg, file, in_call))
+            report_slice_data(ctx, call, index, arg, in_call, NULL);
         return;
     }
-    TSNode id = cg_x_strip_conversions(pkg, file, arg);
-    if (!cg_node_is(id, "identifier")) return;
+    cg_gn id = cg_x_strip_conversions(pkg, file, arg);
+    if (!cg_gn_is(id, CG_GK_IDENTIFIER)) return;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
     if (!b) return;
-    TSNode value = cg_binding_single_value(b);
-    if (ts_node_is_null(value)) return;
-    TSNode outside = slice_data_operand(pkg, file, value);
-    if (!ts_node_is_null(outside)) {
+    cg_gn value = cg_binding_single_value(b);
+    if (!value) return;
+    cg_gn outside = slice_data_operand(pkg, file, value);
+    if (outside) {
         if (slice_may_share_allocation(pkg, file, outside)) report_slice_data(ctx, call, index, arg, outside, value);
         return;
     }
     char kind = 0;
-    TSNode target = cg_x_address_of(pkg, file, value, &kind);
-    if (ts_node_is_null(target) || (kind != 'e' && kind != 'f')) return;
+    cg_gn target = cg_x_address_of(pkg, file, value, &kind);
+    if (!target || (kind != 'e' && kind != 'f')) return;
     if (cg_x_origin(pkg, file, value) != CG_ORIGIN_GO) return;
     if (fresh_pointer_free(pkg, file, target)) return;
 
@@ -223,7 +220,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
         "points into, not just %s, and panics (\"Go pointer to unpinned Go pointer\") whenever that "
         "allocation holds a Go pointer",
         name, what, call->name, name,
-        kind == 'e' ? cg_node_text(file, cg_node_field(target, "operand")) : what);
+        kind == 'e' ? cg_node_text(file, cg_gn_field(target, CG_GF_OPERAND)) : what);
     cg_check_note(ctx, d, cg_check_loc(file, value), "the address is taken here");
     note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
@@ -237,7 +234,7 @@ static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
         for (uint32_t a = 0; a < call->arg_count; a++)
-            check_argument(ctx, call, a, ts_node_named_child(call->args, a));
+            check_argument(ctx, call, a, cg_gn_child(call->args, a));
     }
 }
 

@@ -13,39 +13,49 @@ typedef struct index_walk {
     cg_facts *facts;
 } index_walk;
 
-static void push(cg_nodevec *vec, cg_gofile *file, TSNode node) {
+static void push(cg_nodevec *vec, cg_gofile *file, cg_gn node) {
     cg_noderef ref = {file, node};
     cg_vec_push(vec, ref);
 }
 
-static void index_c_call(index_walk *w, TSNode call) {
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+static void index_c_call(index_walk *w, cg_gn call) {
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
     if (!cg_node_is_qualified(w->file, fn, "C", NULL)) return;
-    const char *name = cg_node_text(w->file, cg_node_field(fn, "field"));
-    TSNode args = cg_node_field(call, "arguments");
-    uint32_t argc = ts_node_named_child_count(args);
+    const char *name = cg_node_text(w->file, cg_gn_field(fn, CG_GF_FIELD));
+    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
+    uint32_t argc = cg_gn_count(args);
     /* C.int(x) is a conversion, not a call. */
     if (argc == 1 && cg_x_c_name_is_type(w->pkg, name)) return;
-    cg_ccall c = {w->file, call, name, args, argc, cg_cmodel_func(w->pkg->c, name)};
+    const cg_cfunc *cfunc = cg_cmodel_func(w->pkg->c, name);
+    /* With a header missing, a name the C side does not know, given one
+     * argument, may as well be a conversion (C.gpointer(x)): not a call the
+     * rules may report on. (With every header found it is a call, maybe
+     * through a macro: #define EVP_PKEY_id EVP_PKEY_get_id.) cgo's own
+     * helpers are always calls. */
+    static const char *const builtins[] = {"CString", "CBytes", "GoString", "GoStringN", "GoBytes", "malloc", "free"};
+    bool builtin = false;
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) builtin = builtin || strcmp(builtins[i], name) == 0;
+    if (argc == 1 && !cfunc && !builtin && cg_cmodel_headers_missing(w->pkg->c)) return;
+    cg_ccall c = {w->file, call, name, args, argc, cfunc};
     cg_vec_push(&w->facts->ccalls, c);
 }
 
-static cg_walk_action index_node(TSNode node, void *arg) {
+static cg_walk_action index_node(cg_gn node, void *arg) {
     index_walk *w = arg;
-    const char *kind = ts_node_type(node);
+    cg_gk kind = cg_gn_kind(node);
     cg_facts *f = w->facts;
-    if (strcmp(kind, "call_expression") == 0) {
+    if (kind == CG_GK_CALL_EXPRESSION) {
         push(&f->calls, w->file, node);
         index_c_call(w, node);
-    } else if (strcmp(kind, "assignment_statement") == 0) {
+    } else if (kind == CG_GK_ASSIGNMENT_STATEMENT) {
         push(&f->assignments, w->file, node);
-    } else if (strcmp(kind, "short_var_declaration") == 0) {
+    } else if (kind == CG_GK_SHORT_VAR_DECLARATION) {
         push(&f->short_vars, w->file, node);
-    } else if (strcmp(kind, "composite_literal") == 0) {
+    } else if (kind == CG_GK_COMPOSITE_LITERAL) {
         push(&f->composites, w->file, node);
-    } else if (strcmp(kind, "func_literal") == 0) {
+    } else if (kind == CG_GK_FUNC_LITERAL) {
         push(&f->func_literals, w->file, node);
-    } else if (strcmp(kind, "defer_statement") == 0) {
+    } else if (kind == CG_GK_DEFER_STATEMENT) {
         push(&f->defers, w->file, node);
     }
     return CG_WALK_CONTINUE;
@@ -97,9 +107,18 @@ cg_cmem *cg_check_cmem(cg_check_ctx *ctx) {
     return ctx->cmem;
 }
 
-cg_location cg_check_loc(const cg_gofile *file, TSNode node) {
-    TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);
-    cg_location loc = {file->path, start.row + 1, start.column + 1, end.row + 1, end.column + 1};
+cg_location cg_check_loc(const cg_gofile *file, cg_gn node) {
+    if (!node) return (cg_location){file->path, 1, 1, 1, 1};
+    cg_location loc = {file->path, node->line, node->column, node->end_line, node->end_column};
+    return loc;
+}
+
+cg_location cg_check_loc_last_byte(const cg_gofile *file, cg_gn node) {
+    cg_location loc = cg_check_loc(file, node);
+    if (node && node->end > node->start) {
+        loc.line = loc.end_line;
+        loc.column = loc.end_column - 1;
+    }
     return loc;
 }
 
@@ -116,7 +135,7 @@ static cg_diag *vreport(cg_check_ctx *ctx, cg_location loc, const char *fmt, va_
     return stored;
 }
 
-cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...) {
+cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, cg_gn node, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     cg_diag *d = vreport(ctx, cg_check_loc(file, node), fmt, ap);
@@ -150,10 +169,10 @@ void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) {
     free(msg);
 }
 
-uint32_t cg_call_args(TSNode call, TSNode *out, uint32_t max) {
-    TSNode args = cg_node_field(call, "arguments");
-    uint32_t n = ts_node_named_child_count(args);
-    for (uint32_t i = 0; i < n && i < max; i++) out[i] = ts_node_named_child(args, i);
+uint32_t cg_call_args(cg_gn call, cg_gn *out, uint32_t max) {
+    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
+    uint32_t n = cg_gn_count(args);
+    for (uint32_t i = 0; i < n && i < max; i++) out[i] = cg_gn_child(args, i);
     return n;
 }
 
@@ -213,8 +232,8 @@ const char *cg_check_indent(cg_check_ctx *ctx, const cg_gofile *file, uint32_t o
     return cg_arena_strndup(&ctx->pkg->arena, file->source + start, end - start);
 }
 
-bool cg_check_owns_line(const cg_gofile *file, TSNode node) {
-    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+bool cg_check_owns_line(const cg_gofile *file, cg_gn node) {
+    uint32_t start = cg_gn_start(node), end = cg_gn_end(node);
     for (uint32_t i = cg_check_line_start(file, start); i < start; i++)
         if (file->source[i] != ' ' && file->source[i] != '\t') return false;
     uint32_t i = end;
@@ -224,17 +243,15 @@ bool cg_check_owns_line(const cg_gofile *file, TSNode node) {
 }
 
 /* The import declaration of "C" (a top-level `import "C"` of its own). */
-static TSNode import_c_decl(const cg_gofile *file) {
-    for (uint32_t i = 0; i < ts_node_named_child_count(file->root); i++) {
-        TSNode decl = ts_node_named_child(file->root, i);
-        if (!cg_node_is(decl, "import_declaration")) continue;
-        TSNode spec = ts_node_named_child(decl, 0);
-        if (cg_node_is(spec, "import_spec") && ts_node_named_child_count(decl) == 1 &&
-            cg_node_text_eq(file, cg_node_field(spec, "path"), "\"C\"") &&
-            ts_node_is_null(cg_node_field(spec, "name")))
+static cg_gn import_c_decl(const cg_gofile *file) {
+    for (uint32_t i = 0; i < cg_gn_count(file->root); i++) {
+        cg_gn decl = cg_gn_child(file->root, i);
+        if (!cg_gn_is(decl, CG_GK_IMPORT_DECLARATION)) continue;
+        cg_gn spec = cg_gn_child_of_kind(decl, CG_GK_IMPORT_SPEC);
+        if (spec && cg_node_text_eq(file, cg_gn_field(spec, CG_GF_PATH), "\"C\"") && !cg_gn_field(spec, CG_GF_NAME))
             return decl;
     }
-    return (TSNode){0};
+    return NULL;
 }
 
 const char *cg_check_need_import(cg_check_ctx *ctx, cg_diag *diag, cg_gofile *file, const char *path) {
@@ -243,9 +260,9 @@ const char *cg_check_need_import(cg_check_ctx *ctx, cg_diag *diag, cg_gofile *fi
                                                       : NULL;
     if (name) return name;
     if (strcmp(path, "unsafe") != 0 && strcmp(path, "runtime") != 0) return NULL;
-    TSNode decl = import_c_decl(file);
-    if (ts_node_is_null(decl) || !cg_check_owns_line(file, decl)) return NULL;
-    uint32_t at = cg_check_line_end(file, ts_node_end_byte(decl));
+    cg_gn decl = import_c_decl(file);
+    if (!decl || !cg_check_owns_line(file, decl)) return NULL;
+    uint32_t at = cg_check_line_end(file, cg_gn_end(decl));
     char *text = cg_xasprintf("%simport \"%s\"\n", at == file->source_len ? "\n" : "", path);
     bool ok = cg_check_edit(ctx, diag, file, at, at, text);
     free(text);

@@ -17,16 +17,16 @@
 /* A node of a Go file, with the file it belongs to. */
 typedef struct cg_noderef {
     cg_gofile *file;
-    TSNode node;
+    cg_gn node;
 } cg_noderef;
 typedef CG_VEC(cg_noderef) cg_nodevec;
 
 /* A call C.name(args...) that is not a conversion to a C type. */
 typedef struct cg_ccall {
     cg_gofile *file;
-    TSNode call;
+    cg_gn call;
     const char *name;      /* "keep" for C.keep(...) */
-    TSNode args;           /* argument_list */
+    cg_gn args;           /* argument_list */
     uint32_t arg_count;
     const cg_cfunc *cfunc; /* the C declaration, or NULL when the C side lacks it */
 } cg_ccall;
@@ -61,9 +61,11 @@ void cg_check_package(cg_package *pkg, const cg_check_options *opts, cg_diag_lis
 /* ---- For rules ---- */
 
 /* The location of a node (with its end). */
-cg_location cg_check_loc(const cg_gofile *file, TSNode node);
+cg_location cg_check_loc(const cg_gofile *file, cg_gn node);
+/* The location of the last byte of a node (the closing brace of a block). */
+cg_location cg_check_loc_last_byte(const cg_gofile *file, cg_gn node);
 /* Adds a finding of the running rule at node; returns it for notes/fix. */
-cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...)
+cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, cg_gn node, const char *fmt, ...)
     CG_PRINTF(4, 5);
 /* The same at a location that is not a Go node (a C line of a preamble or
  * .c file, for the rules whose finding starts on the C side). */
@@ -95,7 +97,7 @@ const char *cg_check_indent(cg_check_ctx *ctx, const cg_gofile *file, uint32_t o
 /* Is the node alone on its line(s), apart from blanks before and blanks or
  * a line comment after it? Then a line inserted after it goes on the next
  * line. */
-bool cg_check_owns_line(const cg_gofile *file, TSNode node);
+bool cg_check_owns_line(const cg_gofile *file, cg_gn node);
 /* The local name under which file imports path ("unsafe", "runtime"),
  * adding an `import "path"` edit after import "C" when it does not import
  * it. NULL when the name is unknown or the edit does not fit. */
@@ -106,7 +108,7 @@ const char *cg_check_need_import(cg_check_ctx *ctx, cg_diag *diag, cg_gofile *fi
 cg_cmem *cg_check_cmem(cg_check_ctx *ctx);
 
 /* The argument nodes of a call, in order (up to max); returns the count. */
-uint32_t cg_call_args(TSNode call, TSNode *out, uint32_t max);
+uint32_t cg_call_args(cg_gn call, cg_gn *out, uint32_t max);
 /* Name of a C parameter for messages ("p" or "#1"). */
 const char *cg_check_param_name(cg_check_ctx *ctx, const cg_cfunc *fn, uint32_t index);
 

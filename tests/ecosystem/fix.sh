@@ -27,6 +27,10 @@ for rule in CG008 CG020 CG022; do
     if [ "$fixable" -eq 0 ]; then
       echo "FAIL $rule/$name: no finding has a machine-applicable fix"; fail=1; continue
     fi
+    # The fixed package must build when the fixture does.
+    builds=1
+    "$go" build ./... 2>"$tmp/build0.err" || builds=0
+    [ $builds = 1 ] || echo "note $rule/$name: the fixture itself does not build, so neither may the fixed one: $(head -2 "$tmp/build0.err" | tr '\n' ' ')"
     sum=$(cat ./*.go | cksum)
     "$cgoguard" scan --diff . >"$tmp/diff" 2>/dev/null
     if [ "$(cat ./*.go | cksum)" != "$sum" ]; then echo "FAIL $rule/$name: --diff changed files"; fail=1; fi
@@ -50,10 +54,10 @@ for rule in CG008 CG020 CG022; do
     if [ "$after" -ne $((before - fixable)) ] || [ "$left" -ne 0 ]; then
       echo "FAIL $rule/$name: $before findings, $fixable fixable; after --fix $after findings, $left fixable"; fail=1
     fi
-    if ! "$go" build ./... 2>"$tmp/build.err"; then
+    if [ $builds = 1 ] && ! "$go" build ./... 2>"$tmp/build.err"; then
       echo "FAIL $rule/$name: the fixed package does not build:"; cat "$tmp/build.err"; fail=1
     fi
-    echo "ok $rule/$name: $fixable of $before findings fixed, $after left, builds"
+    echo "ok $rule/$name: $fixable of $before findings fixed, $after left$([ $builds = 1 ] && echo ", builds")"
   done
 done
 exit $fail

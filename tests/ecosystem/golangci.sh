@@ -50,15 +50,12 @@ step "custom-gcl run"
 m=$tmp/m
 mkdir -p "$m/leak" "$m/excluded"
 printf 'module example.com/gclmod\n\ngo 1.21\n' >"$m/go.mod"
-cp "$src"/testdata/rules/CG008/basic/*.go "$m/leak/"
+cp "$src"/testdata/rules/CG008/basic/bad.go "$m/leak/"
 cp "$src"/testdata/rules/CG008/basic/bad.go "$m/excluded/"
 # golangci-lint's own //nolint applies to the plugin's issues.
 mkdir -p "$m/nolint"
-sed '23s|// want CG008|//nolint:cgoguard // golangci-lint applies it|' \
+sed '0,/\/\/ want CG008$/s//\/\/nolint:cgoguard \/\/ golangci-lint applies it/' \
   "$src"/testdata/rules/CG008/basic/bad.go >"$m/nolint/bad.go"
-# golangci-lint's own //nolint applies to the plugin's issues.
-mkdir -p "$m/nolint"
-sed '23s|// want CG008|//nolint:cgoguard // golangci-lint applies it|' "$src"/testdata/rules/CG008/basic/bad.go >"$m/nolint/bad.go"
 cat >"$m/.golangci.yml" <<YML
 version: "2"
 linters:

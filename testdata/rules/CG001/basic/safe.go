@@ -75,3 +75,31 @@ func passZeroValue() {
 	var s string
 	C.take(unsafe.Pointer(&s))
 }
+
+// safe: an out-parameter: the variable holds nil (its zero value) when C
+// fills it, and C pointers afterwards; cgocheck checks values
+func outParameter() {
+	var list **C.char
+	C.take(unsafe.Pointer(&list))
+	var hints *unsafe.Pointer
+	C.take(unsafe.Pointer(&hints))
+}
+
+// safe: **uint8 of a caller may well be C memory (go-gl's Strs returns C
+// strings as **uint8): nothing shows Go memory holding Go pointers
+func shaderSource(xstring **uint8) {
+	C.take(unsafe.Pointer(xstring))
+}
+
+// Format mirrors a C struct: the package lays it over C memory.
+type Format struct {
+	name *Format
+	n    int
+}
+
+func lookupFormat() *Format { return (*Format)(unsafe.Pointer(C.malloc(16))) }
+
+// safe: the receiver is C memory the package cast to *Format (see lookupFormat)
+func (f *Format) Free() {
+	C.take(unsafe.Pointer(f))
+}

@@ -97,3 +97,23 @@ func useOpenThenRead() string {
 	C.mylib_open(nil)
 	return openThenRead("x")
 }
+
+// safe: the two thread-affine calls are on the two branches of an if: one
+// run of the function makes only one of them
+func oneOrTheOther(c *C.ctx, current bool) {
+	if current {
+		C.ctx_make_current(c)
+	} else {
+		C.ctx_draw(3)
+	}
+}
+
+// safe: the error is read on the branch that made no C call before it
+func errorOnOtherBranch(path string, skip bool) string {
+	if !skip {
+		C.mylib_open(nil)
+		return ""
+	} else {
+		return C.GoString(C.mylib_last_error())
+	}
+}

@@ -66,3 +66,12 @@ func nameOut(out **C.char) {
 	defer C.free(unsafe.Pointer(cs))
 	*out = cs // want CG024
 }
+
+// The library keeps the name on one branch, and the free runs after both.
+func setThenFree(s string, keep bool) {
+	cs := C.CString(s)
+	if keep {
+		C.lib_set_name(cs) // want CG024
+	}
+	C.free(unsafe.Pointer(cs))
+}

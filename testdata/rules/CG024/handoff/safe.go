@@ -67,3 +67,13 @@ func lengthOut(out *C.size_t) {
 	defer C.free(unsafe.Pointer(cs))
 	*out = C.strlen(cs)
 }
+
+// safe: either the library keeps the name or the function frees it, never both
+func setOrDrop(s string, keep bool) {
+	cs := C.CString(s)
+	if keep {
+		C.lib_set_name(cs)
+	} else {
+		C.free(unsafe.Pointer(cs))
+	}
+}
