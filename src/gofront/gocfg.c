@@ -524,6 +524,13 @@ bool cg_cfg_exclusive(const cg_cfg *cfg, uint32_t a, uint32_t b) {
     return !cg_cfg_reaches(cfg, a, b) && !cg_cfg_reaches(cfg, b, a);
 }
 
+bool cg_cfg_may_precede(cg_gopkg *pkg, cg_gofile *file, cg_gn a, cg_gn b) {
+    const cg_cfg *cfg = cg_cfg_around(pkg, file, b);
+    uint32_t sa = cg_cfg_step_of(cfg, a), sb = cg_cfg_step_of(cfg, b);
+    if (sa == CG_CFG_NONE || sb == CG_CFG_NONE || sa == sb) return a->end <= b->start;
+    return cg_cfg_reaches(cfg, sa, sb);
+}
+
 typedef struct every_arg {
     bool (*pass)(const cg_cfg *cfg, uint32_t step, void *arg);
     void *arg;

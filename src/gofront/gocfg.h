@@ -86,6 +86,12 @@ uint32_t cg_cfg_step_of(const cg_cfg *cfg, cg_gn node);
 bool cg_cfg_reaches(const cg_cfg *cfg, uint32_t from, uint32_t to);
 /* Can a and b both run in one call of the function (one reaches the other)? */
 bool cg_cfg_exclusive(const cg_cfg *cfg, uint32_t a, uint32_t b);
+/* Can node a run before node b in one call of the function around b: a's
+ * step reaches b's, or a ends before b in one step? Nodes that are not both
+ * steps of that function (one is in a nested func literal, or outside it):
+ * by position, a before b. */
+bool cg_cfg_may_precede(cg_gopkg *pkg, cg_gofile *file, cg_gn a, cg_gn b);
+
 /* Does every path from the entry to the normal exit pass through one of
  * the steps for which `pass` is true? */
 bool cg_cfg_every_path(const cg_cfg *cfg, uint32_t from, bool (*pass)(const cg_cfg *cfg, uint32_t step, void *arg),

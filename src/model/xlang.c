@@ -525,21 +525,10 @@ typedef struct store_walk {
     cg_package *pkg;
     cg_gofile *file;
     cg_gobinding *root;
-    const cg_cfg *cfg;
     cg_gn at;
-    uint32_t at_step;
     const char **why;
     cg_gn *stored;
 } store_walk;
-
-/* Can the statement run before `at` (earlier in its own step, or in a step
- * that reaches at's)? */
-static bool runs_before_at(store_walk *w, cg_gn stmt) {
-    uint32_t s = cg_cfg_step_of(w->cfg, stmt);
-    if (s == CG_CFG_NONE || w->at_step == CG_CFG_NONE) return false;
-    if (s == w->at_step) return stmt->end <= w->at->start;
-    return cg_cfg_reaches(w->cfg, s, w->at_step);
-}
 
 static cg_walk_action visit_store(cg_gn n, void *arg) {
     store_walk *w = arg;
@@ -560,7 +549,7 @@ static cg_walk_action visit_store(cg_gn n, void *arg) {
         cg_gn value = cg_gn_child(right, i);
         if (cg_x_origin(w->pkg, w->file, value) != CG_ORIGIN_GO ||
             cg_x_type_holds_pointers(w->pkg, cg_gopkg_type_of_expr(w->pkg->go, w->file, value)) == CG_NO ||
-            !runs_before_at(w, n))
+            !cg_cfg_may_precede(w->pkg->go, w->file, n, w->at))
             continue;
         *w->stored = value;
         *w->why = cg_arena_printf(&w->pkg->arena, "%s is assigned %s, a Go pointer, at line %u",
@@ -577,7 +566,7 @@ static bool assignments_store_go_pointer(cg_package *pkg, cg_gofile *file, cg_gn
     cg_gobinding *b = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(pkg->go, file, root) : NULL;
     const cg_cfg *cfg = cg_cfg_around(pkg->go, file, at);
     if (!b || !cfg) return false;
-    store_walk w = {pkg, file, b, cfg, at, cg_cfg_step_of(cfg, at), why, stored};
+    store_walk w = {pkg, file, b, at, why, stored};
     return !cg_walk(cg_go_func_body(cfg->func), visit_store, &w);
 }
 

@@ -60,54 +60,6 @@ typedef struct cg012 {
     CG_VEC(error_helper) helpers;
 } cg012;
 
-/* Can node a run before node b in one call of the function (a earlier in
- * the same statement, or a's step reaching b's)? */
-static bool runs_before(const cg_cfg *cfg, cg_gn a, cg_gn b) {
-    uint32_t sa = cg_cfg_step_of(cfg, a), sb = cg_cfg_step_of(cfg, b);
-    if (sa == CG_CFG_NONE || sb == CG_CFG_NONE) return a->end <= b->start; /* not one graph: by position */
-    if (sa == sb) return a->end <= b->start;
-    return cg_cfg_reaches(cfg, sa, sb);
-}
-
-typedef struct lock_find {
-    cg_gopkg *pkg;
-    cg_gofile *file;
-    const cg_cfg *cfg;
-    cg_gn before; /* a call that the lock must be able to precede */
-    cg_gn found;
-} lock_find;
-
-static cg_walk_action visit_lock(cg_gn n, void *arg) {
-    lock_find *f = arg;
-    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
-    if (cg_gopkg_calls(f->pkg, f->file, n, "runtime", "LockOSThread") && (!f->before || runs_before(f->cfg, n, f->before))) {
-        f->found = n;
-        return CG_WALK_STOP;
-    }
-    return CG_WALK_CONTINUE;
-}
-
-/* A func literal that is the function of a go statement: go func(){...}(). */
-static bool started_by_go(cg_gn lit) {
-    cg_gn call = cg_gn_parent(lit);
-    return cg_gn_is(call, CG_GK_CALL_EXPRESSION) && cg_gn_is(cg_gn_parent(call), CG_GK_GO_STATEMENT);
-}
-
-/* Does a LockOSThread run before `call` on some path? A func literal called
- * in place or passed on runs on the enclosing goroutine as far as this check
- * can tell: a lock in the enclosing function before the literal covers it. */
-static bool locked_before(cg_gopkg *go, cg_gofile *file, cg_gn func, cg_gn call) {
-    cg_gn at = call;
-    for (cg_gn f = func; f; f = cg_gopkg_enclosing_func(go, file, f)) {
-        lock_find lf = {.pkg = go, .file = file, .cfg = cg_cfg_of(go, file, f), .before = at};
-        cg_walk(cg_gn_field(f, CG_GF_BODY), visit_lock, &lf);
-        if (lf.found) return true;
-        if (!cg_gn_is(f, CG_GK_FUNC_LITERAL) || started_by_go(f)) return false;
-        at = f;
-    }
-    return false;
-}
-
 /* ---- goroutines and init locks, indexed once per package ---- */
 
 typedef struct index_walk {
@@ -130,12 +82,8 @@ static cg_walk_action visit_index(cg_gn n, void *arg) {
     }
     if (cg_gn_is(n, CG_GK_FUNCTION_DECLARATION) && !st->init_lock &&
         cg_node_text_eq(w->file, cg_gn_field(n, CG_GF_NAME), "init")) {
-        lock_find lf = {.pkg = st->ctx->pkg->go, .file = w->file};
-        cg_walk(cg_gn_field(n, CG_GF_BODY), visit_lock, &lf);
-        if (lf.found) {
-            st->init_lock = lf.found;
-            st->init_lock_file = w->file;
-        }
+        st->init_lock = cg_os_lock_in(st->ctx->pkg->go, w->file, n, NULL);
+        if (st->init_lock) st->init_lock_file = w->file;
     }
     return CG_WALK_CONTINUE;
 }
@@ -285,8 +233,7 @@ static cg_walk_action visit_helper_call(cg_gn n, void *arg) {
 /* Checks the C calls of one function (calls[0..n), source order). */
 static void check_function_calls(cg012 *st, cg_gn func, affine_call *calls, size_t n) {
     cg_gofile *file = calls[0].call->file;
-    const cg_cfg *cfg = cg_cfg_of(st->ctx->pkg->go, file, func);
-    if (!cfg) return;
+    if (!cg_cfg_of(st->ctx->pkg->go, file, func)) return;
     cg_gn go_entry = goroutine_of(st, file, func);
     /* init's lock holds for the main goroutine: code not started with go. */
     if (st->init_lock && !go_entry) return;
@@ -294,14 +241,14 @@ static void check_function_calls(cg012 *st, cg_gn func, affine_call *calls, size
     for (size_t i = 0; i < n; i++) {
         affine_call *c = &calls[i];
         if (c->kind == CG_AFFINE_NONE) continue;
-        if (locked_before(st->ctx->pkg->go, file, func, c->call->call)) continue;
+        if (cg_os_locked_before(st->ctx->pkg->go, file, c->call->call)) continue;
         if (c->kind == CG_AFFINE_ERROR_STATE) {
             /* The failing call: the closest earlier C call that may run
              * before this one (and ended before it: C.GoString(C.dlerror())
              * runs the getter first) and really enters C. */
             for (size_t j = i; j-- > 0;) {
                 if (calls[j].kind == CG_AFFINE_ERROR_STATE || is_cgo_helper(calls[j].call->name) ||
-                    !runs_before(cfg, calls[j].call->call, c->call->call))
+                    !cg_cfg_may_precede(st->ctx->pkg->go, file, calls[j].call->call, c->call->call))
                     continue;
                 report_error_read(st, c, calls[j].call, go_entry); /* each error read is its own finding */
                 break;
@@ -311,7 +258,7 @@ static void check_function_calls(cg012 *st, cg_gn func, affine_call *calls, size
         /* A second thread-affine call after one that may run before it. */
         for (size_t j = 0; j < i && !state_reported; j++) {
             if (calls[j].kind == CG_AFFINE_NONE || calls[j].kind == CG_AFFINE_ERROR_STATE ||
-                !runs_before(cfg, calls[j].call->call, c->call->call))
+                !cg_cfg_may_precede(st->ctx->pkg->go, file, calls[j].call->call, c->call->call))
                 continue;
             report_state(st, c, &calls[j], go_entry); /* once per function */
             state_reported = true;

@@ -13,6 +13,16 @@
  * call, or a use in the loop that encloses the call. Otherwise obj is dead
  * during the C call; the collector may free it and queue the finalizer,
  * which the finalizer goroutine runs while C is still inside the call.
+ *
+ * The object dies only when nothing else references it, so the rule looks
+ * one call level up: in an unexported function whose owner is a parameter
+ * or the receiver, it stays silent when every call of the function in the
+ * package keeps the argument alive after the call (and when nothing in the
+ * package calls it). A registration in the
+ * same function must be able to run before the C call (a C object freed on
+ * an error path before its finalizer is set is not raced). The finding is a
+ * warning: it bites only when the collector runs during the call and the
+ * caller has dropped its last reference.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -196,6 +206,7 @@ typedef struct stored_walk {
     cg_gofile *file;
     cg_gobinding *binding;
     uint32_t before;
+    cg_gn call;
     bool found;
 } stored_walk;
 
@@ -212,18 +223,36 @@ static cg_walk_action visit_value_use(cg_gn n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
+/* A local that holds an object built around the owner (iter :=
+ * &Iterator{cfg: c}) and is read after the call keeps the owner reachable. */
+static bool holder_read_after(stored_walk *w, cg_gn left) {
+    for (uint32_t i = 0; i < cg_gn_count(left); i++) {
+        cg_gn l = cg_gn_unparen(cg_gn_child(left, i));
+        cg_gobinding *holder = cg_gn_is(l, CG_GK_IDENTIFIER) ? cg_gopkg_binding(w->pkg->go, w->file, l) : NULL;
+        if (holder && holder != w->binding && cg_cfg_read_after(w->pkg->go, w->file, holder, w->call)) return true;
+    }
+    return false;
+}
+
 static cg_walk_action visit_store(cg_gn n, void *arg) {
     stored_walk *w = arg;
     if (cg_gn_start(n) >= w->before) return CG_WALK_STOP;
-    if (!cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT)) return CG_WALK_CONTINUE;
+    if (!cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT) && !cg_gn_is(n, CG_GK_SHORT_VAR_DECLARATION))
+        return CG_WALK_CONTINUE;
     cg_gn left = cg_gn_field(n, CG_GF_LEFT);
     bool outliving = false;
-    for (uint32_t i = 0; i < cg_gn_count(left); i++) {
+    for (uint32_t i = 0; i < cg_gn_count(left) && cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT); i++) {
         cg_gn l = cg_gn_unparen(cg_gn_child(left, i));
         /* A plain local is not a place that outlives the function. */
         if (!cg_gn_is(l, CG_GK_IDENTIFIER) || !cg_gopkg_binding(w->pkg->go, w->file, l)) outliving = true;
     }
-    if (outliving) cg_walk(cg_gn_field(n, CG_GF_RIGHT), visit_value_use, w);
+    cg_gn right = cg_gn_field(n, CG_GF_RIGHT);
+    if (outliving) cg_walk(right, visit_value_use, w);
+    /* Built into a composite literal that a live local holds. */
+    if (!w->found && cg_gn_is(cg_lvalue_root(cg_gn_child(right, 0)), CG_GK_COMPOSITE_LITERAL)) {
+        cg_walk(right, visit_value_use, w);
+        if (w->found && !holder_read_after(w, left)) w->found = false;
+    }
     return w->found ? CG_WALK_STOP : CG_WALK_SKIP_CHILDREN;
 }
 
@@ -231,7 +260,7 @@ static bool stored_before(cg_package *pkg, cg_gofile *file, cg_gn obj, cg_gn cal
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, obj);
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, call);
     if (!b || !fn) return false;
-    stored_walk w = {pkg, file, b, cg_gn_start(call), false};
+    stored_walk w = {pkg, file, b, cg_gn_start(call), call, false};
     cg_walk(cg_gn_field(fn->node, CG_GF_BODY), visit_store, &w);
     return w.found;
 }
@@ -276,6 +305,74 @@ static void offer_keepalive(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_g
                        ret ? "defer " : "", runtime_name, owner, ret ? " before the return" : " after the call");
 }
 
+typedef struct registration_walk {
+    cg_check_ctx *ctx;
+    cg_gofile *file;
+    const cg_gobinding *owner;
+    cg_gn call;
+    bool registers; /* a registration for the owner in this function */
+    bool precedes;  /* ... that may run before the call */
+} registration_walk;
+
+static cg_walk_action visit_registration(cg_gn n, void *arg) {
+    registration_walk *w = arg;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
+    cg_finalizer fin;
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION) || !cg_finalizer_at(w->ctx->pkg, w->file, n, &fin)) return CG_WALK_CONTINUE;
+    cg_gn root = cg_lvalue_root(cg_x_strip_conversions(w->ctx->pkg, w->file, fin.object));
+    if (!cg_gn_is(root, CG_GK_IDENTIFIER) || cg_gopkg_binding(w->ctx->pkg->go, w->file, root) != w->owner)
+        return CG_WALK_CONTINUE;
+    w->registers = true;
+    if (cg_cfg_may_precede(w->ctx->pkg->go, w->file, n, w->call)) w->precedes = true;
+    return CG_WALK_CONTINUE;
+}
+
+/* May the owner have its finalizer when the C call runs? When the function
+ * registers one for it, that registration must be able to run first; an
+ * object the function makes itself (&T{...}, new(T)) without registering
+ * one has none. Otherwise (a parameter, the result of a constructor): yes. */
+static bool may_have_finalizer(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *owner, cg_gn call) {
+    const cg_cfg *cfg = cg_cfg_around(ctx->pkg->go, file, call);
+    if (!cfg) return true;
+    registration_walk w = {ctx, file, owner, call, false, false};
+    cg_walk(cg_go_func_body(cfg->func), visit_registration, &w);
+    if (w.registers) return w.precedes;
+    cg_gn v = cg_gn_unparen(cg_binding_single_value(owner));
+    if (cg_gn_is(cg_go_addr_operand(v), CG_GK_COMPOSITE_LITERAL)) return false;
+    if (cg_gn_is(v, CG_GK_CALL_EXPRESSION)) {
+        cg_gn fn = cg_gn_unparen(cg_go_call_func(v));
+        if (cg_gn_is(fn, CG_GK_IDENTIFIER) && cg_node_text_eq(file, fn, "new") &&
+            !cg_gopkg_decl(ctx->pkg->go, "new") && !cg_gopkg_binding(ctx->pkg->go, file, fn))
+            return false;
+    }
+    return true;
+}
+
+typedef struct keep_alive {
+    cg_check_ctx *ctx;
+    bool all;
+} keep_alive;
+
+/* A local argument must be read after the call; a temporary (NewT().M())
+ * is not kept; a field or a package variable is held by something else. */
+static bool caller_keeps_alive(cg_gofile *file, cg_gn call, cg_gn arg, void *arg_ctx) {
+    keep_alive *k = arg_ctx;
+    cg_gn root = cg_lvalue_root(cg_x_strip_conversions(k->ctx->pkg, file, arg));
+    cg_gobinding *held = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(k->ctx->pkg->go, file, root) : NULL;
+    if (!arg || cg_gn_is(root, CG_GK_CALL_EXPRESSION) || cg_gn_is(root, CG_GK_COMPOSITE_LITERAL) ||
+        (held && !cg_cfg_read_after(k->ctx->pkg->go, file, held, call)))
+        k->all = false;
+    return k->all;
+}
+
+/* Does every call of the unexported function that declares the owner (a
+ * parameter or the receiver) keep the object it passes alive after the
+ * call? (With no call at all, the function is dead code: nothing races.) */
+static bool callers_keep_alive(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *b) {
+    keep_alive k = {ctx, true};
+    return cg_check_each_caller(ctx, file, b, caller_keeps_alive, &k) && k.all;
+}
+
 static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_ccall *call) {
     cg_gofile *file = call->file;
     for (uint32_t a = 0; a < call->arg_count; a++) {
@@ -291,6 +388,8 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
         if (!b) continue; /* a package variable stays reachable */
         if (cg_cfg_read_after(ctx->pkg->go, file, b, call->call)) continue;
         if (stored_before(ctx->pkg, file, root, call->call)) continue;
+        if (!may_have_finalizer(ctx, file, b, call->call)) continue;
+        if (callers_keep_alive(ctx, file, b)) continue;
         const char *o = cg_node_text(file, obj);
         const char *kind = r->fin.is_cleanup ? "cleanup" : "finalizer";
         cg_diag *d = cg_check_report(
@@ -343,7 +442,7 @@ static void check(cg_check_ctx *ctx) {
 const cg_rule cg_rule_CG020 = {
     .id = "CG020",
     .name = "finalizer-use-race",
-    .severity = CG_SEV_ERROR,
+    .severity = CG_SEV_WARNING,
     .summary = "object with a C-freeing finalizer dies during a C call",
     .check = check,
 };

@@ -13,9 +13,12 @@
  * those pointers are non-nil. The check only exists when the C parameter
  * needs one (void *, or a pointer to memory that may hold pointers): `char *`
  * parameters are never checked, so the rule stays silent for them.
- * Also silent when the slice/variable is provably a fresh allocation of a
- * pointer-free type in the same function (make, new, a composite literal,
- * or a local array/struct variable).
+ * What the difference can trip over is a Go pointer in the allocation
+ * around the slice or field, outside it (pointers inside it fail either
+ * way: CG001). The rule reports when the function shows that allocation:
+ * &x.f or &x.arr[i] of a struct x whose type holds Go pointers, or a slice
+ * of such an array field (v := x.arr[:]). A caller's slice or a fresh
+ * allocation gives no such evidence: silent.
  *
  * unsafe.SliceData(v) is the same case even inside the call: cmd/cgo's
  * checkIndex/checkSlice (cmd/cgo/gcc.go) look through SliceData to find
@@ -79,10 +82,77 @@ static cg_gn slice_data_operand(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     return cg_gn_unparen(cg_gn_child(args, 0));
 }
 
-/* Go memory that may hold pointers around the slice: what the whole-object
+/* The struct around an element or field the pointer designates, when the
+ * code shows one: x in &x.f, &x.arr[i], x.arr[:], through a local that
+ * holds such a slice (v := x.arr[:]), and one call level up through a
+ * parameter of an unexported function (what its callers pass). */
+typedef struct place {
+    cg_gofile *file;
+    cg_gn node;
+    const char *why; /* for messages: "f (*frame) holds Go pointers (next)" */
+} place;
+
+typedef struct caller_search {
+    cg_check_ctx *ctx;
+    int depth;
+    place *found;
+} caller_search;
+
+static bool around_go_pointers(cg_check_ctx *ctx, cg_gofile *file, cg_gn expr, int depth, place *out);
+
+static bool visit_caller(cg_gofile *file, cg_gn call, cg_gn arg, void *arg_ctx) {
+    caller_search *c = arg_ctx;
+    (void)call;
+    return !(arg && around_go_pointers(c->ctx, file, arg, c->depth + 1, c->found));
+}
+
+/* Is the struct x (in file) Go memory whose type holds Go pointers? */
+static bool struct_holds_go_pointers(cg_check_ctx *ctx, cg_gofile *file, cg_gn x, place *out) {
+    cg_package *pkg = ctx->pkg;
+    cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, x);
+    cg_gotype *u = cg_gotype_underlying(pkg->go, t);
+    if (u && u->kind == CG_GT_POINTER) t = u->elem;
+    u = cg_gotype_underlying(pkg->go, t);
+    if (!u || u->kind != CG_GT_STRUCT || cg_x_origin(pkg, file, x) == CG_ORIGIN_C) return false;
+    if (cg_x_type_holds_pointers(pkg, t) != CG_YES) return false;
+    out->file = file;
+    out->node = x;
+    out->why = cg_arena_printf(&pkg->arena, "%s (%s) holds Go pointers (%s)", cg_node_text(file, x),
+                               cg_gotype_string(pkg->go, t), cg_x_pointer_fields(pkg, t));
+    return true;
+}
+
+static bool around_go_pointers(cg_check_ctx *ctx, cg_gofile *file, cg_gn expr, int depth, place *out) {
+    cg_package *pkg = ctx->pkg;
+    expr = cg_x_strip_conversions(pkg, file, expr);
+    if (depth > 4 || !expr) return false;
+    if (cg_gn_is(expr, CG_GK_SELECTOR_EXPRESSION))
+        return struct_holds_go_pointers(ctx, file, cg_gn_unparen(cg_go_sel_operand(expr)), out);
+    if (cg_gn_is(expr, CG_GK_INDEX_EXPRESSION) || cg_gn_is(expr, CG_GK_SLICE_EXPRESSION)) {
+        /* An array inside the struct; a slice's elements are its own array,
+         * unless the slice itself comes from such an array. */
+        cg_gn v = cg_gn_unparen(cg_go_index_operand(expr));
+        cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, v));
+        if (t && (t->kind == CG_GT_ARRAY || t->kind == CG_GT_SLICE)) return around_go_pointers(ctx, file, v, depth + 1, out);
+        return false;
+    }
+    if (!cg_gn_is(expr, CG_GK_IDENTIFIER)) return false;
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
+    if (!b) return false;
+    cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_binding_type(pkg->go, file, b));
+    if (t && t->kind == CG_GT_ARRAY) return false; /* a local array is its own allocation */
+    cg_gn value = cg_binding_single_value(b);
+    if (cg_gn_is(cg_gn_unparen(value), CG_GK_SLICE_EXPRESSION)) return around_go_pointers(ctx, file, value, depth + 1, out);
+    caller_search c = {ctx, depth, out};
+    if (cg_check_each_caller(ctx, file, b, visit_caller, &c)) return out->node != NULL;
+    return false;
+}
+
+/* Go memory that holds pointers around the slice: what the whole-object
  * check can trip over. */
-static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, cg_gn slice) {
-    return cg_x_origin(pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(pkg, file, slice);
+static bool slice_may_share_allocation(cg_check_ctx *ctx, cg_gofile *file, cg_gn slice, place *around) {
+    return cg_x_origin(ctx->pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(ctx->pkg, file, slice) &&
+           around_go_pointers(ctx, file, slice, 0, around);
 }
 
 /* ---- The machine-applicable fixes ---- */
@@ -156,7 +226,7 @@ static void offer_inline_address(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file,
 }
 
 static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg,
-                              cg_gn slice, cg_gn outside) {
+                              cg_gn slice, cg_gn outside, const place *around) {
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     const char *v = cg_node_text(file, slice);
@@ -176,6 +246,7 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                             cg_node_text(file, cg_x_strip_conversions(ctx->pkg, file, arg)), v, call->name, v);
         cg_check_note(ctx, d, cg_check_loc(file, outside), "the pointer is taken here");
     }
+    cg_check_note(ctx, d, cg_check_loc(around->file, around->node), "%s", around->why);
     note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
                  "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
@@ -189,10 +260,11 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     if (!fn || index >= fn->param_count || !param_is_checked(pkg, &fn->params[index].type)) return;
+    place around = {0};
     cg_gn in_call = slice_data_operand(pkg, file, arg);
     if (in_call) {
-        if (!cg_gn_is(in_call, CG_GK_SLICE_EXPRESSION) && slice_may_share_allocation(pkg, file, in_call))
-            report_slice_data(ctx, call, index, arg, in_call, NULL);
+        if (!cg_gn_is(in_call, CG_GK_SLICE_EXPRESSION) && slice_may_share_allocation(ctx, file, in_call, &around))
+            report_slice_data(ctx, call, index, arg, in_call, NULL, &around);
         return;
     }
     cg_gn id = cg_x_strip_conversions(pkg, file, arg);
@@ -203,7 +275,8 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (!value) return;
     cg_gn outside = slice_data_operand(pkg, file, value);
     if (outside) {
-        if (slice_may_share_allocation(pkg, file, outside)) report_slice_data(ctx, call, index, arg, outside, value);
+        if (slice_may_share_allocation(ctx, file, outside, &around))
+            report_slice_data(ctx, call, index, arg, outside, value, &around);
         return;
     }
     char kind = 0;
@@ -211,6 +284,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (!target || (kind != 'e' && kind != 'f')) return;
     if (cg_x_origin(pkg, file, value) != CG_ORIGIN_GO) return;
     if (fresh_pointer_free(pkg, file, target)) return;
+    if (!around_go_pointers(ctx, file, target, 0, &around)) return;
 
     const char *what = cg_node_text(file, target);
     const char *name = cg_node_text(file, id);
@@ -222,6 +296,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
         name, what, call->name, name,
         kind == 'e' ? cg_node_text(file, cg_gn_field(target, CG_GF_OPERAND)) : what);
     cg_check_note(ctx, d, cg_check_loc(file, value), "the address is taken here");
+    cg_check_note(ctx, d, cg_check_loc(around.file, around.node), "%s", around.why);
     note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
                  "take the address inside the call expression, e.g. C.%s(unsafe.Pointer(&%s)): cgo "

@@ -4,6 +4,7 @@
  */
 #include "check.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,6 +168,42 @@ void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) {
     va_end(ap);
     diag->fix = cg_diag_list_intern(ctx->diags, msg);
     free(msg);
+}
+
+/* The argument a call site passes for a parameter (its index among the
+ * declared names) or, for the receiver, the operand of x.M(...). */
+static cg_gn argument_for(cg_gn site, const cg_gobinding *b, cg_gn decl) {
+    if (b->kind == CG_BIND_RECEIVER) {
+        cg_gn fn = cg_gn_unparen(cg_go_call_func(site));
+        return cg_gn_is(fn, CG_GK_SELECTOR_EXPRESSION) ? cg_go_sel_operand(fn) : NULL;
+    }
+    cg_gn params = cg_go_func_params(decl);
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < cg_gn_count(params); i++) {
+        cg_gn pd = cg_gn_child(params, i);
+        cg_gn name;
+        for (uint32_t j = 0; (name = cg_gn_field_at(pd, CG_GF_NAME, j)) != NULL; j++, index++)
+            if (name == b->ident)
+                return cg_gn_is(pd, CG_GK_VARIADIC_PARAMETER_DECLARATION) ? NULL : cg_go_call_arg(site, index);
+    }
+    return NULL;
+}
+
+bool cg_check_each_caller(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *param, cg_caller_fn visit,
+                          void *arg_ctx) {
+    if (param->kind != CG_BIND_PARAM && param->kind != CG_BIND_RECEIVER) return false;
+    cg_gofunc *fn = cg_gopkg_func_at(ctx->pkg->go, file, param->ident);
+    if (!fn || param->scope_start != fn->node->start) return false; /* a func literal's parameter */
+    const char *dot = strrchr(fn->name, '.');
+    const char *name = dot ? dot + 1 : fn->name;
+    if (!islower((unsigned char)name[0]) && name[0] != '_') return false; /* callers outside the package */
+    const cg_godecl *decl = cg_gopkg_decl(ctx->pkg->go, fn->name);
+    for (size_t i = 0; decl && i < ctx->facts->calls.len; i++) {
+        const cg_noderef *ref = &ctx->facts->calls.items[i];
+        if (cg_gopkg_callee(ctx->pkg->go, ref->file, ref->node) != decl) continue;
+        if (!visit(ref->file, ref->node, argument_for(ref->node, param, fn->node), arg_ctx)) break;
+    }
+    return true;
 }
 
 uint32_t cg_call_args(cg_gn call, cg_gn *out, uint32_t max) {

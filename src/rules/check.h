@@ -107,6 +107,18 @@ const char *cg_check_need_import(cg_check_ctx *ctx, cg_diag *diag, cg_gofile *fi
  * every rule of the run. */
 cg_cmem *cg_check_cmem(cg_check_ctx *ctx);
 
+/* One call level up: for a parameter or the receiver of an unexported
+ * top-level function or method, calls visit(file, call, arg, ctx_arg) for
+ * every call of that function in the package, with the argument it passes
+ * for the parameter (the operand x of x.M(...) for the receiver; NULL when
+ * not a plain argument, e.g. variadic). Stops when visit returns false.
+ * Returns false when the callers cannot be enumerated (an exported
+ * function, called from outside the package; not a top-level function's
+ * parameter), true otherwise (also with no caller at all). */
+typedef bool (*cg_caller_fn)(cg_gofile *file, cg_gn call, cg_gn arg, void *arg_ctx);
+bool cg_check_each_caller(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *param, cg_caller_fn visit,
+                          void *arg_ctx);
+
 /* The argument nodes of a call, in order (up to max); returns the count. */
 uint32_t cg_call_args(cg_gn call, cg_gn *out, uint32_t max);
 /* Name of a C parameter for messages ("p" or "#1"). */

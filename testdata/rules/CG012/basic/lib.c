@@ -25,3 +25,13 @@ int ctx_open_or_error(const char *path, const char **msg) {
     if (!h) *msg = dlerror();
     return h != NULL;
 }
+
+/* Like sqlite: the VFS's last-error getter, read by the same C call that
+ * failed (store_os_error), never across cgo calls. */
+static int os_errno;
+int vfsGetLastError(void) { return os_errno; }
+static int store_os_error(void) { return vfsGetLastError(); }
+int db_step(int n) {
+    if (n < 0) return store_os_error();
+    return n;
+}
