@@ -85,4 +85,7 @@ echo "custom-gcl: exit $status, $got findings in leak/ (cgoguard scan: $want)"
 grep -q '^excluded/' "$tmp/out" && { echo "FAIL: the settings' exclude was not applied"; fail=1; }
 nolint=$(grep -c '^nolint/bad.go:[0-9]*:[0-9]*: .*\[CG008 cstring-leak\] (cgoguard)$' "$tmp/out")
 [ "$nolint" -eq $((want - 1)) ] || { echo "FAIL: //nolint:cgoguard: $nolint findings in nolint/, want $((want - 1))"; fail=1; }
+# The plugin's inline-settings file of this run (named by content, which
+# holds this run's module directory).
+grep -l "$m" "${TMPDIR:-/tmp}"/cgoguard-golangci-*.yml 2>/dev/null | xargs -r rm -f
 exit $fail
