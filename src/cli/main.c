@@ -17,11 +17,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
+#include "discover/goenv.h"
+#include "discover/load.h"
 #include "driver/scan.h"
 #include "gofront/gofile.h"
 #include "report/baseline.h"
 #include "report/report.h"
 #include "run/run.h"
+#include "vet.h"
 
 #ifndef CG_VERSION
 #define CG_VERSION "dev"
@@ -44,16 +48,18 @@ static const char usage_text[] =
 static const char scan_usage_text[] =
     "usage: cgoguard scan [flags] [packages]\n"
     "\n"
-    "Packages are directories, dir/... patterns (recursive, like the go tool) or .go files.\n"
+    "Packages are directories, dir/... patterns (recursive, like the go tool), import\n"
+    "paths (example.com/m/...) or .go files. Inside a module the go command lists them\n"
+    "(go list: the build's files, tags, GOOS/GOARCH, CGO_CFLAGS, GOFLAGS).\n"
     "\n"
     "flags:\n"
     "  -f, --format FORMAT     text (default), json or sarif\n"
     "  -o, --output FILE       write the report to FILE instead of stdout\n"
     "      --fail-on SEVERITY  exit 1 when a finding is at least this severe:\n"
     "                          note, warning (default) or error\n"
-    "      --goos OS           target GOOS for build constraints (default linux)\n"
-    "      --goarch ARCH       target GOARCH (default amd64)\n"
-    "      --tags a,b          extra build tags\n"
+    "      --goos OS           target GOOS for build constraints (default $(go env GOOS), else linux)\n"
+    "      --goarch ARCH       target GOARCH (default $(go env GOARCH), else amd64)\n"
+    "      --tags a,b          extra build tags (added to GOFLAGS' -tags)\n"
     "      --include-vendor    also scan vendor directories\n"
     "      --max-file-size N   skip source files larger than N bytes (K/M suffix; default 16M)\n"
     "      --go VERSION        the Go version to analyse for, e.g. 1.21 (default: the installed go)\n"
@@ -65,6 +71,20 @@ static const char scan_usage_text[] =
     "      --baseline FILE     report only findings that are not in FILE, a previous\n"
     "                          --format=json or sarif report (matched by rule, file and\n"
     "                          a fingerprint that survives unrelated line shifts)\n"
+    "      --enable LIST       run only these rules: ids, names or severities (error,\n"
+    "                          warning, note), comma-separated; repeatable\n"
+    "      --disable LIST      do not run these rules (same forms)\n"
+    "      --config FILE       read FILE instead of each package's nearest .cgoguard.yml\n"
+    "      --no-config         read no .cgoguard.yml\n"
+    "      --deps              also scan the cgo packages the patterns import (other\n"
+    "                          modules, from the module cache; not the standard library)\n"
+    "      --loader HOW        auto (default): go list inside modules and for import paths,\n"
+    "                          the directory walk elsewhere or without a go command;\n"
+    "                          go: always go list; walk: never run the go command\n"
+    "      --fix               apply the machine-applicable fixes to the files (the text\n"
+    "                          report says which findings have one); findings are reported\n"
+    "                          as they were before the fix\n"
+    "      --diff              print those fixes as a unified diff instead (patch -p0)\n"
     "  -h, --help              show this help\n";
 
 static void print_usage_error(const char *fmt, const char *arg) {
@@ -92,6 +112,37 @@ static void split_tags(char *text, cg_strvec *out) {
         cg_vec_push(out, cg_xstrdup(t));
 }
 
+/* --enable/--disable: comma-separated ids, names or severities. */
+static int add_selectors(const char *text, cg_strvec *out, const char *flag) {
+    char *copy = cg_xstrdup(text);
+    int rc = 0;
+    for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+        cg_rule_set scratch = {0};
+        const char *hint = NULL;
+        if (!cg_rule_set_add(&scratch, t, &hint)) {
+            fprintf(stderr, "cgoguard: %s: unknown rule or severity '%s'%s%s%s (see 'cgoguard rules')\n", flag, t,
+                    hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+            rc = -1;
+        }
+        cg_vec_push(out, cg_xstrdup(t));
+    }
+    free(copy);
+    return rc;
+}
+
+/* The lists cmd_scan owns, freed on every way out. */
+typedef struct scan_lists {
+    cg_strvec tags, enable, disable, goenv, env_cflags;
+} scan_lists;
+
+static void scan_lists_free(scan_lists *l) {
+    cg_strvec_free(&l->tags);
+    cg_strvec_free(&l->enable);
+    cg_strvec_free(&l->disable);
+    cg_strvec_free(&l->goenv);
+    cg_strvec_free(&l->env_cflags);
+}
+
 static int cmd_scan(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
@@ -101,23 +152,28 @@ static int cmd_scan(int argc, char **argv) {
         {"go", required_argument, NULL, 'G'},      {"color", required_argument, NULL, 'C'},
         {"jobs", required_argument, NULL, 'j'},    {"no-cache", no_argument, NULL, 'N'},
         {"stats", no_argument, NULL, 'S'},        {"baseline", required_argument, NULL, 'B'},
+        {"fix", no_argument, NULL, 'X'},            {"diff", no_argument, NULL, 'D'},
+        {"enable", required_argument, NULL, 'E'},     {"disable", required_argument, NULL, 'd'},
+        {"config", required_argument, NULL, 'c'},     {"no-config", no_argument, NULL, 'n'},
+        {"deps", no_argument, NULL, 'P'},            {"loader", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     cg_report_options ropts = {0};
     ropts.format = CG_REPORT_TEXT;
     cg_severity fail_on = CG_SEV_WARNING;
     cg_scan_options sopts = {0};
-    sopts.target.goos = "linux";
-    sopts.target.goarch = "amd64";
     const char *output = NULL, *color = "auto", *baseline_path = NULL;
-    bool go_given = false, stats = false;
-    cg_strvec tags = {0};
+    bool go_given = false, stats = false, fix = false, diff = false;
+    bool deps = false;
+    cg_loader loader = CG_LOAD_AUTO;
+    scan_lists l = {0};
     int status = 0;
 
     optind = 1;
     opterr = 0;
     int c;
     sopts.use_cache = true;
+    sopts.use_config = true;
     while ((c = getopt_long(argc, argv, "+f:o:j:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'f':
@@ -135,7 +191,7 @@ static int cmd_scan(int argc, char **argv) {
             break;
         case 'O': sopts.target.goos = optarg; break;
         case 'A': sopts.target.goarch = optarg; break;
-        case 'T': split_tags(optarg, &tags); break;
+        case 'T': split_tags(optarg, &l.tags); break;
         case 'V': sopts.include_vendor = true; break;
         case 'M':
             if (parse_size(optarg, &sopts.max_file_bytes) != 0) {
@@ -173,7 +229,29 @@ static int cmd_scan(int argc, char **argv) {
         case 'N': sopts.use_cache = false; break;
         case 'S': stats = true; break;
         case 'B': baseline_path = optarg; break;
-        case 'h': fputs(scan_usage_text, stdout); cg_strvec_free(&tags); return 0;
+        case 'E':
+        case 'd':
+            if (add_selectors(optarg, c == 'E' ? &l.enable : &l.disable, c == 'E' ? "--enable" : "--disable") != 0)
+                status = EXIT_USAGE;
+            break;
+        case 'c': sopts.config_path = optarg; break;
+        case 'P': deps = true; break;
+        case 'L':
+            if (strcmp(optarg, "auto") == 0) loader = CG_LOAD_AUTO;
+            else if (strcmp(optarg, "go") == 0) loader = CG_LOAD_GO;
+            else if (strcmp(optarg, "walk") == 0) loader = CG_LOAD_WALK;
+            else {
+                print_usage_error("bad --loader '%s' (want auto, go or walk)", optarg);
+                status = EXIT_USAGE;
+            }
+            break;
+        case 'n': sopts.use_config = false; break;
+        case 'X': fix = true; break;
+        case 'D': diff = true; break;
+        case 'h':
+            fputs(scan_usage_text, stdout);
+            scan_lists_free(&l);
+            return 0;
         default:
             print_usage_error("unknown or incomplete flag '%s' (see 'cgoguard scan --help')",
                               argv[optind - 1]);
@@ -181,14 +259,32 @@ static int cmd_scan(int argc, char **argv) {
         }
     }
     if (status != 0) {
-        cg_strvec_free(&tags);
+        scan_lists_free(&l);
         return status;
     }
-    sopts.target.tags = (const char *const *)tags.items;
-    sopts.target.tag_count = tags.len;
+    sopts.enable = l.enable.len ? &l.enable : NULL;
+    sopts.disable = l.disable.len ? &l.disable : NULL;
+    /* The build context is the go command's (go env: GOOS/GOARCH and GOFLAGS
+     * from the environment or go env -w); the flags override it. */
+    static const char *const env_keys[] = {"GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS", "CGO_CPPFLAGS", "CGO_CFLAGS"};
+
+    bool have_go = cg_go_env(NULL, env_keys, sizeof env_keys / sizeof env_keys[0], &l.goenv);
+    if (!sopts.target.goos) sopts.target.goos = have_go && *l.goenv.items[2] ? l.goenv.items[2] : "linux";
+    if (!sopts.target.goarch) sopts.target.goarch = have_go && *l.goenv.items[3] ? l.goenv.items[3] : "amd64";
+    if (have_go) {
+        cg_goflags_tags(l.goenv.items[4], &l.tags);
+        cg_split_flags(l.goenv.items[5], &l.env_cflags);
+        cg_split_flags(l.goenv.items[6], &l.env_cflags);
+    }
+    sopts.target.tags = (const char *const *)l.tags.items;
+    sopts.target.tag_count = l.tags.len;
     /* GOROOT only for the installed Go: --go names a version, not a tree. */
     char *goroot = NULL;
-    if (!go_given) sopts.go_minor = cg_installed_go(&goroot);
+    unsigned major = 0, minor = 0;
+    if (!go_given && have_go && sscanf(l.goenv.items[0], "go%u.%u", &major, &minor) == 2 && major == 1) {
+        sopts.go_minor = minor;
+        if (*l.goenv.items[1]) goroot = cg_xstrdup(l.goenv.items[1]);
+    }
     sopts.goroot = goroot;
     sopts.target.go_minor = sopts.go_minor ? sopts.go_minor : 99;
 
@@ -215,7 +311,7 @@ static int cmd_scan(int argc, char **argv) {
             free(err);
             free(srcroot);
             free(goroot);
-            cg_strvec_free(&tags);
+            scan_lists_free(&l);
             return EXIT_USAGE;
         }
     }
@@ -226,7 +322,7 @@ static int cmd_scan(int argc, char **argv) {
         cg_baseline_free(baseline);
         free(srcroot);
         free(goroot);
-        cg_strvec_free(&tags);
+        scan_lists_free(&l);
         return EXIT_USAGE;
     }
     /* auto: colour on a terminal unless NO_COLOR is set (no-color.org);
@@ -237,7 +333,13 @@ static int cmd_scan(int argc, char **argv) {
 
     sopts.progress = isatty(fileno(stderr));
     cg_scan_result result;
-    cg_scan(patterns, npatterns, &sopts, &result);
+    cg_load_options lopts = {sopts.target, sopts.include_vendor, deps, loader};
+    cg_discovery found;
+    cg_load_packages(patterns, npatterns, &lopts, &found);
+    for (size_t i = 0; i < found.packages.len; i++)
+        for (size_t k = 0; k < l.env_cflags.len; k++)
+            cg_vec_push(&found.packages.items[i]->env_cflags, cg_xstrdup(l.env_cflags.items[k]));
+    cg_scan_discovered(&found, &sopts, &result);
     for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
     if (stats)
         fprintf(stderr, "cgoguard: %zu packages (%zu from the cache), %zu Go files, %zu C files\n",
@@ -255,7 +357,24 @@ static int cmd_scan(int argc, char **argv) {
                     known, cg_baseline_count(baseline));
     }
     ropts.execution_failed = result.errors.len > 0;
-    if (cg_report_emit(out, result.diags, &ropts) != CG_OK) {
+    ropts.problems = (const char *const *)result.errors.items;
+    ropts.problem_count = result.errors.len;
+    if (fix || diff) {
+        cg_fix_stats fs;
+        char *err = NULL;
+        if (cg_fixes_apply(result.diags, diff, out, &fs, &err) != CG_OK) {
+            fprintf(stderr, "cgoguard: %s\n", err);
+            status = EXIT_USAGE;
+        }
+        free(err);
+        if (fs.skipped || !diff)
+            fprintf(stderr, "cgoguard: %s %zu fix%s to %zu file%s%s\n", diff ? "diff of" : "applied", fs.applied,
+                    fs.applied == 1 ? "" : "es", fs.files, fs.files == 1 ? "" : "s",
+                    fs.skipped ? "; some fixes overlap others and were left out: scan again" : "");
+    }
+    if (diff) {
+        /* the diff is the output */
+    } else if (cg_report_emit(out, result.diags, &ropts) != CG_OK) {
         fprintf(stderr, "cgoguard: cannot write the report\n");
         status = EXIT_USAGE;
     }
@@ -270,7 +389,7 @@ static int cmd_scan(int argc, char **argv) {
     cg_scan_result_free(&result);
     cg_fingerprints_free(fps);
     cg_baseline_free(baseline);
-    cg_strvec_free(&tags);
+    scan_lists_free(&l);
     free(srcroot);
     free(goroot);
     return status;
@@ -320,6 +439,7 @@ int main(int argc, char **argv) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
     }
+    if (cg_vet_invoked(argc, argv)) return cg_cmd_vet(argc, argv);
     const char *cmd = argv[1];
     if (strcmp(cmd, "scan") == 0) return cmd_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0) {

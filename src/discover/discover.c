@@ -90,10 +90,7 @@ static cg_pkg_files *scan_package(const char *dir, char **names, size_t count,
         free(head);
     }
     if (!uses_cgo) {
-        cg_strvec_free(&pkg->go_files);
-        cg_strvec_free(&pkg->c_files);
-        free(pkg->dir);
-        free(pkg);
+        cg_pkg_files_free(pkg);
         return NULL;
     }
     return pkg;
@@ -203,13 +200,20 @@ void cg_discover(const char *const *patterns, size_t pattern_count, const cg_dis
     cg_strvec_free(&loose);
 }
 
+void cg_pkg_files_free(cg_pkg_files *pkg) {
+    if (!pkg) return;
+    cg_strvec_free(&pkg->go_files);
+    cg_strvec_free(&pkg->c_files);
+    cg_strvec_free(&pkg->env_cflags);
+    cg_strvec_free(&pkg->thread_error_api);
+    cg_strvec_free(&pkg->thread_affine);
+    free(pkg->dir);
+    free(pkg);
+}
+
 void cg_discovery_free(cg_discovery *d) {
     for (size_t i = 0; i < d->packages.len; i++) {
-        cg_pkg_files *pkg = d->packages.items[i];
-        cg_strvec_free(&pkg->go_files);
-        cg_strvec_free(&pkg->c_files);
-        free(pkg->dir);
-        free(pkg);
+        cg_pkg_files_free(d->packages.items[i]);
     }
     free(d->packages.items);
     for (size_t i = 0; i < d->problems.len; i++) {

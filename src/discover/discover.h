@@ -28,6 +28,12 @@ typedef struct cg_pkg_files {
     cg_strvec go_files; /* satisfy the constraints; no _test.go */
     cg_strvec c_files; /* .c files that satisfy the constraints */
     size_t excluded_count;   /* files left out by build constraints */
+    /* Set by the driver from the go command and the package's config:
+     * CGO_CPPFLAGS and CGO_CFLAGS as the build uses them (before the
+     * package's #cgo flags), and CG012's thread API lists (config.h). */
+    cg_strvec env_cflags;
+    cg_strvec thread_error_api;
+    cg_strvec thread_affine;
 } cg_pkg_files;
 
 typedef struct cg_discover_problem {
@@ -49,6 +55,7 @@ typedef struct cg_discover_options {
 void cg_discover(const char *const *patterns, size_t pattern_count, const cg_discover_options *opts,
                  cg_discovery *out);
 void cg_discovery_free(cg_discovery *d);
+void cg_pkg_files_free(cg_pkg_files *pkg); /* NULL is a no-op */
 
 /* Evaluates a "// +build"-style line ("linux,amd64 !windows"): space = OR,
  * comma = AND, ! = NOT. #cgo directive conditions use the same syntax. */

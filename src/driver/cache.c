@@ -7,6 +7,8 @@
  *   dep <size> <mtime-ns> <path>
  *   diag <id> <name> <severity> <file> <line> <col> <end-line> <end-col> <message> <fix> <confidence>
  *   rel <file> <line> <col> <end-line> <end-col> <message>       (belongs to the diag above)
+ *   title <fix title>                                         (the diag above's fix)
+ *   edit <file> <start> <end> <line> <col> <end-line> <end-col> <text>  (one edit of that fix)
  *   end <checksum of everything above, hex>
  */
 #include "cache.h"
@@ -20,7 +22,7 @@
 #include <unistd.h>
 
 enum { MAX_HASHED_FILE = 512 * 1024 * 1024 };
-static const char magic[] = "cgoguard-cache 1\n";
+static const char magic[] = "cgoguard-cache 2\n";
 
 struct cg_cache {
     char *dir;
@@ -127,6 +129,12 @@ static void package_headers(const char *dir, cg_strvec *out) {
 bool cg_cache_package_key(const cg_cache *cache, const cg_pkg_files *files, char key[33]) {
     hasher h = {cache->options_hash, ~cache->options_hash};
     hash_update(&h, files->dir, strlen(files->dir) + 1);
+    /* What the driver adds besides the files: flags and the config's settings. */
+    const cg_strvec *extra[] = {&files->env_cflags, &files->thread_error_api, &files->thread_affine};
+    for (size_t l = 0; l < sizeof extra / sizeof extra[0]; l++) {
+        for (size_t i = 0; i < extra[l]->len; i++) hash_update(&h, extra[l]->items[i], strlen(extra[l]->items[i]) + 1);
+        hash_update(&h, "\n", 1);
+    }
     bool ok = true;
     for (size_t i = 0; ok && i < files->go_files.len; i++) ok = hash_file(&h, files->go_files.items[i]);
     for (size_t i = 0; ok && i < files->c_files.len; i++) ok = hash_file(&h, files->c_files.items[i]);
@@ -191,6 +199,20 @@ void cg_cache_store(cg_cache *cache, const char *key, const cg_diag_list *diags,
             cg_strbuf_append(&sb, "rel");
             put_loc(&sb, &d->related[r].loc);
             put_str(&sb, d->related[r].message);
+            cg_strbuf_append_char(&sb, '\n');
+        }
+        if (d->edit_count) {
+            cg_strbuf_append(&sb, "title");
+            put_str(&sb, d->fix_title);
+            cg_strbuf_append_char(&sb, '\n');
+        }
+        for (unsigned e = 0; e < d->edit_count; e++) {
+            const cg_edit *ed = &d->edits[e];
+            cg_strbuf_append(&sb, "edit");
+            put_str(&sb, ed->file);
+            cg_strbuf_printf(&sb, "\t%u\t%u\t%u\t%u\t%u\t%u", ed->start, ed->end, ed->line, ed->column,
+                             ed->end_line, ed->end_column);
+            put_str(&sb, ed->text);
             cg_strbuf_append_char(&sb, '\n');
         }
     }
@@ -301,6 +323,15 @@ bool cg_cache_load(cg_cache *cache, const char *key, cg_diag_list *out) {
             cg_location loc;
             ok = parse_loc(f + 1, &loc) && f[6];
             if (ok) cg_diag_relate(tmp, current, loc, "%s", f[6]);
+        } else if (strcmp(f[0], "title") == 0 && n == 2 && current) {
+            current->fix_title = cg_diag_list_intern(tmp, f[1]);
+        } else if (strcmp(f[0], "edit") == 0 && n == 9 && current) {
+            cg_edit e = {.file = f[1], .text = f[8]};
+            ok = f[1] && f[8] && sscanf(f[2], "%u", &e.start) == 1 && sscanf(f[3], "%u", &e.end) == 1 &&
+                 e.start <= e.end &&
+                 sscanf(f[4], "%u", &e.line) == 1 && sscanf(f[5], "%u", &e.column) == 1 &&
+                 sscanf(f[6], "%u", &e.end_line) == 1 && sscanf(f[7], "%u", &e.end_column) == 1 &&
+                 cg_diag_add_edit(tmp, current, &e);
         } else {
             ok = false;
         }

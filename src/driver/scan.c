@@ -18,6 +18,7 @@
 #include "../report/report.h"
 #include "../rules/check.h"
 #include "cache.h"
+#include "configure.h"
 
 enum { DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024, MAX_JOBS = 256 };
 
@@ -159,15 +160,25 @@ static uint64_t options_hash(const cg_scan_options *opts, size_t max_file_bytes)
 
 void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
              cg_scan_result *result) {
-    memset(result, 0, sizeof(*result));
-    result->diags = cg_diag_list_new();
-
     cg_discover_options dopts = {opts->target, opts->include_vendor};
     cg_discovery found;
     cg_discover(patterns, count, &dopts, &found);
+    cg_scan_discovered(&found, opts, result);
+}
+
+void cg_scan_discovered(cg_discovery *found_in, const cg_scan_options *opts, cg_scan_result *result) {
+    memset(result, 0, sizeof(*result));
+    result->diags = cg_diag_list_new();
+    cg_discovery found = *found_in;
+    memset(found_in, 0, sizeof *found_in);
     for (size_t i = 0; i < found.problems.len; i++)
         cg_vec_push(&result->errors, cg_xasprintf("%s: %s", found.problems.items[i].path,
                                                   found.problems.items[i].message));
+
+    cg_config_set *configs =
+        opts->use_config || opts->config_path || opts->enable || opts->disable ? cg_config_set_new(opts->use_config || opts->config_path ? opts->config_path : "")
+                                                                             : NULL;
+    if (configs && (opts->use_config || opts->config_path)) cg_configure_packages(configs, &found, &result->errors);
 
     cg_package_options popts = {
         .target = opts->target,
@@ -228,6 +239,8 @@ void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *o
     cg_cache_close(cache);
     cg_sink_options sopts = {(const char *const *)analysed.items, analysed.len, popts.max_file_bytes};
     cg_sink_finish(result->diags, &sopts);
+    if (configs) cg_configure_filter(configs, opts->enable, opts->disable, result->diags, &result->errors);
+    cg_config_set_free(configs);
     cg_strvec_free(&analysed);
     cg_discovery_free(&found);
 }

@@ -19,6 +19,12 @@ typedef struct cg_scan_options {
     bool use_cache;        /* reuse the findings of unchanged packages (cache.h) */
     const char *cache_dir; /* NULL: $XDG_CACHE_HOME/cgoguard */
     bool progress;         /* packages done / total on stderr (the CLI asks when it is a tty) */
+    /* Configuration (config.h): read each package's .cgoguard.yml (or the
+     * one config_path names) and select rules with enable/disable
+     * (selectors already validated). All off: every rule, no file read. */
+    bool use_config;
+    const char *config_path;
+    const cg_strvec *enable, *disable;
 } cg_scan_options;
 
 typedef struct cg_scan_result {
@@ -37,6 +43,9 @@ typedef struct cg_scan_result {
  * cache was used. Free the result with cg_scan_result_free. */
 void cg_scan(const char *const *patterns, size_t count, const cg_scan_options *opts,
              cg_scan_result *result);
+/* The same for packages found otherwise (go list, go vet's config): takes
+ * over *found (it is emptied) and reports its problems as errors. */
+void cg_scan_discovered(cg_discovery *found, const cg_scan_options *opts, cg_scan_result *result);
 void cg_scan_result_free(cg_scan_result *result);
 
 /* The installed Go's minor version (26 for go1.26.x), by asking `go env

@@ -195,6 +195,8 @@ static void parse_c(cg_package *pkg, const cg_pkg_files *files, const char *srcd
     char *export_h = cg_export_header(pkg);
     cg_strvec args = {0};
     cg_vec_push(&args, cg_xasprintf("-I%s", srcdir));
+    /* CGO_CPPFLAGS and CGO_CFLAGS come first on cgo's command line too. */
+    for (size_t i = 0; i < files->env_cflags.len; i++) cg_vec_push(&args, cg_xstrdup(files->env_cflags.items[i]));
     for (size_t i = 0; i < pkg->cflags.len; i++) cg_vec_push(&args, cg_xstrdup(pkg->cflags.items[i]));
     char *export_path = cg_path_join(srcdir, "_cgo_export.h");
     cg_cvirtual_file vf = {export_path, export_h};
@@ -235,6 +237,7 @@ cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options
     cg_arena_init(&pkg->arena);
     pkg->opts = opts;
     pkg->dir = cg_arena_strdup(&pkg->arena, files->dir);
+    pkg->files = files;
     pkg->go = cg_gopkg_new(files->dir);
     pkg->c = cg_cmodel_new();
     cg_strmap_init(&pkg->noescape);

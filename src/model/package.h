@@ -37,6 +37,7 @@ typedef struct cg_package_options {
 
 typedef struct cg_package {
     const char *dir;
+    const cg_pkg_files *files; /* discovery's lists, CGO_CFLAGS and the config's settings */
     cg_gopkg *go;
     cg_cmodel *c;
     CG_VEC(cg_problem) problems;

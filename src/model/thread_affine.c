@@ -122,6 +122,13 @@ static void load_line(cg_affine_config *cfg, const char *line, const char *end) 
 
 void cg_affine_config_load(cg_affine_config *cfg, const cg_package *pkg) {
     cg_strmap_init(&cfg->names);
+    /* The settings of .cgoguard.yml (rules.settings.thread-affinity). */
+    const cg_strvec *lists[] = {pkg->files ? &pkg->files->thread_error_api : NULL,
+                                pkg->files ? &pkg->files->thread_affine : NULL};
+    const cg_affinity kinds[] = {CG_AFFINE_ERROR_STATE, CG_AFFINE_CONTEXT};
+    for (size_t l = 0; l < 2; l++)
+        for (size_t i = 0; lists[l] && i < lists[l]->len; i++)
+            cg_strmap_put(&cfg->names, lists[l]->items[i], (void *)(uintptr_t)kinds[l]);
     for (size_t f = 0; f < pkg->go->files.len; f++) {
         const cg_gofile *file = pkg->go->files.items[f];
         const char *s = file->source, *end = s + file->source_len;

@@ -1,7 +1,8 @@
 /*
  * json_report.c: `--format=json`, a small stable schema for scripts.
  *
- * Schema, version 1 (fields are added only with a version bump; the JSON
+ * Schema, version 1 (optional fields may be added; a field is never removed
+ * or changed without a version bump; the JSON
  * Schema is report.schema.json beside this file, checked by tests/report):
  *   {
  *     "version": 1,
@@ -9,13 +10,18 @@
  *     "findings": [{
  *       "rule_id": "CG001", "rule_name": "go-pointer-to-go-pointer",
  *       "severity": "error" | "warning" | "note",
- *       "file": "pkg/a.go" | null,        path as scanned; null: about no file
+ *       "file": "pkg/a.go" |"fix": "..." |"fix": "..." | null,             prose,        path as scanned; null: about no file
  *       "line": 12, "column": 5,          1-based; column counts bytes; 0 = unknown
  *       "end_line": 12, "end_column": 9,  0 = unknown; end_column is exclusive
  *       "message": "...",
  *       "related": [{"file", "line", "column", "end_line", "end_column", "message"}],
  *                                         the trace through the other language
- *       "fix": "..." | null,
+ *       "fix": "..." | null,              what to do, in prose
+ *       "suggested_fix": {"message": "...", "edits": [{"file", "start", "end",
+ *                         "line", "column", "end_line", "end_column", "new"}]},
+ *                                         only when the fix is mechanical: the bytes
+ *                                         [start, end) of file become new (what --fix
+ *                                         applies); line/column give the same range
  *       "confidence": "..." | null,
  *       "fingerprint": "9f2c...e1:1" | null  identifies the finding across
  *                                         unrelated edits, for --baseline;
@@ -56,6 +62,26 @@ static void put_finding(cg_json *j, const cg_diag *d, const cg_fingerprints *fps
     }
     cg_json_close_array(j);
     cg_json_string(j, "fix", d->fix);
+    if (d->edit_count) {
+        cg_json_open_object(j, "suggested_fix");
+        cg_json_string(j, "message", d->fix_title ? d->fix_title : d->fix);
+        cg_json_open_array(j, "edits");
+        for (unsigned i = 0; i < d->edit_count; i++) {
+            const cg_edit *e = &d->edits[i];
+            cg_json_open_object(j, NULL);
+            cg_json_string(j, "file", e->file);
+            cg_json_uint(j, "start", e->start);
+            cg_json_uint(j, "end", e->end);
+            cg_json_uint(j, "line", e->line);
+            cg_json_uint(j, "column", e->column);
+            cg_json_uint(j, "end_line", e->end_line);
+            cg_json_uint(j, "end_column", e->end_column);
+            cg_json_string(j, "new", e->text);
+            cg_json_close_object(j);
+        }
+        cg_json_close_array(j);
+        cg_json_close_object(j);
+    }
     cg_json_string(j, "confidence", d->confidence);
     cg_json_string(j, "fingerprint", cg_fingerprints_get(fps, d));
     cg_json_close_object(j);

@@ -28,6 +28,9 @@
  *    known rules of the same directive still apply. So is a directive that
  *    names no rule at all.
  *  - CG099 findings go through the same suppression pass as any other.
+ *  - `cgoguard:file-ignore CG001 reason` (same forms, anywhere in the file)
+ *    covers the rules it names in the whole file; the same reason rule
+ *    applies (CG099 without one).
  *
  * Thread-safety: none of this keeps global state; separate lists can be
  * processed on separate threads.
@@ -109,6 +112,11 @@ typedef struct cg_report_options {
      * list before --baseline removed the known findings so that occurrence
      * indices are those of the full scan. NULL: computed from the list. */
     const struct cg_fingerprints *fingerprints;
+    /* Packages or paths that could not be analysed at all ("no such
+     * directory", a go list error): SARIF lists them as error notifications
+     * of the invocation, text and JSON leave them to stderr. */
+    const char *const *problems;
+    size_t problem_count;
 } cg_report_options;
 
 /* Writes the finished list (after cg_sink_finish) in opts->format. Text and
@@ -116,6 +124,38 @@ typedef struct cg_report_options {
  * them with suppressions[] as the standard asks. Returns CG_OK, or CG_ERR_IO
  * when writing fails. */
 cg_status cg_report_emit(FILE *out, const cg_diag_list *list, const cg_report_options *opts);
+
+/* ---- go vet -vettool (vet.c) ---- */
+
+/* The unitchecker JSON tree for one package: its findings at or above min
+ * (not suppressed, with a file), or the error when the package could not be
+ * analysed. */
+cg_status cg_report_emit_vet_json(FILE *out, const cg_diag_list *list, const char *package_id, cg_severity min,
+                                  const char *error);
+/* unitchecker's plain text; returns how many findings were printed. */
+size_t cg_report_emit_vet_text(FILE *out, const cg_diag_list *list, cg_severity min);
+
+/* ---- Machine-applicable fixes (fixes.c) ---- */
+
+typedef struct cg_fix_stats {
+    size_t applied; /* fixes taken */
+    size_t skipped; /* fixes left out: they overlap one taken before */
+    size_t files;   /* files written (or diffed) */
+} cg_fix_stats;
+
+/* Applies the edits of the unsuppressed findings of a finished list: writes
+ * the files in place, or with diff_only prints a unified diff to out and
+ * changes nothing. A fix is all or nothing; one that overlaps a fix taken
+ * before it is skipped. CG_ERR_IO with *err (caller frees) when a file
+ * cannot be read or written or no longer matches the scan; the other files
+ * are still done. */
+cg_status cg_fixes_apply(const cg_diag_list *list, bool diff_only, FILE *out, cg_fix_stats *stats, char **err);
+/* The same with the fixed contents handed to sink (before: the file as
+ * scanned) instead of written: go vet -fix's archive, say. A sink error
+ * (CG_ERR_IO with *err) counts like a write error. */
+typedef cg_status (*cg_fix_sink)(const char *path, const char *before, size_t before_len, const char *after,
+                                  size_t after_len, void *ctx, char **err);
+cg_status cg_fixes_each(const cg_diag_list *list, cg_fix_sink sink, void *ctx, cg_fix_stats *stats, char **err);
 
 /* ---- The catalog: registry rules plus the meta ids ---- */
 

@@ -4,12 +4,19 @@
  * One run. tool.driver.rules declares every rule the results reference (or
  * the whole catalog with sarif_all_rules) with its summary, the first prose
  * paragraph of its doc and the full embedded doc as help, so a service can
- * show `cgoguard explain` next to each alert. Findings without a file become
- * tool execution notifications of the invocation (code-scanning services
- * reject results without a location). Each result carries ruleId and
- * ruleIndex, its location relative to %SRCROOT%, the cross-language trace as
- * relatedLocations, and, when an in-source cgoguard:ignore applied,
- * suppressions[] (SARIF keeps suppressed results; consumers hide them).
+ * show `cgoguard explain` next to each alert, helpUri (the published doc),
+ * and properties for code scanning: tags (cgo, security, memory-safety or
+ * concurrency) and security-severity (error 8.0, warning 5.0, note 2.0; not
+ * for CG000/CG099). Findings without a file, files not analysed fully
+ * (CG000) and packages not analysed at all become tool execution
+ * notifications of the invocation (code-scanning services reject results
+ * without a location). Each result carries ruleId and ruleIndex, its
+ * location relative to %SRCROOT%, the cross-language trace twice: as
+ * relatedLocations that the message links ("... Trace: [x.c:3](1).", the only
+ * way GitHub shows them) and as a codeFlow (finding first, then each step),
+ * the machine-applicable fix as fixes[] (byte ranges), and, when an
+ * in-source cgoguard:ignore applied, suppressions[] (SARIF keeps suppressed
+ * results; consumers hide them).
  *
  * Columns: the scanner counts bytes; SARIF has no byte columns, so they are
  * converted to Unicode code points on the finding's line (columnKind
@@ -35,6 +42,11 @@
 
 #ifndef CG_INFORMATION_URI
 #define CG_INFORMATION_URI "https://github.com/cgoguard/cgoguard"
+#endif
+
+/* Where each rule's doc is published (helpUri = this/CGnnn.md). */
+#ifndef CG_RULE_DOCS_URI
+#define CG_RULE_DOCS_URI CG_INFORMATION_URI "/blob/main/docs/rules"
 #endif
 
 static const char SARIF_SCHEMA[] =
@@ -126,6 +138,7 @@ static void collect(sarif *s, const cg_diag_list *list) {
         if (d->loc.file) add_artifact(s, d->loc.file);
         for (unsigned k = 0; k < d->related_count; k++)
             if (d->related[k].loc.file) add_artifact(s, d->related[k].loc.file);
+        for (unsigned k = 0; k < d->edit_count; k++) add_artifact(s, d->edits[k].file);
     }
     if (!s->opts->sarif_all_rules) {
         /* Referenced rules in id order, independent of which came first. */
@@ -183,10 +196,36 @@ static char *first_paragraph(const char *doc) {
     return cg_strbuf_detach(&sb);
 }
 
+/* CG000 and CG099 describe the scan, not the code's safety. */
+static bool is_meta(const char *id) {
+    return strcmp(id, CG_ID_INCOMPLETE) == 0 || strcmp(id, CG_ID_BAD_SUPPRESSION) == 0;
+}
+
+static const char *rule_topic(const char *id) {
+    static const char *const concurrency[] = {"CG011", "CG012", "CG017", "CG020", "CG021"};
+    for (size_t i = 0; i < sizeof concurrency / sizeof concurrency[0]; i++)
+        if (strcmp(id, concurrency[i]) == 0) return "concurrency";
+    return "memory-safety";
+}
+
+static const char *security_severity(cg_severity sev) {
+    switch (sev) {
+    case CG_SEV_ERROR: return "8.0";
+    case CG_SEV_WARNING: return "5.0";
+    case CG_SEV_NOTE: return "2.0";
+    }
+    return "8.0";
+}
+
 static void put_rule(cg_json *j, const cg_catalog_entry *e) {
     cg_json_open_object(j, NULL);
     cg_json_string(j, "id", e->id);
     cg_json_string(j, "name", e->name);
+    if (e->doc) {
+        char *uri = cg_xasprintf("%s/%s.md", CG_RULE_DOCS_URI, e->id);
+        cg_json_string(j, "helpUri", uri);
+        free(uri);
+    }
     cg_json_open_object(j, "shortDescription");
     cg_json_string(j, "text", e->summary);
     cg_json_close_object(j);
@@ -207,9 +246,18 @@ static void put_rule(cg_json *j, const cg_catalog_entry *e) {
     cg_json_string(j, "level", sarif_level(e->severity));
     cg_json_close_object(j);
     cg_json_open_object(j, "properties");
+    bool meta = is_meta(e->id);
     cg_json_open_array(j, "tags");
     cg_json_string(j, NULL, "cgo");
+    if (!meta) {
+        cg_json_string(j, NULL, "security");
+        cg_json_string(j, NULL, rule_topic(e->id));
+    }
     cg_json_close_array(j);
+    /* GitHub code scanning ranks security alerts by this score (critical
+     * >= 9.0, high >= 7.0, medium >= 4.0, low > 0): an error rule is a crash
+     * or memory corruption, a warning a leak or a latent fault. */
+    if (!meta) cg_json_string(j, "security-severity", security_severity(e->severity));
     /* The property GitHub code scanning reads for non-security alerts. */
     cg_json_string(j, "problem.severity",
                    e->severity == CG_SEV_NOTE ? "recommendation" : sarif_level(e->severity));
@@ -273,12 +321,118 @@ static void put_fingerprint(sarif *s, cg_json *j, const cg_diag *d) {
     cg_json_close_object(j);
 }
 
+/* SARIF message text: the backslash and brackets of plain text are escaped
+ * (SARIF 3.11.6), so that only the links added here are links. */
+static void append_escaped(cg_strbuf *sb, const char *s) {
+    for (; s && *s; s++) {
+        if (*s == '\\' || *s == '[' || *s == ']') cg_strbuf_append_char(sb, '\\');
+        cg_strbuf_append_char(sb, *s);
+    }
+}
+
+/* The message, then a link to each step of the trace: code-scanning
+ * services show relatedLocations only where the message links them
+ * ([text](id)). Caller frees. */
+static char *linked_message(const cg_diag *d) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    append_escaped(&sb, d->message);
+    bool any = false;
+    for (unsigned i = 0; i < d->related_count; i++) {
+        const cg_related *r = &d->related[i];
+        if (!r->loc.file) continue;
+        cg_strbuf_append(&sb, any ? ", " : ". Trace: ");
+        any = true;
+        cg_strbuf_append_char(&sb, '[');
+        append_escaped(&sb, cg_path_base(r->loc.file));
+        if (r->loc.line) cg_strbuf_printf(&sb, ":%u", r->loc.line);
+        cg_strbuf_printf(&sb, "](%u)", i + 1);
+    }
+    if (any) cg_strbuf_append_char(&sb, '.');
+    return cg_strbuf_detach(&sb);
+}
+
+static void put_flow_step(sarif *s, cg_json *j, const cg_location *loc, const char *line_text, const char *message) {
+    cg_json_open_object(j, NULL);
+    cg_json_open_object(j, "location");
+    put_physical(s, j, loc, line_text);
+    put_message(j, "message", message);
+    cg_json_close_object(j);
+    cg_json_close_object(j);
+}
+
+/* The trace through both languages as one thread flow: the finding, then
+ * each step in the order the rule gave them. */
+static void put_code_flow(sarif *s, cg_json *j, const cg_diag *d) {
+    cg_json_open_array(j, "codeFlows");
+    cg_json_open_object(j, NULL);
+    cg_json_open_array(j, "threadFlows");
+    cg_json_open_object(j, NULL);
+    cg_json_open_array(j, "locations");
+    put_flow_step(s, j, &d->loc, d->source_line, d->message);
+    for (unsigned i = 0; i < d->related_count; i++)
+        if (d->related[i].loc.file)
+            put_flow_step(s, j, &d->related[i].loc, d->related[i].source_line, d->related[i].message);
+    cg_json_close_array(j);
+    cg_json_close_object(j);
+    cg_json_close_array(j);
+    cg_json_close_object(j);
+    cg_json_close_array(j);
+}
+
+static void put_artifact_location(sarif *s, cg_json *j, const char *path) {
+    size_t a = add_artifact(s, path);
+    cg_json_open_object(j, "artifactLocation");
+    cg_json_string(j, "uri", s->artifacts.items[a].uri);
+    if (s->artifacts.items[a].relative) cg_json_string(j, "uriBaseId", "%SRCROOT%");
+    cg_json_uint(j, "index", a);
+    cg_json_close_object(j);
+}
+
+/* The machine-applicable fix: one artifactChange per file, its edits as
+ * byte ranges (exactly what --fix applies). */
+static void put_fix(sarif *s, cg_json *j, const cg_diag *d) {
+    cg_json_open_array(j, "fixes");
+    cg_json_open_object(j, NULL);
+    put_message(j, "description", d->fix_title ? d->fix_title : d->fix);
+    cg_json_open_array(j, "artifactChanges");
+    for (unsigned i = 0; i < d->edit_count; i++) {
+        bool first = true;
+        for (unsigned k = 0; k < i; k++)
+            if (strcmp(d->edits[k].file, d->edits[i].file) == 0) first = false;
+        if (!first) continue;
+        cg_json_open_object(j, NULL);
+        put_artifact_location(s, j, d->edits[i].file);
+        cg_json_open_array(j, "replacements");
+        for (unsigned k = i; k < d->edit_count; k++) {
+            const cg_edit *e = &d->edits[k];
+            if (strcmp(e->file, d->edits[i].file) != 0) continue;
+            cg_json_open_object(j, NULL);
+            cg_json_open_object(j, "deletedRegion");
+            cg_json_uint(j, "byteOffset", e->start);
+            cg_json_uint(j, "byteLength", e->end - e->start);
+            cg_json_close_object(j);
+            cg_json_open_object(j, "insertedContent");
+            cg_json_string(j, "text", e->text);
+            cg_json_close_object(j);
+            cg_json_close_object(j);
+        }
+        cg_json_close_array(j);
+        cg_json_close_object(j);
+    }
+    cg_json_close_array(j);
+    cg_json_close_object(j);
+    cg_json_close_array(j);
+}
+
 static void put_result(sarif *s, cg_json *j, const cg_diag *d) {
     cg_json_open_object(j, NULL);
     cg_json_string(j, "ruleId", d->rule_id);
     cg_json_uint(j, "ruleIndex", rule_index(s, d->rule_id));
     cg_json_string(j, "level", sarif_level(d->severity));
-    put_message(j, "message", d->message);
+    char *text = linked_message(d);
+    put_message(j, "message", text);
+    free(text);
     cg_json_open_array(j, "locations");
     cg_json_open_object(j, NULL);
     put_physical(s, j, &d->loc, d->source_line);
@@ -295,8 +449,10 @@ static void put_result(sarif *s, cg_json *j, const cg_diag *d) {
             cg_json_close_object(j);
         }
         cg_json_close_array(j);
+        put_code_flow(s, j, d);
     }
     put_fingerprint(s, j, d);
+    if (d->edit_count) put_fix(s, j, d);
     if (d->suppressed) {
         cg_json_open_array(j, "suppressions");
         cg_json_open_object(j, NULL);
@@ -315,23 +471,40 @@ static void put_result(sarif *s, cg_json *j, const cg_diag *d) {
     cg_json_close_object(j);
 }
 
-/* Findings about no file ("pkg-config is not installed") are not results:
- * code-scanning services reject results without a location. SARIF's place
- * for them is the invocation's tool execution notifications. */
+/* What the scan could not do: findings about no file ("pkg-config is not
+ * installed"), files not analysed fully (CG000 findings with a file, which
+ * are also results) and packages or paths not analysed at all (the CLI's
+ * problems). Code-scanning services reject results without a location and
+ * show these as the tool's own messages. */
 static void put_notifications(sarif *s, cg_json *j, const cg_diag_list *list) {
     bool any = false;
     for (size_t i = 0; i < cg_diag_list_count(list); i++) {
         const cg_diag *d = cg_diag_list_at_const(list, i);
-        if (d->loc.file) continue;
+        if (d->loc.file && (strcmp(d->rule_id, CG_ID_INCOMPLETE) != 0 || d->suppressed)) continue;
         if (!any) cg_json_open_array(j, "toolExecutionNotifications");
         any = true;
         cg_json_open_object(j, NULL);
+        if (d->loc.file) {
+            cg_json_open_array(j, "locations");
+            cg_json_open_object(j, NULL);
+            put_physical(s, j, &d->loc, d->source_line);
+            cg_json_close_object(j);
+            cg_json_close_array(j);
+        }
         cg_json_string(j, "level", sarif_level(d->severity));
         put_message(j, "message", d->message);
         cg_json_open_object(j, "associatedRule");
         cg_json_string(j, "id", d->rule_id);
         cg_json_uint(j, "index", rule_index(s, d->rule_id));
         cg_json_close_object(j);
+        cg_json_close_object(j);
+    }
+    for (size_t i = 0; i < s->opts->problem_count; i++) {
+        if (!any) cg_json_open_array(j, "toolExecutionNotifications");
+        any = true;
+        cg_json_open_object(j, NULL);
+        cg_json_string(j, "level", "error");
+        put_message(j, "message", s->opts->problems[i]);
         cg_json_close_object(j);
     }
     if (any) cg_json_close_array(j);

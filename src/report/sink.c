@@ -21,9 +21,12 @@
 
 enum { DEFAULT_MAX_SOURCE = 256u << 20 };
 static const char KEYWORD[] = "cgoguard:ignore";
+/* The whole file: staticcheck's lint:file-ignore, in our words. */
+static const char FILE_KEYWORD[] = "cgoguard:file-ignore";
 
 typedef struct directive {
     unsigned line;
+    bool whole_file; /* cgoguard:file-ignore */
     const char **ids;   /* catalog ids (static strings); known rules only */
     size_t id_count;
     const char *reason; /* in the list's arena; NULL when missing */
@@ -101,8 +104,11 @@ static void parse_segment(sink *s, source_file *f, const char *p, const char *en
         else if (end - p >= 2 && p[0] == '*' && is_space(p[1])) p += 1;
         else break;
     }
-    size_t klen = sizeof KEYWORD - 1;
-    if ((size_t)(end - p) < klen || memcmp(p, KEYWORD, klen) != 0) return;
+    size_t klen = sizeof KEYWORD - 1, flen = sizeof FILE_KEYWORD - 1;
+    bool whole_file = (size_t)(end - p) >= flen && memcmp(p, FILE_KEYWORD, flen) == 0;
+    const char *keyword = whole_file ? FILE_KEYWORD : KEYWORD;
+    if (whole_file) klen = flen;
+    else if ((size_t)(end - p) < klen || memcmp(p, KEYWORD, klen) != 0) return;
     const char *kw = p;
     p += klen;
     if (p < end && !is_space(*p) && !(end - p >= 2 && p[0] == '*' && p[1] == '/')) return;
@@ -118,7 +124,7 @@ static void parse_segment(sink *s, source_file *f, const char *p, const char *en
     unsigned col = (unsigned)((size_t)(kw - f->data) - line_start) + 1;
     unsigned end_col = (unsigned)((size_t)(text_end - f->data) - line_start) + 1;
 
-    directive dir = {.line = line};
+    directive dir = {.line = line, .whole_file = whole_file};
     CG_VEC(const char *) ids = {0};
     size_t named = 0;
     for (;;) {
@@ -135,9 +141,9 @@ static void parse_segment(sink *s, source_file *f, const char *p, const char *en
                 cg_vec_push(&ids, e.id);
             } else {
                 const char *hint = cg_catalog_suggest(name);
-                char *msg = hint ? cg_xasprintf("cgoguard:ignore names unknown rule '%s'; did you "
-                                                "mean '%s'?", name, hint)
-                                 : cg_xasprintf("cgoguard:ignore names unknown rule '%s'", name);
+                char *msg = hint ? cg_xasprintf("%s names unknown rule '%s'; did you "
+                                                "mean '%s'?", keyword, name, hint)
+                                 : cg_xasprintf("%s names unknown rule '%s'", keyword, name);
                 report_bad(s, f, line, col, end_col, msg, "`cgoguard rules` lists the rule ids and names");
                 free(msg);
             }
@@ -155,12 +161,16 @@ static void parse_segment(sink *s, source_file *f, const char *p, const char *en
     if (p < text_end) dir.reason = cg_diag_list_intern_n(s->list, p, (size_t)(text_end - p));
 
     if (named == 0) {
-        report_bad(s, f, line, col, end_col, "cgoguard:ignore names no rule",
-                   "name the rule and say why: cgoguard:ignore CG001 <why this is safe>");
+        char *msg = cg_xasprintf("%s names no rule", keyword);
+        char *fix = cg_xasprintf("name the rule and say why: %s CG001 <why this is safe>", keyword);
+        report_bad(s, f, line, col, end_col, msg, fix);
+        free(msg);
+        free(fix);
     } else if (!dir.reason) {
-        report_bad(s, f, line, col, end_col,
-                   "cgoguard:ignore without a reason suppresses nothing",
+        char *msg = cg_xasprintf("%s without a reason suppresses nothing", keyword);
+        report_bad(s, f, line, col, end_col, msg,
                    "say after the rule ids why the finding is safe to ignore");
+        free(msg);
     }
     if (ids.len > 0) {
         dir.ids = ids.items; /* the directive owns them now (free_file) */
@@ -238,6 +248,12 @@ static void free_file(source_file *f) {
 /* The directive that suppresses d, if any: one on d's line or the line
  * above, naming d's rule, with a reason. */
 static const directive *match(const source_file *f, const cg_diag *d) {
+    for (size_t i = 0; i < f->directives.len; i++) {
+        const directive *dir = &f->directives.items[i];
+        if (!dir->whole_file || !dir->reason) continue;
+        for (size_t k = 0; k < dir->id_count; k++)
+            if (strcasecmp(dir->ids[k], d->rule_id) == 0) return dir;
+    }
     unsigned from = d->loc.line > 1 ? d->loc.line - 1 : 1;
     size_t lo = 0, hi = f->directives.len; /* first directive on line >= from */
     while (lo < hi) {
@@ -246,7 +262,7 @@ static const directive *match(const source_file *f, const cg_diag *d) {
     }
     for (size_t i = lo; i < f->directives.len && f->directives.items[i].line <= d->loc.line; i++) {
         const directive *dir = &f->directives.items[i];
-        if (!dir->reason) continue;
+        if (!dir->reason || dir->whole_file) continue;
         for (size_t k = 0; k < dir->id_count; k++)
             if (strcasecmp(dir->ids[k], d->rule_id) == 0) return dir;
     }

@@ -142,6 +142,11 @@ static void put_diag(FILE *out, const cg_diag *d, const style *st) {
         put_clean(out, d->fix);
         fputc('\n', out);
     }
+    if (d->edit_count && d->fix_title) {
+        fputs("fix (cgoguard scan --fix applies it): ", out);
+        put_clean(out, d->fix_title);
+        fputc('\n', out);
+    }
     if (d->confidence) {
         fputs("confidence: ", out);
         put_clean(out, d->confidence);

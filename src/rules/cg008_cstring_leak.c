@@ -380,7 +380,7 @@ static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t inde
 
 typedef enum leak_site { LEAK_AT_RETURN, LEAK_AT_BLOCK_END, LEAK_AT_OVERWRITE } leak_site;
 
-static void report_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const char *fn_name,
+static cg_diag *report_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const char *fn_name,
                         const char *var, cg_location where, leak_site site, cg_gn container_parent) {
     cg_arena *arena = &ctx->pkg->arena;
     const char *state = site == LEAK_AT_RETURN      ? "it is still live at the return"
@@ -396,7 +396,7 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const c
     } else if (site == LEAK_AT_OVERWRITE) {
         cg_check_note(ctx, d, where, "the only reference to the allocation is overwritten here");
         cg_check_fix(ctx, d, "free %s before assigning it again (or keep the new value in another variable)", var);
-        return;
+        return d;
     } else {
         const char *what;
         if (cg_gn_is(container_parent, CG_GK_FOR_STATEMENT))
@@ -413,6 +413,99 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const c
                  "free it on every path: put `defer C.free(unsafe.Pointer(%s))` right after the "
                  "allocation (or free it before each return)",
                  var);
+    return d;
+}
+
+/* ---- The machine-applicable fix: defer C.free right after the allocation ---- */
+
+/* Is this use of the variable only an argument of a C call other than
+ * C.free (through parentheses and conversions)? Such a call borrows the
+ * memory (the flow above decided it does not free or keep it), so a free
+ * at the return changes nothing it sees. */
+static bool borrowed_by_c_call(cg_package *pkg, cg_gofile *file, cg_gn use) {
+    cg_gn node = use, operand;
+    for (;;) {
+        cg_gn parent = cg_gn_parent(node);
+        if (cg_gn_is(parent, CG_GK_PARENTHESIZED_EXPRESSION)) {
+            node = parent;
+            continue;
+        }
+        if (!cg_gn_is(parent, CG_GK_ARGUMENT_LIST)) return false;
+        cg_gn call = cg_gn_parent(parent);
+        if (cg_gopkg_conversion(pkg->go, file, call, &operand) && operand == node) {
+            node = call;
+            continue;
+        }
+        cg_gn fn = cg_gn_unparen(cg_go_call_func(call));
+        return cg_node_is_qualified(file, fn, "C", NULL) && !cg_node_text_eq(file, cg_go_sel_field(fn), "free");
+    }
+}
+
+typedef struct uses_walk {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_gobinding *var;
+    bool all_borrowed;
+} uses_walk;
+
+static cg_walk_action visit_any_use(cg_gn n, void *arg) {
+    uses_walk *w = arg;
+    if (cg_gn_is(n, CG_GK_IDENTIFIER) && cg_gopkg_binding(w->pkg->go, w->file, n) == w->var) {
+        w->all_borrowed = false;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static cg_walk_action visit_use(cg_gn n, void *arg) {
+    uses_walk *w = arg;
+    /* A closure or a goroutine may run after the return, when the deferred
+     * free has run: any use there rules the fix out. */
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL) || cg_gn_is(n, CG_GK_GO_STATEMENT)) {
+        uses_walk inner = {w->pkg, w->file, w->var, true};
+        cg_walk(n, visit_any_use, &inner);
+        if (!inner.all_borrowed) {
+            w->all_borrowed = false;
+            return CG_WALK_STOP;
+        }
+        return CG_WALK_SKIP_CHILDREN;
+    }
+    if (!cg_gn_is(n, CG_GK_IDENTIFIER) || n == w->var->ident) return CG_WALK_CONTINUE;
+    if (cg_gopkg_binding(w->pkg->go, w->file, n) != w->var) return CG_WALK_CONTINUE;
+    if (!borrowed_by_c_call(w->pkg, w->file, n)) {
+        w->all_borrowed = false;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+/* `defer C.free(unsafe.Pointer(cs))` on the line after the declaration, when
+ * that is certainly right: declared in the function's own body (not in a
+ * loop, where the frees would pile up until the return), never freed,
+ * returned, stored or handed to Go code anywhere (a defer would then free
+ * twice or too early), and C.free is declared (<stdlib.h>). */
+static void offer_defer_free(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_gn stmt, cg_gn container,
+                             cg_gn container_parent, cg_gobinding *var, const char *fn_name) {
+    if (!cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION) && !cg_gn_is(stmt, CG_GK_VAR_DECLARATION)) return;
+    if (!cg_gn_is(container, CG_GK_BLOCK) || !cg_go_is_func(container_parent)) return;
+    if (!cg_cmodel_func(ctx->pkg->c, "free") || !cg_check_owns_line(file, stmt)) return;
+    uses_walk w = {ctx->pkg, file, var, true};
+    cg_walk(container, visit_use, &w);
+    if (!w.all_borrowed) return;
+    const char *pointer = var->name;
+    if (strcmp(fn_name, "CString") == 0) {
+        const char *unsafe_name = cg_check_need_import(ctx, d, file, "unsafe");
+        if (!unsafe_name) return;
+        pointer = cg_arena_printf(&ctx->pkg->arena, "%s.Pointer(%s)", unsafe_name, var->name);
+    }
+    uint32_t at = cg_check_line_end(file, cg_gn_end(stmt));
+    const char *line = cg_arena_printf(&ctx->pkg->arena, "%s%sdefer C.free(%s)\n", at == file->source_len ? "\n" : "",
+                                       cg_check_indent(ctx, file, cg_gn_start(stmt)), pointer);
+    if (!cg_check_edit(ctx, d, file, at, at, line)) {
+        cg_check_drop_edits(d);
+        return;
+    }
+    cg_check_fix_title(ctx, d, "free %s when the function returns: defer C.free(%s)", var->name, pointer);
 }
 
 static bool is_container(cg_gn n) {
@@ -454,14 +547,17 @@ static void check_local(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const c
         report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, f.overwritten_at), LEAK_AT_OVERWRITE,
                     container_parent);
     } else if (leak.at_return != CG_CFG_NONE) {
-        report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, cfg->steps[leak.at_return].node),
-                    LEAK_AT_RETURN, container_parent);
+        cg_diag *d = report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, cfg->steps[leak.at_return].node),
+                                 LEAK_AT_RETURN, container_parent);
+        if (!if_init) offer_defer_free(ctx, d, file, stmt, container, container_parent, b, fn_name);
     } else if (leak.at_end) {
         /* The closing brace of the block (or of the if statement's last block);
          * a case clause has none, so point at the clause. */
         cg_location end = cg_gn_is(container, CG_GK_BLOCK) || if_init ? cg_check_loc_last_byte(file, container)
                                                                       : cg_check_loc(file, container);
-        report_leak(ctx, file, alloc, fn_name, var, end, LEAK_AT_BLOCK_END, if_init ? container : container_parent);
+        cg_diag *d = report_leak(ctx, file, alloc, fn_name, var, end, LEAK_AT_BLOCK_END,
+                                 if_init ? container : container_parent);
+        if (!if_init) offer_defer_free(ctx, d, file, stmt, container, container_parent, b, fn_name);
     }
 }
 

@@ -265,6 +265,46 @@ static bool stored_before(cg_package *pkg, cg_gofile *file, cg_gn obj, cg_gn cal
     return w.found;
 }
 
+/* ---- The machine-applicable fix: runtime.KeepAlive after the call ---- */
+
+static bool is_statement_list(cg_gn n) {
+    return cg_gn_is(n, CG_GK_BLOCK) || cg_gn_is(n, CG_GK_EXPRESSION_CASE) || cg_gn_is(n, CG_GK_DEFAULT_CASE) ||
+           cg_gn_is(n, CG_GK_TYPE_CASE) || cg_gn_is(n, CG_GK_COMMUNICATION_CASE);
+}
+
+/* runtime.KeepAlive(owner) on the line after the statement that holds the
+ * call (any point after the call on some path keeps the owner live during
+ * it); before a return statement, `defer runtime.KeepAlive(owner)` (nothing
+ * runs after a return). Not offered inside go and defer statements, whose
+ * call runs later, nor when the statement shares its line with other code. */
+static void offer_keepalive(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_gn call, const char *owner) {
+    cg_gn stmt = call;
+    while (stmt && !is_statement_list(cg_gn_parent(stmt))) {
+        if (cg_gn_is(stmt, CG_GK_GO_STATEMENT) || cg_gn_is(stmt, CG_GK_DEFER_STATEMENT) ||
+            cg_gn_is(stmt, CG_GK_FUNC_LITERAL))
+            return;
+        stmt = cg_gn_parent(stmt);
+    }
+    if (!stmt || !cg_check_owns_line(file, stmt)) return;
+    const char *runtime_name = cg_check_need_import(ctx, d, file, "runtime");
+    if (!runtime_name) {
+        cg_check_drop_edits(d);
+        return;
+    }
+    const char *indent = cg_check_indent(ctx, file, cg_gn_start(stmt));
+    bool ret = cg_gn_is(stmt, CG_GK_RETURN_STATEMENT);
+    uint32_t at = ret ? cg_check_line_start(file, cg_gn_start(stmt)) : cg_check_line_end(file, cg_gn_end(stmt));
+    const char *line = cg_arena_printf(&ctx->pkg->arena, "%s%s%s%s.KeepAlive(%s)\n",
+                                       at == file->source_len ? "\n" : "", indent, ret ? "defer " : "",
+                                       runtime_name, owner);
+    if (!cg_check_edit(ctx, d, file, at, at, line)) {
+        cg_check_drop_edits(d);
+        return;
+    }
+    cg_check_fix_title(ctx, d, "keep %s reachable until the C call returns: %s%s.KeepAlive(%s)%s", owner,
+                       ret ? "defer " : "", runtime_name, owner, ret ? " before the return" : " after the call");
+}
+
 typedef struct registration_walk {
     cg_check_ctx *ctx;
     cg_gofile *file;
@@ -380,6 +420,7 @@ static void check_call(cg_check_ctx *ctx, const cg_strmap *by_field, const cg_cc
                      "keep %s reachable until C is done: add runtime.KeepAlive(%s) after the call "
                      "(or `defer runtime.KeepAlive(%s)`)",
                      o, o, o);
+        offer_keepalive(ctx, d, file, call->call, o);
     }
 }
 

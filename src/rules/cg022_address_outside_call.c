@@ -155,6 +155,76 @@ static bool slice_may_share_allocation(cg_check_ctx *ctx, cg_gofile *file, cg_gn
            around_go_pointers(ctx, file, slice, 0, around);
 }
 
+/* ---- The machine-applicable fixes ---- */
+
+/* unsafe.SliceData(v) in the call: unsafe.SliceData(v[:]) is the same
+ * pointer, and a slice expression cgo recognises. */
+static void offer_reslice(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_gn slice) {
+    uint32_t at = cg_gn_end(slice);
+    if (!cg_check_edit(ctx, d, file, at, at, "[:]")) return;
+    cg_check_fix_title(ctx, d, "pass %s[:] to unsafe.SliceData, so that cgo checks only the slice's elements",
+                       cg_node_text(file, slice));
+}
+
+typedef struct use_count {
+    cg_package *pkg;
+    cg_gofile *file;
+    cg_gobinding *var;
+    unsigned uses;
+} use_count;
+
+static cg_walk_action count_use(cg_gn n, void *arg) {
+    use_count *c = arg;
+    if (cg_gn_is(n, CG_GK_IDENTIFIER) && n != c->var->ident && cg_gopkg_binding(c->pkg->go, c->file, n) == c->var)
+        c->uses++;
+    return CG_WALK_CONTINUE;
+}
+
+/* Does the declaration fill whole lines, with nothing but blanks around it? */
+static bool alone_on_lines(const cg_gofile *file, cg_gn stmt) {
+    uint32_t end = cg_gn_end(stmt);
+    if (!cg_check_owns_line(file, stmt)) return false;
+    while (end < file->source_len && (file->source[end] == ' ' || file->source[end] == '\t' || file->source[end] == '\r'))
+        end++;
+    return end >= file->source_len || file->source[end] == '\n';
+}
+
+/* `p := &v[i]` (or unsafe.Pointer(&x.f)) on the line right before the call
+ * that passes p: the address expression goes into the call in place of p,
+ * and the declaration goes when p has no other use. Offered only for a
+ * variable declared by that statement alone and never defined again nor
+ * reached through its address, so that the expression means the same at
+ * the call. */
+static void offer_inline_address(cg_check_ctx *ctx, cg_diag *d, cg_gofile *file, cg_gn id, cg_gobinding *b,
+                                 cg_gn call) {
+    if (b->kind != CG_BIND_SHORT || b->defs.len || b->address_taken || !b->value) return;
+    cg_gn decl = b->decl;
+    if (!cg_gn_is(decl, CG_GK_SHORT_VAR_DECLARATION) || cg_gn_count(cg_go_left(decl)) != 1 ||
+        cg_gn_count(cg_go_right(decl)) != 1)
+        return;
+    cg_gn stmt = call;
+    while (stmt && cg_gn_parent(stmt) != cg_gn_parent(decl)) stmt = cg_gn_parent(stmt);
+    if (!stmt || cg_gn_next(decl) != stmt) return;
+    use_count c = {ctx->pkg, file, b, 0};
+    cg_walk(cg_gn_parent(decl), count_use, &c);
+    const char *value = cg_node_text(file, b->value);
+    if (!cg_check_edit(ctx, d, file, cg_gn_start(id), cg_gn_end(id), value)) return;
+    if (c.uses == 1) {
+        if (!alone_on_lines(file, decl)) {
+            cg_check_drop_edits(d);
+            return;
+        }
+        uint32_t from = cg_check_line_start(file, cg_gn_start(decl));
+        uint32_t to = cg_check_line_end(file, cg_gn_end(decl));
+        if (!cg_check_edit(ctx, d, file, from, to, "")) {
+            cg_check_drop_edits(d);
+            return;
+        }
+    }
+    cg_check_fix_title(ctx, d, "write %s in the call instead of %s%s", value, b->name,
+                       c.uses == 1 ? " and drop the variable" : "");
+}
+
 static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg,
                               cg_gn slice, cg_gn outside, const place *around) {
     cg_gofile *file = call->file;
@@ -182,6 +252,7 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                  "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
                  "(non-empty %s) in the call: cgo then checks only the slice's elements",
                  call->name, v, call->name, v, v);
+    if (!outside) offer_reslice(ctx, d, file, slice);
 }
 
 static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg) {
@@ -231,6 +302,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
                  "take the address inside the call expression, e.g. C.%s(unsafe.Pointer(&%s)): cgo "
                  "then checks only %s",
                  call->name, what, kind == 'e' ? "the elements of the slice or array" : "the field");
+    offer_inline_address(ctx, d, file, id, b, call->call);
 }
 
 static void check(cg_check_ctx *ctx) {

@@ -199,3 +199,90 @@ const char *cg_check_param_name(cg_check_ctx *ctx, const cg_cfunc *fn, uint32_t 
         return fn->params[index].name;
     return cg_arena_printf(&ctx->pkg->arena, "#%u", index + 1);
 }
+
+/* ---- Machine-applicable fixes ---- */
+
+static void offset_position(const cg_gofile *file, uint32_t offset, unsigned *line, unsigned *column) {
+    unsigned l = 1;
+    uint32_t start = 0;
+    for (uint32_t i = 0; i < offset && i < file->source_len; i++)
+        if (file->source[i] == '\n') l++, start = i + 1;
+    *line = l;
+    *column = offset - start + 1;
+}
+
+bool cg_check_edit(cg_check_ctx *ctx, cg_diag *diag, const cg_gofile *file, uint32_t start, uint32_t end,
+                   const char *text) {
+    CG_ASSERT(start <= end && end <= file->source_len);
+    cg_edit e = {.file = file->path, .start = start, .end = end, .text = text};
+    offset_position(file, start, &e.line, &e.column);
+    offset_position(file, end, &e.end_line, &e.end_column);
+    return cg_diag_add_edit(ctx->diags, diag, &e);
+}
+
+void cg_check_fix_title(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = cg_xvasprintf(fmt, ap);
+    va_end(ap);
+    diag->fix_title = cg_diag_list_intern(ctx->diags, msg);
+    free(msg);
+}
+
+void cg_check_drop_edits(cg_diag *diag) {
+    diag->edit_count = 0;
+    diag->fix_title = NULL;
+}
+
+uint32_t cg_check_line_start(const cg_gofile *file, uint32_t offset) {
+    while (offset > 0 && file->source[offset - 1] != '\n') offset--;
+    return offset;
+}
+
+uint32_t cg_check_line_end(const cg_gofile *file, uint32_t offset) {
+    while (offset < file->source_len && file->source[offset] != '\n') offset++;
+    return offset < file->source_len ? offset + 1 : offset;
+}
+
+const char *cg_check_indent(cg_check_ctx *ctx, const cg_gofile *file, uint32_t offset) {
+    uint32_t start = cg_check_line_start(file, offset), end = start;
+    while (end < file->source_len && (file->source[end] == '\t' || file->source[end] == ' ')) end++;
+    return cg_arena_strndup(&ctx->pkg->arena, file->source + start, end - start);
+}
+
+bool cg_check_owns_line(const cg_gofile *file, cg_gn node) {
+    uint32_t start = cg_gn_start(node), end = cg_gn_end(node);
+    for (uint32_t i = cg_check_line_start(file, start); i < start; i++)
+        if (file->source[i] != ' ' && file->source[i] != '\t') return false;
+    uint32_t i = end;
+    while (i < file->source_len && (file->source[i] == ' ' || file->source[i] == '\t')) i++;
+    if (i >= file->source_len || file->source[i] == '\n' || file->source[i] == '\r') return true;
+    return i + 1 < file->source_len && file->source[i] == '/' && file->source[i + 1] == '/';
+}
+
+/* The import declaration of "C" (a top-level `import "C"` of its own). */
+static cg_gn import_c_decl(const cg_gofile *file) {
+    for (uint32_t i = 0; i < cg_gn_count(file->root); i++) {
+        cg_gn decl = cg_gn_child(file->root, i);
+        if (!cg_gn_is(decl, CG_GK_IMPORT_DECLARATION)) continue;
+        cg_gn spec = cg_gn_child_of_kind(decl, CG_GK_IMPORT_SPEC);
+        if (spec && cg_node_text_eq(file, cg_gn_field(spec, CG_GF_PATH), "\"C\"") && !cg_gn_field(spec, CG_GF_NAME))
+            return decl;
+    }
+    return NULL;
+}
+
+const char *cg_check_need_import(cg_check_ctx *ctx, cg_diag *diag, cg_gofile *file, const char *path) {
+    const char *name = strcmp(path, "unsafe") == 0    ? file->unsafe_name
+                       : strcmp(path, "runtime") == 0 ? file->runtime_name
+                                                      : NULL;
+    if (name) return name;
+    if (strcmp(path, "unsafe") != 0 && strcmp(path, "runtime") != 0) return NULL;
+    cg_gn decl = import_c_decl(file);
+    if (!decl || !cg_check_owns_line(file, decl)) return NULL;
+    uint32_t at = cg_check_line_end(file, cg_gn_end(decl));
+    char *text = cg_xasprintf("%simport \"%s\"\n", at == file->source_len ? "\n" : "", path);
+    bool ok = cg_check_edit(ctx, diag, file, at, at, text);
+    free(text);
+    return ok ? path : NULL;
+}

@@ -76,6 +76,33 @@ void cg_check_note(cg_check_ctx *ctx, cg_diag *diag, cg_location loc, const char
 /* Sets the fix text of a finding. */
 void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) CG_PRINTF(3, 4);
 
+/* ---- Machine-applicable fixes ----
+ * A shared edit API: each rule computes its edits in small local helpers
+ * on top of these, and keeps the prose fix (cg_check_fix) beside them. */
+
+/* Adds an edit to the finding's fix: the bytes [start, end) of a Go file of
+ * the package become text. False when the fix is full (CG_MAX_EDITS). */
+bool cg_check_edit(cg_check_ctx *ctx, cg_diag *diag, const cg_gofile *file, uint32_t start, uint32_t end,
+                   const char *text);
+/* What the edits do, for menus and the JSON/SARIF fix description. */
+void cg_check_fix_title(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) CG_PRINTF(3, 4);
+/* Drops the edits of a fix that could not be completed. */
+void cg_check_drop_edits(cg_diag *diag);
+/* The offset of the start of the line holding offset, and the offset just
+ * past its newline (the end of the file on the last line). */
+uint32_t cg_check_line_start(const cg_gofile *file, uint32_t offset);
+uint32_t cg_check_line_end(const cg_gofile *file, uint32_t offset);
+/* The leading blanks of the line holding offset (in the package arena). */
+const char *cg_check_indent(cg_check_ctx *ctx, const cg_gofile *file, uint32_t offset);
+/* Is the node alone on its line(s), apart from blanks before and blanks or
+ * a line comment after it? Then a line inserted after it goes on the next
+ * line. */
+bool cg_check_owns_line(const cg_gofile *file, cg_gn node);
+/* The local name under which file imports path ("unsafe", "runtime"),
+ * adding an `import "path"` edit after import "C" when it does not import
+ * it. NULL when the name is unknown or the edit does not fit. */
+const char *cg_check_need_import(cg_check_ctx *ctx, cg_diag *diag, cg_gofile *file, const char *path);
+
 /* The package's C-memory index (cmemory.h), built on first use and shared by
  * every rule of the run. */
 cg_cmem *cg_check_cmem(cg_check_ctx *ctx);

@@ -94,6 +94,12 @@ cg_diag *cg_diag_list_add(cg_diag_list *list, const cg_diag *diag) {
         d->related[i].source_line = NULL;
     }
     d->fix = cg_diag_list_intern(list, diag->fix);
+    d->fix_title = cg_diag_list_intern(list, diag->fix_title);
+    CG_ASSERT(diag->edit_count <= CG_MAX_EDITS);
+    for (unsigned i = 0; i < d->edit_count; i++) {
+        d->edits[i].file = cg_diag_list_intern(list, diag->edits[i].file);
+        d->edits[i].text = cg_diag_list_intern(list, diag->edits[i].text ? diag->edits[i].text : "");
+    }
     d->confidence = cg_diag_list_intern(list, diag->confidence);
     /* The sink decides these; a rule's stack struct may hold anything. */
     d->suppressed = 0;
@@ -101,6 +107,16 @@ cg_diag *cg_diag_list_add(cg_diag_list *list, const cg_diag *diag) {
     d->source_line = NULL;
     cg_vec_push(&list->diags, d);
     return d;
+}
+
+bool cg_diag_add_edit(cg_diag_list *list, cg_diag *diag, const cg_edit *edit) {
+    if (diag->edit_count >= CG_MAX_EDITS) return false;
+    CG_ASSERT(edit->file != NULL && edit->start <= edit->end);
+    cg_edit *e = &diag->edits[diag->edit_count++];
+    *e = *edit;
+    e->file = cg_diag_list_intern(list, edit->file);
+    e->text = cg_diag_list_intern(list, edit->text ? edit->text : "");
+    return true;
 }
 
 void cg_diag_relate(cg_diag_list *list, cg_diag *diag, cg_location loc, const char *fmt, ...) {

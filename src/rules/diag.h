@@ -10,6 +10,7 @@
 #ifndef CG_DIAG_H
 #define CG_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum cg_severity {
@@ -42,6 +43,20 @@ typedef struct cg_related {
 
 enum { CG_MAX_RELATED = 8 };
 
+/* One text edit of a machine-applicable fix: the bytes [start, end) of
+ * file are replaced by text (start == end inserts). The same range is kept
+ * as positions (1-based lines, byte columns, end exclusive) for the
+ * formats that want them (SARIF, text); offsets are what go vet's JSON and
+ * --fix use. */
+typedef struct cg_edit {
+    const char *file; /* the diag's file, or another file of the package */
+    unsigned start, end;
+    unsigned line, column, end_line, end_column;
+    const char *text;
+} cg_edit;
+
+enum { CG_MAX_EDITS = 4 };
+
 typedef struct cg_diag {
     const char *rule_id;   /* "CG001" (static string from the registry) */
     const char *rule_name; /* "go-pointer-to-go-pointer" */
@@ -51,6 +66,12 @@ typedef struct cg_diag {
     cg_related related[CG_MAX_RELATED];
     unsigned related_count;
     const char *fix;        /* short fix text, or NULL */
+    /* A machine-applicable fix (cgoguard scan --fix/--diff, go vet -fix, the
+     * analyzer's SuggestedFixes): edits to apply together or not at all, and
+     * what they do. edit_count 0: the fix, if any, is prose only. */
+    const char *fix_title;
+    cg_edit edits[CG_MAX_EDITS];
+    unsigned edit_count;
     const char *confidence; /* NULL, or e.g. "assumes unknown C function does not keep" */
     int suppressed;         /* set by the sink; emitters skip suppressed diags */
     /* Set by the sink (src/report); cg_diag_list_add clears them. */
@@ -77,6 +98,11 @@ void cg_diag_relate(cg_diag_list *list, cg_diag *diag, cg_location loc, const ch
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
+/* Adds a text edit to the diag's fix (file and text are copied). Returns
+ * false, adding nothing, past CG_MAX_EDITS: a rule then drops the fix
+ * (edit_count = 0) rather than offering half of it. */
+bool cg_diag_add_edit(cg_diag_list *list, cg_diag *diag, const cg_edit *edit);
+
 /* Copies a string into the list's arena (for messages built by rules). */
 const char *cg_diag_list_intern(cg_diag_list *list, const char *s);
 /* Same for a byte range that need not be NUL-terminated. */

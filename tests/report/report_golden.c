@@ -47,6 +47,10 @@ static cg_diag_list *build(void) {
     }
     d = add(l, "CG901", "test-go-pointer", CG_SEV_ERROR, (cg_location){"pkg/main.go", 18, 24, 18, 35},
             "pointer to the first element of a slice of Go pointers passed to C");
+    /* A machine-applicable fix: JSON suggested_fix, SARIF fixes[]. */
+    d->fix = cg_diag_list_intern(l, "pin the slice while C uses it");
+    d->fix_title = cg_diag_list_intern(l, "insert a comment");
+    cg_diag_add_edit(l, d, &(cg_edit){"pkg/main.go", 0, 0, 1, 1, 1, 1, "// fixed\n"});
     add(l, "CG000", "incomplete-analysis", CG_SEV_NOTE, (cg_location){"pkg/latin1.go", 4, 5, 4, 9},
         "identifier 'caf\xe9' is not valid UTF-8");
     add(l, "CG000", "incomplete-analysis", CG_SEV_NOTE, (cg_location){NULL, 0, 0, 0, 0},

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
@@ -83,6 +84,14 @@ func num(v any, where string) int {
 	return int(f)
 }
 
+var linkRE = regexp.MustCompile(`(?:^|[^\\])\]\(([0-9]+)\)`)
+
+func atoi(s string) int {
+	n := 0
+	fmt.Sscanf(s, "%d", &n)
+	return n
+}
+
 func main() {
 	if len(os.Args) != 4 {
 		fail("usage: validate SARIF_SCHEMA JSON_SCHEMA OUT_DIR")
@@ -107,6 +116,23 @@ func main() {
 		for _, key := range []string{"id", "name", "shortDescription", "fullDescription", "help", "defaultConfiguration"} {
 			if _, ok := rule[key]; !ok {
 				fail("rule %v lacks %s", rule["id"], key)
+			}
+		}
+		// Code scanning: the published doc, and a security-severity score
+		// for every rule that is about the code (not CG000/CG099).
+		props := obj(rule["properties"], "rule properties")
+		tags := fmt.Sprint(props["tags"])
+		if id := rule["id"]; id != "CG000" && id != "CG099" {
+			_, hasDoc := obj(rule["help"], "help")["markdown"]
+			if u, _ := rule["helpUri"].(string); hasDoc && !strings.HasSuffix(u, fmt.Sprintf("/%v.md", id)) {
+				fail("rule %v: helpUri %q does not name its doc", id, u)
+			}
+			var score float64
+			if s, _ := props["security-severity"].(string); s == "" || func() bool { _, err := fmt.Sscanf(s, "%g", &score); return err != nil }() || score <= 0 || score > 10 {
+				fail("rule %v: security-severity %v is not a score in (0, 10]", id, props["security-severity"])
+			}
+			if !strings.Contains(tags, "security") {
+				fail("rule %v: no security tag (%s)", id, tags)
 			}
 		}
 	}
@@ -158,6 +184,36 @@ func main() {
 				checkLocation(rl, where+" related")
 			}
 		}
+		// GitHub shows a related location only where the message links it,
+		// and every link must name one; the code flow walks the same trace.
+		text, _ := obj(res["message"], where+".message")["text"].(string)
+		for id := range seen {
+			if !strings.Contains(text, fmt.Sprintf("](%v)", id)) {
+				fail("%s: the message does not link related location %v: %q", where, id, text)
+			}
+		}
+		for _, m := range linkRE.FindAllStringSubmatch(text, -1) {
+			if !seen[float64(atoi(m[1]))] {
+				fail("%s: the message links %s, which is no related location", where, m[0])
+			}
+		}
+		if len(seen) > 0 {
+			flows := arr(res["codeFlows"], where+".codeFlows")
+			steps := arr(obj(arr(obj(flows[0], "codeFlow")["threadFlows"], "threadFlows")[0], "threadFlow")["locations"], "threadFlow.locations")
+			if len(steps) != len(seen)+1 {
+				fail("%s: the code flow has %d steps for %d related locations", where, len(steps), len(seen))
+			}
+			for k, st := range steps {
+				checkLocation(obj(st, "step")["location"], fmt.Sprintf("%s codeFlow step %d", where, k))
+			}
+		}
+		if fixes, ok := res["fixes"]; ok {
+			for _, f := range arr(fixes, where+".fixes") {
+				for _, ch := range arr(obj(f, "fix")["artifactChanges"], "artifactChanges") {
+					checkLocation(object{"physicalLocation": object{"artifactLocation": obj(ch, "change")["artifactLocation"]}}, where+" fix")
+				}
+			}
+		}
 		fp, _ := obj(res["partialFingerprints"], where+".partialFingerprints")["cgoguard/v1"].(string)
 		if fp == "" {
 			fail("%s: no fingerprint", where)
@@ -180,14 +236,22 @@ func main() {
 	if n, ok := invocation["toolExecutionNotifications"]; ok {
 		notes = arr(n, "toolExecutionNotifications")
 	}
+	fileless := 0
 	for _, n := range notes {
-		assoc := obj(obj(n, "notification")["associatedRule"], "associatedRule")
+		a, ok := obj(n, "notification")["associatedRule"]
+		if !ok {
+			continue // a package that could not be analysed
+		}
+		if _, located := obj(n, "notification")["locations"]; !located {
+			fileless++
+		}
+		assoc := obj(a, "associatedRule")
 		index := num(assoc["index"], "associatedRule.index")
 		if index < 0 || index >= len(rules) || obj(rules[index], "rule")["id"] != assoc["id"] {
 			fail("notification: associatedRule index does not point at its id")
 		}
 	}
-	if num(summary["suppressed"], "summary.suppressed") != suppressed || len(results)+len(notes) != findings+suppressed {
+	if num(summary["suppressed"], "summary.suppressed") != suppressed || len(results)+fileless != findings+suppressed {
 		fail("report.json and report.sarif disagree on what was suppressed")
 	}
 	fmt.Printf("validate: ok (%d results, %d rules, %d artifacts)\n", len(results), len(rules), len(artifacts))
