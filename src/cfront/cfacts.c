@@ -97,22 +97,6 @@ static CXCursor strip(CXCursor c) {
     return c;
 }
 
-static char *expr_key(CXCursor c) {
-    CXSourceRange r = clang_getCursorExtent(c);
-    unsigned a, b, line, col;
-    CXFile file;
-    clang_getFileLocation(clang_getRangeStart(r), &file, &line, &col, &a);
-    clang_getFileLocation(clang_getRangeEnd(r), &file, &line, &col, &b);
-    return cg_xasprintf("%u:%u:%u:%d", clang_hashCursor(c), a, b, (int)clang_getCursorKind(c));
-}
-
-static char *decl_key(CXCursor decl) {
-    CXFile file;
-    unsigned line, col, offset;
-    clang_getFileLocation(clang_getCursorLocation(decl), &file, &line, &col, &offset);
-    return cg_xasprintf("%p:%u", (void *)file, offset);
-}
-
 static unsigned offset_of(CXCursor c) {
     CXFile file;
     unsigned line, col, offset;
@@ -172,12 +156,19 @@ static const char *range_text(fctx *f, CXSourceRange range) {
     return out;
 }
 
+static bool in_macro(CXSourceLocation loc);
+
+/* The expression as written; inside a macro expansion, whose tokens cannot
+ * be read, the name it refers to (a variable, a field) or a placeholder. */
 static const char *cursor_text(fctx *f, CXCursor c) {
-    return range_text(f, clang_getCursorExtent(c));
+    CXSourceRange r = clang_getCursorExtent(c);
+    if (!in_macro(clang_getRangeStart(r)) && !in_macro(clang_getRangeEnd(r))) return range_text(f, r);
+    const char *name = arena_spelling(f, strip(c));
+    return *name ? name : "(an expression in a macro)";
 }
 
 /* The first punctuation token in [from, to) that is not a parenthesis;
- * "" when there is none (operands from a macro expansion, say). */
+ * "" when there is none. Ranges in macro expansions are not read (in_macro). */
 static char *punct_between(fctx *f, CXSourceLocation from, CXSourceLocation to) {
     CXToken *tokens = NULL;
     unsigned n = 0;
@@ -194,17 +185,80 @@ static char *punct_between(fctx *f, CXSourceLocation from, CXSourceLocation to) 
     return op ? op : cg_xstrdup("");
 }
 
+static bool is_pointer_type(CXType t);
+
+static bool same_type(CXType a, CXType b) {
+    return clang_equalTypes(clang_getCanonicalType(a), clang_getCanonicalType(b)) != 0;
+}
+
+/* An expression that names storage: what an assignment's left side is. */
+static bool is_lvalue_form(CXCursor e) {
+    switch (clang_getCursorKind(strip(e))) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_MemberRefExpr:
+    case CXCursor_ArraySubscriptExpr:
+    case CXCursor_UnaryOperator:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Code a macro expanded has no tokens clang_tokenize can read (libclang 14
+ * has no operator kinds either), so the operator is told from the types,
+ * where they decide it: pointer ± integer keeps the pointer's type; an
+ * assignment has its left side's type, and with a pointer or a struct on
+ * both sides nothing else does (two pointers do not add; `p, q` with a bare
+ * variable on the left does nothing). Other cases stay unknown (""). */
+static char *binary_op_from_types(CXCursor c, CXCursor lhs, CXCursor rhs) {
+    CXType t = clang_getCursorType(c), lt = clang_getCursorType(strip(lhs)),
+           rt = clang_getCursorType(strip(rhs));
+    CXType canon = clang_getCanonicalType(t);
+    bool record = canon.kind == CXType_Record;
+    if (!is_pointer_type(t) && !record) return cg_xstrdup("");
+    if (same_type(t, lt) && is_lvalue_form(lhs) && (record || is_pointer_type(rt)))
+        return cg_xstrdup("=");
+    if (is_pointer_type(t) && (same_type(t, lt) || same_type(t, rt))) return cg_xstrdup("+");
+    return cg_xstrdup("");
+}
+
+/* Whether a location is inside a macro expansion (a macro's body or its
+ * arguments): libclang 14 cannot say, but the location is clang's raw
+ * SourceLocation, whose top bit marks macro locations (MacroIDBit). Tokens
+ * read between two such locations are not the ones between the operands:
+ * across `SET(g, q)` they are "g , q", across a macro body they are the
+ * text around the macro's use. */
+static bool in_macro(CXSourceLocation loc) { return (loc.int_data & 0x80000000u) != 0; }
+
 static char *binary_op(fctx *f, CXCursor c) {
     CXCursor lhs = expr_child(c, 0), rhs = expr_child(c, 1);
     if (clang_Cursor_isNull(lhs) || clang_Cursor_isNull(rhs)) return cg_xstrdup("");
-    return punct_between(f, clang_getRangeEnd(clang_getCursorExtent(lhs)),
-                         clang_getRangeStart(clang_getCursorExtent(rhs)));
+    CXSourceLocation from = clang_getRangeEnd(clang_getCursorExtent(lhs)),
+                     to = clang_getRangeStart(clang_getCursorExtent(rhs));
+    if (in_macro(from) || in_macro(to)) return binary_op_from_types(c, lhs, rhs);
+    return punct_between(f, from, to);
+}
+
+/* As binary_op_from_types, for *p, &x and p++/--p, which the types tell
+ * apart (the result is the pointee, a pointer to the operand, or the
+ * operand's own pointer type). */
+static char *unary_op_from_types(CXCursor c, CXCursor operand) {
+    CXType t = clang_getCursorType(c), ot = clang_getCursorType(strip(operand));
+    if (is_pointer_type(ot) && same_type(t, clang_getPointeeType(clang_getCanonicalType(ot))))
+        return cg_xstrdup("*");
+    if (is_pointer_type(t) && same_type(clang_getPointeeType(clang_getCanonicalType(t)), ot))
+        return cg_xstrdup("&");
+    if (is_pointer_type(t) && same_type(t, ot)) return cg_xstrdup("++");
+    return cg_xstrdup("");
 }
 
 static char *unary_op(fctx *f, CXCursor c) {
     CXCursor operand = expr_child(c, 0);
     if (clang_Cursor_isNull(operand)) return cg_xstrdup("");
     CXSourceRange whole = clang_getCursorExtent(c), inner = clang_getCursorExtent(operand);
+    if (in_macro(clang_getRangeStart(whole)) || in_macro(clang_getRangeEnd(whole)) ||
+        in_macro(clang_getRangeStart(inner)) || in_macro(clang_getRangeEnd(inner)))
+        return unary_op_from_types(c, operand);
     char *op = punct_between(f, clang_getRangeStart(whole), clang_getRangeStart(inner));
     if (*op) return op;
     free(op); /* postfix: p++ */
@@ -236,7 +290,7 @@ static bool is_variable(CXCursor decl) {
 /* ---- locals and origins ---- */
 
 static uint32_t var_of(fctx *f, CXCursor decl) {
-    char *key = decl_key(decl);
+    char *key = cg_cfront_cursor_key(decl);
     uintptr_t idx = (uintptr_t)cg_strmap_get(&f->var_index, key);
     if (!idx) {
         cg_vec_push(&f->facts->var_names, arena_spelling(f, decl));
@@ -472,7 +526,7 @@ static CXCursor called_variable(CXCursor callee_expr, CXCursor *init) {
 }
 
 static uint32_t call_of(fctx *f, CXCursor call) {
-    char *key = expr_key(call);
+    char *key = cg_cfront_cursor_key(call);
     uintptr_t idx = (uintptr_t)cg_strmap_get(&f->call_index, key);
     if (idx) {
         free(key);
@@ -538,7 +592,7 @@ static char *type_text(CXType t) {
 static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_to) {
     c = strip(c);
     if (clang_getCursorKind(c) != CXCursor_CStyleCastExpr) return;
-    char *key = expr_key(c);
+    char *key = cg_cfront_cursor_key(c);
     bool seen = cg_strmap_get(&f->cast_seen, key) != NULL;
     if (!seen) cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)-1);
     free(key);
@@ -561,7 +615,7 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     cast.use = cg_arena_strdup(&f->model->arena, use);
     cast.passed_to = passed_to;
     cg_vec_push(&f->facts->casts, cast);
-    key = expr_key(c);
+    key = cg_cfront_cursor_key(c);
     cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)f->facts->casts.len);
     free(key);
 }
@@ -574,7 +628,7 @@ static void note_call_through_variable(fctx *f, CXCursor callee_expr) {
     called_variable(callee_expr, &init);
     init = strip(init);
     if (clang_getCursorKind(init) != CXCursor_CStyleCastExpr) return;
-    char *key = expr_key(init);
+    char *key = cg_cfront_cursor_key(init);
     intptr_t index = (intptr_t)cg_strmap_get(&f->cast_seen, key);
     free(key);
     if (index > 0) {
@@ -957,10 +1011,16 @@ void cg_cfacts_collect(cg_cmodel *model, void *tu_ctx, CXCursor def, const cg_cf
     cg_strmap_init(&f.var_index);
     cg_strmap_init(&f.call_index);
     cg_strmap_init(&f.cast_seen);
-    /* Parameters are locals 0..n-1, so their atoms are their indices. */
+    /* Parameters are locals 0..n-1, so their atoms are their indices: each
+     * gets its own slot even when clang cannot name it (a null cursor). */
     int n = clang_Cursor_getNumArguments(def);
-    for (int i = 0; i < n; i++) var_of(&f, clang_Cursor_getArgument(def, (unsigned)i));
+    for (int i = 0; i < n; i++) {
+        CXCursor param = clang_Cursor_getArgument(def, (unsigned)i);
+        if (clang_Cursor_isNull(param)) cg_vec_push(&facts->var_names, "");
+        else var_of(&f, param);
+    }
     facts->nparams = n > 0 ? (uint32_t)n : 0;
+    CG_ASSERT(facts->var_names.len == facts->nparams);
     walk(&f, def, 0);
     cg_strmap_free(&f.var_index);
     cg_strmap_free(&f.call_index);

@@ -129,6 +129,9 @@ void cg_cfacts_release(cg_cmodel *model);
 
 /* Helpers that cfront.c exports to cfacts.c. */
 cg_location cg_cfront_cursor_location(void *tu_ctx, CXCursor c);
+/* A key that names the cursor's declaration, statement or expression
+ * uniquely while the unit lives (caller frees); see cfront.c. */
+char *cg_cfront_cursor_key(CXCursor c);
 CXTranslationUnit cg_cfront_tu(void *tu_ctx);
 
 #endif /* CG_CFACTS_H */

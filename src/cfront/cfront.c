@@ -142,12 +142,16 @@ static bool in_prolog(CXCursor c) {
 
 static bool type_has_pointer(tu_ctx *ctx, CXType t);
 
-/* A key naming one record definition inside this translation unit. */
-static char *record_key(CXCursor def) {
-    CXFile file;
-    unsigned line, column, offset;
-    clang_getFileLocation(clang_getCursorLocation(def), &file, &line, &column, &offset);
-    return cg_xasprintf("%p:%u", (void *)file, offset);
+/* A key naming one declaration, statement or expression while its unit
+ * lives: the AST node behind the cursor (what clang_equalCursors compares
+ * and clang_hashCursor hashes; data[1] for statements and expressions,
+ * data[0] for declarations). A file position is no name: everything a
+ * macro body expands to sits at the one place the macro was used, so the
+ * parameters of `GEN(f)` or two structs of one macro would share a key. */
+char *cg_cfront_cursor_key(CXCursor c) {
+    enum CXCursorKind k = clang_getCursorKind(c);
+    unsigned slot = clang_isExpression(k) || clang_isStatement(k) ? 1 : 0;
+    return cg_xasprintf("%d:%p", (int)k, c.data[slot]);
 }
 
 typedef struct pointer_scan {
@@ -169,7 +173,7 @@ static enum CXVisitorResult scan_field(CXCursor field, CXClientData data) {
 static bool record_has_pointer(tu_ctx *ctx, CXType record) {
     CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(record));
     if (clang_Cursor_isNull(def)) return false; /* incomplete: nothing known */
-    char *key = record_key(def);
+    char *key = cg_cfront_cursor_key(def);
     void *known = cg_strmap_get(&ctx->pointer_memo, key);
     if (known) {
         free(key);

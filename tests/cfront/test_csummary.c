@@ -375,6 +375,38 @@ static void test_stdatomic_macros(void) {
     cg_cmodel_free(m);
 }
 
+/* Functions and records written by a macro: everything the macro body
+ * expands to has the position of the macro's use, so parameters and
+ * records must be told apart by what they are, not where (the parameters
+ * of GEN(gen1) once shared one slot: a heap overflow in the fixed point,
+ * and `g = b` read as keeping the first parameter). */
+static void test_macro_generated(void) {
+    const char *text =
+        "static void *g;\n"                                                          /* 1 */
+        "static int body(void *d, int n, const void *s, int m) { return n + m; }\n"  /* 2 */
+        "#define GEN(fn) static int fn(void *d, int n, const void *s, int m, int b) "
+        "{ (void)b; return body(d, n, s, m); }\n"                                   /* 3 */
+        "GEN(gen1)\n"                                                                /* 4 */
+        "int use(void) { return gen1(0, 1, 0, 2, 3); }\n"                           /* 5 */
+        "#define KEEP2(fn) void fn(void *a, void *b) { (void)a; g = b; }\n"          /* 6 */
+        "KEEP2(keep_second)\n"                                                       /* 7 */
+        "#define TWO struct rx { int a; }; struct ry { int *p; };\n"                 /* 8 */
+        "TWO\n";                                                                     /* 9 */
+    cg_cmodel *m = cg_cmodel_new();
+    char *err = NULL;
+    CHECK(cg_cfront_parse_preamble(m, "gen.go", 1, text, NULL, &err) == CG_OK);
+    CHECK(cg_cmodel_problem_count(m) == 0);
+    cg_cmodel_compute_summaries(m, NULL, 0);
+    const cg_csummary *s = sum(m, "gen1");
+    CHECK(s && s->param_count == 5);
+    check_not_kept(m, "keep_second", 0);
+    check_kept(m, "keep_second", 1, CG_KEEP_GLOBAL, 7, "global variable 'g'");
+    const cg_crecord *rx = cg_cmodel_record(m, "rx", false), *ry = cg_cmodel_record(m, "ry", false);
+    CHECK(rx && !rx->contains_pointer);
+    CHECK(ry && ry->contains_pointer);
+    cg_cmodel_free(m);
+}
+
 int main(void) {
     summ_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/summ.c");
     go_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/b.go");
@@ -384,6 +416,7 @@ int main(void) {
     RUN(test_jumps_tls_casts);
     RUN(test_long_chain_and_recursion);
     RUN(test_stdatomic_macros);
+    RUN(test_macro_generated);
     free(go_path);
     free(summ_path);
     return cftest_finish();
