@@ -91,13 +91,16 @@ static void append_params(cg_package *pkg, cg_gofile *file, TSNode list, cg_strb
         TSNode pd = ts_node_named_child(list, i);
         if (!cg_node_is(pd, "parameter_declaration")) continue;
         const char *ctype = cg_export_c_type(pkg, cg_gopkg_type_of_type(pkg->go, file, cg_node_field(pd, "type")));
+        /* The names are the named children before the type: tree-sitter
+         * 0.20's ts_node_field_name_for_child labels the commas of
+         * `a, b C.int` as names and misses the names after them. */
+        TSNode type = cg_node_field(pd, "type");
         unsigned names = 0;
-        uint32_t c = ts_node_child_count(pd);
+        uint32_t c = ts_node_named_child_count(pd);
         for (uint32_t j = 0; j < c; j++) {
-            const char *f = ts_node_field_name_for_child(pd, j);
-            if (!f || strcmp(f, "name") != 0) continue;
-            cg_strbuf_printf(sb, "%s%s %s", first ? "" : ", ", ctype,
-                             cg_node_text(file, ts_node_child(pd, j)));
+            TSNode name = ts_node_named_child(pd, j);
+            if (ts_node_eq(name, type) || !cg_node_is(name, "identifier")) continue;
+            cg_strbuf_printf(sb, "%s%s %s", first ? "" : ", ", ctype, cg_node_text(file, name));
             first = false;
             names++;
         }

@@ -1,0 +1,11 @@
+/* Exported Go callbacks registered through their C function type. */
+#include "_cgo_export.h"
+
+typedef void (*key_fn)(void *win, int key, int scancode, int action);
+static key_fn key_handler;
+static void set_key_handler(key_fn f) { key_handler = f; }
+
+void setup_keys(void) {
+    /* safe: _cgo_export.h declares goKey(void *, int, int, int): `key, scancode, action C.int` are three parameters */
+    set_key_handler((key_fn)goKey);
+}
