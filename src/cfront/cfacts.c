@@ -599,7 +599,21 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     if (seen) return;
     CXType to = function_type_of(clang_getCursorType(c));
     if (!is_function_type(to)) return;
+    /* Through a chain of casts, (destroy_fn)(void (*)(void))unref (GLib's
+     * idiom to silence -Wcast-function-type): the call goes through the
+     * last type, to the function behind the first, whose own type is what
+     * the call must match; the casts in between are not conversions of
+     * their own. */
     CXCursor src = last_expr_child(c);
+    for (int depth = 0; depth < 16 && !clang_Cursor_isNull(src) &&
+                        clang_getCursorKind(strip(src)) == CXCursor_CStyleCastExpr;
+         depth++) {
+        CXCursor inner = strip(src);
+        key = cg_cfront_cursor_key(inner);
+        if (!cg_strmap_get(&f->cast_seen, key)) cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)-1);
+        free(key);
+        src = last_expr_child(inner);
+    }
     if (clang_Cursor_isNull(src)) return;
     CXType from = function_type_of(clang_getCursorType(src));
     if (!is_function_type(from) || clang_equalTypes(from, to)) return;

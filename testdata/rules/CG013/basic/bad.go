@@ -37,6 +37,14 @@ static int add_pair_later(int a, int b) {
 	return f(a, b);
 }
 
+// Through the generic type on the way, the function's own type still decides.
+typedef void (*free_fn)(void *);
+void free_with_flags(void *p, int flags);
+void free_all(void *l, free_fn f);
+static void clear_flags(void *l) {
+	free_all(l, (free_fn) (void (*)(void)) free_with_flags); // want CG013
+}
+
 void setup_events(void); // events.c
 */
 import "C"
@@ -48,4 +56,5 @@ func setup() {
 	_ = C.log_number(3)
 	_ = C.add_pair_later(1, 2)
 	C.setup_events()
+	C.clear_flags(nil)
 }
