@@ -28,6 +28,7 @@ typedef struct fctx {
     cg_strmap var_index;  /* declaration key -> index + 1 */
     cg_strmap call_index; /* expression key -> index + 1 */
     cg_strmap cast_seen;  /* expression key -> index + 1 in facts->casts, or -1 when not recorded */
+    cg_strmap func_refs;  /* function name -> non-NULL, once in facts->func_refs */
     int depth;            /* of origin_into, see CF_MAX_EXPR_DEPTH */
 } fctx;
 
@@ -967,6 +968,14 @@ static void handle_init_list(fctx *f, CXCursor c) {
 
 static void handle_ref(fctx *f, CXCursor c) {
     CXCursor ref = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+        const char *name = arena_spelling(f, ref);
+        if (!cg_strmap_get(&f->func_refs, name)) {
+            cg_strmap_put(&f->func_refs, name, (void *)name);
+            cg_vec_push(&f->facts->func_refs, name);
+        }
+        return;
+    }
     if (clang_getCursorKind(ref) != CXCursor_VarDecl) return;
     if (clang_getCursorTLSKind(ref) == CXTLS_None) return;
     char *name = spelling(ref);
@@ -1025,6 +1034,7 @@ void cg_cfacts_collect(cg_cmodel *model, void *tu_ctx, CXCursor def, const cg_cf
     cg_strmap_init(&f.var_index);
     cg_strmap_init(&f.call_index);
     cg_strmap_init(&f.cast_seen);
+    cg_strmap_init(&f.func_refs);
     /* Parameters are locals 0..n-1, so their atoms are their indices: each
      * gets its own slot even when clang cannot name it (a null cursor). */
     int n = clang_Cursor_getNumArguments(def);
@@ -1039,6 +1049,7 @@ void cg_cfacts_collect(cg_cmodel *model, void *tu_ctx, CXCursor def, const cg_cf
     cg_strmap_free(&f.var_index);
     cg_strmap_free(&f.call_index);
     cg_strmap_free(&f.cast_seen);
+    cg_strmap_free(&f.func_refs);
     cg_strmap_put(&model->facts, func->name, facts);
 }
 
@@ -1055,6 +1066,7 @@ void cg_cfacts_release(cg_cmodel *model) {
         cg_vec_free(&facts->roles);
         cg_vec_free(&facts->casts);
         cg_vec_free(&facts->stack_sizes);
+        cg_vec_free(&facts->func_refs);
         free(facts);
     }
 }

@@ -118,6 +118,9 @@ struct cg_cfacts {
     cg_location tls_loc;
     const char *tls_what;
     CG_VEC(cf_stack_size) stack_sizes; /* in source order */
+    /* Every function the body names (called, passed, stored, cast): where
+     * control may go from here, for "reached from Go". */
+    CG_VEC(const char *) func_refs;
 };
 
 /* Walks the body of func (the definition cursor def) and stores its facts

@@ -848,6 +848,31 @@ void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports
     model->summaries_ready = true;
 }
 
+void cg_cmodel_mark_reached(cg_cmodel *model, const char *const *roots, size_t n) {
+    if (!model->summaries_ready) return;
+    CG_VEC(cg_csummary *) queue = {0};
+    for (size_t i = 0; i < n; i++) {
+        cg_csummary *s = cg_strmap_get(&model->summaries, roots[i]);
+        if (!s || s->go_root) continue;
+        s->go_root = s->name;
+        cg_vec_push(&queue, s);
+    }
+    for (size_t head = 0; head < queue.len; head++) {
+        cg_csummary *from = queue.items[head];
+        const cg_cfacts *f = cg_strmap_get(&model->facts, from->name);
+        if (!f) continue;
+        for (size_t i = 0; i < f->func_refs.len + f->calls.len; i++) {
+            const char *to = i < f->func_refs.len ? f->func_refs.items[i]
+                                                  : f->calls.items[i - f->func_refs.len].pointer_target;
+            cg_csummary *s = to ? cg_strmap_get(&model->summaries, to) : NULL;
+            if (!s || s->go_root) continue;
+            s->go_root = from->go_root;
+            cg_vec_push(&queue, s);
+        }
+    }
+    cg_vec_free(&queue);
+}
+
 const cg_csummary *cg_cmodel_summary(const cg_cmodel *model, const char *func) {
     if (!model->summaries_ready) return NULL;
     return cg_strmap_get(&model->summaries, func);

@@ -177,12 +177,24 @@ typedef struct cg_csummary {
     /* External callees without a known behaviour, assumed not to keep. */
     const char *const *unknown_callees;
     size_t unknown_callee_count;
+
+    /* Reached from Go (cg_cmodel_mark_reached): go_root is a function Go
+     * names (C.f) from which a chain of calls or function references leads
+     * here; NULL when none does: the package never runs this code. */
+    const char *go_root;
 } cg_csummary;
 
 /* Computes the summaries of every function with a body in the model.
  * go_exports are the names of the package's //export functions. Call after
  * the last parse; parsing more invalidates them (call again). */
 void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports, size_t n);
+
+/* Marks every function reached from roots (the C functions the Go side
+ * names: C.f calls and C.f values) by calls, calls through a pointer
+ * initialised with a function, and any other mention of a function in a
+ * reached body (passed as a callback, stored, cast, registered), which may
+ * run it. Call after cg_cmodel_compute_summaries (which clears it). */
+void cg_cmodel_mark_reached(cg_cmodel *model, const char *const *roots, size_t n);
 
 /* The summary of a function the package defines; NULL for an unknown name,
  * a function without a body, or before cg_cmodel_compute_summaries. */
