@@ -59,7 +59,12 @@ const char *cg_cmodel_intern_path(cg_cmodel *model, const char *path) {
     if (!path) return NULL;
     const char *known = cg_strmap_get(&model->paths, path);
     if (known) return known;
-    char *copy = cg_arena_strdup(&model->arena, path);
+    /* A header reached through -I${SRCDIR}/../include is named with "..":
+     * named so, the same header of two packages would be two files, and
+     * its findings would repeat once per package. Canonical instead. */
+    char *real = strstr(path, "/../") || strstr(path, "/./") ? realpath(path, NULL) : NULL;
+    char *copy = cg_arena_strdup(&model->arena, real ? real : path);
+    free(real);
     cg_strmap_put(&model->paths, path, copy);
     return copy;
 }
