@@ -342,7 +342,7 @@ cg_status cg_report_emit_sarif(FILE *out, const cg_diag_list *list, const cg_rep
     cg_strmap_init(&s.rule_index);
     cg_strmap_init(&s.artifact_index);
     cg_strmap_init(&s.artifact_by_path);
-    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri);
+    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri, opts->scan_root);
     s.fps = opts->fingerprints ? opts->fingerprints : own;
     collect(&s, list);
 
