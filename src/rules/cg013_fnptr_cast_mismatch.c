@@ -140,7 +140,31 @@ static bool parse_shape(const char *spelling, fn_shape *out) {
     return true;
 }
 
-static bool same_class(abi_class a, const char *at, size_t an, abi_class b, const char *bt, size_t bn) {
+/* long and unsigned long (uintptr_t, intptr_t, size_t, ptrdiff_t and Go's
+ * GoUintptr in clang's canonical spelling) have a pointer's size on every
+ * target cgo supports but Windows (LLP64: 32 bits). */
+static bool is_pointer_sized_int(const char *t, size_t n) {
+    static const char *const names[] = {"long", "unsigned long", "long int", "unsigned long int",
+                                        "long unsigned int"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strlen(names[i]) == n && memcmp(t, names[i], n) == 0) return true;
+    return false;
+}
+
+/* A pointer and a pointer-sized integer travel in the same general-purpose
+ * register (or stack slot) in every calling convention cgo supports, as
+ * arguments and as results: reading one as the other gets the same bits.
+ * Strict C calls it undefined; no ABI makes it fail (docs/rules/CG013.md). */
+static bool pointer_and_intptr(abi_class a, const char *at, size_t an, abi_class b, const char *bt,
+                               size_t bn, bool llp64) {
+    if (llp64) return false;
+    return (a == ABI_POINTER && b == ABI_INT && is_pointer_sized_int(bt, bn)) ||
+           (b == ABI_POINTER && a == ABI_INT && is_pointer_sized_int(at, an));
+}
+
+static bool same_class(abi_class a, const char *at, size_t an, abi_class b, const char *bt, size_t bn,
+                       bool llp64) {
+    if (pointer_and_intptr(a, at, an, b, bt, bn, llp64)) return true;
     if (a != b) return false;
     if (a == ABI_OTHER) return an == bn && memcmp(at, bt, an) == 0;
     return true;
@@ -153,7 +177,9 @@ static const char *abi_difference(cg_check_ctx *ctx, const char *from, const cha
     if (!parse_shape(from, &a) || !parse_shape(to, &b)) return NULL;
     if (a.no_proto || b.no_proto) return NULL; /* K&R: arguments are promoted, unknowable here */
     cg_arena *arena = &ctx->pkg->arena;
-    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len))
+    bool llp64 = ctx->pkg->opts && ctx->pkg->opts->target.goos &&
+                 strcmp(ctx->pkg->opts->target.goos, "windows") == 0;
+    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len, llp64))
         return cg_arena_printf(arena, "the result is '%.*s' but the caller reads '%.*s'", (int)a.result_len,
                                a.result_text, (int)b.result_len, b.result_text);
     if (a.variadic != b.variadic)
@@ -164,7 +190,7 @@ static const char *abi_difference(cg_check_ctx *ctx, const char *from, const cha
                                a.param_count, a.param_count == 1 ? "" : "s", b.param_count);
     for (size_t i = 0; i < a.param_count; i++)
         if (!same_class(a.params[i], a.param_text[i], a.param_len[i], b.params[i], b.param_text[i],
-                        b.param_len[i]))
+                        b.param_len[i], llp64))
             return cg_arena_printf(arena, "parameter %zu is '%.*s' but the caller passes '%.*s'", i + 1,
                                    (int)a.param_len[i], a.param_text[i], (int)b.param_len[i],
                                    b.param_text[i]);

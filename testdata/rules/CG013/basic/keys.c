@@ -9,3 +9,14 @@ void setup_keys(void) {
     /* safe: _cgo_export.h declares goKey(void *, int, int, int): `key, scancode, action C.int` are three parameters */
     set_key_handler((key_fn)goKey);
 }
+
+/* Callback data registered as void *: Go handles travel as uintptr. */
+typedef void (*data_fn)(void *data);
+static data_fn data_handler;
+static void set_data_handler(data_fn f) { data_handler = f; }
+
+void setup_data(void) {
+    /* safe: goData takes a uintptr (GoUintptr): a pointer's size and register on every target cgo supports */
+    set_data_handler((data_fn)goData);
+    set_data_handler((data_fn)goSmall); /* want CG013 */
+}

@@ -1,6 +1,7 @@
 package basic
 
 // void setup_keys(void); // keys.c
+// void setup_data(void);
 import "C"
 
 import "unsafe"
@@ -8,4 +9,17 @@ import "unsafe"
 //export goKey
 func goKey(win unsafe.Pointer, key, scancode, action C.int) {}
 
-func setupKeys() { C.setup_keys() }
+// goData receives a cgo.Handle's value.
+//
+//export goData
+func goData(h uintptr) {}
+
+// goSmall's int is 32 bits: the upper half of the pointer's register is lost.
+//
+//export goSmall
+func goSmall(h C.int) {}
+
+func setupKeys() {
+	C.setup_keys()
+	C.setup_data()
+}
