@@ -758,6 +758,14 @@ static void handle_call(fctx *f, CXCursor c) {
         call->nargs >= 3)
         atomic_store_into(f, clang_Cursor_getArgument(c, 0), clang_Cursor_getArgument(c, 2), c);
     const char *affine_why = NULL;
+    /* The package's own function of a library's name (zstd's static
+     * ERR_isError is not OpenSSL's error queue): what it does is in its
+     * body, which has its own facts. */
+    CXCursor callee_decl = clang_getCursorReferenced(c);
+    CXCursor callee_def = clang_getCursorDefinition(callee_decl);
+    bool own = !clang_Cursor_isNull(callee_def) &&
+               !clang_Location_isInSystemHeader(clang_getCursorLocation(callee_def));
+    if (own) return;
     if (name_in(callee, tls_calls)) {
         char *what = cg_xasprintf("calls %s", callee);
         note_tls(f, c, what);

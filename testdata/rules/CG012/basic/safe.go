@@ -97,3 +97,9 @@ func useOpenThenRead() string {
 	C.mylib_open(nil)
 	return openThenRead("x")
 }
+
+// safe: codec_compress calls the package's own ERR_isError (a pure function), not OpenSSL's per-thread queue
+func roundTrip(n C.long) C.long {
+	c := C.codec_compress(n)
+	return C.codec_decompress(c)
+}
