@@ -290,16 +290,48 @@ static bool is_variable(CXCursor decl) {
 
 /* ---- locals and origins ---- */
 
-static uint32_t var_of(fctx *f, CXCursor decl) {
-    char *key = cg_cfront_cursor_key(decl);
+static uint32_t new_var(fctx *f, char *key, const char *name, uint32_t parent) {
     uintptr_t idx = (uintptr_t)cg_strmap_get(&f->var_index, key);
     if (!idx) {
-        cg_vec_push(&f->facts->var_names, arena_spelling(f, decl));
+        cg_vec_push(&f->facts->var_names, name);
+        cg_vec_push(&f->facts->var_parent, parent);
         idx = f->facts->var_names.len;
         cg_strmap_put(&f->var_index, key, (void *)idx);
     }
     free(key);
     return (uint32_t)(idx - 1);
+}
+
+static uint32_t var_of(fctx *f, CXCursor decl) {
+    return new_var(f, cg_cfront_cursor_key(decl), arena_spelling(f, decl), CF_NO_VAR);
+}
+
+/* The local that field access e (s.f, s.a.b on a local struct value s,
+ * parameters included) stands for, or CF_NO_VAR when e reads through a
+ * pointer, names a global, or has no field name (an anonymous member). */
+static uint32_t local_field_var(fctx *f, CXCursor e) {
+    e = strip(e);
+    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr) return CF_NO_VAR;
+    CXCursor base = expr_child(e, 0);
+    if (clang_Cursor_isNull(base) || is_pointer_type(clang_getCursorType(base))) return CF_NO_VAR;
+    CXCursor b = strip(base);
+    uint32_t parent = CF_NO_VAR;
+    if (clang_getCursorKind(b) == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(b);
+        if (!is_variable(ref) || is_global_var(ref)) return CF_NO_VAR;
+        parent = var_of(f, ref);
+    } else {
+        parent = local_field_var(f, b);
+    }
+    if (parent == CF_NO_VAR) return CF_NO_VAR;
+    char *field = spelling(e);
+    uint32_t v = CF_NO_VAR;
+    if (*field) {
+        const char *name = cg_arena_printf(&f->model->arena, "%s.%s", f->facts->var_names.items[parent], field);
+        v = new_var(f, cg_xasprintf("field:%u:%s", parent, field), name, parent);
+    }
+    free(field);
+    return v;
 }
 
 static cf_origin finish_origin(fctx *f, origin_builder *b) {
@@ -442,10 +474,13 @@ static void origin_kind_into(fctx *f, CXCursor e, origin_builder *b) {
     case CXCursor_MemberRefExpr: {
         CXCursor base = expr_child(e, 0);
         if (clang_Cursor_isNull(base)) return;
-        if (is_pointer_type(clang_getCursorType(base)))
+        uint32_t field = local_field_var(f, e);
+        if (field != CF_NO_VAR)
+            cg_vec_push(&b->vars, field); /* s.f of a local: that field alone */
+        else if (is_pointer_type(clang_getCursorType(base)))
             load_into(f, base, b);
         else
-            origin_into(f, base, b); /* a field of a struct value: what it holds */
+            origin_into(f, base, b); /* a field of another struct value: what it holds */
         return;
     }
     case CXCursor_ArraySubscriptExpr: {
@@ -878,10 +913,15 @@ static void assign_to(fctx *f, CXCursor lhs, CXCursor whole_lhs, cf_origin value
     case CXCursor_MemberRefExpr: {
         CXCursor base = expr_child(e, 0);
         if (clang_Cursor_isNull(base)) return;
-        if (is_pointer_type(clang_getCursorType(base)))
+        uint32_t field = local_field_var(f, e);
+        if (field != CF_NO_VAR) {
+            cf_assign a = {.var = field, .value = value}; /* s.f = v: into that field */
+            cg_vec_push(&f->facts->assigns, a);
+        } else if (is_pointer_type(clang_getCursorType(base))) {
             store(f, origin_of(f, base), value, at, whole_lhs, false);
-        else
-            assign_to(f, base, whole_lhs, value, at); /* s.f = v: into s itself */
+        } else {
+            assign_to(f, base, whole_lhs, value, at); /* g.f = v of a global g: into g */
+        }
         return;
     }
     case CXCursor_ArraySubscriptExpr: {
@@ -1048,8 +1088,12 @@ void cg_cfacts_collect(cg_cmodel *model, void *tu_ctx, CXCursor def, const cg_cf
     int n = clang_Cursor_getNumArguments(def);
     for (int i = 0; i < n; i++) {
         CXCursor param = clang_Cursor_getArgument(def, (unsigned)i);
-        if (clang_Cursor_isNull(param)) cg_vec_push(&facts->var_names, "");
-        else var_of(&f, param);
+        if (clang_Cursor_isNull(param)) {
+            cg_vec_push(&facts->var_names, "");
+            cg_vec_push(&facts->var_parent, CF_NO_VAR);
+        } else {
+            var_of(&f, param);
+        }
     }
     facts->nparams = n > 0 ? (uint32_t)n : 0;
     CG_ASSERT(facts->var_names.len == facts->nparams);
@@ -1066,6 +1110,7 @@ void cg_cfacts_release(cg_cmodel *model) {
         cg_cfacts *facts = model->facts.slots[i].value;
         if (!model->facts.slots[i].key || !facts) continue;
         cg_vec_free(&facts->var_names);
+        cg_vec_free(&facts->var_parent);
         cg_vec_free(&facts->assigns);
         cg_vec_free(&facts->stores);
         cg_vec_free(&facts->calls);

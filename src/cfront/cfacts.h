@@ -30,6 +30,7 @@ enum {
     CF_ATOM_GLOBAL = 63,
 };
 #define CF_BIT(n) ((uint64_t)1 << (n))
+#define CF_NO_VAR UINT32_MAX
 
 typedef struct cf_origin {
     uint64_t atoms;
@@ -107,6 +108,9 @@ struct cg_cfacts {
     uint32_t nparams;
     uint32_t nheaps;
     CG_VEC(const char *) var_names; /* params first, then locals */
+    /* Per local: CF_NO_VAR, or the local whose field it is (s.title is a
+     * local of its own, so that s.title = p does not put p in s.size). */
+    CG_VEC(uint32_t) var_parent;
     CG_VEC(cf_assign) assigns;
     CG_VEC(cf_store) stores;
     CG_VEC(cf_call) calls;

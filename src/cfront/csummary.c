@@ -118,6 +118,7 @@ struct fstate {
     cg_csummary *sum;
     callee_info *callees; /* per call */
     uint64_t *var_atoms;  /* per local */
+    uint32_t *first_child, *next_sibling; /* fields of each local (CF_NO_VAR ends) */
     uint64_t heap_contents[CF_MAX_HEAPS];
     uint64_t heap_escaped; /* bit h: heap block h (not its atom position) escaped */
     const char *heap_reason[CF_MAX_HEAPS]; /* how each escaped heap block outlives the call */
@@ -207,9 +208,20 @@ static uint64_t call_result(fstate *fs, uint32_t index) {
     return r;
 }
 
+/* What reading local v may give: its own values, those of the structs it
+ * is a field of (s = t; s.f), and those of its fields (s.f = p; t = s). */
+static uint64_t read_var(const fstate *fs, uint32_t v) {
+    const cg_cfacts *f = fs->facts;
+    uint64_t a = fs->var_atoms[v];
+    for (uint32_t p = f->var_parent.items[v]; p != CF_NO_VAR; p = f->var_parent.items[p])
+        a |= fs->var_atoms[p];
+    for (uint32_t c = fs->first_child[v]; c != CF_NO_VAR; c = fs->next_sibling[c]) a |= read_var(fs, c);
+    return a;
+}
+
 static uint64_t eval(fstate *fs, const cf_origin *o) {
     uint64_t a = o->atoms;
-    for (uint32_t i = 0; i < o->nvars; i++) a |= fs->var_atoms[o->vars[i]];
+    for (uint32_t i = 0; i < o->nvars; i++) a |= read_var(fs, o->vars[i]);
     for (uint32_t i = 0; i < o->ncalls; i++) a |= call_result(fs, o->calls[i]);
     for (uint32_t i = 0; i < o->nloads; i++) {
         uint64_t through = eval(fs, &o->loads[i]);
@@ -648,7 +660,17 @@ static void init_state(solver *s, fstate *fs, cg_cfacts *facts) {
         sum->params[i].stored_into_param = -1;
     }
     fs->sum = sum;
-    fs->var_atoms = cg_xcalloc(facts->var_names.len + 1, sizeof(uint64_t));
+    size_t nv = facts->var_names.len;
+    fs->var_atoms = cg_xcalloc(nv + 1, sizeof(uint64_t));
+    fs->first_child = cg_xmalloc((nv + 1) * sizeof(uint32_t));
+    fs->next_sibling = cg_xmalloc((nv + 1) * sizeof(uint32_t));
+    for (size_t v = 0; v <= nv; v++) fs->first_child[v] = fs->next_sibling[v] = CF_NO_VAR;
+    for (size_t v = nv; v-- > 0;) {
+        uint32_t parent = facts->var_parent.items[v];
+        if (parent == CF_NO_VAR) continue;
+        fs->next_sibling[v] = fs->first_child[parent];
+        fs->first_child[parent] = (uint32_t)v;
+    }
     if (facts->uses_tls)
         sum->thread_local = make_trace(s, func->name, facts->tls_loc, NULL, facts->tls_what);
     for (size_t i = 0; i < facts->jumps.len && !sum->reaches_longjmp.len; i++) {
@@ -842,6 +864,8 @@ void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports
     for (size_t i = 0; i < s.count; i++) {
         free(s.states[i].callees);
         free(s.states[i].var_atoms);
+        free(s.states[i].first_child);
+        free(s.states[i].next_sibling);
         cg_vec_free(&s.states[i].unknown);
     }
     free(s.states);

@@ -2,6 +2,7 @@
 #include "lib.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static const char *saved_name;
 static struct config the_config;
@@ -13,3 +14,21 @@ int lib_print(const char *s) { return puts(s); }
 void lib_config_name(struct config *dst, const char *src) { dst->name = src; }
 
 struct config *lib_config(void) { return &the_config; }
+
+struct window {
+    int level;
+    struct window *next;
+};
+static struct window *windows;
+
+struct window *lib_window_new(const char *title, int level) {
+    struct config cfg;
+    cfg.name = title;
+    cfg.level = level;
+    puts(cfg.name);
+    struct window *w = calloc(1, sizeof *w);
+    w->level = cfg.level;
+    w->next = windows;
+    windows = w;
+    return w;
+}

@@ -13,6 +13,11 @@ void lib_set_name(const char *name);
 int lib_print(const char *s);
 /* Stores src into dst->name. */
 void lib_config_name(struct config *dst, const char *src);
+/* Creates a window from a local copy of its settings: only the level is
+ * kept (as GLFW's glfwCreateWindow keeps wndconfig.resizable, not the
+ * title it also put in wndconfig). */
+struct window;
+struct window *lib_window_new(const char *title, int level);
 /* The library's own configuration object. */
 struct config *lib_config(void);
 

@@ -67,3 +67,10 @@ func lengthOut(out *C.size_t) {
 	defer C.free(unsafe.Pointer(cs))
 	*out = C.strlen(cs)
 }
+
+// safe: the library copies only the level out of its local settings struct; the title stays in that local
+func window(title string) {
+	cs := C.CString(title)
+	defer C.free(unsafe.Pointer(cs))
+	C.lib_window_new(cs, 2)
+}
