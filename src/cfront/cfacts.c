@@ -622,6 +622,50 @@ static char *type_text(CXType t) {
     return copy;
 }
 
+/* The index of the function's parameter that e names (through casts), or -1. */
+static int param_of(fctx *f, CXCursor e) {
+    for (int depth = 0; depth < 16 && !clang_Cursor_isNull(e); depth++) {
+        e = strip(e);
+        if (clang_getCursorKind(e) != CXCursor_CStyleCastExpr) break;
+        e = last_expr_child(e);
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_DeclRefExpr) return -1;
+    CXCursor ref = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(ref) != CXCursor_ParmDecl) return -1;
+    uint32_t v = var_of(f, ref);
+    return v < f->facts->nparams ? (int)v : -1;
+}
+
+/* (struct hmap **)m, (struct hmap *)m of a parameter m: how C views what
+ * the caller handed in. */
+static void note_param_view_as(fctx *f, CXCursor value, CXType as, CXCursor at);
+
+static void note_param_view(fctx *f, CXCursor c) { note_param_view_as(f, c, clang_getCursorType(c), c); }
+
+/* value (a parameter, maybe through casts) taken as type as, at at. */
+static void note_param_view_as(fctx *f, CXCursor value, CXType as, CXCursor at) {
+    int param = param_of(f, value);
+    if (param < 0) return;
+    CXType t = clang_getCanonicalType(as);
+    if (t.kind != CXType_Pointer) return;
+    for (int depth = 0; depth < 8 && t.kind == CXType_Pointer; depth++)
+        t = clang_getCanonicalType(clang_getPointeeType(t));
+    if (t.kind != CXType_Record) return;
+    CXCursor decl = clang_getTypeDeclaration(t);
+    char *tag = spelling(decl);
+    if (*tag && !strchr(tag, ' ')) {
+        cf_view v = {.param = (uint32_t)param};
+        v.view.record_tag = cg_arena_strdup(&f->model->arena, tag);
+        v.view.is_union = clang_getCursorKind(decl) == CXCursor_UnionDecl;
+        char *text = type_text(clang_getCanonicalType(as));
+        v.view.type = cg_arena_strdup(&f->model->arena, text);
+        free(text);
+        v.view.loc = cg_cfront_cursor_location(f->tu_ctx, at);
+        cg_vec_push(&f->facts->views, v);
+    }
+    free(tag);
+}
+
 /* Records cast c when it converts between incompatible function types.
  * use/passed_to say where the result goes; the first caller to see a cast
  * decides (the walk meets the enclosing call or assignment first). */
@@ -662,6 +706,7 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     free(from_text);
     free(to_text);
     cast.target = named_function(f, src);
+    cast.from_param = param_of(f, src);
     cast.use = cg_arena_strdup(&f->model->arena, use);
     cast.passed_to = passed_to;
     cg_vec_push(&f->facts->casts, cast);
@@ -981,6 +1026,8 @@ static void handle_local_var(fctx *f, CXCursor c) {
     if (clang_Cursor_isNull(init)) return;
     cf_assign a = {.var = var, .value = origin_of(f, init)};
     cg_vec_push(&f->facts->assigns, a);
+    /* struct hmap *h = m; with void *m: C's implicit conversion. */
+    if (clang_getCursorKind(strip(init)) == CXCursor_DeclRefExpr) note_param_view_as(f, init, clang_getCursorType(c), c);
     char *name = spelling(c);
     char *use = cg_xasprintf("stored in '%s'", name);
     note_cast(f, init, use, NULL);
@@ -1056,6 +1103,7 @@ static void walk(fctx *f, CXCursor c, int depth) {
     }
     case CXCursor_CStyleCastExpr:
         note_cast(f, c, "used", NULL);
+        note_param_view(f, c);
         break;
     case CXCursor_DeclRefExpr:
         handle_ref(f, c);
@@ -1118,6 +1166,7 @@ void cg_cfacts_release(cg_cmodel *model) {
         cg_vec_free(&facts->jumps);
         cg_vec_free(&facts->roles);
         cg_vec_free(&facts->casts);
+        cg_vec_free(&facts->views);
         cg_vec_free(&facts->stack_sizes);
         cg_vec_free(&facts->func_refs);
         free(facts);

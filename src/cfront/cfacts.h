@@ -96,6 +96,12 @@ typedef struct cf_jump {
     unsigned offset;
 } cf_jump;
 
+/* A cast of parameter `param` to a pointer to a record. */
+typedef struct cf_view {
+    uint32_t param;
+    cg_cview view;
+} cf_view;
+
 /* A function named somewhere that registers it: `sa.sa_handler = h`. */
 typedef struct cf_role_reg {
     const char *func;
@@ -118,6 +124,7 @@ struct cg_cfacts {
     CG_VEC(cf_jump) jumps;
     CG_VEC(cf_role_reg) roles;
     CG_VEC(cg_cfnptr_cast) casts;
+    CG_VEC(cf_view) views;
     bool uses_tls;
     cg_location tls_loc;
     const char *tls_what;

@@ -660,6 +660,15 @@ static void init_state(solver *s, fstate *fs, cg_cfacts *facts) {
         sum->params[i].stored_into_param = -1;
     }
     fs->sum = sum;
+    for (size_t v = 0; v < facts->views.len; v++) {
+        uint32_t p = facts->views.items[v].param;
+        if (p >= func->param_count) continue;
+        cg_cparam_summary *ps = &sum->params[p];
+        cg_cview *views = cg_arena_alloc(&m->arena, (ps->view_count + 1) * sizeof(cg_cview));
+        if (ps->view_count) memcpy(views, ps->views, ps->view_count * sizeof(cg_cview));
+        views[ps->view_count++] = facts->views.items[v].view;
+        ps->views = views;
+    }
     size_t nv = facts->var_names.len;
     fs->var_atoms = cg_xcalloc(nv + 1, sizeof(uint64_t));
     fs->first_child = cg_xmalloc((nv + 1) * sizeof(uint32_t));
@@ -776,6 +785,27 @@ static void assign_roles(solver *s) {
     free(queue);
 }
 
+/* Functions passed by name to package functions' parameters. */
+static void collect_fn_args(solver *s) {
+    for (size_t i = 0; i < s->count; i++) {
+        fstate *fs = &s->states[i];
+        for (size_t c = 0; c < fs->facts->calls.len; c++) {
+            const cf_call *call = &fs->facts->calls.items[c];
+            const callee_info *ci = &fs->callees[c];
+            if (ci->kind != CALLEE_PACKAGE) continue;
+            for (uint32_t a = 0; a < call->nargs && a < ci->pkg->sum->param_count; a++) {
+                if (!call->arg_funcs[a]) continue;
+                cg_cparam_summary *ps = &ci->pkg->sum->params[a];
+                cg_cfnarg *args = cg_arena_alloc(arena_of(s), (ps->fn_arg_count + 1) * sizeof(cg_cfnarg));
+                if (ps->fn_arg_count) memcpy(args, ps->fn_args, ps->fn_arg_count * sizeof(cg_cfnarg));
+                cg_cfnarg fa = {call->arg_funcs[a], fname(fs), call->loc};
+                args[ps->fn_arg_count++] = fa;
+                ps->fn_args = args;
+            }
+        }
+    }
+}
+
 static int compare_calls_by_offset(const void *a, const void *b) {
     const cf_call *x = *(const cf_call *const *)a, *y = *(const cf_call *const *)b;
     return x->offset < y->offset ? -1 : x->offset > y->offset;
@@ -857,6 +887,7 @@ void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports
     for (size_t i = 0; i < s.count; i++) resolve_callees(&s, &s.states[i]);
     solve(&s);
     assign_roles(&s);
+    collect_fn_args(&s);
     for (size_t i = 0; i < s.count; i++) {
         finish_summary(&s, &s.states[i]);
         cg_strmap_put(&model->summaries, s.states[i].sum->name, s.states[i].sum);

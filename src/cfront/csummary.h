@@ -75,6 +75,22 @@ typedef enum cg_ckeep_kind {
     CG_KEEP_CALLBACK_ARG, /* registered callback data (on_exit) */
 } cg_ckeep_kind;
 
+/* A pointer parameter read as a pointer to (a pointer to ...) a record:
+ * `struct hmap *h = *(struct hmap **)m` views m as struct hmap **. */
+typedef struct cg_cview {
+    const char *record_tag;
+    bool is_union;
+    const char *type; /* the cast's type, "struct hmap **" */
+    cg_location loc;
+} cg_cview;
+
+/* A function a caller in C passes by name for a parameter: start(worker). */
+typedef struct cg_cfnarg {
+    const char *func;   /* "worker" */
+    const char *caller; /* the function making the call */
+    cg_location loc;    /* the call */
+} cg_cfnarg;
+
 /* Every parameter is tracked: besides pointers, a _GoString_ or another
  * struct passed by value can carry a pointer (s.p, _GoStringPtr(s)), and so
  * can an integer (uintptr_t). */
@@ -100,6 +116,13 @@ typedef struct cg_cparam_summary {
      * a thread start routine / signal handler / atexit handler (e.g. a
      * start_thread(fn) wrapper around pthread_create). */
     unsigned registers_roles;
+    /* Casts of the parameter itself to pointers to records, in this
+     * function's body (not through callees). */
+    const cg_cview *views;
+    size_t view_count;
+    /* The functions C callers of the package pass for it by name. */
+    const cg_cfnarg *fn_args;
+    size_t fn_arg_count;
 } cg_cparam_summary;
 
 enum {
@@ -144,7 +167,12 @@ typedef struct cg_cfnptr_cast {
      * "stored in 'cb'", or "used". */
     const char *use;
     const char *passed_to; /* callee when passed as an argument, else NULL */
+    /* The value cast is the function's own parameter (index), whose
+     * declared type says little when it is the generic void (*)(void):
+     * what callers pass decides; -1 otherwise. */
+    int from_param;
 } cg_cfnptr_cast;
+
 
 typedef struct cg_csummary {
     const char *name;
