@@ -129,7 +129,7 @@ static void collect(sarif *s, const cg_diag_list *list) {
     }
     if (!s->opts->sarif_all_rules) {
         /* Referenced rules in id order, independent of which came first. */
-        qsort(s->rules.items, s->rules.len, sizeof *s->rules.items, cmp_entry);
+        if (s->rules.len) qsort(s->rules.items, s->rules.len, sizeof *s->rules.items, cmp_entry);
         cg_strmap_free(&s->rule_index);
         cg_strmap_init(&s->rule_index);
         for (size_t i = 0; i < s->rules.len; i++)

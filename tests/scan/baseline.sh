@@ -172,7 +172,7 @@ done
 cp -r "$tmp/tree" "$tmp/copy"
 (cd "$tmp/copy" && "$cg" scan --go 1.26 --format=sarif --baseline "$tmp/root.json" ./... >"$tmp/out" 2>"$tmp/err"); st=$?
 [ $st = 0 ] && [ "$(grep -c '"ruleId"' "$tmp/out")" = 0 ] && ok "a copy of the module matches the baseline of the original" ||
-  fail "copy: status $st, $(grep -c '"ruleId"' "$tmp/out") results"
+  fail "copy: status $st, $(grep -c "\"ruleId\"" "$tmp/out") results, $(cat "$tmp/err")"
 # Without go.mod, files are named relative to the scan root: the same root
 # scanned from another directory still matches.
 rm go.mod
