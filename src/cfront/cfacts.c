@@ -450,9 +450,14 @@ static void origin_kind_into(fctx *f, CXCursor e, origin_builder *b) {
     }
     case CXCursor_BinaryOperator: {
         char *op = binary_op(f, e);
-        if (strcmp(op, "+") == 0 || strcmp(op, "-") == 0) {
-            origin_into(f, expr_child(e, 0), b);
-            origin_into(f, expr_child(e, 1), b);
+        CXCursor lhs = expr_child(e, 0), rhs = expr_child(e, 1);
+        /* end - start of two pointers is a length, not a pointer (sqlite
+         * records such lengths in its global statistics). */
+        bool difference = strcmp(op, "-") == 0 && is_pointer_type(clang_getCursorType(lhs)) &&
+                          is_pointer_type(clang_getCursorType(rhs));
+        if (!difference && (strcmp(op, "+") == 0 || strcmp(op, "-") == 0)) {
+            origin_into(f, lhs, b);
+            origin_into(f, rhs, b);
         } else if (strcmp(op, "=") == 0 || strcmp(op, ",") == 0) {
             origin_into(f, expr_child(e, 1), b);
         }

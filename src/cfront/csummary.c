@@ -121,6 +121,7 @@ struct fstate {
     uint32_t *first_child, *next_sibling; /* fields of each local (CF_NO_VAR ends) */
     uint64_t heap_contents[CF_MAX_HEAPS];
     uint64_t heap_escaped; /* bit h: heap block h (not its atom position) escaped */
+    uint64_t heap_kept_otherwise; /* bit h: escaped some other way than being returned */
     const char *heap_reason[CF_MAX_HEAPS]; /* how each escaped heap block outlives the call */
     cg_location heap_reason_loc[CF_MAX_HEAPS];
     uint64_t returns_mask; /* atoms that flow into the return value */
@@ -344,6 +345,7 @@ static void propagate_heap(solver *s, fstate *fs, unsigned h) {
 
 /* Heap block h outlives the call (reason, at the line at). */
 static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, cg_location at) {
+    if (strcmp(reason, "returned") != 0) fs->heap_kept_otherwise |= CF_BIT(h);
     if (fs->heap_escaped & CF_BIT(h)) return;
     fs->heap_escaped |= CF_BIT(h);
     fs->heap_reason[h] = reason;
@@ -857,6 +859,11 @@ static void finish_summary(solver *s, fstate *fs) {
         sum->casts = casts;
         sum->cast_count = f->casts.len;
     }
+    /* Returns memory it allocated and nothing else keeps: the caller owns it. */
+    uint64_t returned_heaps = heap_bits(fs->returns_mask);
+    sum->returns_fresh = returned_heaps && !param_bits(fs->returns_mask) &&
+                         !(fs->returns_mask & CF_BIT(CF_ATOM_GLOBAL)) &&
+                         !(returned_heaps & fs->heap_kept_otherwise);
     if (fs->unknown.len) {
         const char **names = cg_arena_alloc(&m->arena, fs->unknown.len * sizeof(char *));
         memcpy(names, fs->unknown.items, fs->unknown.len * sizeof(char *));

@@ -180,6 +180,10 @@ typedef struct cg_csummary {
     cg_cparam_summary *params; /* func->param_count entries */
     size_t param_count;
 
+    /* The result is memory this function allocated (malloc/calloc/strdup...)
+     * and keeps nowhere else: like malloc's, the caller owns it. */
+    bool returns_fresh;
+
     cg_ctrace calls_export;  /* reaches an exported Go function */
     const char *export_name; /* the one the trace ends in */
 

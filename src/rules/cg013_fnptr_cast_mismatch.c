@@ -140,15 +140,38 @@ static bool parse_shape(const char *spelling, fn_shape *out) {
     return true;
 }
 
-/* long and unsigned long (uintptr_t, intptr_t, size_t, ptrdiff_t and Go's
- * GoUintptr in clang's canonical spelling) have a pointer's size on every
- * target cgo supports but Windows (LLP64: 32 bits). */
-static bool is_pointer_sized_int(const char *t, size_t n) {
-    static const char *const names[] = {"long", "unsigned long", "long int", "unsigned long int",
+/* The integers with a pointer's size on the target. long and unsigned long
+ * (uintptr_t, intptr_t, size_t, ptrdiff_t, Go's GoUintptr in clang's
+ * canonical spelling) on every target cgo supports but Windows (LLP64: 32
+ * bits); long long (Go's GoInt and GoInt64 in _cgo_export.h) on 64-bit
+ * targets. */
+typedef struct int_sizes {
+    bool long_is_pointer;
+    bool long_long_is_pointer;
+} int_sizes;
+
+static bool is_pointer_sized_int(const char *t, size_t n, int_sizes sizes) {
+    static const char *const longs[] = {"long", "unsigned long", "long int", "unsigned long int",
                                         "long unsigned int"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i]) == n && memcmp(t, names[i], n) == 0) return true;
+    static const char *const long_longs[] = {"long long", "unsigned long long", "long long int",
+                                             "unsigned long long int", "long long unsigned int"};
+    for (size_t i = 0; sizes.long_is_pointer && i < sizeof longs / sizeof longs[0]; i++)
+        if (strlen(longs[i]) == n && memcmp(t, longs[i], n) == 0) return true;
+    for (size_t i = 0; sizes.long_long_is_pointer && i < sizeof long_longs / sizeof long_longs[0]; i++)
+        if (strlen(long_longs[i]) == n && memcmp(t, long_longs[i], n) == 0) return true;
     return false;
+}
+
+static int_sizes target_int_sizes(cg_check_ctx *ctx) {
+    const cg_build_target *t = ctx->pkg->opts ? &ctx->pkg->opts->target : NULL;
+    const char *goos = t && t->goos ? t->goos : "linux";
+    const char *arch = t && t->goarch ? t->goarch : "amd64";
+    static const char *const bits64[] = {"amd64", "arm64", "ppc64", "ppc64le", "s390x", "riscv64",
+                                         "loong64", "mips64", "mips64le", "sparc64", "wasm"};
+    bool is64 = false;
+    for (size_t i = 0; i < sizeof bits64 / sizeof bits64[0]; i++) is64 = is64 || strcmp(arch, bits64[i]) == 0;
+    int_sizes sizes = {strcmp(goos, "windows") != 0 || !is64, is64};
+    return sizes;
 }
 
 /* A pointer and a pointer-sized integer travel in the same general-purpose
@@ -156,15 +179,14 @@ static bool is_pointer_sized_int(const char *t, size_t n) {
  * arguments and as results: reading one as the other gets the same bits.
  * Strict C calls it undefined; no ABI makes it fail (docs/rules/CG013.md). */
 static bool pointer_and_intptr(abi_class a, const char *at, size_t an, abi_class b, const char *bt,
-                               size_t bn, bool llp64) {
-    if (llp64) return false;
-    return (a == ABI_POINTER && b == ABI_INT && is_pointer_sized_int(bt, bn)) ||
-           (b == ABI_POINTER && a == ABI_INT && is_pointer_sized_int(at, an));
+                               size_t bn, int_sizes sizes) {
+    return (a == ABI_POINTER && b == ABI_INT && is_pointer_sized_int(bt, bn, sizes)) ||
+           (b == ABI_POINTER && a == ABI_INT && is_pointer_sized_int(at, an, sizes));
 }
 
 static bool same_class(abi_class a, const char *at, size_t an, abi_class b, const char *bt, size_t bn,
-                       bool llp64) {
-    if (pointer_and_intptr(a, at, an, b, bt, bn, llp64)) return true;
+                       int_sizes sizes) {
+    if (pointer_and_intptr(a, at, an, b, bt, bn, sizes)) return true;
     if (a != b) return false;
     if (a == ABI_OTHER) return an == bn && memcmp(at, bt, an) == 0;
     return true;
@@ -177,9 +199,8 @@ static const char *abi_difference(cg_check_ctx *ctx, const char *from, const cha
     if (!parse_shape(from, &a) || !parse_shape(to, &b)) return NULL;
     if (a.no_proto || b.no_proto) return NULL; /* K&R: arguments are promoted, unknowable here */
     cg_arena *arena = &ctx->pkg->arena;
-    bool llp64 = ctx->pkg->opts && ctx->pkg->opts->target.goos &&
-                 strcmp(ctx->pkg->opts->target.goos, "windows") == 0;
-    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len, llp64))
+    int_sizes sizes = target_int_sizes(ctx);
+    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len, sizes))
         return cg_arena_printf(arena, "the result is '%.*s' but the caller reads '%.*s'", (int)a.result_len,
                                a.result_text, (int)b.result_len, b.result_text);
     if (a.variadic != b.variadic)
@@ -190,7 +211,7 @@ static const char *abi_difference(cg_check_ctx *ctx, const char *from, const cha
                                a.param_count, a.param_count == 1 ? "" : "s", b.param_count);
     for (size_t i = 0; i < a.param_count; i++)
         if (!same_class(a.params[i], a.param_text[i], a.param_len[i], b.params[i], b.param_text[i],
-                        b.param_len[i], llp64))
+                        b.param_len[i], sizes))
             return cg_arena_printf(arena, "parameter %zu is '%.*s' but the caller passes '%.*s'", i + 1,
                                    (int)a.param_len[i], a.param_text[i], (int)b.param_len[i],
                                    b.param_text[i]);

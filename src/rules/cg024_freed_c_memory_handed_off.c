@@ -65,6 +65,10 @@ static const char *foreign_c_call(cg_package *pkg, cg_gofile *file, TSNode expr)
     const char *name = cg_node_text(file, cg_node_field(fn, "field"));
     if (is_go_allocator(name) || strcmp(name, "strdup") == 0) return NULL;
     const cg_cfunc *cf = cg_cmodel_func(pkg->c, name);
+    /* A package function that returns memory it just allocated
+     * (make_strings: calloc'd, kept nowhere) is an allocator like malloc. */
+    const cg_csummary *s = cf && cf->has_body ? cg_cmodel_summary(pkg->c, name) : NULL;
+    if (s && s->returns_fresh) return NULL;
     return cf && cf->result.kind == CG_CTYPE_POINTER ? name : NULL;
 }
 

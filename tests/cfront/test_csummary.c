@@ -421,7 +421,9 @@ static void test_field_sensitive(void) {
         "struct outer { struct pair in; void *c; };\n"                                /* 6 */
         "void nested(void *p) { struct outer o; o.in.a = p; g = o.c; }\n"              /* 7 */
         "void nested_copy(void *p) { struct outer o; o.in.a = p; struct pair x = o.in; g = x.a; }\n"
-        "void assigned_whole(void *p) { struct pair s = { p, 0 }; g = s.b; }\n";       /* 9 */
+        "void assigned_whole(void *p) { struct pair s = { p, 0 }; g = s.b; }\n"        /* 9 */
+        "static long long longest;\n"                                                    /* 10 */
+        "void span(const char *start, const char *end) { longest = end - start; }\n";    /* 11 */
     cg_cmodel *m = cg_cmodel_new();
     char *err = NULL;
     CHECK(cg_cfront_parse_preamble(m, "fields.go", 1, text, NULL, &err) == CG_OK);
@@ -435,6 +437,9 @@ static void test_field_sensitive(void) {
     check_kept(m, "nested_copy", 0, CG_KEEP_GLOBAL, 8, "global variable 'g'");
     /* An initializer list fills the struct as a whole: not told apart. */
     check_kept(m, "assigned_whole", 0, CG_KEEP_GLOBAL, 9, "global variable 'g'");
+    /* The difference of two pointers is a length, not a pointer. */
+    check_not_kept(m, "span", 0);
+    check_not_kept(m, "span", 1);
     cg_cmodel_free(m);
 }
 

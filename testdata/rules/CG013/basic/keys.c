@@ -19,4 +19,6 @@ void setup_data(void) {
     /* safe: goData takes a uintptr (GoUintptr): a pointer's size and register on every target cgo supports */
     set_data_handler((data_fn)goData);
     set_data_handler((data_fn)goSmall); /* want CG013 */
+    /* safe: goIndex takes a Go int (GoInt, long long): a pointer's size on the 64-bit default target */
+    set_data_handler((data_fn)goIndex);
 }

@@ -14,6 +14,11 @@ func goKey(win unsafe.Pointer, key, scancode, action C.int) {}
 //export goData
 func goData(h uintptr) {}
 
+// goIndex receives an index into a Go table as C's void * user data.
+//
+//export goIndex
+func goIndex(idx int) {}
+
 // goSmall's int is 32 bits: the upper half of the pointer's register is lost.
 //
 //export goSmall

@@ -32,3 +32,8 @@ struct window *lib_window_new(const char *title, int level) {
     windows = w;
     return w;
 }
+
+char **make_strings(int count) { return calloc((size_t)count + 1, sizeof(char *)); }
+void set_string(char **strings, int i, char *s) { strings[i] = s; }
+void destroy_strings(char **strings) { free(strings); }
+int use_strings(int n, char **strings) { return n > 0 && strings[0] != NULL; }

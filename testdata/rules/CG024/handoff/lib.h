@@ -18,6 +18,12 @@ void lib_config_name(struct config *dst, const char *src);
  * title it also put in wndconfig). */
 struct window;
 struct window *lib_window_new(const char *title, int level);
+/* A string vector the caller fills, hands to a call that copies it, and
+ * destroys (gotk3's make_strings/set_string/destroy_strings). */
+char **make_strings(int count);
+void set_string(char **strings, int i, char *s);
+void destroy_strings(char **strings);
+int use_strings(int n, char **strings);
 /* The library's own configuration object. */
 struct config *lib_config(void);
 

@@ -74,3 +74,15 @@ func window(title string) {
 	defer C.free(unsafe.Pointer(cs))
 	C.lib_window_new(cs, 2)
 }
+
+// safe: the vector is this function's own allocation (make_strings returns fresh memory), destroyed before the strings
+func runWith(args []string) int {
+	cargs := C.make_strings(C.int(len(args)))
+	defer C.destroy_strings(cargs)
+	for i, arg := range args {
+		cstr := C.CString(arg)
+		defer C.free(unsafe.Pointer(cstr))
+		C.set_string(cargs, C.int(i), cstr)
+	}
+	return int(C.use_strings(C.int(len(args)), cargs))
+}
