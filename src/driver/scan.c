@@ -209,22 +209,25 @@ static void run_pool(pool *p, unsigned jobs) {
 
 /* ---- the supervisor ---- */
 
+enum { WORKER_DIED = 0, WORKER_OK = 1, WORKER_NOT_STARTED = -1 };
+
 /* One worker process over order[0..count): fills p->results of the
- * packages it finished, marks started[] for those it began. Returns true
- * when the worker ended normally; else *killed_by is the signal that ended
- * it (0: it exited with an error, or could not be started). */
-static bool run_worker_process(pool *p, const size_t *order, size_t count, unsigned jobs,
-                               bool *started, bool *finished, int *killed_by) {
+ * packages it finished, marks started[] for those it began. Returns
+ * WORKER_OK when it ended normally, WORKER_NOT_STARTED when no process
+ * could be made (no pipe, no fork), else WORKER_DIED with *killed_by the
+ * signal that ended it (0: it exited with an error). */
+static int run_worker_process(pool *p, const size_t *order, size_t count, unsigned jobs,
+                              bool *started, bool *finished, int *killed_by) {
     *killed_by = 0;
     int fds[2];
-    if (pipe(fds) != 0) return false;
+    if (pipe(fds) != 0) return WORKER_NOT_STARTED;
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
-        return false;
+        return WORKER_NOT_STARTED;
     }
     if (pid == 0) {
         worker_pid = 0;
@@ -300,7 +303,7 @@ static bool run_worker_process(pool *p, const size_t *order, size_t count, unsig
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
     worker_pid = 0;
     if (WIFSIGNALED(status)) *killed_by = WTERMSIG(status);
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? WORKER_OK : WORKER_DIED;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
@@ -347,6 +350,7 @@ static void supervise(pool *p, unsigned jobs) {
     size_t n = p->found->packages.len;
     bool *started = cg_xcalloc(n + 1, sizeof(bool));
     bool *finished = cg_xcalloc(n + 1, sizeof(bool));
+    size_t *order = p->order;
     size_t *todo = cg_xcalloc(p->count + 1, sizeof(size_t));
     size_t todo_len = p->count;
     memcpy(todo, p->order, p->count * sizeof(size_t));
@@ -357,7 +361,14 @@ static void supervise(pool *p, unsigned jobs) {
     while (todo_len) {
         memset(started, 0, n * sizeof(bool));
         int killed_by;
-        run_worker_process(p, todo, todo_len, jobs, started, finished, &killed_by);
+        if (run_worker_process(p, todo, todo_len, jobs, started, finished, &killed_by) == WORKER_NOT_STARTED) {
+            /* No process to spare (fork refused): analyse here, unprotected. */
+            p->order = todo;
+            p->count = todo_len;
+            p->next = 0;
+            run_pool(p, jobs);
+            break;
+        }
         if (killed_by) clear_worker_tmpdir();
         /* Packages a dead worker was in the middle of: each alone now, so
          * that a crash is pinned on the one package that causes it. */
@@ -389,6 +400,7 @@ static void supervise(pool *p, unsigned jobs) {
     clear_worker_tmpdir();
     if (worker_tmpdir[0]) rmdir(worker_tmpdir);
     worker_tmpdir[0] = '\0';
+    p->order = order;
     free(todo);
     free(started);
     free(finished);
