@@ -193,8 +193,13 @@ bool cg_build_constraints_ok(const char *file_name, const char *contents, const 
             if (strncmp(text, "//go:build ", 11) == 0) {
                 have_go_build = true;
                 go_build_ok = cg_build_expr_eval(text + 11, t) == 1;
-            } else if (strncmp(text, "// +build ", 10) == 0) {
-                plus_ok = plus_ok && cg_build_line_ok(text + 10, t);
+            } else {
+                /* go/build/constraint's IsPlusBuild: "//", optional
+                 * spaces, "+build" and a space (golua writes "//+build"). */
+                const char *p = text + 2;
+                while (*p == ' ' || *p == '\t') p++;
+                if (strncmp(p, "+build ", 7) == 0 || strncmp(p, "+build\t", 7) == 0)
+                    plus_ok = plus_ok && cg_build_line_ok(p + 7, t);
             }
             free(text);
         } else {
