@@ -122,6 +122,7 @@ struct fstate {
     uint64_t heap_contents[CF_MAX_HEAPS];
     uint64_t heap_escaped; /* bit h: heap block h (not its atom position) escaped */
     uint64_t heap_kept_otherwise; /* bit h: escaped some other way than being returned */
+    uint64_t kept_other; /* bit p: parameter p kept otherwise than in a returned heap block */
     const char *heap_reason[CF_MAX_HEAPS]; /* how each escaped heap block outlives the call */
     cg_location heap_reason_loc[CF_MAX_HEAPS];
     uint64_t returns_mask; /* atoms that flow into the return value */
@@ -306,15 +307,19 @@ static void set_kept(solver *s, fstate *fs, uint32_t p, cg_ckeep_kind kind, cg_c
     fs->changed = true;
 }
 
-static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace);
+static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace,
+                   bool via_result);
 
 /* Whether escaping atoms could still change anything: a parameter not yet
- * kept or a heap block not yet escaped. Saves building traces (arena
- * memory) for facts that are already known, round after round. */
-static bool escape_is_news(const fstate *fs, uint64_t atoms) {
+ * kept (kept otherwise than through the result, unless via_result) or a
+ * heap block not yet escaped. Saves building traces (arena memory) for
+ * facts that are already known, round after round. */
+static bool escape_is_news(const fstate *fs, uint64_t atoms, bool via_result) {
     uint64_t params = param_bits(atoms);
-    for (uint32_t p = 0; p < CF_MAX_PARAMS && p < fs->sum->param_count; p++)
-        if ((params & CF_BIT(p)) && !fs->sum->params[p].kept.len) return true;
+    for (uint32_t p = 0; p < CF_MAX_PARAMS && p < fs->sum->param_count; p++) {
+        if (!(params & CF_BIT(p))) continue;
+        if (via_result ? !fs->sum->params[p].kept.len : !(fs->kept_other & CF_BIT(p))) return true;
+    }
     return (heap_bits(atoms) & ~fs->heap_escaped) != 0;
 }
 
@@ -324,7 +329,8 @@ static void propagate_heap(solver *s, fstate *fs, unsigned h) {
     const char *reason = fs->heap_reason[h];
     cg_location at = fs->heap_reason_loc[h];
     uint64_t contents = fs->heap_contents[h];
-    if (!escape_is_news(fs, contents)) return;
+    bool via_result = strcmp(reason, "returned") == 0;
+    if (!escape_is_news(fs, contents, via_result)) return;
     /* Name the store that put each parameter into the block. */
     cg_cfacts *f = fs->facts;
     for (size_t i = 0; i < f->stores.len; i++) {
@@ -335,12 +341,12 @@ static void propagate_heap(solver *s, fstate *fs, unsigned h) {
         const char *how = cg_arena_printf(arena_of(s),
                                           "stored in '%s', malloc'd memory that is %s (line %u)",
                                           st->target, reason, at.line);
-        escape(s, fs, value, CG_KEEP_HEAP, make_trace(s, fname(fs), st->loc, NULL, how));
+        escape(s, fs, value, CG_KEEP_HEAP, make_trace(s, fname(fs), st->loc, NULL, how), via_result);
     }
     /* Whatever a callee stored into it (or anything not pinned to a store). */
     const char *how = cg_arena_printf(arena_of(s), "stored in malloc'd memory that is %s (line %u)",
                                       reason, at.line);
-    escape(s, fs, contents, CG_KEEP_HEAP, make_trace(s, fname(fs), at, NULL, how));
+    escape(s, fs, contents, CG_KEEP_HEAP, make_trace(s, fname(fs), at, NULL, how), via_result);
 }
 
 /* Heap block h outlives the call (reason, at the line at). */
@@ -353,8 +359,10 @@ static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, c
     propagate_heap(s, fs, h);
 }
 
-static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace) {
+static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace,
+                   bool via_result) {
     uint64_t params = param_bits(atoms);
+    if (!via_result) fs->kept_other |= params;
     for (uint32_t p = 0; p < CF_MAX_PARAMS; p++)
         if (params & CF_BIT(p)) set_kept(s, fs, p, kind, trace);
     uint64_t heaps = heap_bits(atoms);
@@ -382,7 +390,7 @@ static void set_param_trace(fstate *fs, uint64_t atoms, size_t offset, cg_ctrace
 /* value is stored into the object base points to (directly or by a callee). */
 static void store_effects(solver *s, fstate *fs, uint64_t base, uint64_t value,
                           cg_ctrace trace) {
-    if (base & CF_BIT(CF_ATOM_GLOBAL)) escape(s, fs, value, CG_KEEP_GLOBAL, trace);
+    if (base & CF_BIT(CF_ATOM_GLOBAL)) escape(s, fs, value, CG_KEEP_GLOBAL, trace, false);
     uint64_t params = param_bits(base);
     for (uint32_t q = 0; q < CF_MAX_PARAMS; q++) {
         if (!(params & CF_BIT(q))) continue;
@@ -454,7 +462,7 @@ static void analyze_calls(solver *s, fstate *fs) {
                 const cg_cparam_summary *cp = &ci->pkg->sum->params[i];
                 if (cp->kept.len)
                     escape(s, fs, arg, cp->kept_kind,
-                           make_trace(s, fname(fs), call->loc, &cp->kept, cp->kept.how));
+                           make_trace(s, fname(fs), call->loc, &cp->kept, cp->kept.how), false);
                 if (cp->freed.len)
                     set_param_trace(fs, arg, offsetof(cg_cparam_summary, freed),
                                     make_trace(s, fname(fs), call->loc, &cp->freed, cp->freed.how),
@@ -477,7 +485,7 @@ static void analyze_calls(solver *s, fstate *fs) {
                 const known_fn *k = ci->known;
                 if (i < 8 && (k->keep_mask & (1u << i))) {
                     escape(s, fs, arg, k->keep_kind,
-                           make_trace(s, fname(fs), call->loc, NULL, keep_how(s, k)));
+                           make_trace(s, fname(fs), call->loc, NULL, keep_how(s, k)), false);
                 }
                 if (i < 8 && (k->free_mask & (1u << i))) {
                     const char *how = cg_arena_printf(arena_of(s), "passed to %s", k->name);
@@ -506,7 +514,7 @@ static void analyze(solver *s, fstate *fs) {
         uint64_t value = eval(fs, &st->value);
         if (!value) continue;
         uint64_t base = eval(fs, &st->base);
-        if (!param_bits(base) && !escape_is_news(fs, value)) continue;
+        if (!param_bits(base) && !escape_is_news(fs, value, false)) continue;
         const char *how =
             st->to_global_var
                 ? cg_arena_printf(arena_of(s), "stored in global variable '%s'", st->target)
@@ -859,6 +867,11 @@ static void finish_summary(solver *s, fstate *fs) {
         sum->casts = casts;
         sum->cast_count = f->casts.len;
     }
+    /* Parameters kept only because they were stored into a block that is
+     * returned (and that nothing else keeps). */
+    for (size_t p = 0; p < sum->param_count && p < CF_MAX_PARAMS; p++)
+        sum->params[p].kept_in_result = sum->params[p].kept.len && !(fs->kept_other & CF_BIT(p)) &&
+                                        !(heap_bits(fs->returns_mask) & fs->heap_kept_otherwise);
     /* Returns memory it allocated and nothing else keeps: the caller owns it. */
     uint64_t returned_heaps = heap_bits(fs->returns_mask);
     sum->returns_fresh = returned_heaps && !param_bits(fs->returns_mask) &&

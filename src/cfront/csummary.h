@@ -101,6 +101,10 @@ typedef struct cg_cparam_summary {
     /* Outlives the call in C-owned storage. */
     cg_ckeep_kind kept_kind;
     cg_ctrace kept;
+    /* Kept only because it is stored into malloc'd memory the function
+     * returns (opts->path = path; return opts): how long it lives is up to
+     * the caller, who owns that memory. */
+    bool kept_in_result;
     /* Flows into the return value (whether that outlives the call is the
      * caller's business, so this is not "kept"). */
     cg_ctrace returned;

@@ -132,9 +132,12 @@ static cg_diag *report(cg_check_ctx *ctx, const freed *f, TSNode at, const char 
     return d;
 }
 
+typedef struct store_sites store_sites;
+
 typedef struct store_walk {
     cg_check_ctx *ctx;
     const freed *f;
+    const store_sites *sites; /* the function's stores and calls */
 } store_walk;
 
 static bool names_local(store_walk *w, TSNode expr) {
@@ -165,6 +168,52 @@ static void check_assignment(store_walk *w, TSNode n) {
     }
 }
 
+/* The stores and C calls of one function (outside func literals), in
+ * source order: collected once and checked against each of its frees. */
+struct store_sites {
+    TSNode func;
+    CG_VEC(TSNode) nodes;
+};
+
+/* The local that the call's (first) result is assigned to: the declaring
+ * identifier of `x := C.f()` (a binding is visible only after it) or the
+ * binding of `x = C.f()`. False when the result goes elsewhere. */
+static bool result_local(cg_package *pkg, cg_gofile *file, TSNode call, TSNode *declared, cg_gobinding **assigned) {
+    TSNode list = ts_node_parent(call);
+    if (!cg_node_is(list, "expression_list") || !ts_node_eq(ts_node_named_child(list, 0), call)) return false;
+    TSNode stmt = ts_node_parent(list);
+    bool decl = cg_node_is(stmt, "short_var_declaration");
+    if ((!decl && !cg_node_is(stmt, "assignment_statement")) || !ts_node_eq(cg_node_field(stmt, "right"), list))
+        return false;
+    TSNode target = ts_node_named_child(cg_node_field(stmt, "left"), 0);
+    if (!cg_node_is(target, "identifier")) return false;
+    *declared = decl ? target : (TSNode){0};
+    *assigned = decl ? NULL : cg_gopkg_binding(pkg->go, file, target);
+    return decl || *assigned;
+}
+
+/* Does the function free what that local holds: C.free(r), or a C function
+ * whose summary frees that argument (C.opts_free(r))? */
+static bool freed_in_function(store_walk *w, TSNode declared, cg_gobinding *assigned) {
+    cg_package *pkg = w->ctx->pkg;
+    for (size_t i = 0; i < w->sites->nodes.len; i++) {
+        TSNode n = w->sites->nodes.items[i];
+        if (!cg_node_is(n, "call_expression")) continue;
+        TSNode fn = cg_node_unparen(cg_node_field(n, "function"));
+        if (!cg_node_is_qualified(w->f->file, fn, "C", NULL)) continue;
+        const char *name = cg_node_text(w->f->file, cg_node_field(fn, "field"));
+        const cg_csummary *sum = cg_cmodel_summary(pkg->c, name);
+        TSNode args = cg_node_field(n, "arguments");
+        uint32_t argc = ts_node_named_child_count(args);
+        for (uint32_t k = 0; k < argc; k++) {
+            bool frees = strcmp(name, "free") == 0 || (sum && k < sum->param_count && sum->params[k].freed.len);
+            cg_gobinding *b = frees ? local_of(pkg, w->f->file, ts_node_named_child(args, k)) : NULL;
+            if (b && (assigned ? b == assigned : ts_node_eq(b->ident, declared))) return true;
+        }
+    }
+    return false;
+}
+
 static void check_c_call(store_walk *w, TSNode n, const char *cname) {
     const cg_csummary *sum = cg_cmodel_summary(w->ctx->pkg->c, cname);
     if (!sum) return;
@@ -173,6 +222,13 @@ static void check_c_call(store_walk *w, TSNode n, const char *cname) {
     for (uint32_t i = 0; i < argc && i < sum->param_count; i++) {
         if (!names_local(w, ts_node_named_child(args, i))) continue;
         const cg_cparam_summary *ps = &sum->params[i];
+        /* Kept only in the memory C returns (opts->path = path; return
+         * opts), which this function frees as well: it dies here. */
+        TSNode declared;
+        cg_gobinding *assigned;
+        if (ps->kept_in_result && result_local(w->ctx->pkg, w->f->file, n, &declared, &assigned) &&
+            freed_in_function(w, declared, assigned))
+            continue;
         if (ps->kept_kind != CG_KEEP_NONE && ps->kept.len) {
             const cg_cstep *last = &ps->kept.steps[ps->kept.len - 1];
             cg_diag *d = report(w->ctx, w->f, n,
@@ -190,12 +246,6 @@ static void check_c_call(store_walk *w, TSNode n, const char *cname) {
     }
 }
 
-/* The stores and C calls of one function (outside func literals), in
- * source order: collected once and checked against each of its frees. */
-typedef struct store_sites {
-    TSNode func;
-    CG_VEC(TSNode) nodes;
-} store_sites;
 
 static cg_walk_action collect_site(TSNode n, void *arg) {
     store_sites *sites = arg;
@@ -238,7 +288,7 @@ static void check(cg_check_ctx *ctx) {
             cg_walk(cg_node_field(fn->node, "body"), collect_site, &sites);
         }
         freed f = {call->file, b, alloc, call->call, cg_node_in_defer(pkg, call->file, call->call)};
-        store_walk w = {ctx, &f};
+        store_walk w = {ctx, &f, &sites};
         check_sites(&w, &sites);
     }
     cg_vec_free(&sites.nodes);

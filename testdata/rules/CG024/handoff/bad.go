@@ -66,3 +66,10 @@ func nameOut(out **C.char) {
 	defer C.free(unsafe.Pointer(cs))
 	*out = cs // want CG024
 }
+
+// The options outlive the function (returned), the path they hold does not.
+func openOptions(path string) *C.struct_opts {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	return C.opts_new(cpath) // want CG024
+}

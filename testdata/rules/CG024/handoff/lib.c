@@ -37,3 +37,12 @@ char **make_strings(int count) { return calloc((size_t)count + 1, sizeof(char *)
 void set_string(char **strings, int i, char *s) { strings[i] = s; }
 void destroy_strings(char **strings) { free(strings); }
 int use_strings(int n, char **strings) { return n > 0 && strings[0] != NULL; }
+
+struct opts *opts_new(const char *path) {
+    struct opts *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->path = path;
+    return o;
+}
+void opts_free(struct opts *o) { free(o); }
+int opts_use(struct opts *o) { return o->path != NULL; }

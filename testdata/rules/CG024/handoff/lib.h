@@ -24,6 +24,12 @@ char **make_strings(int count);
 void set_string(char **strings, int i, char *s);
 void destroy_strings(char **strings);
 int use_strings(int n, char **strings);
+/* Options made from strings, used by a call, and freed (libbpfgo's
+ * cgo_bpf_object_open_opts_new / _free): the struct keeps the pointers. */
+struct opts { const char *path; int flags; };
+struct opts *opts_new(const char *path);
+void opts_free(struct opts *o);
+int opts_use(struct opts *o);
 /* The library's own configuration object. */
 struct config *lib_config(void);
 

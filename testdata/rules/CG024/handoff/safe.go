@@ -86,3 +86,12 @@ func runWith(args []string) int {
 	}
 	return int(C.use_strings(C.int(len(args)), cargs))
 }
+
+// safe: the options that hold the path are freed by this function too (opts_free runs before the path's free)
+func openWith(path string) int {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	opts := C.opts_new(cpath)
+	defer C.opts_free(opts)
+	return int(C.opts_use(opts))
+}
