@@ -253,6 +253,59 @@ void *cg_strmap_put(cg_strmap *map, const char *key, void *value) {
     return NULL;
 }
 
+/* ---- Pointer map ---- */
+
+void cg_ptrmap_init(cg_ptrmap *map) {
+    map->slots = NULL;
+    map->count = 0;
+    map->capacity = 0;
+}
+
+void cg_ptrmap_free(cg_ptrmap *map) {
+    free(map->slots);
+    cg_ptrmap_init(map);
+}
+
+static size_t ptrmap_find(const cg_ptrmap *map, const void *key) {
+    size_t mask = map->capacity - 1;
+    uintptr_t k = (uintptr_t)key;
+    size_t i = (size_t)((k >> 4) * UINT64_C(0x9E3779B97F4A7C15) >> 32) & mask;
+    while (map->slots[i].key && map->slots[i].key != key) i = (i + 1) & mask;
+    return i;
+}
+
+void *cg_ptrmap_get(const cg_ptrmap *map, const void *key) {
+    if (map->capacity == 0) return NULL;
+    size_t i = ptrmap_find(map, key);
+    return map->slots[i].key ? map->slots[i].value : NULL;
+}
+
+void *cg_ptrmap_put(cg_ptrmap *map, const void *key, void *value) {
+    CG_ASSERT(key != NULL);
+    if ((map->count + 1) * 4 > map->capacity * 3) {
+        cg_ptrmap old = *map;
+        map->capacity = old.capacity ? old.capacity * 2 : 16;
+        map->slots = cg_xcalloc(map->capacity, sizeof(cg_ptrmap_entry));
+        map->count = 0;
+        for (size_t i = 0; i < old.capacity; i++) {
+            if (!old.slots[i].key) continue;
+            map->slots[ptrmap_find(map, old.slots[i].key)] = old.slots[i];
+            map->count++;
+        }
+        free(old.slots);
+    }
+    size_t i = ptrmap_find(map, key);
+    if (map->slots[i].key) {
+        void *prev = map->slots[i].value;
+        map->slots[i].value = value;
+        return prev;
+    }
+    map->slots[i].key = key;
+    map->slots[i].value = value;
+    map->count++;
+    return NULL;
+}
+
 /* ---- Files and paths ---- */
 
 cg_status cg_read_file(const char *path, size_t max_bytes, char **data, size_t *len, char **err) {

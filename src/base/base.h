@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #if defined(__GNUC__)
 #define CG_PRINTF(fmt_index, first_arg) __attribute__((format(printf, fmt_index, first_arg)))
@@ -125,6 +126,24 @@ void *cg_strmap_put(cg_strmap *map, const char *key, void *value);
 /* Iterate: for (size_t i = 0; i < m.capacity; i++) if (m.slots[i].key) ... */
 
 uint64_t cg_hash_bytes(const void *data, size_t len, uint64_t seed);
+
+/* ---- Pointer map: pointer keys (not owned, never NULL) to pointer values,
+ * for caches keyed by a syntax node or a declaration. ---- */
+typedef struct cg_ptrmap_entry {
+    const void *key;
+    void *value;
+} cg_ptrmap_entry;
+typedef struct cg_ptrmap {
+    cg_ptrmap_entry *slots;
+    size_t count;
+    size_t capacity; /* power of two, or 0 */
+} cg_ptrmap;
+
+void cg_ptrmap_init(cg_ptrmap *map);
+void cg_ptrmap_free(cg_ptrmap *map); /* frees the table, not the values */
+void *cg_ptrmap_get(const cg_ptrmap *map, const void *key);
+/* Inserts or replaces; returns the previous value or NULL. */
+void *cg_ptrmap_put(cg_ptrmap *map, const void *key, void *value);
 
 /* ---- Files and paths. ---- */
 /* Reads a whole file (NUL-terminated). Files larger than max_bytes fail with

@@ -855,7 +855,11 @@ static void handle_call(fctx *f, CXCursor c) {
         char *what = cg_xasprintf("calls %s", callee);
         note_tls(f, c, what);
         free(what);
-    } else if (cg_thread_affine_api(callee, &affine_why) != CG_AFFINE_NONE) {
+    } else if (cg_thread_affine_api(callee, &affine_why) != CG_AFFINE_NONE &&
+               cg_thread_affine_api(callee, NULL) != CG_AFFINE_ERROR_STATE) {
+        /* An error read inside this C call belongs to the call that failed
+         * in it (sqlite3SystemError reads sqlite3OsGetLastError right
+         * away): no state carries over to another cgo call. */
         char *what = cg_xasprintf("calls %s (%s)", callee,
                                   affine_why ? affine_why : "acts on per-thread state");
         note_tls(f, c, what);

@@ -622,6 +622,7 @@ static void record_diagnostics(tu_ctx *ctx) {
             } else if (header) {
                 char *chain = include_chain(ctx, &chains, where);
                 void *group = cg_cmodel_missing_header(ctx->model, header, loc, chain);
+                ctx->model->headers_missing = true;
                 if (!first_missing) first_missing = group;
                 free(chain);
             } else if (cut_off) {

@@ -26,6 +26,7 @@ struct cg_cmodel {
      * defined twice): group key -> cg_cproblem_group* (heap, owned here). */
     cg_strmap problem_groups;
     CG_VEC(cg_cproblem) problems;
+    bool headers_missing; /* a header was not found: some names are unknown */
     CG_VEC(const cg_cfunc *) func_order; /* sorted by name after each parse */
     void *clang_index;                   /* CXIndex, created on first parse */
     /* Precompiled #include blocks (cfront.c): block key -> 1 when this

@@ -297,3 +297,5 @@ bool cg_cmodel_resolve_go_name(const cg_cmodel *model, const char *c_name, cg_ct
     *out = td->type;
     return true;
 }
+
+bool cg_cmodel_headers_missing(const cg_cmodel *model) { return model && model->headers_missing; }

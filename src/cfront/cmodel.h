@@ -185,6 +185,10 @@ const cg_cvar *cg_cmodel_var(const cg_cmodel *model, const char *name);
  * C type, following cgo's naming rules. Returns false when unknown. */
 bool cg_cmodel_resolve_go_name(const cg_cmodel *model, const char *c_name, cg_ctype *out);
 
+/* True when a header could not be found: names it would have declared are
+ * unknown, so an unknown name says nothing about what it is. */
+bool cg_cmodel_headers_missing(const cg_cmodel *model);
+
 size_t cg_cmodel_problem_count(const cg_cmodel *model);
 const cg_cproblem *cg_cmodel_problem(const cg_cmodel *model, size_t index);
 

@@ -325,9 +325,7 @@ static int cmd_dump_tree(int argc, char **argv) {
         cg_gofile_free(file);
         return EXIT_USAGE;
     }
-    char *sexp = ts_node_string(file->root);
-    printf("%s\n", sexp);
-    free(sexp);
+    cg_gofile_print_tree(stdout, file);
     if (file->preamble) printf("preamble (from line %u):\n%s\n", file->preamble_line, file->preamble);
     cg_gofile_free(file);
     return 0;

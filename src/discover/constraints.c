@@ -170,6 +170,19 @@ static bool file_name_ok(const char *file_name, const cg_build_target *t) {
     return ok;
 }
 
+/* The expression of a legacy "// +build" line, as go/build/constraint's
+ * splitPlusBuild reads it: the space after // is optional ("//+build lua52"
+ * counts), one after +build is not; NULL for any other comment. */
+static const char *plus_build_expr(const char *comment) {
+    const char *s = comment + 2;
+    while (*s == ' ' || *s == '\t') s++;
+    if (strncmp(s, "+build", 6) != 0) return NULL;
+    s += 6;
+    if (*s && *s != ' ' && *s != '\t') return NULL; /* +buildsomething */
+    while (*s == ' ' || *s == '\t') s++;
+    return s;
+}
+
 bool cg_build_constraints_ok(const char *file_name, const char *contents, const cg_build_target *t) {
     if (!file_name_ok(file_name, t)) return false;
     /* Constraint lines live in the leading comments, before the package clause. */
@@ -193,13 +206,8 @@ bool cg_build_constraints_ok(const char *file_name, const char *contents, const 
             if (strncmp(text, "//go:build ", 11) == 0) {
                 have_go_build = true;
                 go_build_ok = cg_build_expr_eval(text + 11, t) == 1;
-            } else {
-                /* go/build/constraint's IsPlusBuild: "//", optional
-                 * spaces, "+build" and a space (golua writes "//+build"). */
-                const char *p = text + 2;
-                while (*p == ' ' || *p == '\t') p++;
-                if (strncmp(p, "+build ", 7) == 0 || strncmp(p, "+build\t", 7) == 0)
-                    plus_ok = plus_ok && cg_build_line_ok(p + 7, t);
+            } else if (plus_build_expr(text)) {
+                plus_ok = plus_ok && cg_build_line_ok(plus_build_expr(text), t);
             }
             free(text);
         } else {

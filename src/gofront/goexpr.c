@@ -17,6 +17,21 @@ cg_gotype *cg_tuple_member(cg_gopkg *pkg, cg_gotype *t, unsigned index) {
     return cg_gotype_unknown(pkg);
 }
 
+/* The type of the index-th value of a right-hand side: the index-th result
+ * of a call, and the comma-ok forms v, ok := m[k], x.(T), <-c. */
+cg_gotype *cg_value_type(cg_gopkg *pkg, cg_gofile *file, cg_gn value, unsigned index) {
+    cg_gn v = cg_gn_unparen(value);
+    bool comma_ok = cg_gn_is(v, CG_GK_TYPE_ASSERTION_EXPRESSION) ||
+                    (cg_gn_is(v, CG_GK_UNARY_EXPRESSION) && cg_gn_op(v) == CG_GOP_ARROW);
+    if (cg_gn_is(v, CG_GK_INDEX_EXPRESSION)) {
+        cg_gotype *base = cg_gotype_underlying(pkg, cg_gopkg_type_of_expr(pkg, file, cg_go_index_operand(v)));
+        comma_ok = base && base->kind == CG_GT_MAP;
+    }
+    if (comma_ok && index == 1) return cg_gotype_builtin(pkg, "bool");
+    if (comma_ok) return cg_gopkg_type_of_expr(pkg, file, v);
+    return cg_tuple_member(pkg, cg_gopkg_type_of_expr(pkg, file, v), index);
+}
+
 static bool is_builtin_type_name(const char *name) {
     static const char *const names[] = {
         "bool",   "string",  "int",     "int8",    "int16",     "int32",      "int64",
@@ -27,66 +42,66 @@ static bool is_builtin_type_name(const char *name) {
     return false;
 }
 
-bool cg_gopkg_names_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
-    node = cg_node_unparen(node);
-    if (ts_node_is_null(node)) return false;
-    const char *kind = ts_node_type(node);
-    if (strcmp(kind, "identifier") == 0 || strcmp(kind, "type_identifier") == 0) {
+bool cg_gopkg_names_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
+    node = cg_gn_unparen(node);
+    if (!node) return false;
+    cg_gk kind = cg_gn_kind(node);
+    if (kind == CG_GK_IDENTIFIER || kind == CG_GK_TYPE_IDENTIFIER) {
         if (cg_gopkg_binding(pkg, file, node)) return false; /* shadowed by a local */
         const char *name = cg_node_text(file, node);
         const cg_godecl *d = cg_gopkg_decl(pkg, name);
         if (d) return d->kind == CG_GODECL_TYPE;
         return is_builtin_type_name(name);
     }
-    if (strcmp(kind, "selector_expression") == 0 || strcmp(kind, "qualified_type") == 0) {
+    if (kind == CG_GK_SELECTOR_EXPRESSION || kind == CG_GK_QUALIFIED_TYPE) {
         /* C.xxx is a type only in type position; as the callee of a call it is
          * a function unless the C model says otherwise: callers ask the model. */
         return cg_node_is_qualified(file, node, file->unsafe_name, "Pointer") ||
                cg_node_is_qualified(file, node, file->cgo_name, "Handle");
     }
-    if (strcmp(kind, "unary_expression") == 0) { /* (*T) in a conversion */
-        TSNode op = cg_node_field(node, "operator");
-        if (!cg_node_text_eq(file, op, "*")) return false;
-        TSNode inner = cg_node_unparen(cg_node_field(node, "operand"));
+    if (kind == CG_GK_UNARY_EXPRESSION) { /* (*T) in a conversion */
+        cg_gop op = cg_gn_op(node);
+        if (op != CG_GOP_STAR) return false;
+        cg_gn inner = cg_gn_unparen(cg_gn_field(node, CG_GF_OPERAND));
         return cg_gopkg_names_type(pkg, file, inner) || cg_node_is_qualified(file, inner, "C", NULL);
     }
-    return strcmp(kind, "pointer_type") == 0 || strcmp(kind, "slice_type") == 0 ||
-           strcmp(kind, "array_type") == 0 || strcmp(kind, "map_type") == 0 ||
-           strcmp(kind, "channel_type") == 0 || strcmp(kind, "function_type") == 0 ||
-           strcmp(kind, "interface_type") == 0 || strcmp(kind, "struct_type") == 0;
+    return kind == CG_GK_POINTER_TYPE || kind == CG_GK_SLICE_TYPE ||
+           kind == CG_GK_ARRAY_TYPE || kind == CG_GK_MAP_TYPE ||
+           kind == CG_GK_CHANNEL_TYPE || kind == CG_GK_FUNCTION_TYPE ||
+           kind == CG_GK_INTERFACE_TYPE || kind == CG_GK_STRUCT_TYPE;
 }
 
 /* The type a conversion's type operand denotes; handles (*T) parsed as a
  * unary expression. */
-static cg_gotype *conversion_target(cg_gopkg *pkg, cg_gofile *file, TSNode fn) {
-    fn = cg_node_unparen(fn);
-    if (cg_node_is(fn, "unary_expression")) {
-        TSNode inner = cg_node_field(fn, "operand");
+static cg_gotype *conversion_target(cg_gopkg *pkg, cg_gofile *file, cg_gn fn) {
+    fn = cg_gn_unparen(fn);
+    if (cg_gn_is(fn, CG_GK_UNARY_EXPRESSION)) {
+        cg_gn inner = cg_gn_field(fn, CG_GF_OPERAND);
         return cg_gotype_wrap(pkg, CG_GT_POINTER, cg_gopkg_type_of_type(pkg, file, inner));
     }
     return cg_gopkg_type_of_type(pkg, file, fn);
 }
 
-cg_gotype *cg_gopkg_conversion(cg_gopkg *pkg, cg_gofile *file, TSNode expr, TSNode *operand) {
-    expr = cg_node_unparen(expr);
-    if (cg_node_is(expr, "type_conversion_expression")) {
-        *operand = cg_node_field(expr, "operand");
-        return cg_gopkg_type_of_type(pkg, file, cg_node_field(expr, "type"));
+cg_gotype *cg_gopkg_conversion(cg_gopkg *pkg, cg_gofile *file, cg_gn expr, cg_gn *operand) {
+    expr = cg_gn_unparen(expr);
+    if (cg_gn_is(expr, CG_GK_TYPE_CONVERSION_EXPRESSION)) {
+        *operand = cg_gn_field(expr, CG_GF_OPERAND);
+        return cg_gopkg_type_of_type(pkg, file, cg_gn_field(expr, CG_GF_TYPE));
     }
-    if (!cg_node_is(expr, "call_expression")) return NULL;
-    TSNode fn = cg_node_field(expr, "function");
-    TSNode args = cg_node_field(expr, "arguments");
-    if (ts_node_named_child_count(args) != 1) return NULL;
-    TSNode bare = cg_node_unparen(fn);
+    if (!cg_gn_is(expr, CG_GK_CALL_EXPRESSION)) return NULL;
+    cg_gn fn = cg_gn_field(expr, CG_GF_FUNCTION);
+    cg_gn args = cg_gn_field(expr, CG_GF_ARGUMENTS);
+    if (cg_gn_count(args) != 1) return NULL;
+    cg_gn bare = cg_gn_unparen(fn);
     bool is_type = cg_gopkg_names_type(pkg, file, fn);
     /* (*C.char)(p): a pointer to a C type is always a conversion. */
-    if (!is_type && cg_node_is(bare, "unary_expression")) {
-        TSNode inner = cg_node_unparen(cg_node_field(bare, "operand"));
-        is_type = cg_node_text_eq(file, cg_node_field(bare, "operator"), "*") &&
+    if (!is_type && cg_gn_is(bare, CG_GK_UNARY_EXPRESSION)) {
+        cg_gn inner = cg_gn_unparen(cg_gn_field(bare, CG_GF_OPERAND));
+        is_type = cg_gn_op(bare) == CG_GOP_STAR &&
                   cg_node_is_qualified(file, inner, "C", NULL);
     }
     if (!is_type) return NULL;
-    *operand = ts_node_named_child(args, 0);
+    *operand = cg_gn_child(args, 0);
     return conversion_target(pkg, file, fn);
 }
 
@@ -107,11 +122,11 @@ static cg_gotype *decl_type(cg_gopkg *pkg, cg_godecl *d) {
     d->resolving = true;
     cg_gotype *t;
     if (d->kind == CG_GODECL_FUNC || d->kind == CG_GODECL_METHOD) {
-        t = cg_func_type(pkg, d->file, cg_node_field(d->node, "result"));
-    } else if (!ts_node_is_null(d->type_node)) {
+        t = cg_func_type(pkg, d->file, cg_gn_field(d->node, CG_GF_RESULT));
+    } else if (d->type_node) {
         t = cg_gopkg_type_of_type(pkg, d->file, d->type_node);
-    } else if (!ts_node_is_null(d->value)) {
-        t = cg_tuple_member(pkg, cg_gopkg_type_of_expr(pkg, d->file, d->value), d->value_index);
+    } else if (d->value) {
+        t = cg_value_type(pkg, d->file, d->value, d->value_index);
     } else {
         t = cg_gotype_unknown(pkg);
     }
@@ -120,24 +135,73 @@ static cg_gotype *decl_type(cg_gopkg *pkg, cg_godecl *d) {
     return t;
 }
 
-const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, TSNode call) {
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    if (cg_node_is(fn, "identifier")) {
+const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call) {
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+    if (cg_gn_is(fn, CG_GK_IDENTIFIER)) {
         if (cg_gopkg_binding(pkg, file, fn)) return NULL;
         const cg_godecl *d = cg_gopkg_decl(pkg, cg_node_text(file, fn));
         return d && d->kind == CG_GODECL_FUNC ? d : NULL;
     }
-    if (cg_node_is(fn, "selector_expression")) {
-        TSNode operand = cg_node_field(fn, "operand");
+    if (cg_gn_is(fn, CG_GK_SELECTOR_EXPRESSION)) {
+        cg_gn operand = cg_gn_field(fn, CG_GF_OPERAND);
         cg_gotype *recv = cg_gopkg_type_of_expr(pkg, file, operand);
         if (recv->kind == CG_GT_POINTER) recv = recv->elem;
         if (recv->kind != CG_GT_NAMED) return NULL;
         const char *name = cg_arena_printf(&pkg->arena, "%s.%s", recv->name,
-                                           cg_node_text(file, cg_node_field(fn, "field")));
+                                           cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD)));
         const cg_godecl *d = cg_gopkg_decl(pkg, name);
         return d && d->kind == CG_GODECL_METHOD ? d : NULL;
     }
     return NULL;
+}
+
+cg_gn cg_gopkg_call_argument(cg_gn call, const cg_gobinding *param, cg_gn decl) {
+    if (param->kind == CG_BIND_RECEIVER) {
+        cg_gn fn = cg_gn_unparen(cg_go_call_func(call));
+        return cg_gn_is(fn, CG_GK_SELECTOR_EXPRESSION) ? cg_go_sel_operand(fn) : NULL;
+    }
+    cg_gn params = cg_go_func_params(decl);
+    uint32_t index = 0;
+    for (uint32_t i = 0; i < cg_gn_count(params); i++) {
+        cg_gn pd = cg_gn_child(params, i);
+        cg_gn name;
+        for (uint32_t j = 0; (name = cg_gn_field_at(pd, CG_GF_NAME, j)) != NULL; j++, index++)
+            if (name == param->ident)
+                return cg_gn_is(pd, CG_GK_VARIADIC_PARAMETER_DECLARATION) ? NULL : cg_go_call_arg(call, index);
+    }
+    return NULL;
+}
+
+/* The file's local name of one of the imports the model tracks. */
+static const char *import_name(const cg_gofile *file, const char *import_path) {
+    if (strcmp(import_path, "runtime/cgo") == 0) return file->cgo_name;
+    if (strcmp(import_path, "runtime") == 0) return file->runtime_name;
+    if (strcmp(import_path, "unsafe") == 0) return file->unsafe_name;
+    if (strcmp(import_path, "reflect") == 0) return file->reflect_name;
+    return NULL;
+}
+
+/* Is fn (a function value expression) the member of the import, directly
+ * or through a variable that holds only it? */
+static bool names_imported(cg_gopkg *pkg, cg_gofile *file, cg_gn fn, const char *import_path, const char *member,
+                           int depth) {
+    fn = cg_gn_unparen(fn);
+    const char *local = import_name(file, import_path);
+    if (local && cg_node_is_qualified(file, fn, local, member)) return true;
+    if (!cg_gn_is(fn, CG_GK_IDENTIFIER) || depth > 4) return false;
+    cg_gobinding *b = cg_gopkg_binding(pkg, file, fn);
+    if (b) {
+        cg_gn v = cg_binding_single_value(b);
+        return v && names_imported(pkg, file, v, import_path, member, depth + 1);
+    }
+    cg_godecl *d = (cg_godecl *)cg_gopkg_decl(pkg, cg_node_text(file, fn));
+    return d && d->kind == CG_GODECL_VAR && d->value && d->value_index == 0 && !d->type_node &&
+           names_imported(pkg, d->file, d->value, import_path, member, depth + 1);
+}
+
+bool cg_gopkg_calls(cg_gopkg *pkg, cg_gofile *file, cg_gn call, const char *import_path, const char *member) {
+    return cg_gn_is(call, CG_GK_CALL_EXPRESSION) &&
+           names_imported(pkg, file, cg_go_call_func(call), import_path, member, 0);
 }
 
 static cg_gotype *c_named(cg_gopkg *pkg, const char *name, bool call) {
@@ -147,15 +211,15 @@ static cg_gotype *c_named(cg_gopkg *pkg, const char *name, bool call) {
     return t;
 }
 
-static cg_gotype *call_type(cg_gopkg *pkg, cg_gofile *file, TSNode call) {
-    TSNode operand;
+static cg_gotype *call_type(cg_gopkg *pkg, cg_gofile *file, cg_gn call) {
+    cg_gn operand;
     cg_gotype *conv = cg_gopkg_conversion(pkg, file, call, &operand);
     if (conv) return conv;
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    TSNode args = cg_node_field(call, "arguments");
-    TSNode arg0 = ts_node_named_child(args, 0);
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
+    cg_gn arg0 = cg_gn_child(args, 0);
     if (cg_node_is_qualified(file, fn, "C", NULL)) {
-        const char *name = cg_node_text(file, cg_node_field(fn, "field"));
+        const char *name = cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD));
         if (strcmp(name, "CString") == 0) return cg_gotype_wrap(pkg, CG_GT_POINTER, c_named(pkg, "char", false));
         if (strcmp(name, "CBytes") == 0 || strcmp(name, "malloc") == 0)
             return cg_gotype_new(pkg, CG_GT_UNSAFE_POINTER);
@@ -166,7 +230,7 @@ static cg_gotype *call_type(cg_gopkg *pkg, cg_gofile *file, TSNode call) {
         return c_named(pkg, name, true);
     }
     if (file->unsafe_name && cg_node_is_qualified(file, fn, file->unsafe_name, NULL)) {
-        const char *name = cg_node_text(file, cg_node_field(fn, "field"));
+        const char *name = cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD));
         if (strcmp(name, "Slice") == 0) {
             cg_gotype *p = cg_gotype_underlying(pkg, cg_gopkg_type_of_expr(pkg, file, arg0));
             return cg_gotype_wrap(pkg, CG_GT_SLICE, p->kind == CG_GT_POINTER ? p->elem : cg_gotype_unknown(pkg));
@@ -183,12 +247,12 @@ static cg_gotype *call_type(cg_gopkg *pkg, cg_gofile *file, TSNode call) {
             return cg_gotype_builtin(pkg, "uintptr");
         return cg_gotype_unknown(pkg);
     }
-    if (file->cgo_name && cg_node_is_qualified(file, fn, file->cgo_name, "NewHandle")) {
+    if (cg_gopkg_calls(pkg, file, call, "runtime/cgo", "NewHandle")) {
         cg_gotype *t = cg_gotype_new(pkg, CG_GT_UINTPTR);
         t->name = "cgo.Handle";
         return t;
     }
-    if (cg_node_is(fn, "identifier") && !cg_gopkg_binding(pkg, file, fn) &&
+    if (cg_gn_is(fn, CG_GK_IDENTIFIER) && !cg_gopkg_binding(pkg, file, fn) &&
         !cg_gopkg_decl(pkg, cg_node_text(file, fn))) {
         const char *name = cg_node_text(file, fn);
         if (strcmp(name, "new") == 0)
@@ -208,11 +272,11 @@ static cg_gotype *call_type(cg_gopkg *pkg, cg_gofile *file, TSNode call) {
     return results_of(pkg, cg_gopkg_type_of_expr(pkg, file, fn));
 }
 
-static cg_gotype *selector_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
-    TSNode operand = cg_node_field(node, "operand");
-    const char *field = cg_node_text(file, cg_node_field(node, "field"));
+static cg_gotype *selector_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
+    cg_gn operand = cg_gn_field(node, CG_GF_OPERAND);
+    const char *field = cg_node_text(file, cg_gn_field(node, CG_GF_FIELD));
     if (cg_node_is_qualified(file, node, "C", NULL)) return c_named(pkg, field, false);
-    if (cg_node_is(operand, "identifier") && !cg_gopkg_binding(pkg, file, operand) &&
+    if (cg_gn_is(operand, CG_GK_IDENTIFIER) && !cg_gopkg_binding(pkg, file, operand) &&
         !cg_gopkg_decl(pkg, cg_node_text(file, operand)))
         return cg_gotype_unknown(pkg); /* another package's member */
     cg_gotype *base = cg_gopkg_type_of_expr(pkg, file, operand);
@@ -238,73 +302,73 @@ static cg_gotype *selector_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
     return cg_gotype_unknown(pkg);
 }
 
-cg_gotype *cg_gopkg_type_of_expr(cg_gopkg *pkg, cg_gofile *file, TSNode expr) {
-    expr = cg_node_unparen(expr);
-    if (ts_node_is_null(expr)) return cg_gotype_unknown(pkg);
-    const char *kind = ts_node_type(expr);
+cg_gotype *cg_gopkg_type_of_expr(cg_gopkg *pkg, cg_gofile *file, cg_gn expr) {
+    expr = cg_gn_unparen(expr);
+    if (!expr) return cg_gotype_unknown(pkg);
+    cg_gk kind = cg_gn_kind(expr);
 
-    if (strcmp(kind, "identifier") == 0) {
+    if (kind == CG_GK_IDENTIFIER) {
         cg_gobinding *b = cg_gopkg_binding(pkg, file, expr);
         if (b) return cg_binding_type(pkg, file, b);
         cg_godecl *d = (cg_godecl *)cg_gopkg_decl(pkg, cg_node_text(file, expr));
         if (d && d->kind != CG_GODECL_TYPE) return decl_type(pkg, d);
         return cg_gotype_unknown(pkg);
     }
-    if (strcmp(kind, "nil") == 0) return cg_gotype_new(pkg, CG_GT_NIL);
-    if (strcmp(kind, "true") == 0 || strcmp(kind, "false") == 0) return cg_gotype_builtin(pkg, "bool");
-    if (strcmp(kind, "int_literal") == 0 || strcmp(kind, "rune_literal") == 0)
+    if (kind == CG_GK_NIL) return cg_gotype_new(pkg, CG_GT_NIL);
+    if (kind == CG_GK_TRUE || kind == CG_GK_FALSE) return cg_gotype_builtin(pkg, "bool");
+    if (kind == CG_GK_INT_LITERAL || kind == CG_GK_RUNE_LITERAL)
         return cg_gotype_builtin(pkg, "int");
-    if (strcmp(kind, "float_literal") == 0) return cg_gotype_builtin(pkg, "float64");
-    if (strcmp(kind, "imaginary_literal") == 0) return cg_gotype_builtin(pkg, "complex128");
-    if (strcmp(kind, "interpreted_string_literal") == 0 || strcmp(kind, "raw_string_literal") == 0)
+    if (kind == CG_GK_FLOAT_LITERAL) return cg_gotype_builtin(pkg, "float64");
+    if (kind == CG_GK_IMAGINARY_LITERAL) return cg_gotype_builtin(pkg, "complex128");
+    if (kind == CG_GK_INTERPRETED_STRING_LITERAL || kind == CG_GK_RAW_STRING_LITERAL)
         return cg_gotype_builtin(pkg, "string");
-    if (strcmp(kind, "unary_expression") == 0) {
-        TSNode op = cg_node_field(expr, "operator");
-        cg_gotype *inner = cg_gopkg_type_of_expr(pkg, file, cg_node_field(expr, "operand"));
-        if (cg_node_text_eq(file, op, "&")) return cg_gotype_wrap(pkg, CG_GT_POINTER, inner);
+    if (kind == CG_GK_UNARY_EXPRESSION) {
+        cg_gop op = cg_gn_op(expr);
+        cg_gotype *inner = cg_gopkg_type_of_expr(pkg, file, cg_gn_field(expr, CG_GF_OPERAND));
+        if (op == CG_GOP_AMP) return cg_gotype_wrap(pkg, CG_GT_POINTER, inner);
         cg_gotype *u = cg_gotype_underlying(pkg, inner);
-        if (cg_node_text_eq(file, op, "*")) return u->kind == CG_GT_POINTER ? u->elem : cg_gotype_unknown(pkg);
-        if (cg_node_text_eq(file, op, "<-")) return u->kind == CG_GT_CHAN ? u->elem : cg_gotype_unknown(pkg);
-        if (cg_node_text_eq(file, op, "!")) return cg_gotype_builtin(pkg, "bool");
+        if (op == CG_GOP_STAR) return u->kind == CG_GT_POINTER ? u->elem : cg_gotype_unknown(pkg);
+        if (op == CG_GOP_ARROW) return u->kind == CG_GT_CHAN ? u->elem : cg_gotype_unknown(pkg);
+        if (op == CG_GOP_NOT) return cg_gotype_builtin(pkg, "bool");
         return inner;
     }
-    if (strcmp(kind, "binary_expression") == 0) {
-        TSNode op = cg_node_field(expr, "operator");
-        static const char *const bool_ops[] = {"==", "!=", "<", "<=", ">", ">=", "&&", "||"};
-        for (size_t i = 0; i < sizeof(bool_ops) / sizeof(bool_ops[0]); i++)
-            if (cg_node_text_eq(file, op, bool_ops[i])) return cg_gotype_builtin(pkg, "bool");
-        cg_gotype *left = cg_gopkg_type_of_expr(pkg, file, cg_node_field(expr, "left"));
+    if (kind == CG_GK_BINARY_EXPRESSION) {
+        cg_gop op = cg_gn_op(expr);
+        if (op == CG_GOP_EQ || op == CG_GOP_NE || op == CG_GOP_LT || op == CG_GOP_LE || op == CG_GOP_GT ||
+            op == CG_GOP_GE || op == CG_GOP_ANDAND || op == CG_GOP_OROR)
+            return cg_gotype_builtin(pkg, "bool");
+        cg_gotype *left = cg_gopkg_type_of_expr(pkg, file, cg_gn_field(expr, CG_GF_LEFT));
         if (left->kind != CG_GT_UNKNOWN) return left;
-        return cg_gopkg_type_of_expr(pkg, file, cg_node_field(expr, "right"));
+        return cg_gopkg_type_of_expr(pkg, file, cg_gn_field(expr, CG_GF_RIGHT));
     }
-    if (strcmp(kind, "selector_expression") == 0) return selector_type(pkg, file, expr);
-    if (strcmp(kind, "index_expression") == 0) {
-        cg_gotype *base = cg_gotype_underlying(pkg, cg_gopkg_type_of_expr(pkg, file, cg_node_field(expr, "operand")));
+    if (kind == CG_GK_SELECTOR_EXPRESSION) return selector_type(pkg, file, expr);
+    if (kind == CG_GK_INDEX_EXPRESSION) {
+        cg_gotype *base = cg_gotype_underlying(pkg, cg_gopkg_type_of_expr(pkg, file, cg_gn_field(expr, CG_GF_OPERAND)));
         if (base->kind == CG_GT_POINTER) base = cg_gotype_underlying(pkg, base->elem);
         if (base->kind == CG_GT_SLICE || base->kind == CG_GT_ARRAY || base->kind == CG_GT_MAP)
             return base->elem;
         if (base->kind == CG_GT_STRING) return cg_gotype_builtin(pkg, "byte");
         return cg_gotype_unknown(pkg);
     }
-    if (strcmp(kind, "slice_expression") == 0) {
-        cg_gotype *orig = cg_gopkg_type_of_expr(pkg, file, cg_node_field(expr, "operand"));
+    if (kind == CG_GK_SLICE_EXPRESSION) {
+        cg_gotype *orig = cg_gopkg_type_of_expr(pkg, file, cg_gn_field(expr, CG_GF_OPERAND));
         cg_gotype *base = cg_gotype_underlying(pkg, orig);
         if (base->kind == CG_GT_POINTER) base = cg_gotype_underlying(pkg, base->elem);
         if (base->kind == CG_GT_ARRAY) return cg_gotype_wrap(pkg, CG_GT_SLICE, base->elem);
         if (base->kind == CG_GT_SLICE || base->kind == CG_GT_STRING) return orig;
         return cg_gotype_unknown(pkg);
     }
-    if (strcmp(kind, "call_expression") == 0) return call_type(pkg, file, expr);
-    if (strcmp(kind, "type_conversion_expression") == 0)
-        return cg_gopkg_type_of_type(pkg, file, cg_node_field(expr, "type"));
-    if (strcmp(kind, "composite_literal") == 0)
-        return cg_gopkg_type_of_type(pkg, file, cg_node_field(expr, "type"));
-    if (strcmp(kind, "func_literal") == 0) return cg_func_type(pkg, file, cg_node_field(expr, "result"));
-    if (strcmp(kind, "type_assertion_expression") == 0)
-        return cg_gopkg_type_of_type(pkg, file, cg_node_field(expr, "type"));
+    if (kind == CG_GK_CALL_EXPRESSION) return call_type(pkg, file, expr);
+    if (kind == CG_GK_TYPE_CONVERSION_EXPRESSION)
+        return cg_gopkg_type_of_type(pkg, file, cg_gn_field(expr, CG_GF_TYPE));
+    if (kind == CG_GK_COMPOSITE_LITERAL)
+        return cg_gopkg_type_of_type(pkg, file, cg_gn_field(expr, CG_GF_TYPE));
+    if (kind == CG_GK_FUNC_LITERAL) return cg_func_type(pkg, file, cg_gn_field(expr, CG_GF_RESULT));
+    if (kind == CG_GK_TYPE_ASSERTION_EXPRESSION)
+        return cg_gopkg_type_of_type(pkg, file, cg_gn_field(expr, CG_GF_TYPE));
     return cg_gotype_unknown(pkg);
 }
 
-cg_gotype *cg_gopkg_func_type(cg_gopkg *pkg, cg_gofile *file, TSNode func) {
-    return cg_func_type(pkg, file, cg_node_field(func, "result"));
+cg_gotype *cg_gopkg_func_type(cg_gopkg *pkg, cg_gofile *file, cg_gn func) {
+    return cg_func_type(pkg, file, cg_gn_field(func, CG_GF_RESULT));
 }

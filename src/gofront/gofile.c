@@ -8,71 +8,80 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tree_sitter/api.h>
 
 const TSLanguage *tree_sitter_go(void);
 
-/* ---- Node helpers ---- */
+/* ---- tree-sitter helpers (this file only: the parse and the lowering) ---- */
 
-bool cg_node_is(TSNode node, const char *type) {
+static bool ts_is(TSNode node, const char *type) {
     return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
 }
 
-TSNode cg_node_field(TSNode node, const char *field) {
-    /* tree-sitter dereferences a null node; broken code (an empty receiver
-     * list, a missing operand) hands us null nodes, so absorb them here. */
+static TSNode ts_field(TSNode node, const char *field) {
     if (ts_node_is_null(node)) return node;
     return ts_node_child_by_field_name(node, field, (uint32_t)strlen(field));
 }
 
-const char *cg_node_text(cg_gofile *file, TSNode node) {
+static const char *ts_text(cg_gofile *file, TSNode node) {
     if (ts_node_is_null(node)) return "";
     uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
     return cg_arena_strndup(&file->arena, file->source + start, end - start);
 }
 
-bool cg_node_text_eq(const cg_gofile *file, TSNode node, const char *text) {
-    if (ts_node_is_null(node)) return false;
-    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+static unsigned ts_line(TSNode node) { return ts_node_start_point(node).row + 1; }
+
+/* ---- Node text ---- */
+
+const char *cg_node_text(cg_gofile *file, cg_gn node) {
+    if (!node) return "";
+    return cg_arena_strndup(&file->arena, file->source + node->start, node->end - node->start);
+}
+
+bool cg_node_text_eq(const cg_gofile *file, cg_gn node, const char *text) {
+    if (!node) return false;
     size_t n = strlen(text);
-    return end - start == n && memcmp(file->source + start, text, n) == 0;
+    return node->end - node->start == n && memcmp(file->source + node->start, text, n) == 0;
 }
 
-unsigned cg_node_line(TSNode node) { return ts_node_start_point(node).row + 1; }
-
-unsigned cg_node_column(TSNode node) { return ts_node_start_point(node).column + 1; }
-
-TSNode cg_node_unparen(TSNode node) {
-    while (cg_node_is(node, "parenthesized_expression") || cg_node_is(node, "parenthesized_type")) {
-        TSNode inner = ts_node_named_child(node, 0);
-        if (ts_node_is_null(inner)) break;
-        node = inner;
-    }
-    return node;
-}
-
-bool cg_node_is_qualified(const cg_gofile *file, TSNode node, const char *pkg, const char *name) {
+bool cg_node_is_qualified(const cg_gofile *file, cg_gn node, const char *pkg, const char *name) {
     if (!pkg) return false;
-    node = cg_node_unparen(node);
-    TSNode operand, member;
-    if (cg_node_is(node, "selector_expression")) {
-        operand = cg_node_field(node, "operand");
-        member = cg_node_field(node, "field");
-    } else if (cg_node_is(node, "qualified_type")) {
-        operand = cg_node_field(node, "package");
-        member = cg_node_field(node, "name");
+    node = cg_gn_unparen(node);
+    cg_gn operand, member;
+    if (cg_gn_is(node, CG_GK_SELECTOR_EXPRESSION)) {
+        operand = cg_gn_field(node, CG_GF_OPERAND);
+        member = cg_gn_field(node, CG_GF_FIELD);
+    } else if (cg_gn_is(node, CG_GK_QUALIFIED_TYPE)) {
+        operand = cg_gn_field(node, CG_GF_PACKAGE);
+        member = cg_gn_field(node, CG_GF_NAME);
     } else {
         return false;
     }
-    if (!cg_node_is(operand, "identifier") && !cg_node_is(operand, "package_identifier"))
+    if (!cg_gn_is(operand, CG_GK_IDENTIFIER) && !cg_gn_is(operand, CG_GK_PACKAGE_IDENTIFIER))
         return false;
     return cg_node_text_eq(file, operand, pkg) && (!name || cg_node_text_eq(file, member, name));
+}
+
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+bool cg_gofile_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name) {
+    size_t n = strlen(name);
+    if (!n || to > file->source_len || from >= to || to - from < n) return false;
+    const char *s = file->source, *p = s + from, *end = s + to - n;
+    while (p <= end && (p = memchr(p, name[0], (size_t)(end - p) + 1)) != NULL) {
+        if (memcmp(p, name, n) == 0 && (p == s || !ident_char(p[-1])) &&
+            (p + n == s + file->source_len || !ident_char(p[n])))
+            return true;
+        p++;
+    }
+    return false;
 }
 
 /* ---- Imports ---- */
 
 /* The import path without quotes, in the arena. */
 static const char *import_path(cg_gofile *file, TSNode spec) {
-    const char *quoted = cg_node_text(file, cg_node_field(spec, "path"));
+    const char *quoted = ts_text(file, ts_field(spec, "path"));
     size_t n = strlen(quoted);
     if (n >= 2) return cg_arena_strndup(&file->arena, quoted + 1, n - 2);
     return quoted;
@@ -83,7 +92,7 @@ static void doc_comment_range(TSNode node, TSNode *first, TSNode *last, bool *fo
     *found = false;
     unsigned want_end_row = ts_node_start_point(node).row;
     TSNode prev = ts_node_prev_sibling(node);
-    while (!ts_node_is_null(prev) && cg_node_is(prev, "comment")) {
+    while (!ts_node_is_null(prev) && ts_is(prev, "comment")) {
         unsigned end_row = ts_node_end_point(prev).row;
         /* A line comment's node ends on its own row; a block ends on its last row. */
         if (end_row + 1 != want_end_row && end_row != want_end_row) break;
@@ -109,7 +118,7 @@ static char *blank_preamble(const cg_gofile *file, TSNode first, TSNode last) {
     char *keep = cg_xcalloc(len ? len : 1, 1);
     for (TSNode c = first;; c = ts_node_next_sibling(c)) {
         uint32_t cs = ts_node_start_byte(c) - start, ce = ts_node_end_byte(c) - start;
-        if (cg_node_is(c, "comment")) {
+        if (ts_is(c, "comment")) {
             bool block = file->source[start + cs + 1] == '*';
             uint32_t body_start = cs + 2, body_end = block && ce >= cs + 4 ? ce - 2 : ce;
             for (uint32_t i = body_start; i < body_end; i++) keep[i] = 1;
@@ -171,28 +180,28 @@ static void parse_cgo_directives(cg_gofile *file) {
     }
 }
 
-static void scan_imports(cg_gofile *file) {
-    uint32_t n = ts_node_named_child_count(file->root);
+static void scan_imports(cg_gofile *file, TSNode root) {
+    uint32_t n = ts_node_named_child_count(root);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode decl = ts_node_named_child(file->root, i);
-        if (cg_node_is(decl, "package_clause")) {
-            file->package_name = cg_node_text(file, ts_node_named_child(decl, 0));
+        TSNode decl = ts_node_named_child(root, i);
+        if (ts_is(decl, "package_clause")) {
+            file->package_name = ts_text(file, ts_node_named_child(decl, 0));
             continue;
         }
-        if (!cg_node_is(decl, "import_declaration")) continue;
+        if (!ts_is(decl, "import_declaration")) continue;
         TSNode first_spec = ts_node_named_child(decl, 0);
-        bool grouped = cg_node_is(first_spec, "import_spec_list");
+        bool grouped = ts_is(first_spec, "import_spec_list");
         TSNode list = grouped ? first_spec : decl;
         uint32_t m = ts_node_named_child_count(list);
         for (uint32_t j = 0; j < m; j++) {
             TSNode spec = ts_node_named_child(list, j);
-            if (!cg_node_is(spec, "import_spec")) continue;
+            if (!ts_is(spec, "import_spec")) continue;
             const char *path = import_path(file, spec);
-            TSNode alias = cg_node_field(spec, "name");
-            const char *local = ts_node_is_null(alias) ? NULL : cg_node_text(file, alias);
+            TSNode alias = ts_field(spec, "name");
+            const char *local = ts_node_is_null(alias) ? NULL : ts_text(file, alias);
             if (strcmp(path, "C") == 0) {
                 file->imports_c = true;
-                file->import_c_line = cg_node_line(spec);
+                file->import_c_line = ts_line(spec);
                 TSNode first, last;
                 bool found;
                 doc_comment_range(grouped ? spec : decl, &first, &last, &found);
@@ -200,7 +209,7 @@ static void scan_imports(cg_gofile *file) {
                  * file; this model keeps one line-mapped block: the first. */
                 if (found && !file->preamble) {
                     file->preamble = blank_preamble(file, first, last);
-                    file->preamble_line = cg_node_line(first);
+                    file->preamble_line = ts_line(first);
                     parse_cgo_directives(file);
                 }
             } else if (strcmp(path, "unsafe") == 0) {
@@ -216,40 +225,47 @@ static void scan_imports(cg_gofile *file) {
     }
 }
 
-/* //export Name directly in the doc comment of a function; //go:linkname anywhere. */
-static void scan_directive_comments(cg_gofile *file) {
-    uint32_t n = ts_node_named_child_count(file->root);
+/* //export Name directly in the doc comment of a function; //go:linkname
+ * anywhere. Comments are not part of the lowered tree, so this reads the
+ * tree-sitter tree; an export's function is found in the lowered tree by
+ * its position afterwards (link_exports). */
+typedef CG_VEC(uint32_t) offset_vec;
+
+static void scan_directive_comments(cg_gofile *file, TSNode root, offset_vec *export_starts) {
+    uint32_t n = ts_node_named_child_count(root);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode node = ts_node_named_child(file->root, i);
-        if (!cg_node_is(node, "comment")) continue;
-        const char *text = cg_node_text(file, node);
+        TSNode node = ts_node_named_child(root, i);
+        if (!ts_is(node, "comment")) continue;
+        const char *text = ts_text(file, node);
         if (strncmp(text, "//export ", 9) == 0) {
             /* The function must follow with only comments in between. */
             TSNode next = ts_node_next_named_sibling(node);
-            while (!ts_node_is_null(next) && cg_node_is(next, "comment"))
+            while (!ts_node_is_null(next) && ts_is(next, "comment"))
                 next = ts_node_next_named_sibling(next);
-            if (!cg_node_is(next, "function_declaration")) continue;
+            if (!ts_is(next, "function_declaration")) continue;
             const char *name = text + 9;
             while (*name == ' ') name++;
             size_t len = strcspn(name, " \t\r\n");
-            cg_go_export e = {.name = cg_arena_strndup(&file->arena, name, len),
-                              .func = next,
-                              .line = cg_node_line(node)};
+            cg_go_export e = {.name = cg_arena_strndup(&file->arena, name, len), .line = ts_line(node)};
             cg_vec_push(&file->exports, e);
+            cg_vec_push(export_starts, ts_node_start_byte(next));
         } else if (strncmp(text, "//go:linkname ", 14) == 0) {
             char *rest = cg_arena_strdup(&file->arena, text + 14);
             char *local = strtok(rest, " \t");
             char *target = strtok(NULL, " \t");
             if (!local) continue;
-            cg_go_linkname l = {.local = local, .target = target ? target : "",
-                                .line = cg_node_line(node)};
+            cg_go_linkname l = {.local = local,
+                                .target = target ? target : "",
+                                .line = ts_line(node),
+                                .column = ts_node_start_point(node).column + 1,
+                                .end_column = ts_node_end_point(node).column + 1};
             cg_vec_push(&file->linknames, l);
         }
     }
 }
 
 static bool find_first_error(TSNode node, TSPoint *where) {
-    if (cg_node_is(node, "ERROR") || ts_node_is_missing(node)) {
+    if (ts_is(node, "ERROR") || ts_node_is_missing(node)) {
         *where = ts_node_start_point(node);
         return true;
     }
@@ -359,7 +375,198 @@ static TSTree *parse_go(const char *source, size_t len, size_t tokens) {
     return tree;
 }
 
+/* ---- Lowering (see goast.h) ---- */
+
+/* Grammar symbols and field ids to our enums, built once per process. */
+typedef struct lowering_tables {
+    cg_gk *kinds;        /* by TSSymbol */
+    uint32_t kind_count;
+    cg_gfield *fields;   /* by TSFieldId */
+    uint32_t field_count;
+} lowering_tables;
+
+static lowering_tables tables;
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static const struct {
+    const char *name;
+    cg_gk kind;
+} kind_rows[] = {
+#define CG_GK(id, name) {name, CG_GK_##id},
+#include "gokinds.def"
+#undef CG_GK
+};
+
+static const struct {
+    const char *name;
+    cg_gfield field;
+} field_rows[] = {
+#define CG_GF(id, name) {name, CG_GF_##id},
+#include "gofields.def"
+#undef CG_GF
+};
+
+static void build_tables(void) {
+    const TSLanguage *lang = tree_sitter_go();
+    tables.kind_count = ts_language_symbol_count(lang);
+    tables.kinds = cg_xcalloc(tables.kind_count, sizeof(cg_gk));
+    for (uint32_t sym = 0; sym < tables.kind_count; sym++) {
+        tables.kinds[sym] = CG_GK_OTHER;
+        if (ts_language_symbol_type(lang, (TSSymbol)sym) != TSSymbolTypeRegular) continue;
+        const char *name = ts_language_symbol_name(lang, (TSSymbol)sym);
+        for (size_t i = 0; name && i < sizeof kind_rows / sizeof kind_rows[0]; i++)
+            if (strcmp(kind_rows[i].name, name) == 0) tables.kinds[sym] = kind_rows[i].kind;
+    }
+    tables.field_count = ts_language_field_count(lang) + 1; /* ids start at 1 */
+    tables.fields = cg_xcalloc(tables.field_count, sizeof(cg_gfield));
+    for (uint32_t id = 1; id < tables.field_count; id++) {
+        const char *name = ts_language_field_name_for_id(lang, (TSFieldId)id);
+        for (size_t i = 0; name && i < sizeof field_rows / sizeof field_rows[0]; i++)
+            if (strcmp(field_rows[i].name, name) == 0) tables.fields[id] = field_rows[i].field;
+    }
+}
+
+static cg_gk kind_of(TSNode n) {
+    TSSymbol sym = ts_node_symbol(n);
+    if (sym == (TSSymbol)-1) return CG_GK_ERROR; /* ts_builtin_sym_error */
+    return sym < tables.kind_count ? tables.kinds[sym] : CG_GK_OTHER;
+}
+
+/* Kept in the lowered tree: named nodes except comments. */
+static bool kept(TSNode n) { return ts_node_is_named(n) && kind_of(n) != CG_GK_COMMENT; }
+
+static size_t count_kept(TSNode root) {
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    size_t count = 0;
+    for (;;) {
+        count += kept(ts_tree_cursor_current_node(&cursor));
+        if (ts_tree_cursor_goto_first_child(&cursor)) continue;
+        while (!ts_tree_cursor_goto_next_sibling(&cursor)) {
+            if (!ts_tree_cursor_goto_parent(&cursor)) {
+                ts_tree_cursor_delete(&cursor);
+                return count;
+            }
+        }
+    }
+}
+
+static cg_gop token_op(const char *t) {
+    static const struct {
+        const char *text;
+        cg_gop op;
+    } ops[] = {
+        {"&", CG_GOP_AMP},   {"*", CG_GOP_STAR},    {"+", CG_GOP_PLUS},    {"-", CG_GOP_MINUS},
+        {"!", CG_GOP_NOT},   {"^", CG_GOP_XOR},     {"<-", CG_GOP_ARROW},  {"/", CG_GOP_SLASH},
+        {"%", CG_GOP_PERCENT}, {"<<", CG_GOP_SHL},  {">>", CG_GOP_SHR},    {"&^", CG_GOP_AND_NOT},
+        {"|", CG_GOP_OR},    {"==", CG_GOP_EQ},     {"!=", CG_GOP_NE},     {"<", CG_GOP_LT},
+        {"<=", CG_GOP_LE},   {">", CG_GOP_GT},      {">=", CG_GOP_GE},     {"&&", CG_GOP_ANDAND},
+        {"||", CG_GOP_OROR}, {"=", CG_GOP_ASSIGN},  {":=", CG_GOP_DEFINE},
+    };
+    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(ops[i].text, t) == 0) return ops[i].op;
+    size_t n = strlen(t);
+    if (n >= 2 && t[n - 1] == '=') return CG_GOP_OP_ASSIGN; /* +=, <<=, &^=, ... */
+    return CG_GOP_NONE;
+}
+
+/* The operator of a node from its anonymous children (the tokens the
+ * lowered tree drops). */
+static void note_token(struct cg_gnode *node, TSNode token, TSFieldId field, bool seen_chan) {
+    const char *t = ts_node_type(token);
+    switch ((cg_gk)node->kind) {
+    case CG_GK_UNARY_EXPRESSION:
+    case CG_GK_BINARY_EXPRESSION:
+    case CG_GK_ASSIGNMENT_STATEMENT:
+        if (field && field < tables.field_count && tables.fields[field] == CG_GF_OPERATOR)
+            node->op = (uint8_t)token_op(t);
+        break;
+    case CG_GK_RANGE_CLAUSE:
+    case CG_GK_RECEIVE_STATEMENT:
+        if (strcmp(t, ":=") == 0 || strcmp(t, "=") == 0) node->op = (uint8_t)token_op(t);
+        break;
+    case CG_GK_CHANNEL_TYPE:
+        if (strcmp(t, "<-") == 0) node->op = seen_chan ? CG_GOP_CHAN_SEND : CG_GOP_CHAN_RECV;
+        break;
+    default: break;
+    }
+}
+
+static void fill(struct cg_gnode *node, TSNode n, cg_gn parent, uint32_t index, TSFieldId field) {
+    node->kind = (uint16_t)kind_of(n);
+    node->field = field && field < tables.field_count ? (uint8_t)tables.fields[field] : CG_GF_NONE;
+    node->start = ts_node_start_byte(n);
+    node->end = ts_node_end_byte(n);
+    TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
+    node->line = s.row + 1;
+    node->column = s.column + 1;
+    node->end_line = e.row + 1;
+    node->end_column = e.column + 1;
+    node->parent = parent;
+    node->index = index;
+    if (node->kind == CG_GK_SHORT_VAR_DECLARATION) node->op = CG_GOP_DEFINE;
+    else if (node->kind == CG_GK_INC_STATEMENT) node->op = CG_GOP_INC;
+    else if (node->kind == CG_GK_DEC_STATEMENT) node->op = CG_GOP_DEC;
+}
+
+/* Breadth-first, so that the children of each node are consecutive: the
+ * node array itself is the queue, with the tree-sitter node of each entry
+ * kept beside it until the lowering ends. */
+static void lower(cg_gofile *file, TSNode root) {
+    size_t count = count_kept(root);
+    struct cg_gnode *nodes = cg_xcalloc(count ? count : 1, sizeof *nodes);
+    TSNode *from = cg_xcalloc(count ? count : 1, sizeof *from);
+    fill(&nodes[0], root, NULL, 0, 0);
+    from[0] = root;
+    size_t next = 1;
+    for (size_t i = 0; i < next; i++) {
+        struct cg_gnode *node = &nodes[i];
+        node->children = &nodes[next];
+        TSTreeCursor cursor = ts_tree_cursor_new(from[i]);
+        bool seen_chan = false;
+        for (bool more = ts_tree_cursor_goto_first_child(&cursor); more;
+             more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+            TSNode c = ts_tree_cursor_current_node(&cursor);
+            TSFieldId field = ts_tree_cursor_current_field_id(&cursor);
+            if (!kept(c)) {
+                if (!ts_node_is_named(c)) note_token(node, c, field, seen_chan);
+                if (strcmp(ts_node_type(c), "chan") == 0) seen_chan = true;
+                continue;
+            }
+            CG_ASSERT(next < count);
+            fill(&nodes[next], c, node, node->child_count++, field);
+            from[next++] = c;
+        }
+        ts_tree_cursor_delete(&cursor);
+        if (!node->child_count) node->children = NULL;
+    }
+    CG_ASSERT(next == count);
+    free(from);
+    file->nodes = nodes;
+    file->node_count = count;
+    file->root = &nodes[0];
+}
+
+/* The function declaration of each //export, by position. */
+static void link_exports(cg_gofile *file, const uint32_t *starts) {
+    for (size_t e = 0; e < file->exports.len; e++) {
+        for (uint32_t i = 0; i < file->root->child_count; i++) {
+            cg_gn decl = &file->root->children[i];
+            if (decl->start == starts[e] && decl->kind == CG_GK_FUNCTION_DECLARATION) file->exports.items[e].func = decl;
+        }
+    }
+}
+
+static void empty_tree(cg_gofile *file) {
+    struct cg_gnode *root = cg_xcalloc(1, sizeof *root);
+    root->kind = CG_GK_SOURCE_FILE;
+    root->line = root->end_line = root->column = root->end_column = 1;
+    file->nodes = root;
+    file->node_count = 1;
+    file->root = root;
+}
+
 cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len) {
+    pthread_once(&tables_once, build_tables);
     cg_gofile *file = cg_xcalloc(1, sizeof(*file));
     cg_arena_init(&file->arena);
     file->path = cg_xstrdup(path);
@@ -367,13 +574,14 @@ cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len) {
     file->source_len = len;
     file->package_name = "";
 
+    TSTree *tree = NULL;
     lex_shape shape = lex_shape_of(source, len);
     if (shape.bracket_depth > CG_GO_MAX_BRACKET_DEPTH) {
         file->not_analysed = cg_arena_printf(
             &file->arena, "brackets nested %zu deep, over the limit of %d", shape.bracket_depth,
             (int)CG_GO_MAX_BRACKET_DEPTH);
     } else if ((shape.unbalanced && shape.tokens > TS_MAX_SAFE_ERROR_TOKENS) ||
-               (file->tree = parse_go(source, len, shape.tokens)) == NULL) {
+               (tree = parse_go(source, len, shape.tokens)) == NULL) {
         /* Unbalanced brackets are a syntax error for sure, so such a tree
          * would be refused below anyway; not parsing it at all also saves
          * tree-sitter's error recovery, which grows quadratically (a 1 MB
@@ -384,37 +592,39 @@ cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len) {
             "(tree-sitter 0.20) can build a broken tree for such a file",
             shape.tokens, (int)TS_MAX_SAFE_ERROR_TOKENS);
     } else {
-        size_t depth = tree_depth(ts_tree_root_node(file->tree));
+        size_t depth = tree_depth(ts_tree_root_node(tree));
         if (depth > CG_GO_MAX_TREE_DEPTH) {
             file->not_analysed = cg_arena_printf(
                 &file->arena, "syntax nested %zu levels deep, over the limit of %d", depth,
                 (int)CG_GO_MAX_TREE_DEPTH);
-            ts_tree_delete(file->tree);
+            ts_tree_delete(tree);
         }
     }
     if (file->not_analysed) {
-        /* The tree of an empty file: every walk sees nothing. */
-        file->tree = parse_go("", 0, 0);
-        file->root = ts_tree_root_node(file->tree);
+        empty_tree(file); /* every walk sees nothing */
         return file;
     }
-    file->root = ts_tree_root_node(file->tree);
-
-    if (ts_node_has_error(file->root)) {
+    TSNode root = ts_tree_root_node(tree);
+    if (ts_node_has_error(root)) {
         TSPoint where = {0, 0};
-        find_first_error(file->root, &where);
+        find_first_error(root, &where);
         file->has_syntax_errors = true;
         file->first_error_line = where.row + 1;
         file->first_error_column = where.column + 1;
     }
-    scan_imports(file);
-    scan_directive_comments(file);
+    offset_vec export_starts = {0};
+    scan_imports(file, root);
+    scan_directive_comments(file, root, &export_starts);
+    lower(file, root);
+    link_exports(file, export_starts.items);
+    cg_vec_free(&export_starts);
+    ts_tree_delete(tree);
     return file;
 }
 
 void cg_gofile_free(cg_gofile *file) {
     if (!file) return;
-    ts_tree_delete(file->tree);
+    free(file->nodes);
     free(file->source);
     free(file->preamble);
     free(file->path);
@@ -425,22 +635,24 @@ void cg_gofile_free(cg_gofile *file) {
     free(file);
 }
 
-bool cg_walk(TSNode root, cg_walk_fn visit, void *arg) {
-    if (ts_node_is_null(root)) return true;
-    TSTreeCursor cursor = ts_tree_cursor_new(root);
-    bool completed = true;
-    for (;;) {
-        cg_walk_action action = visit(ts_tree_cursor_current_node(&cursor), arg);
-        if (action == CG_WALK_STOP) {
-            completed = false;
-            break;
-        }
-        if (action == CG_WALK_CONTINUE && ts_tree_cursor_goto_first_child(&cursor)) continue;
-        bool moved = false;
-        while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor)))
-            if (!ts_tree_cursor_goto_parent(&cursor)) break;
-        if (!moved) break;
+static void print_node(FILE *out, cg_gofile *file, cg_gn n, int depth) {
+    fprintf(out, "%*s", depth * 2, "");
+    if (n->field) fprintf(out, "%s: ", cg_gfield_name((cg_gfield)n->field));
+    fprintf(out, "(%s", cg_gk_name((cg_gk)n->kind));
+    if (n->op) fprintf(out, " [%s]", cg_gop_name((cg_gop)n->op));
+    fprintf(out, " %u:%u", n->line, n->column);
+    if (!n->child_count) {
+        size_t len = n->end - n->start;
+        fprintf(out, " \"%.*s%s\"", (int)(len > 40 ? 40 : len), file->source + n->start, len > 40 ? "..." : "");
     }
-    ts_tree_cursor_delete(&cursor);
-    return completed;
+    for (uint32_t i = 0; i < n->child_count; i++) {
+        fputc('\n', out);
+        print_node(out, file, &n->children[i], depth + 1);
+    }
+    fputc(')', out);
+}
+
+void cg_gofile_print_tree(FILE *out, cg_gofile *file) {
+    print_node(out, file, file->root, 0);
+    fputc('\n', out);
 }

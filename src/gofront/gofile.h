@@ -13,9 +13,10 @@
 #define CG_GOFILE_H
 
 #include <stdbool.h>
-#include <tree_sitter/api.h>
+#include <stdio.h>
 
 #include "../base/base.h"
+#include "goast.h"
 
 typedef struct cg_cgo_directive {
     const char *condition; /* build condition before the verb ("linux,amd64"), or "" */
@@ -26,22 +27,23 @@ typedef struct cg_cgo_directive {
 
 typedef struct cg_go_export {
     const char *name; /* the C name: //export Name */
-    TSNode func;      /* its function_declaration */
+    cg_gn func;       /* its function_declaration */
     unsigned line;    /* line of the //export comment */
 } cg_go_export;
 
 typedef struct cg_go_linkname {
     const char *local;  /* the Go name in this file */
     const char *target; /* "runtime.mapaccess1", or "" */
-    unsigned line;
+    unsigned line, column, end_column; /* of the directive comment */
 } cg_go_linkname;
 
 typedef struct cg_gofile {
     char *path;   /* as displayed: the path the user gave, joined */
     char *source; /* whole file, NUL-terminated */
     size_t source_len;
-    TSTree *tree;
-    TSNode root;
+    cg_gn root;             /* the lowered syntax tree (goast.h): source_file */
+    struct cg_gnode *nodes; /* every node of it */
+    size_t node_count;
     const char *package_name;
 
     bool imports_c;
@@ -63,7 +65,7 @@ typedef struct cg_gofile {
 
     /* Set when the file was not parsed: nested too deeply for the parser
      * and for the recursive walks of the later stages. The tree is then
-     * that of an empty file, and the caller reports the reason. */
+     * an empty source_file, and the caller reports the reason. */
     const char *not_analysed;
 
     cg_arena arena; /* every string above that is not separately owned */
@@ -81,26 +83,21 @@ enum { CG_GO_MAX_BRACKET_DEPTH = 500, CG_GO_MAX_TREE_DEPTH = 1500 };
 cg_gofile *cg_gofile_parse(const char *path, char *source, size_t len);
 void cg_gofile_free(cg_gofile *file); /* NULL is a no-op */
 
-/* ---- Node helpers shared by the Go-side stages. ---- */
-bool cg_node_is(TSNode node, const char *type);
-/* The child in a field; a null node for a null node. */
-TSNode cg_node_field(TSNode node, const char *field);
-/* Node text copied into the file's arena. */
-const char *cg_node_text(cg_gofile *file, TSNode node);
+/* ---- Node text, shared by the Go-side stages. ---- */
+/* Node text copied into the file's arena; "" for the null node. */
+const char *cg_node_text(cg_gofile *file, cg_gn node);
 /* Compares node text without copying. */
-bool cg_node_text_eq(const cg_gofile *file, TSNode node, const char *text);
-unsigned cg_node_line(TSNode node);   /* 1-based */
-unsigned cg_node_column(TSNode node); /* 1-based, bytes */
-/* Skips parenthesized_expression wrappers. */
-TSNode cg_node_unparen(TSNode node);
+bool cg_node_text_eq(const cg_gofile *file, cg_gn node, const char *text);
 /* True when node is a selector "pkg.Name" with the given package-local name
  * and (when name is non-NULL) member name. */
-bool cg_node_is_qualified(const cg_gofile *file, TSNode node, const char *pkg, const char *name);
+bool cg_node_is_qualified(const cg_gofile *file, cg_gn node, const char *pkg, const char *name);
 
-/* Pre-order walk of the subtree at root. The visitor returns what to do next. */
-typedef enum cg_walk_action { CG_WALK_CONTINUE, CG_WALK_SKIP_CHILDREN, CG_WALK_STOP } cg_walk_action;
-typedef cg_walk_action (*cg_walk_fn)(TSNode node, void *arg);
-/* Returns false when the visitor stopped the walk. */
-bool cg_walk(TSNode root, cg_walk_fn visit, void *arg);
+/* Does the identifier `name` appear as a whole word in the source between
+ * two bytes? A cheap filter before resolving identifiers one by one. */
+bool cg_gofile_mentions(const cg_gofile *file, uint32_t from, uint32_t to, const char *name);
+
+/* Prints the lowered tree as an S-expression (`cgoguard dump-tree`): kinds,
+ * fields, operators, positions and the text of leaves. */
+void cg_gofile_print_tree(FILE *out, cg_gofile *file);
 
 #endif /* CG_GOFILE_H */

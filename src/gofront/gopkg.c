@@ -29,11 +29,14 @@ void cg_gopkg_free(cg_gopkg *pkg) {
     cg_vec_free(&pkg->files);
     for (size_t i = 0; i < pkg->funcs.len; i++) {
         cg_gofunc *fn = pkg->funcs.items[i];
-        for (size_t j = 0; j < fn->bindings.len; j++) cg_vec_free(&fn->bindings.items[j]->assigned);
+        for (size_t j = 0; j < fn->bindings.len; j++) cg_vec_free(&fn->bindings.items[j]->defs);
         cg_vec_free(&fn->bindings);
+        cg_ptrmap_free(&fn->declared);
+        cg_ptrmap_free(&fn->resolved);
     }
     cg_vec_free(&pkg->funcs);
     cg_strmap_free(&pkg->decls);
+    cg_ptrmap_free(&pkg->cfgs);
     cg_arena_free(&pkg->arena);
     free(pkg->dir);
     free(pkg);
@@ -46,80 +49,71 @@ const cg_godecl *cg_gopkg_decl(const cg_gopkg *pkg, const char *name) {
 /* ---- Indexing ---- */
 
 static cg_godecl *add_decl(cg_gopkg *pkg, cg_gofile *file, cg_godecl_kind kind, const char *name,
-                           TSNode node) {
+                           cg_gn node) {
     cg_godecl *d = cg_arena_alloc(&pkg->arena, sizeof(*d));
     d->kind = kind;
     d->name = cg_arena_strdup(&pkg->arena, name);
     d->file = file;
     d->node = node;
-    d->type_node = (TSNode){0};
-    d->value = (TSNode){0};
+    d->type_node = NULL;
+    d->value = NULL;
     /* The first declaration wins; duplicates are a compile error anyway. */
     if (!cg_strmap_get(&pkg->decls, name)) cg_strmap_put(&pkg->decls, name, d);
     return d;
 }
 
-/* Calls fn for each child of node whose field is `field`. */
-void cg_each_field_child(TSNode node, const char *field, void (*fn)(TSNode child, void *arg),
-                         void *arg) {
-    uint32_t n = ts_node_child_count(node);
-    for (uint32_t i = 0; i < n; i++) {
-        const char *f = ts_node_field_name_for_child(node, i);
-        if (f && strcmp(f, field) == 0) fn(ts_node_child(node, i), arg);
-    }
-}
-
 typedef struct spec_ctx {
     cg_gopkg *pkg;
     cg_gofile *file;
-    TSNode spec;
+    cg_gn spec;
     cg_godecl_kind kind;
     unsigned index;
 } spec_ctx;
 
-static void index_spec_name(TSNode name, void *arg) {
+static void index_spec_name(cg_gn name, void *arg) {
     spec_ctx *c = arg;
     cg_godecl *d = add_decl(c->pkg, c->file, c->kind, cg_node_text(c->file, name), c->spec);
-    d->type_node = cg_node_field(c->spec, "type");
-    TSNode values = cg_node_field(c->spec, "value");
-    if (!ts_node_is_null(values)) {
-        uint32_t nvalues = ts_node_named_child_count(values);
+    d->type_node = cg_gn_field(c->spec, CG_GF_TYPE);
+    cg_gn values = cg_gn_field(c->spec, CG_GF_VALUE);
+    if (values) {
+        uint32_t nvalues = cg_gn_count(values);
         if (nvalues > c->index) {
-            d->value = ts_node_named_child(values, c->index);
+            d->value = cg_gn_child(values, c->index);
         } else if (nvalues == 1) {
-            d->value = ts_node_named_child(values, 0);
+            d->value = cg_gn_child(values, 0);
             d->value_index = c->index;
         }
     }
     c->index++;
 }
 
-static void index_specs(cg_gopkg *pkg, cg_gofile *file, TSNode decl, cg_godecl_kind kind) {
-    uint32_t n = ts_node_named_child_count(decl);
+static void index_specs(cg_gopkg *pkg, cg_gofile *file, cg_gn decl, cg_godecl_kind kind) {
+    uint32_t n = cg_gn_count(decl);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode spec = ts_node_named_child(decl, i);
-        if (cg_node_is(spec, "var_spec_list")) {
+        cg_gn spec = cg_gn_child(decl, i);
+        if (cg_gn_is(spec, CG_GK_VAR_SPEC_LIST)) {
             index_specs(pkg, file, spec, kind);
             continue;
         }
-        if (!cg_node_is(spec, "var_spec") && !cg_node_is(spec, "const_spec")) continue;
+        if (!cg_gn_is(spec, CG_GK_VAR_SPEC) && !cg_gn_is(spec, CG_GK_CONST_SPEC)) continue;
         spec_ctx c = {pkg, file, spec, kind, 0};
-        cg_each_field_child(spec, "name", index_spec_name, &c);
+        cg_gn name;
+        for (uint32_t k = 0; (name = cg_gn_field_at(spec, CG_GF_NAME, k)) != NULL; k++) index_spec_name(name, &c);
     }
 }
 
 /* "T" for receivers (t T), (t *T), (t *T[K]). */
-const char *cg_receiver_type_name(cg_gofile *file, TSNode method) {
-    TSNode params = cg_node_field(method, "receiver");
-    TSNode decl = ts_node_named_child(params, 0);
-    TSNode type = cg_node_field(decl, "type");
-    while (cg_node_is(type, "pointer_type") || cg_node_is(type, "parenthesized_type"))
-        type = ts_node_named_child(type, 0);
-    if (cg_node_is(type, "generic_type")) type = cg_node_field(type, "type");
+const char *cg_receiver_type_name(cg_gofile *file, cg_gn method) {
+    cg_gn params = cg_gn_field(method, CG_GF_RECEIVER);
+    cg_gn decl = cg_gn_child(params, 0);
+    cg_gn type = cg_gn_field(decl, CG_GF_TYPE);
+    while (cg_gn_is(type, CG_GK_POINTER_TYPE) || cg_gn_is(type, CG_GK_PARENTHESIZED_TYPE))
+        type = cg_gn_child(type, 0);
+    if (cg_gn_is(type, CG_GK_GENERIC_TYPE)) type = cg_gn_field(type, CG_GF_TYPE);
     return cg_node_text(file, type);
 }
 
-static void add_func(cg_gopkg *pkg, cg_gofile *file, size_t file_index, TSNode node,
+static void add_func(cg_gopkg *pkg, cg_gofile *file, size_t file_index, cg_gn node,
                      const char *name) {
     cg_gofunc *fn = cg_arena_alloc(&pkg->arena, sizeof(*fn));
     fn->node = node;
@@ -132,31 +126,31 @@ static void add_func(cg_gopkg *pkg, cg_gofile *file, size_t file_index, TSNode n
 void cg_gopkg_index(cg_gopkg *pkg) {
     for (size_t f = 0; f < pkg->files.len; f++) {
         cg_gofile *file = pkg->files.items[f];
-        uint32_t n = ts_node_named_child_count(file->root);
+        uint32_t n = cg_gn_count(file->root);
         for (uint32_t i = 0; i < n; i++) {
-            TSNode decl = ts_node_named_child(file->root, i);
-            if (cg_node_is(decl, "type_declaration")) {
-                uint32_t m = ts_node_named_child_count(decl);
+            cg_gn decl = cg_gn_child(file->root, i);
+            if (cg_gn_is(decl, CG_GK_TYPE_DECLARATION)) {
+                uint32_t m = cg_gn_count(decl);
                 for (uint32_t j = 0; j < m; j++) {
-                    TSNode spec = ts_node_named_child(decl, j);
-                    if (!cg_node_is(spec, "type_spec") && !cg_node_is(spec, "type_alias")) continue;
+                    cg_gn spec = cg_gn_child(decl, j);
+                    if (!cg_gn_is(spec, CG_GK_TYPE_SPEC) && !cg_gn_is(spec, CG_GK_TYPE_ALIAS)) continue;
                     cg_godecl *d = add_decl(pkg, file, CG_GODECL_TYPE,
-                                            cg_node_text(file, cg_node_field(spec, "name")), spec);
-                    d->type_node = cg_node_field(spec, "type");
+                                            cg_node_text(file, cg_gn_field(spec, CG_GF_NAME)), spec);
+                    d->type_node = cg_gn_field(spec, CG_GF_TYPE);
                 }
-            } else if (cg_node_is(decl, "function_declaration")) {
-                const char *name = cg_node_text(file, cg_node_field(decl, "name"));
+            } else if (cg_gn_is(decl, CG_GK_FUNCTION_DECLARATION)) {
+                const char *name = cg_node_text(file, cg_gn_field(decl, CG_GF_NAME));
                 add_decl(pkg, file, CG_GODECL_FUNC, name, decl);
                 add_func(pkg, file, f, decl, name);
-            } else if (cg_node_is(decl, "method_declaration")) {
+            } else if (cg_gn_is(decl, CG_GK_METHOD_DECLARATION)) {
                 const char *name = cg_arena_printf(&pkg->arena, "%s.%s",
                                                    cg_receiver_type_name(file, decl),
-                                                   cg_node_text(file, cg_node_field(decl, "name")));
+                                                   cg_node_text(file, cg_gn_field(decl, CG_GF_NAME)));
                 add_decl(pkg, file, CG_GODECL_METHOD, name, decl);
                 add_func(pkg, file, f, decl, name);
-            } else if (cg_node_is(decl, "var_declaration")) {
+            } else if (cg_gn_is(decl, CG_GK_VAR_DECLARATION)) {
                 index_specs(pkg, file, decl, CG_GODECL_VAR);
-            } else if (cg_node_is(decl, "const_declaration")) {
+            } else if (cg_gn_is(decl, CG_GK_CONST_DECLARATION)) {
                 index_specs(pkg, file, decl, CG_GODECL_CONST);
             }
         }
@@ -208,39 +202,43 @@ cg_gotype *cg_gotype_builtin(cg_gopkg *pkg, const char *name) {
 static cg_gotype *named_type(cg_gopkg *pkg, const char *name) {
     cg_godecl *d = cg_strmap_get(&pkg->decls, name);
     if (!d || d->kind != CG_GODECL_TYPE) return NULL;
+    /* type H = cgo.Handle: an alias is the type it names. */
+    if (cg_gn_is(d->node, CG_GK_TYPE_ALIAS)) {
+        if (d->resolving) return cg_gotype_unknown(pkg);
+        d->resolving = true;
+        cg_gotype *aliased = cg_gopkg_type_of_type(pkg, d->file, d->type_node);
+        d->resolving = false;
+        return aliased;
+    }
     cg_gotype *t = cg_gotype_new(pkg, CG_GT_NAMED);
     t->name = d->name;
     t->decl = d;
     return t;
 }
 
-static void collect_params(cg_gopkg *pkg, cg_gofile *file, TSNode list, cg_gotype ***items,
+static void collect_params(cg_gopkg *pkg, cg_gofile *file, cg_gn list, cg_gotype ***items,
                            size_t *count);
 
-static cg_gotype *struct_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+static cg_gotype *struct_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
     cg_gotype *t = cg_gotype_new(pkg, CG_GT_STRUCT);
-    TSNode list = ts_node_named_child(node, 0);
+    cg_gn list = cg_gn_child(node, 0);
     CG_VEC(cg_gofield) fields = {0};
-    uint32_t n = cg_node_is(list, "field_declaration_list") ? ts_node_named_child_count(list) : 0;
+    uint32_t n = cg_gn_is(list, CG_GK_FIELD_DECLARATION_LIST) ? cg_gn_count(list) : 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode fd = ts_node_named_child(list, i);
-        if (!cg_node_is(fd, "field_declaration")) continue;
-        TSNode type_node = cg_node_field(fd, "type");
+        cg_gn fd = cg_gn_child(list, i);
+        if (!cg_gn_is(fd, CG_GK_FIELD_DECLARATION)) continue;
+        cg_gn type_node = cg_gn_field(fd, CG_GF_TYPE);
         cg_gotype *ftype = cg_gopkg_type_of_type(pkg, file, type_node);
-        bool named = false;
-        uint32_t c = ts_node_child_count(fd);
-        for (uint32_t j = 0; j < c; j++) {
-            const char *fname = ts_node_field_name_for_child(fd, j);
-            if (!fname || strcmp(fname, "name") != 0) continue;
-            cg_gofield f = {cg_node_text(file, ts_node_child(fd, j)), ftype, false};
+        cg_gn name;
+        for (uint32_t j = 0; (name = cg_gn_field_at(fd, CG_GF_NAME, j)) != NULL; j++) {
+            cg_gofield f = {cg_node_text(file, name), ftype, false};
             cg_vec_push(&fields, f);
-            named = true;
         }
-        if (!named) { /* embedded: T, *T, pkg.T */
-            TSNode base = type_node;
-            while (cg_node_is(base, "pointer_type")) base = ts_node_named_child(base, 0);
-            if (cg_node_is(base, "qualified_type")) base = cg_node_field(base, "name");
-            if (cg_node_is(base, "generic_type")) base = cg_node_field(base, "type");
+        if (!cg_gn_field(fd, CG_GF_NAME)) { /* embedded: T, *T, pkg.T */
+            cg_gn base = type_node;
+            while (cg_gn_is(base, CG_GK_POINTER_TYPE)) base = cg_gn_child(base, 0);
+            if (cg_gn_is(base, CG_GK_QUALIFIED_TYPE)) base = cg_gn_field(base, CG_GF_NAME);
+            if (cg_gn_is(base, CG_GK_GENERIC_TYPE)) base = cg_gn_field(base, CG_GF_TYPE);
             cg_gofield f = {cg_node_text(file, base), ftype, true};
             cg_vec_push(&fields, f);
         }
@@ -252,10 +250,10 @@ static cg_gotype *struct_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
     return t;
 }
 
-cg_gotype *cg_func_type(cg_gopkg *pkg, cg_gofile *file, TSNode result) {
+cg_gotype *cg_func_type(cg_gopkg *pkg, cg_gofile *file, cg_gn result) {
     cg_gotype *t = cg_gotype_new(pkg, CG_GT_FUNC);
-    if (ts_node_is_null(result)) return t;
-    if (cg_node_is(result, "parameter_list")) {
+    if (!result) return t;
+    if (cg_gn_is(result, CG_GK_PARAMETER_LIST)) {
         collect_params(pkg, file, result, &t->items, &t->item_count);
     } else {
         t->items = cg_arena_alloc(&pkg->arena, sizeof(cg_gotype *));
@@ -266,23 +264,18 @@ cg_gotype *cg_func_type(cg_gopkg *pkg, cg_gofile *file, TSNode result) {
 }
 
 /* One type per declared name (a, b int gives two), one per unnamed entry. */
-static void collect_params(cg_gopkg *pkg, cg_gofile *file, TSNode list, cg_gotype ***items,
+static void collect_params(cg_gopkg *pkg, cg_gofile *file, cg_gn list, cg_gotype ***items,
                            size_t *count) {
     CG_VEC(cg_gotype *) v = {0};
-    uint32_t n = ts_node_named_child_count(list);
+    uint32_t n = cg_gn_count(list);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode pd = ts_node_named_child(list, i);
-        if (!cg_node_is(pd, "parameter_declaration") &&
-            !cg_node_is(pd, "variadic_parameter_declaration"))
+        cg_gn pd = cg_gn_child(list, i);
+        if (!cg_gn_is(pd, CG_GK_PARAMETER_DECLARATION) &&
+            !cg_gn_is(pd, CG_GK_VARIADIC_PARAMETER_DECLARATION))
             continue;
-        cg_gotype *pt = cg_gopkg_type_of_type(pkg, file, cg_node_field(pd, "type"));
-        if (cg_node_is(pd, "variadic_parameter_declaration")) pt = cg_gotype_wrap(pkg, CG_GT_SLICE, pt);
-        unsigned names = 0;
-        uint32_t c = ts_node_child_count(pd);
-        for (uint32_t j = 0; j < c; j++) {
-            const char *f = ts_node_field_name_for_child(pd, j);
-            if (f && strcmp(f, "name") == 0) names++;
-        }
+        cg_gotype *pt = cg_gopkg_type_of_type(pkg, file, cg_gn_field(pd, CG_GF_TYPE));
+        if (cg_gn_is(pd, CG_GK_VARIADIC_PARAMETER_DECLARATION)) pt = cg_gotype_wrap(pkg, CG_GT_SLICE, pt);
+        uint32_t names = cg_gn_field_count(pd, CG_GF_NAME);
         for (unsigned k = 0; k < (names ? names : 1); k++) cg_vec_push(&v, pt);
     }
     *count = v.len;
@@ -291,21 +284,21 @@ static void collect_params(cg_gopkg *pkg, cg_gofile *file, TSNode list, cg_gotyp
     cg_vec_free(&v);
 }
 
-cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
-    node = cg_node_unparen(node);
-    if (ts_node_is_null(node)) return cg_gotype_unknown(pkg);
-    const char *kind = ts_node_type(node);
-    if (strcmp(kind, "type_identifier") == 0 || strcmp(kind, "identifier") == 0) {
+cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
+    node = cg_gn_unparen(node);
+    if (!node) return cg_gotype_unknown(pkg);
+    cg_gk kind = cg_gn_kind(node);
+    if (kind == CG_GK_TYPE_IDENTIFIER || kind == CG_GK_IDENTIFIER) {
         const char *name = cg_node_text(file, node);
         cg_gotype *t = named_type(pkg, name);
         if (t) return t;
         t = cg_gotype_builtin(pkg, name);
         return t ? t : cg_gotype_unknown(pkg);
     }
-    if (strcmp(kind, "qualified_type") == 0 || strcmp(kind, "selector_expression") == 0) {
+    if (kind == CG_GK_QUALIFIED_TYPE || kind == CG_GK_SELECTOR_EXPRESSION) {
         if (cg_node_is_qualified(file, node, "C", NULL)) {
             cg_gotype *t = cg_gotype_new(pkg, CG_GT_C);
-            TSNode member = cg_node_field(node, cg_node_is(node, "qualified_type") ? "name" : "field");
+            cg_gn member = cg_gn_field(node, cg_gn_is(node, CG_GK_QUALIFIED_TYPE) ? CG_GF_NAME : CG_GF_FIELD);
             t->name = cg_node_text(file, member);
             return t;
         }
@@ -318,24 +311,24 @@ cg_gotype *cg_gopkg_type_of_type(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
         }
         return cg_gotype_unknown(pkg); /* another package's type */
     }
-    if (strcmp(kind, "pointer_type") == 0)
-        return cg_gotype_wrap(pkg, CG_GT_POINTER, cg_gopkg_type_of_type(pkg, file, ts_node_named_child(node, 0)));
-    if (strcmp(kind, "slice_type") == 0)
-        return cg_gotype_wrap(pkg, CG_GT_SLICE, cg_gopkg_type_of_type(pkg, file, cg_node_field(node, "element")));
-    if (strcmp(kind, "array_type") == 0 || strcmp(kind, "implicit_length_array_type") == 0)
-        return cg_gotype_wrap(pkg, CG_GT_ARRAY, cg_gopkg_type_of_type(pkg, file, cg_node_field(node, "element")));
-    if (strcmp(kind, "map_type") == 0) {
-        cg_gotype *t = cg_gotype_wrap(pkg, CG_GT_MAP, cg_gopkg_type_of_type(pkg, file, cg_node_field(node, "value")));
-        t->key = cg_gopkg_type_of_type(pkg, file, cg_node_field(node, "key"));
+    if (kind == CG_GK_POINTER_TYPE)
+        return cg_gotype_wrap(pkg, CG_GT_POINTER, cg_gopkg_type_of_type(pkg, file, cg_gn_child(node, 0)));
+    if (kind == CG_GK_SLICE_TYPE)
+        return cg_gotype_wrap(pkg, CG_GT_SLICE, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_ELEMENT)));
+    if (kind == CG_GK_ARRAY_TYPE || kind == CG_GK_IMPLICIT_LENGTH_ARRAY_TYPE)
+        return cg_gotype_wrap(pkg, CG_GT_ARRAY, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_ELEMENT)));
+    if (kind == CG_GK_MAP_TYPE) {
+        cg_gotype *t = cg_gotype_wrap(pkg, CG_GT_MAP, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_VALUE)));
+        t->key = cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_KEY));
         return t;
     }
-    if (strcmp(kind, "channel_type") == 0)
-        return cg_gotype_wrap(pkg, CG_GT_CHAN, cg_gopkg_type_of_type(pkg, file, cg_node_field(node, "value")));
-    if (strcmp(kind, "function_type") == 0) return cg_func_type(pkg, file, cg_node_field(node, "result"));
-    if (strcmp(kind, "interface_type") == 0) return cg_gotype_new(pkg, CG_GT_INTERFACE);
-    if (strcmp(kind, "struct_type") == 0) return struct_type(pkg, file, node);
-    if (strcmp(kind, "generic_type") == 0) {
-        cg_gotype *base = cg_gopkg_type_of_type(pkg, file, cg_node_field(node, "type"));
+    if (kind == CG_GK_CHANNEL_TYPE)
+        return cg_gotype_wrap(pkg, CG_GT_CHAN, cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_VALUE)));
+    if (kind == CG_GK_FUNCTION_TYPE) return cg_func_type(pkg, file, cg_gn_field(node, CG_GF_RESULT));
+    if (kind == CG_GK_INTERFACE_TYPE) return cg_gotype_new(pkg, CG_GT_INTERFACE);
+    if (kind == CG_GK_STRUCT_TYPE) return struct_type(pkg, file, node);
+    if (kind == CG_GK_GENERIC_TYPE) {
+        cg_gotype *base = cg_gopkg_type_of_type(pkg, file, cg_gn_field(node, CG_GF_TYPE));
         /* Type arguments may change what the fields hold; only pointer-ness of
          * the base's own structure is trusted, so treat as unknown. */
         (void)base;

@@ -17,7 +17,7 @@ typedef struct walk_state {
     cg_gofile *file;
 } walk_state;
 
-static cg_gobinding *new_binding(walk_state *w, TSNode ident, cg_gobinding_kind kind,
+static cg_gobinding *new_binding(walk_state *w, cg_gn ident, cg_gobinding_kind kind, cg_gn decl,
                                  uint32_t scope_start, uint32_t scope_end, uint32_t visible_from) {
     cg_gobinding *b = cg_arena_alloc(&w->pkg->arena, sizeof(*b));
     b->name = cg_node_text(w->file, ident);
@@ -26,7 +26,11 @@ static cg_gobinding *new_binding(walk_state *w, TSNode ident, cg_gobinding_kind 
     b->scope_end = scope_end;
     b->visible_from = visible_from;
     b->ident = ident;
-    if (strcmp(b->name, "_") != 0) cg_vec_push(&w->fn->bindings, b);
+    b->decl = decl;
+    if (strcmp(b->name, "_") != 0) {
+        cg_vec_push(&w->fn->bindings, b);
+        cg_ptrmap_put(&w->fn->declared, ident, b);
+    }
     return b;
 }
 
@@ -44,168 +48,204 @@ static cg_gobinding *lookup_in(cg_gofunc *fn, const char *name, uint32_t at) {
     return best;
 }
 
-static void declare_params(walk_state *w, TSNode list, cg_gobinding_kind kind, TSNode scope) {
-    if (!cg_node_is(list, "parameter_list")) return;
-    uint32_t n = ts_node_named_child_count(list);
+static void add_def(cg_gobinding *b, cg_godef_kind kind, cg_gn value, unsigned index, cg_gn stmt) {
+    cg_godef d = {kind, value, index, stmt};
+    cg_vec_push(&b->defs, d);
+}
+
+/* A definition of whatever local `target` names (an identifier on the left
+ * of an assignment); other targets (x.f, *p, a[i]) define no local. */
+static void define(walk_state *w, cg_gn target, cg_godef_kind kind, cg_gn value, unsigned index, cg_gn stmt) {
+    target = cg_gn_unparen(target);
+    if (!cg_gn_is(target, CG_GK_IDENTIFIER)) return;
+    cg_gobinding *b = lookup_in(w->fn, cg_node_text(w->file, target), cg_gn_start(target));
+    if (b) add_def(b, kind, value, index, stmt);
+}
+
+/* The value of the i-th of n targets given the right-hand list: the i-th
+ * expression when the counts match, else the i-th result of the one call. */
+static cg_gn value_for(cg_gn right, uint32_t n, uint32_t i, unsigned *index) {
+    uint32_t nright = cg_gn_count(right);
+    *index = 0;
+    if (nright == n) return cg_gn_child(right, i);
+    if (nright == 1) {
+        *index = i;
+        return cg_gn_child(right, 0);
+    }
+    return NULL;
+}
+
+static void declare_params(walk_state *w, cg_gn list, cg_gobinding_kind kind, cg_gn scope) {
+    if (!cg_gn_is(list, CG_GK_PARAMETER_LIST)) return;
+    uint32_t n = cg_gn_count(list);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode pd = ts_node_named_child(list, i);
-        bool variadic = cg_node_is(pd, "variadic_parameter_declaration");
-        if (!cg_node_is(pd, "parameter_declaration") && !variadic) continue;
-        uint32_t c = ts_node_child_count(pd);
-        for (uint32_t j = 0; j < c; j++) {
-            const char *f = ts_node_field_name_for_child(pd, j);
-            if (!f || strcmp(f, "name") != 0) continue;
-            cg_gobinding *b = new_binding(w, ts_node_child(pd, j), kind, ts_node_start_byte(scope),
-                                          ts_node_end_byte(scope), ts_node_start_byte(scope));
-            b->type_node = cg_node_field(pd, "type");
+        cg_gn pd = cg_gn_child(list, i);
+        bool variadic = cg_gn_is(pd, CG_GK_VARIADIC_PARAMETER_DECLARATION);
+        if (!cg_gn_is(pd, CG_GK_PARAMETER_DECLARATION) && !variadic) continue;
+        cg_gn name;
+        for (uint32_t j = 0; (name = cg_gn_field_at(pd, CG_GF_NAME, j)) != NULL; j++) {
+            cg_gobinding *b = new_binding(w, name, kind, pd, cg_gn_start(scope), cg_gn_end(scope), cg_gn_start(scope));
+            b->type_node = cg_gn_field(pd, CG_GF_TYPE);
             b->variadic = variadic;
         }
     }
 }
 
-static void walk(walk_state *w, TSNode node, uint32_t scope_start, uint32_t scope_end);
+static void walk(walk_state *w, cg_gn node, uint32_t scope_start, uint32_t scope_end);
 
-static void walk_children(walk_state *w, TSNode node, uint32_t scope_start, uint32_t scope_end) {
-    uint32_t n = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < n; i++) walk(w, ts_node_named_child(node, i), scope_start, scope_end);
+static void walk_children(walk_state *w, cg_gn node, uint32_t scope_start, uint32_t scope_end) {
+    uint32_t n = cg_gn_count(node);
+    for (uint32_t i = 0; i < n; i++) walk(w, cg_gn_child(node, i), scope_start, scope_end);
 }
 
-/* x, y := a, b   or   x, y := f() */
-static void declare_short(walk_state *w, TSNode left, TSNode right, cg_gobinding_kind kind,
+/* x, y := a, b   or   x, y := f()   (and a select's case v, ok := <-c) */
+static void declare_short(walk_state *w, cg_gn stmt, cg_gn left, cg_gn right, cg_gobinding_kind kind,
                           uint32_t scope_start, uint32_t scope_end, uint32_t visible_from) {
-    uint32_t nleft = ts_node_named_child_count(left);
-    uint32_t nright = ts_node_is_null(right) ? 0 : ts_node_named_child_count(right);
+    uint32_t nleft = cg_gn_count(left);
     for (uint32_t i = 0; i < nleft; i++) {
-        TSNode ident = ts_node_named_child(left, i);
-        if (!cg_node_is(ident, "identifier")) continue;
-        TSNode value = {0};
-        unsigned index = 0;
-        if (nright == nleft) {
-            value = ts_node_named_child(right, i);
-        } else if (nright == 1) {
-            value = ts_node_named_child(right, 0);
-            index = i;
-        }
-        /* := redeclaring a name of the same scope is an assignment to it. */
+        cg_gn ident = cg_gn_child(left, i);
+        if (!cg_gn_is(ident, CG_GK_IDENTIFIER)) continue;
+        unsigned index;
+        cg_gn value = value_for(right, nleft, i, &index);
+        /* := redeclaring a name of the same scope assigns to it. */
         const char *name = cg_node_text(w->file, ident);
-        cg_gobinding *existing = lookup_in(w->fn, name, ts_node_start_byte(ident));
-        if (kind == CG_BIND_SHORT && existing && existing->scope_start == scope_start &&
-            existing->scope_end == scope_end && !ts_node_is_null(value)) {
-            cg_vec_push(&existing->assigned, value);
+        cg_gobinding *existing = lookup_in(w->fn, name, cg_gn_start(ident));
+        if (existing && existing->scope_start == scope_start && existing->scope_end == scope_end) {
+            add_def(existing, CG_DEF_ASSIGN, value, index, stmt);
             continue;
         }
-        cg_gobinding *b = new_binding(w, ident, kind, scope_start, scope_end, visible_from);
+        cg_gobinding *b = new_binding(w, ident, kind, stmt, scope_start, scope_end, visible_from);
         b->value = value;
         b->value_index = index;
     }
 }
 
-static void record_assignment(walk_state *w, TSNode stmt) {
-    TSNode left = cg_node_field(stmt, "left");
-    TSNode right = cg_node_field(stmt, "right");
-    TSNode op = cg_node_field(stmt, "operator");
-    if (!cg_node_text_eq(w->file, op, "=")) return;
-    uint32_t nleft = ts_node_named_child_count(left);
-    uint32_t nright = ts_node_named_child_count(right);
-    for (uint32_t i = 0; i < nleft && nleft == nright; i++) {
-        TSNode target = ts_node_named_child(left, i);
-        if (!cg_node_is(target, "identifier")) continue;
-        cg_gobinding *b = lookup_in(w->fn, cg_node_text(w->file, target), ts_node_start_byte(target));
-        if (b) cg_vec_push(&b->assigned, ts_node_named_child(right, i));
+static void record_assignment(walk_state *w, cg_gn stmt) {
+    cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
+    cg_gn right = cg_gn_field(stmt, CG_GF_RIGHT);
+    uint32_t nleft = cg_gn_count(left);
+    bool plain = cg_gn_op(stmt) == CG_GOP_ASSIGN;
+    for (uint32_t i = 0; i < nleft; i++) {
+        unsigned index = 0;
+        cg_gn value = plain ? value_for(right, nleft, i, &index) : cg_gn_child(right, 0);
+        define(w, cg_gn_child(left, i), plain ? CG_DEF_ASSIGN : CG_DEF_UPDATE, value, index, stmt);
     }
 }
 
-static void walk(walk_state *w, TSNode node, uint32_t scope_start, uint32_t scope_end) {
-    if (ts_node_is_null(node)) return;
-    const char *kind = ts_node_type(node);
-    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+/* var a, b T = x, y (also var a, b = f()) and const a, b = x, y. */
+static void declare_spec(walk_state *w, cg_gn spec, cg_gobinding_kind kind, uint32_t scope_start, uint32_t scope_end) {
+    cg_gn values = cg_gn_field(spec, CG_GF_VALUE);
+    uint32_t nnames = cg_gn_field_count(spec, CG_GF_NAME);
+    cg_gn name;
+    for (uint32_t i = 0; (name = cg_gn_field_at(spec, CG_GF_NAME, i)) != NULL; i++) {
+        cg_gobinding *b = new_binding(w, name, kind, spec, scope_start, scope_end, cg_gn_end(spec));
+        b->type_node = cg_gn_field(spec, CG_GF_TYPE);
+        b->value = values ? value_for(values, nnames, i, &b->value_index) : NULL;
+    }
+}
 
-    if (strcmp(kind, "func_literal") == 0) {
-        declare_params(w, cg_node_field(node, "parameters"), CG_BIND_PARAM, node);
-        declare_params(w, cg_node_field(node, "result"), CG_BIND_RESULT, node);
-        walk(w, cg_node_field(node, "body"), start, end);
-        return;
+/* switch v := x.(type): in a clause that names one type, v has that type;
+ * in the others (several types, default) it has x's type. */
+static void declare_type_switch(walk_state *w, cg_gn s) {
+    cg_gn alias = cg_gn_child(cg_gn_field(s, CG_GF_ALIAS), 0);
+    if (!cg_gn_is(alias, CG_GK_IDENTIFIER)) return;
+    cg_gn guard = cg_gn_field(s, CG_GF_VALUE);
+    for (uint32_t i = 0; i < cg_gn_count(s); i++) {
+        cg_gn c = cg_gn_child(s, i);
+        if (!cg_gn_is(c, CG_GK_TYPE_CASE) && !cg_gn_is(c, CG_GK_DEFAULT_CASE)) continue;
+        /* The binding of the first clause takes the declaring identifier;
+         * the others are found through the clause's scope only. */
+        cg_gobinding *b = new_binding(w, alias, CG_BIND_TYPE_SWITCH, c, cg_gn_start(c), cg_gn_end(c), cg_gn_start(c));
+        b->value = guard;
+        if (cg_gn_field_count(c, CG_GF_TYPE) == 1) b->type_node = cg_gn_field(c, CG_GF_TYPE);
     }
-    if (strcmp(kind, "block") == 0 || strcmp(kind, "expression_case") == 0 ||
-        strcmp(kind, "default_case") == 0 || strcmp(kind, "type_case") == 0 ||
-        strcmp(kind, "communication_case") == 0 || strcmp(kind, "if_statement") == 0 ||
-        strcmp(kind, "for_statement") == 0 || strcmp(kind, "expression_switch_statement") == 0 ||
-        strcmp(kind, "type_switch_statement") == 0 || strcmp(kind, "select_statement") == 0) {
-        if (strcmp(kind, "type_switch_statement") == 0) {
-            TSNode alias = cg_node_field(node, "alias");
-            if (!ts_node_is_null(alias)) {
-                uint32_t c = ts_node_named_child_count(alias);
-                for (uint32_t i = 0; i < c; i++)
-                    new_binding(w, ts_node_named_child(alias, i), CG_BIND_OTHER, start, end,
-                                ts_node_end_byte(alias));
-            }
-        }
-        walk_children(w, node, start, end);
+}
+
+static bool opens_scope(cg_gk kind) {
+    return kind == CG_GK_BLOCK || kind == CG_GK_EXPRESSION_CASE || kind == CG_GK_DEFAULT_CASE ||
+           kind == CG_GK_TYPE_CASE || kind == CG_GK_COMMUNICATION_CASE || kind == CG_GK_IF_STATEMENT ||
+           kind == CG_GK_FOR_STATEMENT || kind == CG_GK_EXPRESSION_SWITCH_STATEMENT ||
+           kind == CG_GK_TYPE_SWITCH_STATEMENT || kind == CG_GK_SELECT_STATEMENT;
+}
+
+static void walk(walk_state *w, cg_gn node, uint32_t scope_start, uint32_t scope_end) {
+    if (!node) return;
+    cg_gk kind = cg_gn_kind(node);
+    uint32_t start = cg_gn_start(node), end = cg_gn_end(node);
+
+    switch (kind) {
+    case CG_GK_FUNC_LITERAL:
+        declare_params(w, cg_gn_field(node, CG_GF_PARAMETERS), CG_BIND_PARAM, node);
+        declare_params(w, cg_gn_field(node, CG_GF_RESULT), CG_BIND_RESULT, node);
+        walk(w, cg_gn_field(node, CG_GF_BODY), start, end);
         return;
-    }
-    if (strcmp(kind, "short_var_declaration") == 0) {
-        walk(w, cg_node_field(node, "right"), scope_start, scope_end);
-        declare_short(w, cg_node_field(node, "left"), cg_node_field(node, "right"), CG_BIND_SHORT,
+    case CG_GK_SHORT_VAR_DECLARATION:
+        walk(w, cg_gn_field(node, CG_GF_RIGHT), scope_start, scope_end);
+        declare_short(w, node, cg_gn_field(node, CG_GF_LEFT), cg_gn_field(node, CG_GF_RIGHT), CG_BIND_SHORT,
                       scope_start, scope_end, end);
         return;
-    }
-    if (strcmp(kind, "range_clause") == 0) {
-        TSNode left = cg_node_field(node, "left");
-        TSNode right = cg_node_field(node, "right");
+    case CG_GK_RECEIVE_STATEMENT: /* in a select's communication case: the case's scope */
+        walk(w, cg_gn_field(node, CG_GF_RIGHT), scope_start, scope_end);
+        if (cg_gn_op(node) == CG_GOP_DEFINE) {
+            declare_short(w, node, cg_gn_field(node, CG_GF_LEFT), cg_gn_field(node, CG_GF_RIGHT), CG_BIND_RECEIVE,
+                          scope_start, scope_end, end);
+        } else {
+            cg_gn left = cg_gn_field(node, CG_GF_LEFT);
+            for (uint32_t i = 0; i < cg_gn_count(left); i++)
+                define(w, cg_gn_child(left, i), CG_DEF_ASSIGN, cg_gn_field(node, CG_GF_RIGHT), i, node);
+            walk(w, left, scope_start, scope_end);
+        }
+        return;
+    case CG_GK_RANGE_CLAUSE: {
+        cg_gn left = cg_gn_field(node, CG_GF_LEFT);
+        cg_gn right = cg_gn_field(node, CG_GF_RIGHT);
         walk(w, right, scope_start, scope_end);
-        bool defines = false;
-        uint32_t c = ts_node_child_count(node);
-        for (uint32_t i = 0; i < c; i++)
-            if (strcmp(ts_node_type(ts_node_child(node, i)), ":=") == 0) defines = true;
-        if (defines && !ts_node_is_null(left)) {
-            uint32_t nleft = ts_node_named_child_count(left);
-            for (uint32_t i = 0; i < nleft && i < 2; i++) {
-                cg_gobinding *b = new_binding(w, ts_node_named_child(left, i),
-                                              i == 0 ? CG_BIND_RANGE_KEY : CG_BIND_RANGE_VALUE,
+        uint32_t nleft = cg_gn_count(left);
+        for (uint32_t i = 0; i < nleft && i < 2; i++) {
+            cg_gn target = cg_gn_child(left, i);
+            if (cg_gn_op(node) == CG_GOP_DEFINE) {
+                if (!cg_gn_is(target, CG_GK_IDENTIFIER)) continue;
+                cg_gobinding *b = new_binding(w, target, i == 0 ? CG_BIND_RANGE_KEY : CG_BIND_RANGE_VALUE, node,
                                               scope_start, scope_end, end);
                 b->value = right;
+            } else {
+                define(w, target, CG_DEF_RANGE, right, i, node);
             }
         }
+        if (cg_gn_op(node) != CG_GOP_DEFINE) walk(w, left, scope_start, scope_end);
         return;
     }
-    if (strcmp(kind, "var_spec") == 0) {
-        walk(w, cg_node_field(node, "value"), scope_start, scope_end);
-        TSNode values = cg_node_field(node, "value");
-        uint32_t nvalues = ts_node_is_null(values) ? 0 : ts_node_named_child_count(values);
-        unsigned index = 0, nnames = 0;
-        uint32_t c = ts_node_child_count(node);
-        for (uint32_t i = 0; i < c; i++) {
-            const char *f = ts_node_field_name_for_child(node, i);
-            if (f && strcmp(f, "name") == 0) nnames++;
-        }
-        for (uint32_t i = 0; i < c; i++) {
-            const char *f = ts_node_field_name_for_child(node, i);
-            if (!f || strcmp(f, "name") != 0) continue;
-            cg_gobinding *b = new_binding(w, ts_node_child(node, i), CG_BIND_VAR, scope_start,
-                                          scope_end, end);
-            b->type_node = cg_node_field(node, "type");
-            if (nvalues == nnames) {
-                b->value = ts_node_named_child(values, index);
-            } else if (nvalues == 1) {
-                b->value = ts_node_named_child(values, 0);
-                b->value_index = index;
-            }
-            index++;
-        }
+    case CG_GK_VAR_SPEC:
+    case CG_GK_CONST_SPEC:
+        walk(w, cg_gn_field(node, CG_GF_VALUE), scope_start, scope_end);
+        declare_spec(w, node, kind == CG_GK_VAR_SPEC ? CG_BIND_VAR : CG_BIND_CONST, scope_start, scope_end);
         return;
-    }
-    if (strcmp(kind, "assignment_statement") == 0) {
+    case CG_GK_ASSIGNMENT_STATEMENT:
         walk_children(w, node, scope_start, scope_end);
         record_assignment(w, node);
         return;
-    }
-    if (strcmp(kind, "unary_expression") == 0) {
-        TSNode op = cg_node_field(node, "operator");
-        TSNode operand = cg_node_unparen(cg_node_field(node, "operand"));
-        if (cg_node_text_eq(w->file, op, "&") && cg_node_is(operand, "identifier")) {
+    case CG_GK_INC_STATEMENT:
+    case CG_GK_DEC_STATEMENT:
+        walk_children(w, node, scope_start, scope_end);
+        define(w, cg_gn_child(node, 0), CG_DEF_UPDATE, NULL, 0, node);
+        return;
+    case CG_GK_UNARY_EXPRESSION: {
+        cg_gn operand = cg_go_addr_operand(node);
+        /* &x, also &x.f and &x[i] of an array: x may change through the pointer. */
+        while (cg_gn_is(operand, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(operand, CG_GK_INDEX_EXPRESSION))
+            operand = cg_gn_unparen(cg_gn_field(operand, CG_GF_OPERAND));
+        if (cg_gn_is(operand, CG_GK_IDENTIFIER)) {
             cg_gobinding *b = lookup_in(w->fn, cg_node_text(w->file, operand), start);
             if (b) b->address_taken = true;
         }
+        break;
+    }
+    default: break;
+    }
+    if (opens_scope(kind)) {
+        if (kind == CG_GK_TYPE_SWITCH_STATEMENT) declare_type_switch(w, node);
+        walk_children(w, node, start, end);
+        return;
     }
     walk_children(w, node, scope_start, scope_end);
 }
@@ -214,69 +254,81 @@ static void collect_bindings(cg_gopkg *pkg, cg_gofunc *fn) {
     if (fn->bindings_done) return;
     fn->bindings_done = true;
     walk_state w = {pkg, fn, fn->file};
-    TSNode node = fn->node;
-    if (cg_node_is(node, "method_declaration"))
-        declare_params(&w, cg_node_field(node, "receiver"), CG_BIND_RECEIVER, node);
-    declare_params(&w, cg_node_field(node, "parameters"), CG_BIND_PARAM, node);
-    declare_params(&w, cg_node_field(node, "result"), CG_BIND_RESULT, node);
-    walk(&w, cg_node_field(node, "body"), ts_node_start_byte(node), ts_node_end_byte(node));
+    cg_gn node = fn->node;
+    if (cg_gn_is(node, CG_GK_METHOD_DECLARATION))
+        declare_params(&w, cg_gn_field(node, CG_GF_RECEIVER), CG_BIND_RECEIVER, node);
+    declare_params(&w, cg_gn_field(node, CG_GF_PARAMETERS), CG_BIND_PARAM, node);
+    declare_params(&w, cg_gn_field(node, CG_GF_RESULT), CG_BIND_RESULT, node);
+    walk(&w, cg_gn_field(node, CG_GF_BODY), cg_gn_start(node), cg_gn_end(node));
 }
 
 /* The top-level function containing node, without collecting its bindings. */
-static cg_gofunc *find_func(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+static cg_gofunc *find_func(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
     /* funcs are grouped by file (in file order) and sorted by position within
      * a file, so a binary search on (file index, start byte) finds it. */
     size_t file_index = 0;
     while (file_index < pkg->files.len && pkg->files.items[file_index] != file) file_index++;
-    uint32_t at = ts_node_start_byte(node);
+    uint32_t at = cg_gn_start(node);
     size_t lo = 0, hi = pkg->funcs.len;
     while (lo < hi) { /* first func that starts after `at` in this file or a later one */
         size_t mid = lo + (hi - lo) / 2;
         cg_gofunc *fn = pkg->funcs.items[mid];
         if (fn->file_index < file_index ||
-            (fn->file_index == file_index && ts_node_start_byte(fn->node) <= at))
+            (fn->file_index == file_index && cg_gn_start(fn->node) <= at))
             lo = mid + 1;
         else
             hi = mid;
     }
     if (lo == 0) return NULL;
     cg_gofunc *fn = pkg->funcs.items[lo - 1];
-    if (fn->file != file || at >= ts_node_end_byte(fn->node)) return NULL;
+    if (fn->file != file || at >= cg_gn_end(fn->node)) return NULL;
     return fn;
 }
 
-cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+cg_gofunc *cg_gopkg_func_at(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
     cg_gofunc *fn = find_func(pkg, file, node);
     if (fn) collect_bindings(pkg, fn);
     return fn;
 }
 
-TSNode cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, TSNode node) {
+cg_gn cg_gopkg_enclosing_func(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
     cg_gofunc *fn = find_func(pkg, file, node);
-    if (!fn || ts_node_eq(fn->node, node)) return (TSNode){0};
-    /* Descend from the top-level function towards node, remembering the
-     * innermost func literal on the way: O(depth), where ts_node_parent
-     * would search down from the root of the file at every step. */
-    TSNode best = fn->node;
-    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-    TSTreeCursor cursor = ts_tree_cursor_new(fn->node);
-    while (ts_tree_cursor_goto_first_child_for_byte(&cursor, start) >= 0) {
-        TSNode cur = ts_tree_cursor_current_node(&cursor);
-        if (ts_node_start_byte(cur) > start || ts_node_end_byte(cur) < end || ts_node_eq(cur, node))
-            break;
-        if (cg_node_is(cur, "func_literal")) best = cur;
-    }
-    ts_tree_cursor_delete(&cursor);
-    return best;
+    if (!fn || fn->node == node) return NULL;
+    for (cg_gn p = cg_gn_parent(node); p; p = p->parent)
+        if (cg_go_is_func(p)) return p;
+    return NULL;
 }
 
-cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, TSNode ident) {
-    if (!cg_node_is(ident, "identifier")) return NULL;
+/* Marks an identifier that refers to no local in the resolved cache. */
+static char no_binding;
+
+cg_gobinding *cg_gopkg_binding(cg_gopkg *pkg, cg_gofile *file, cg_gn ident) {
+    if (!cg_gn_is(ident, CG_GK_IDENTIFIER)) return NULL;
     cg_gofunc *fn = cg_gopkg_func_at(pkg, file, ident);
     if (!fn) return NULL;
-    uint32_t at = ts_node_start_byte(ident);
-    cg_gobinding *b = lookup_in(fn, cg_node_text(file, ident), at);
+    cg_gobinding *b = cg_ptrmap_get(&fn->declared, ident);
+    if (b) return b;
+    void *cached = cg_ptrmap_get(&fn->resolved, ident);
+    if (cached) return cached == &no_binding ? NULL : cached;
+    b = lookup_in(fn, cg_node_text(file, ident), cg_gn_start(ident));
+    cg_ptrmap_put(&fn->resolved, ident, b ? (void *)b : &no_binding);
     return b;
+}
+
+bool cg_gopkg_declares(cg_gopkg *pkg, cg_gofile *file, cg_gn ident) {
+    cg_gofunc *fn = cg_gn_is(ident, CG_GK_IDENTIFIER) ? cg_gopkg_func_at(pkg, file, ident) : NULL;
+    return fn && cg_ptrmap_get(&fn->declared, ident) != NULL;
+}
+
+cg_gn cg_binding_single_value(const cg_gobinding *b) {
+    if (b->kind != CG_BIND_SHORT && b->kind != CG_BIND_VAR) return NULL;
+    if (b->value_index) return NULL;
+    if (!b->value) {
+        if (b->defs.len != 1) return NULL;
+        const cg_godef *d = &b->defs.items[0];
+        return d->kind == CG_DEF_ASSIGN && d->index == 0 && !cg_gn_is(d->stmt, CG_GK_RECEIVE_STATEMENT) ? d->value : NULL;
+    }
+    return b->defs.len == 0 ? b->value : NULL;
 }
 
 cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
@@ -284,7 +336,7 @@ cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
     if (b->resolving) return cg_gotype_unknown(pkg);
     b->resolving = true;
     cg_gotype *t;
-    if (!ts_node_is_null(b->type_node)) {
+    if (b->type_node) {
         t = cg_gopkg_type_of_type(pkg, file, b->type_node);
         if (b->variadic) t = cg_gotype_wrap(pkg, CG_GT_SLICE, t);
     } else if (b->kind == CG_BIND_RANGE_KEY || b->kind == CG_BIND_RANGE_VALUE) {
@@ -304,8 +356,8 @@ cg_gotype *cg_binding_type(cg_gopkg *pkg, cg_gofile *file, cg_gobinding *b) {
                 else if (over->kind == CG_GT_STRING) t = cg_gotype_builtin(pkg, "rune");
             }
         }
-    } else if (!ts_node_is_null(b->value)) {
-        t = cg_tuple_member(pkg, cg_gopkg_type_of_expr(pkg, file, b->value), b->value_index);
+    } else if (b->value) {
+        t = cg_value_type(pkg, file, b->value, b->value_index);
         if (t->kind == CG_GT_NIL) t = cg_gotype_unknown(pkg);
     } else {
         t = cg_gotype_unknown(pkg);

@@ -14,7 +14,7 @@ enum { MAX_DEPTH = 8, MAX_TEXT = 48 };
  * origin once computed. */
 typedef struct stored_value {
     cg_gofile *file;
-    TSNode node;
+    cg_gn node;
 } stored_value;
 
 typedef struct field_stores {
@@ -30,7 +30,7 @@ struct cg_cmem {
 };
 
 /* Node text for messages, cut to a readable length. */
-static const char *short_text(cg_package *pkg, cg_gofile *file, TSNode node) {
+static const char *short_text(cg_package *pkg, cg_gofile *file, cg_gn node) {
     const char *text = cg_node_text(file, node);
     if (strlen(text) <= MAX_TEXT && !strchr(text, '\n')) return text;
     size_t n = 0;
@@ -49,12 +49,12 @@ static bool pointer_like(cg_package *pkg, cg_gotype *type) {
            (ct.kind == CG_CTYPE_POINTER || ct.kind == CG_CTYPE_FUNC_POINTER);
 }
 
-static bool is_c_global(cg_package *pkg, cg_gofile *file, TSNode node) {
+static bool is_c_global(cg_package *pkg, cg_gofile *file, cg_gn node) {
     if (!cg_node_is_qualified(file, node, "C", NULL)) return false;
-    return cg_cmodel_var(pkg->c, cg_node_text(file, cg_node_field(node, "field"))) != NULL;
+    return cg_cmodel_var(pkg->c, cg_node_text(file, cg_gn_field(node, CG_GF_FIELD))) != NULL;
 }
 
-static TSNode lvalue_base(cg_cmem *cm, cg_gofile *file, TSNode lv, int depth);
+static cg_gn lvalue_base(cg_cmem *cm, cg_gofile *file, cg_gn lv, int depth);
 
 /* ---- Field index ---- */
 
@@ -90,7 +90,7 @@ static const char *field_key(cg_package *pkg, cg_gotype *type, const char *field
     return NULL;
 }
 
-static void add_store(cg_cmem *cm, const char *key, cg_gofile *file, TSNode value) {
+static void add_store(cg_cmem *cm, const char *key, cg_gofile *file, cg_gn value) {
     if (!key) return;
     field_stores *fs = cg_strmap_get(&cm->fields, key);
     if (!fs) {
@@ -106,51 +106,51 @@ typedef struct index_walk {
     cg_gofile *file;
 } index_walk;
 
-static void index_literal(index_walk *w, TSNode lit) {
+static void index_literal(index_walk *w, cg_gn lit) {
     cg_package *pkg = w->cm->pkg;
     cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, w->file, lit);
     cg_gotype *u = cg_gotype_underlying(pkg->go, t);
     if (!t || t->kind != CG_GT_NAMED || !u || u->kind != CG_GT_STRUCT) return;
-    TSNode body = cg_node_field(lit, "body");
-    uint32_t n = ts_node_named_child_count(body), pos = 0;
+    cg_gn body = cg_gn_field(lit, CG_GF_BODY);
+    uint32_t n = cg_gn_count(body), pos = 0;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode el = ts_node_named_child(body, i);
-        if (cg_node_is(el, "comment")) continue;
+        cg_gn el = cg_gn_child(body, i);
+        if (cg_gn_is(el, CG_GK_COMMENT)) continue;
         const char *name = NULL;
-        TSNode value = el;
-        if (cg_node_is(el, "keyed_element")) {
-            name = cg_node_text(w->file, ts_node_named_child(cg_node_field(el, "key"), 0));
-            value = cg_node_field(el, "value");
+        cg_gn value = el;
+        if (cg_gn_is(el, CG_GK_KEYED_ELEMENT)) {
+            name = cg_node_text(w->file, cg_gn_child(cg_gn_field(el, CG_GF_KEY), 0));
+            value = cg_gn_field(el, CG_GF_VALUE);
         } else if (pos < u->field_count) {
             name = u->fields[pos].name;
         }
         pos++;
-        if (cg_node_is(value, "literal_element")) value = ts_node_named_child(value, 0);
+        if (cg_gn_is(value, CG_GK_LITERAL_ELEMENT)) value = cg_gn_child(value, 0);
         if (name) add_store(w->cm, field_key(pkg, t, name), w->file, value);
     }
 }
 
-static void index_assignment(index_walk *w, TSNode stmt) {
+static void index_assignment(index_walk *w, cg_gn stmt) {
     cg_package *pkg = w->cm->pkg;
-    TSNode left = cg_node_field(stmt, "left"), right = cg_node_field(stmt, "right");
-    uint32_t n = ts_node_named_child_count(left);
-    bool paired = cg_node_text_eq(w->file, cg_node_field(stmt, "operator"), "=") &&
-                  n == ts_node_named_child_count(right);
+    cg_gn left = cg_gn_field(stmt, CG_GF_LEFT), right = cg_gn_field(stmt, CG_GF_RIGHT);
+    uint32_t n = cg_gn_count(left);
+    bool paired = cg_gn_op(stmt) == CG_GOP_ASSIGN &&
+                  n == cg_gn_count(right);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode target = cg_node_unparen(ts_node_named_child(left, i));
-        if (!cg_node_is(target, "selector_expression")) continue;
-        cg_gotype *bt = cg_gopkg_type_of_expr(pkg->go, w->file, cg_node_field(target, "operand"));
-        const char *key = field_key(pkg, bt, cg_node_text(w->file, cg_node_field(target, "field")));
+        cg_gn target = cg_gn_unparen(cg_gn_child(left, i));
+        if (!cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION)) continue;
+        cg_gotype *bt = cg_gopkg_type_of_expr(pkg->go, w->file, cg_gn_field(target, CG_GF_OPERAND));
+        const char *key = field_key(pkg, bt, cg_node_text(w->file, cg_gn_field(target, CG_GF_FIELD)));
         /* A store the index cannot pair with a value (a, b = f()) makes the
          * field's origin unknown: record the whole right side. */
-        add_store(w->cm, key, w->file, paired ? ts_node_named_child(right, i) : right);
+        add_store(w->cm, key, w->file, paired ? cg_gn_child(right, i) : right);
     }
 }
 
-static cg_walk_action index_node(TSNode node, void *arg) {
+static cg_walk_action index_node(cg_gn node, void *arg) {
     index_walk *w = arg;
-    if (cg_node_is(node, "composite_literal")) index_literal(w, node);
-    else if (cg_node_is(node, "assignment_statement")) index_assignment(w, node);
+    if (cg_gn_is(node, CG_GK_COMPOSITE_LITERAL)) index_literal(w, node);
+    else if (cg_gn_is(node, CG_GK_ASSIGNMENT_STATEMENT)) index_assignment(w, node);
     return CG_WALK_CONTINUE;
 }
 
@@ -168,7 +168,7 @@ static cg_origin join_origin(cg_origin a, cg_origin b) {
     return a == b ? a : CG_ORIGIN_UNKNOWN;
 }
 
-static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, TSNode expr, int depth);
+static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, cg_gn expr, int depth);
 
 /* The joined origin of every value stored into a Go struct field; unknown
  * when nothing is stored (the field is filled elsewhere, say by reflection
@@ -194,52 +194,52 @@ static cg_origin field_origin(cg_cmem *cm, const char *key, int depth) {
  * parameter of an //export function? Those values are made by the C caller:
  * a GoString or GoSlice C builds points to C memory, and pointers C passes
  * are usually C pointers, so their provenance is unknown, not Go. */
-static bool export_param(cg_package *pkg, cg_gofile *file, TSNode expr) {
-    TSNode e = cg_cmem_source(pkg, file, expr);
-    if (cg_node_is(e, "unary_expression") && cg_node_text_eq(file, cg_node_field(e, "operator"), "&")) {
-        e = cg_node_unparen(cg_node_field(e, "operand"));
-        if (!cg_node_is(e, "index_expression")) return false; /* &param is Go memory: a Go copy */
+static bool export_param(cg_package *pkg, cg_gofile *file, cg_gn expr) {
+    cg_gn e = cg_cmem_source(pkg, file, expr);
+    if (cg_gn_is(e, CG_GK_UNARY_EXPRESSION) && cg_gn_op(e) == CG_GOP_AMP) {
+        e = cg_gn_unparen(cg_gn_field(e, CG_GF_OPERAND));
+        if (!cg_gn_is(e, CG_GK_INDEX_EXPRESSION)) return false; /* &param is Go memory: a Go copy */
     }
-    for (int i = 0; i < MAX_DEPTH && (cg_node_is(e, "slice_expression") || cg_node_is(e, "index_expression")); i++)
-        e = cg_cmem_source(pkg, file, cg_node_field(e, "operand"));
-    if (!cg_node_is(e, "identifier")) return false;
+    for (int i = 0; i < MAX_DEPTH && (cg_gn_is(e, CG_GK_SLICE_EXPRESSION) || cg_gn_is(e, CG_GK_INDEX_EXPRESSION)); i++)
+        e = cg_cmem_source(pkg, file, cg_gn_field(e, CG_GF_OPERAND));
+    if (!cg_gn_is(e, CG_GK_IDENTIFIER)) return false;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, e);
     if (!b || b->kind != CG_BIND_PARAM) return false;
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, e);
-    if (!fn || !cg_node_is(fn->node, "function_declaration")) return false;
+    if (!fn || !cg_gn_is(fn->node, CG_GK_FUNCTION_DECLARATION)) return false;
     /* The binding must be the function's own parameter, not a literal's. */
-    if (ts_node_start_byte(b->ident) >= ts_node_start_byte(cg_node_field(fn->node, "body"))) return false;
+    if (cg_gn_start(b->ident) >= cg_gn_start(cg_gn_field(fn->node, CG_GF_BODY))) return false;
     for (size_t i = 0; i < fn->file->exports.len; i++)
-        if (ts_node_eq(fn->file->exports.items[i].func, fn->node)) return true;
+        if (fn->file->exports.items[i].func == fn->node) return true;
     return false;
 }
 
-static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, TSNode expr, int depth) {
+static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, cg_gn expr, int depth) {
     cg_package *pkg = cm->pkg;
     cg_origin o = cg_x_origin(pkg, file, expr);
     if (o == CG_ORIGIN_GO && export_param(pkg, file, expr)) return CG_ORIGIN_UNKNOWN;
     if (o != CG_ORIGIN_UNKNOWN || depth > MAX_DEPTH) return o;
-    TSNode e = cg_x_strip_conversions(pkg, file, expr);
+    cg_gn e = cg_x_strip_conversions(pkg, file, expr);
     if (is_c_global(pkg, file, e))
         return pointer_like(pkg, cg_gopkg_type_of_expr(pkg->go, file, e)) ? CG_ORIGIN_C : o;
-    if (cg_node_is(e, "selector_expression")) {
-        cg_gotype *bt = cg_gopkg_type_of_expr(pkg->go, file, cg_node_field(e, "operand"));
-        const char *key = field_key(pkg, bt, cg_node_text(file, cg_node_field(e, "field")));
+    if (cg_gn_is(e, CG_GK_SELECTOR_EXPRESSION)) {
+        cg_gotype *bt = cg_gopkg_type_of_expr(pkg->go, file, cg_gn_field(e, CG_GF_OPERAND));
+        const char *key = field_key(pkg, bt, cg_node_text(file, cg_gn_field(e, CG_GF_FIELD)));
         cg_origin fo = key ? field_origin(cm, key, depth) : CG_ORIGIN_UNKNOWN;
         if (fo != CG_ORIGIN_UNKNOWN) return fo;
     }
-    if (cg_node_is(e, "selector_expression") || cg_node_is(e, "index_expression") ||
-        cg_node_is(e, "unary_expression")) {
+    if (cg_gn_is(e, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(e, CG_GK_INDEX_EXPRESSION) ||
+        cg_gn_is(e, CG_GK_UNARY_EXPRESSION)) {
         /* A pointer kept in C memory: C code put it there, and the cgo rules
          * allow only C pointers (or pinned Go pointers) in C memory. */
         if (pointer_like(pkg, cg_gopkg_type_of_expr(pkg->go, file, e)) &&
-            !ts_node_is_null(lvalue_base(cm, file, e, depth + 1)))
+            (lvalue_base(cm, file, e, depth + 1)))
             return CG_ORIGIN_C;
         return o;
     }
-    if (cg_node_is(e, "identifier")) {
+    if (cg_gn_is(e, CG_GK_IDENTIFIER)) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, e);
-        if (!b || ts_node_is_null(b->value) || b->assigned.len || b->value_index ||
+        if (!b || !b->value || b->defs.len || b->value_index ||
             (b->kind != CG_BIND_SHORT && b->kind != CG_BIND_VAR))
             return o;
         return pointer_origin(cm, file, b->value, depth + 1);
@@ -247,44 +247,44 @@ static cg_origin pointer_origin(cg_cmem *cm, cg_gofile *file, TSNode expr, int d
     return o;
 }
 
-cg_origin cg_cmem_pointer_origin(cg_cmem *cm, cg_gofile *file, TSNode expr) {
+cg_origin cg_cmem_pointer_origin(cg_cmem *cm, cg_gofile *file, cg_gn expr) {
     return pointer_origin(cm, file, expr, 0);
 }
 
-static TSNode lvalue_base(cg_cmem *cm, cg_gofile *file, TSNode lv, int depth) {
+static cg_gn lvalue_base(cg_cmem *cm, cg_gofile *file, cg_gn lv, int depth) {
     cg_package *pkg = cm->pkg;
-    TSNode none = {0};
-    lv = cg_node_unparen(lv);
-    if (ts_node_is_null(lv) || depth > MAX_DEPTH) return none;
-    if (cg_node_is(lv, "unary_expression")) {
-        if (!cg_node_text_eq(file, cg_node_field(lv, "operator"), "*")) return none;
-        TSNode p = cg_node_field(lv, "operand");
+    cg_gn none = NULL;
+    lv = cg_gn_unparen(lv);
+    if (!lv || depth > MAX_DEPTH) return none;
+    if (cg_gn_is(lv, CG_GK_UNARY_EXPRESSION)) {
+        if (cg_gn_op(lv) != CG_GOP_STAR) return none;
+        cg_gn p = cg_gn_field(lv, CG_GF_OPERAND);
         return pointer_origin(cm, file, p, depth + 1) == CG_ORIGIN_C ? p : none;
     }
-    if (cg_node_is(lv, "type_conversion_expression")) {
+    if (cg_gn_is(lv, CG_GK_TYPE_CONVERSION_EXPRESSION)) {
         /* tree-sitter-go reads `*(*T)(p) = v` as a conversion to the type
          * `*(*T)`: it is a store through (*T)(p). */
-        TSNode type = cg_node_field(lv, "type");
-        if (!cg_node_is(type, "pointer_type") || !cg_node_is(ts_node_named_child(type, 0), "parenthesized_type"))
+        cg_gn type = cg_gn_field(lv, CG_GF_TYPE);
+        if (!cg_gn_is(type, CG_GK_POINTER_TYPE) || !cg_gn_is(cg_gn_child(type, 0), CG_GK_PARENTHESIZED_TYPE))
             return none;
-        TSNode p = cg_node_field(lv, "operand");
+        cg_gn p = cg_gn_field(lv, CG_GF_OPERAND);
         return pointer_origin(cm, file, p, depth + 1) == CG_ORIGIN_C ? p : none;
     }
-    if (cg_node_is(lv, "selector_expression")) {
+    if (cg_gn_is(lv, CG_GK_SELECTOR_EXPRESSION)) {
         if (is_c_global(pkg, file, lv)) return lv;
-        TSNode base = cg_node_field(lv, "operand");
+        cg_gn base = cg_gn_field(lv, CG_GF_OPERAND);
         if (pointer_like(pkg, cg_gopkg_type_of_expr(pkg->go, file, base)))
             return pointer_origin(cm, file, base, depth + 1) == CG_ORIGIN_C ? base : none;
         return lvalue_base(cm, file, base, depth + 1); /* a field of a struct value */
     }
-    if (cg_node_is(lv, "index_expression")) {
-        TSNode base = cg_node_field(lv, "operand");
+    if (cg_gn_is(lv, CG_GK_INDEX_EXPRESSION)) {
+        cg_gn base = cg_gn_field(lv, CG_GF_OPERAND);
         cg_gotype *bt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, base));
         if (!bt || bt->kind == CG_GT_UNKNOWN) {
             /* A field of C memory whose type the Go side cannot resolve (a
              * field of a C call's result): an array field is C memory, and a
              * pointer field of C memory points to C memory. */
-            if (cg_node_is(cg_node_unparen(base), "selector_expression"))
+            if (cg_gn_is(cg_gn_unparen(base), CG_GK_SELECTOR_EXPRESSION))
                 return lvalue_base(cm, file, base, depth + 1);
             return none;
         }
@@ -299,17 +299,17 @@ static TSNode lvalue_base(cg_cmem *cm, cg_gofile *file, TSNode lv, int depth) {
     return none;
 }
 
-bool cg_cmem_field_source(cg_cmem *cm, cg_gofile *file, TSNode expr, cg_gofile **store_file,
-                          TSNode *store) {
+bool cg_cmem_field_source(cg_cmem *cm, cg_gofile *file, cg_gn expr, cg_gofile **store_file,
+                          cg_gn *store) {
     cg_package *pkg = cm->pkg;
-    TSNode e = cg_x_strip_conversions(pkg, file, expr);
-    if (!cg_node_is(e, "selector_expression")) return false;
-    cg_gotype *bt = cg_gopkg_type_of_expr(pkg->go, file, cg_node_field(e, "operand"));
-    const char *key = field_key(pkg, bt, cg_node_text(file, cg_node_field(e, "field")));
+    cg_gn e = cg_x_strip_conversions(pkg, file, expr);
+    if (!cg_gn_is(e, CG_GK_SELECTOR_EXPRESSION)) return false;
+    cg_gotype *bt = cg_gopkg_type_of_expr(pkg->go, file, cg_gn_field(e, CG_GF_OPERAND));
+    const char *key = field_key(pkg, bt, cg_node_text(file, cg_gn_field(e, CG_GF_FIELD)));
     if (!key || field_origin(cm, key, 0) != CG_ORIGIN_C) return false;
     field_stores *fs = cg_strmap_get(&cm->fields, key);
     for (size_t i = 0; i < fs->values.len; i++) {
-        if (cg_node_is(cg_node_unparen(fs->values.items[i].node), "nil")) continue;
+        if (cg_gn_is(cg_gn_unparen(fs->values.items[i].node), CG_GK_NIL)) continue;
         *store_file = fs->values.items[i].file;
         *store = fs->values.items[i].node;
         return true;
@@ -317,15 +317,15 @@ bool cg_cmem_field_source(cg_cmem *cm, cg_gofile *file, TSNode expr, cg_gofile *
     return false;
 }
 
-TSNode cg_cmem_lvalue_base(cg_cmem *cm, cg_gofile *file, TSNode lvalue) {
+cg_gn cg_cmem_lvalue_base(cg_cmem *cm, cg_gofile *file, cg_gn lvalue) {
     return lvalue_base(cm, file, lvalue, 0);
 }
 
-TSNode cg_cmem_source(cg_package *pkg, cg_gofile *file, TSNode expr) {
-    TSNode e = cg_x_strip_conversions(pkg, file, expr);
-    for (int hop = 0; hop < MAX_DEPTH && cg_node_is(e, "identifier"); hop++) {
+cg_gn cg_cmem_source(cg_package *pkg, cg_gofile *file, cg_gn expr) {
+    cg_gn e = cg_x_strip_conversions(pkg, file, expr);
+    for (int hop = 0; hop < MAX_DEPTH && cg_gn_is(e, CG_GK_IDENTIFIER); hop++) {
         cg_gobinding *b = cg_gopkg_binding(pkg->go, file, e);
-        if (!b || ts_node_is_null(b->value) || b->assigned.len || b->value_index) break;
+        if (!b || !b->value || b->defs.len || b->value_index) break;
         e = cg_x_strip_conversions(pkg, file, b->value);
     }
     return e;
@@ -337,23 +337,23 @@ TSNode cg_cmem_source(cg_package *pkg, cg_gofile *file, TSNode expr) {
  * and one-assignment locals): the linker allocates g outside the heap, and
  * runtime.isPinned treats every non-heap Go pointer as pinned, so neither
  * cgoCheckPtrWrite nor cgoCheckResult rejects it. */
-static bool global_address(cg_package *pkg, cg_gofile *file, TSNode expr) {
-    TSNode e = cg_cmem_source(pkg, file, expr);
-    if (cg_node_is(e, "unary_expression") && cg_node_text_eq(file, cg_node_field(e, "operator"), "&"))
-        e = cg_node_field(e, "operand");
-    else if (!cg_node_is(e, "slice_expression"))
+static bool global_address(cg_package *pkg, cg_gofile *file, cg_gn expr) {
+    cg_gn e = cg_cmem_source(pkg, file, expr);
+    if (cg_gn_is(e, CG_GK_UNARY_EXPRESSION) && cg_gn_op(e) == CG_GOP_AMP)
+        e = cg_gn_field(e, CG_GF_OPERAND);
+    else if (!cg_gn_is(e, CG_GK_SLICE_EXPRESSION))
         return false;
     for (int i = 0; i < MAX_DEPTH; i++) {
-        e = cg_node_unparen(e);
-        if (cg_node_is(e, "identifier")) {
+        e = cg_gn_unparen(e);
+        if (cg_gn_is(e, CG_GK_IDENTIFIER)) {
             if (cg_gopkg_binding(pkg->go, file, e)) return false;
             const cg_godecl *d = cg_gopkg_decl(pkg->go, cg_node_text(file, e));
             return d && d->kind == CG_GODECL_VAR;
         }
-        if (!cg_node_is(e, "selector_expression") && !cg_node_is(e, "index_expression") &&
-            !cg_node_is(e, "slice_expression"))
+        if (!cg_gn_is(e, CG_GK_SELECTOR_EXPRESSION) && !cg_gn_is(e, CG_GK_INDEX_EXPRESSION) &&
+            !cg_gn_is(e, CG_GK_SLICE_EXPRESSION))
             return false;
-        TSNode base = cg_node_field(e, "operand");
+        cg_gn base = cg_gn_field(e, CG_GF_OPERAND);
         /* Through a pointer or a slice the memory is wherever that points. */
         cg_gotype *bt = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, base));
         if (!bt || (bt->kind != CG_GT_STRUCT && bt->kind != CG_GT_ARRAY && bt->kind != CG_GT_C) ||
@@ -364,8 +364,8 @@ static bool global_address(cg_package *pkg, cg_gofile *file, TSNode expr) {
     return false;
 }
 
-static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_gotype *hint,
-                             const char **why, TSNode *culprit, int depth);
+static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, cg_gn value, cg_gotype *hint,
+                             const char **why, cg_gn *culprit, int depth);
 
 static cg_tristate max_tri(cg_tristate a, cg_tristate b) {
     if (a == CG_YES || b == CG_YES) return CG_YES;
@@ -374,18 +374,18 @@ static cg_tristate max_tri(cg_tristate a, cg_tristate b) {
 }
 
 /* A struct/array literal carries a Go pointer when one of its elements does. */
-static cg_tristate literal_elements(cg_cmem *cm, cg_gofile *file, TSNode lit, const char **why,
-                                    TSNode *culprit, int depth) {
-    TSNode body = cg_node_field(lit, "body");
-    uint32_t n = ts_node_named_child_count(body);
+static cg_tristate literal_elements(cg_cmem *cm, cg_gofile *file, cg_gn lit, const char **why,
+                                    cg_gn *culprit, int depth) {
+    cg_gn body = cg_gn_field(lit, CG_GF_BODY);
+    uint32_t n = cg_gn_count(body);
     cg_tristate r = CG_NO;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode el = ts_node_named_child(body, i);
-        TSNode value = el;
-        if (cg_node_is(el, "keyed_element")) value = cg_node_field(el, "value");
-        if (cg_node_is(value, "literal_element")) value = ts_node_named_child(value, 0);
-        if (cg_node_is(value, "comment")) continue;
-        if (cg_node_is(value, "literal_value")) { /* elided inner type: not resolved */
+        cg_gn el = cg_gn_child(body, i);
+        cg_gn value = el;
+        if (cg_gn_is(el, CG_GK_KEYED_ELEMENT)) value = cg_gn_field(el, CG_GF_VALUE);
+        if (cg_gn_is(value, CG_GK_LITERAL_ELEMENT)) value = cg_gn_child(value, 0);
+        if (cg_gn_is(value, CG_GK_COMMENT)) continue;
+        if (cg_gn_is(value, CG_GK_LITERAL_VALUE)) { /* elided inner type: not resolved */
             r = max_tri(r, CG_MAYBE);
             continue;
         }
@@ -414,33 +414,33 @@ typedef struct capture_walk {
     cg_package *pkg;
     cg_gofile *file;
     uint32_t literal_start;
-    TSNode found;
+    cg_gn found;
 } capture_walk;
 
-static cg_walk_action visit_capture(TSNode n, void *arg) {
+static cg_walk_action visit_capture(cg_gn n, void *arg) {
     capture_walk *w = arg;
-    if (!cg_node_is(n, "identifier")) return CG_WALK_CONTINUE;
+    if (!cg_gn_is(n, CG_GK_IDENTIFIER)) return CG_WALK_CONTINUE;
     cg_gobinding *b = cg_gopkg_binding(w->pkg->go, w->file, n);
-    if (!b || ts_node_start_byte(b->ident) >= w->literal_start) return CG_WALK_CONTINUE;
+    if (!b || cg_gn_start(b->ident) >= w->literal_start) return CG_WALK_CONTINUE;
     w->found = n; /* a local of the enclosing function */
     return CG_WALK_STOP;
 }
 
-static bool literal_captures(cg_package *pkg, cg_gofile *file, TSNode lit, TSNode *captured) {
-    capture_walk w = {.pkg = pkg, .file = file, .literal_start = ts_node_start_byte(lit)};
-    cg_walk(cg_node_field(lit, "body"), visit_capture, &w);
+static bool literal_captures(cg_package *pkg, cg_gofile *file, cg_gn lit, cg_gn *captured) {
+    capture_walk w = {.pkg = pkg, .file = file, .literal_start = cg_gn_start(lit)};
+    cg_walk(cg_gn_field(lit, CG_GF_BODY), visit_capture, &w);
     *captured = w.found;
-    return !ts_node_is_null(w.found);
+    return w.found != NULL;
 }
 
-static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_gotype *hint,
-                             const char **why, TSNode *culprit, int depth) {
+static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, cg_gn value, cg_gotype *hint,
+                             const char **why, cg_gn *culprit, int depth) {
     cg_package *pkg = cm->pkg;
-    TSNode v = cg_node_unparen(value);
-    if (ts_node_is_null(v) || depth > MAX_DEPTH) return CG_MAYBE;
-    const char *kind = ts_node_type(v);
-    if (strcmp(kind, "nil") == 0 || strcmp(kind, "interpreted_string_literal") == 0 ||
-        strcmp(kind, "raw_string_literal") == 0)
+    cg_gn v = cg_gn_unparen(value);
+    if (!v || depth > MAX_DEPTH) return CG_MAYBE;
+    cg_gk kind = cg_gn_kind(v);
+    if (kind == CG_GK_NIL || kind == CG_GK_INTERPRETED_STRING_LITERAL ||
+        kind == CG_GK_RAW_STRING_LITERAL)
         return CG_NO; /* nil, or static data the runtime does not count as Go memory */
     cg_gotype *type = cg_gopkg_type_of_expr(pkg->go, file, v);
     if (hint && (!type || type->kind == CG_GT_UNKNOWN)) type = hint;
@@ -449,13 +449,13 @@ static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_goty
     cg_gotype *u = cg_gotype_underlying(pkg->go, type);
     const char *text = short_text(pkg, file, v);
 
-    if (strcmp(kind, "identifier") == 0 && !cg_gopkg_binding(pkg->go, file, v)) {
+    if (kind == CG_GK_IDENTIFIER && !cg_gopkg_binding(pkg->go, file, v)) {
         const cg_godecl *d = cg_gopkg_decl(pkg->go, cg_node_text(file, v));
         /* Constants are static data; a top-level function's func value is a
          * static funcval, neither is in the Go heap, data or bss. */
         if (d && (d->kind == CG_GODECL_CONST || d->kind == CG_GODECL_FUNC)) return CG_NO;
     }
-    if (strcmp(kind, "composite_literal") == 0) {
+    if (kind == CG_GK_COMPOSITE_LITERAL) {
         if (u && (u->kind == CG_GT_SLICE || u->kind == CG_GT_MAP)) {
             *why = kind_reason(pkg, u, text);
             *culprit = v;
@@ -468,21 +468,21 @@ static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_goty
         /* A struct or array value: only its elements matter. Follow a local
          * with one composite-literal initializer; later field stores are not
          * tracked, so anything else stays unknown. */
-        TSNode src = cg_cmem_source(pkg, file, v);
-        if (cg_node_is(src, "composite_literal")) {
+        cg_gn src = cg_cmem_source(pkg, file, v);
+        if (cg_gn_is(src, CG_GK_COMPOSITE_LITERAL)) {
             cg_tristate t = literal_elements(cm, file, src, why, culprit, depth);
             return t == CG_YES ? CG_YES : CG_MAYBE;
         }
         return CG_MAYBE;
     }
-    if (u && u->kind == CG_GT_FUNC && strcmp(kind, "func_literal") != 0) {
-        TSNode src = cg_cmem_source(pkg, file, v); /* f := func() {...}; return f */
-        if (cg_node_is(src, "func_literal")) return value_rec(cm, file, src, NULL, why, culprit, depth + 1);
+    if (u && u->kind == CG_GT_FUNC && kind != CG_GK_FUNC_LITERAL) {
+        cg_gn src = cg_cmem_source(pkg, file, v); /* f := func() {...}; return f */
+        if (cg_gn_is(src, CG_GK_FUNC_LITERAL)) return value_rec(cm, file, src, NULL, why, culprit, depth + 1);
     }
-    if (strcmp(kind, "func_literal") == 0) {
+    if (kind == CG_GK_FUNC_LITERAL) {
         /* A literal that captures nothing compiles to a static funcval; one
          * that captures variables allocates its closure in the Go heap. */
-        TSNode captured;
+        cg_gn captured;
         if (!literal_captures(pkg, file, v, &captured)) return CG_NO;
         *why = cg_arena_printf(&pkg->arena,
                                "the func literal captures %s, so its closure is allocated in Go memory",
@@ -501,11 +501,11 @@ static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_goty
         return CG_YES;
     }
     if (export_param(pkg, file, v)) return CG_MAYBE; /* made by the C caller */
-    if (cg_node_is(v, "selector_expression")) {
+    if (cg_gn_is(v, CG_GK_SELECTOR_EXPRESSION)) {
         /* pkg.Name of another package may be a constant (runtime.GOOS):
          * static data, not Go memory. */
-        TSNode operand = cg_node_field(v, "operand");
-        if (cg_node_is(operand, "identifier") && !cg_gopkg_binding(pkg->go, file, operand) &&
+        cg_gn operand = cg_gn_field(v, CG_GF_OPERAND);
+        if (cg_gn_is(operand, CG_GK_IDENTIFIER) && !cg_gopkg_binding(pkg->go, file, operand) &&
             !cg_gopkg_decl(pkg->go, cg_node_text(file, operand)))
             return CG_MAYBE;
     }
@@ -526,9 +526,9 @@ static cg_tristate value_rec(cg_cmem *cm, cg_gofile *file, TSNode value, cg_goty
     }
 }
 
-cg_tristate cg_cmem_value_go_pointer(cg_cmem *cm, cg_gofile *file, TSNode value,
-                                     cg_gotype *type, const char **why, TSNode *culprit) {
+cg_tristate cg_cmem_value_go_pointer(cg_cmem *cm, cg_gofile *file, cg_gn value,
+                                     cg_gotype *type, const char **why, cg_gn *culprit) {
     *why = "";
-    *culprit = (TSNode){0};
+    *culprit = NULL;
     return value_rec(cm, file, value, type, why, culprit, 0);
 }

@@ -41,25 +41,25 @@ void cg_cmem_free(cg_cmem *cm); /* NULL is a no-op */
  * pointer-typed field read out of C memory (cp.next where cp is C), a field
  * of a Go struct type that only ever receives C pointers, and locals with a
  * single initializer of those. */
-cg_origin cg_cmem_pointer_origin(cg_cmem *cm, cg_gofile *file, TSNode expr);
+cg_origin cg_cmem_pointer_origin(cg_cmem *cm, cg_gofile *file, cg_gn expr);
 
 /* When `lvalue` (the left side of an assignment, or a copy destination
  * element) denotes C memory, returns the expression that makes it so: the
  * pointer `p` of *p / p.f / p[i] whose origin is C, or the C global itself;
  * otherwise a null node. */
-TSNode cg_cmem_lvalue_base(cg_cmem *cm, cg_gofile *file, TSNode lvalue);
+cg_gn cg_cmem_lvalue_base(cg_cmem *cm, cg_gofile *file, cg_gn lvalue);
 
 /* The node that produced the value of `expr`: follows locals with a single
  * initializer and no later assignment (p := C.malloc(n) gives the call) and
  * strips conversions; returns expr itself when there is nothing to follow.
  * For notes that show where C memory or a Go pointer comes from. */
-TSNode cg_cmem_source(cg_package *pkg, cg_gofile *file, TSNode expr);
+cg_gn cg_cmem_source(cg_package *pkg, cg_gofile *file, cg_gn expr);
 
 /* When `expr` reads a field of a Go struct type whose stores all hold C
  * pointers, sets the first such store (file and value node) and returns
  * true; for notes ("Image.c is only ever set to C.image_new(...)"). */
-bool cg_cmem_field_source(cg_cmem *cm, cg_gofile *file, TSNode expr, cg_gofile **store_file,
-                          TSNode *store);
+bool cg_cmem_field_source(cg_cmem *cm, cg_gofile *file, cg_gn expr, cg_gofile **store_file,
+                          cg_gn *store);
 
 /* Does the value `value` hold a Go pointer (one the runtime checks would
  * reject unless pinned)? `type` is the static type the value is stored or
@@ -70,7 +70,7 @@ bool cg_cmem_field_source(cg_cmem *cm, cg_gofile *file, TSNode expr, cg_gofile *
  * carries the Go pointer (value itself, or an element of a composite
  * literal). CG_NO for nil, literals, constants, numbers, C memory;
  * CG_MAYBE when provenance or type is unknown. */
-cg_tristate cg_cmem_value_go_pointer(cg_cmem *cm, cg_gofile *file, TSNode value,
-                                     cg_gotype *type, const char **why, TSNode *culprit);
+cg_tristate cg_cmem_value_go_pointer(cg_cmem *cm, cg_gofile *file, cg_gn value,
+                                     cg_gotype *type, const char **why, cg_gn *culprit);
 
 #endif /* CG_CMEMORY_H */

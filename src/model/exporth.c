@@ -84,22 +84,16 @@ const char *cg_export_c_type(cg_package *pkg, cg_gotype *t) {
     }
 }
 
-static void append_params(cg_package *pkg, cg_gofile *file, TSNode list, cg_strbuf *sb) {
-    uint32_t n = ts_node_named_child_count(list);
+static void append_params(cg_package *pkg, cg_gofile *file, cg_gn list, cg_strbuf *sb) {
+    uint32_t n = cg_gn_count(list);
     bool first = true;
     for (uint32_t i = 0; i < n; i++) {
-        TSNode pd = ts_node_named_child(list, i);
-        if (!cg_node_is(pd, "parameter_declaration")) continue;
-        const char *ctype = cg_export_c_type(pkg, cg_gopkg_type_of_type(pkg->go, file, cg_node_field(pd, "type")));
-        /* The names are the named children before the type: tree-sitter
-         * 0.20's ts_node_field_name_for_child labels the commas of
-         * `a, b C.int` as names and misses the names after them. */
-        TSNode type = cg_node_field(pd, "type");
+        cg_gn pd = cg_gn_child(list, i);
+        if (!cg_gn_is(pd, CG_GK_PARAMETER_DECLARATION)) continue;
+        const char *ctype = cg_export_c_type(pkg, cg_gopkg_type_of_type(pkg->go, file, cg_gn_field(pd, CG_GF_TYPE)));
         unsigned names = 0;
-        uint32_t c = ts_node_named_child_count(pd);
-        for (uint32_t j = 0; j < c; j++) {
-            TSNode name = ts_node_named_child(pd, j);
-            if (ts_node_eq(name, type) || !cg_node_is(name, "identifier")) continue;
+        cg_gn name;
+        for (uint32_t j = 0; (name = cg_gn_field_at(pd, CG_GF_NAME, j)) != NULL; j++) {
             cg_strbuf_printf(sb, "%s%s %s", first ? "" : ", ", ctype, cg_node_text(file, name));
             first = false;
             names++;
@@ -125,7 +119,7 @@ char *cg_export_header(cg_package *pkg) {
     cg_strbuf_append(&sb, "#line 1 \"_cgo_export.h\"\n");
     for (size_t i = 0; i < pkg->exports.len; i++) {
         const cg_export_link *e = &pkg->exports.items[i];
-        TSNode fn = e->export->func;
+        cg_gn fn = e->export->func;
         cg_gotype *ft = cg_gopkg_func_type(pkg->go, e->file, fn);
         const char *ret = "void";
         if (ft->item_count == 1) {
@@ -138,7 +132,7 @@ char *cg_export_header(cg_package *pkg) {
             ret = cg_arena_printf(&pkg->arena, "struct %s_return", e->name);
         }
         cg_strbuf_printf(&sb, "extern %s %s(", ret, e->name);
-        append_params(pkg, e->file, cg_node_field(fn, "parameters"), &sb);
+        append_params(pkg, e->file, cg_gn_field(fn, CG_GF_PARAMETERS), &sb);
         cg_strbuf_append(&sb, ");\n");
     }
     return cg_strbuf_detach(&sb);

@@ -20,16 +20,16 @@
 
 typedef struct cg_finalizer {
     cg_gofile *file; /* the registration */
-    TSNode call;     /* the runtime.SetFinalizer / runtime.AddCleanup call */
+    cg_gn call;     /* the runtime.SetFinalizer / runtime.AddCleanup call */
     bool is_cleanup; /* AddCleanup (Go 1.24+): the function gets `arg`, not the object */
-    TSNode object;   /* first argument */
-    TSNode arg;      /* AddCleanup: the third argument; null otherwise */
+    cg_gn object;   /* first argument */
+    cg_gn arg;      /* AddCleanup: the third argument; null otherwise */
     /* The named Go type T when the object has type *T (or T), else NULL. */
     const char *owner;
     /* What runs: func_literal, function_declaration or method_declaration,
      * null when it cannot be resolved (a variable, another package). */
     cg_gofile *func_file;
-    TSNode func;
+    cg_gn func;
     const char *func_name; /* "(*W).free", "freeW", "func literal" */
     /* Name of the parameter (the receiver for a method expression) that
      * receives the object (SetFinalizer) or arg (AddCleanup); NULL when
@@ -39,43 +39,25 @@ typedef struct cg_finalizer {
 
 /* When call is runtime.SetFinalizer(obj, f) with a non-nil f, or
  * runtime.AddCleanup(obj, f, arg), fills *out and returns true. */
-bool cg_finalizer_at(cg_package *pkg, cg_gofile *file, TSNode call, cg_finalizer *out);
+bool cg_finalizer_at(cg_package *pkg, cg_gofile *file, cg_gn call, cg_finalizer *out);
 
 /* When call is C.name(...) (a call, not a conversion to a C type), returns
  * name (arena string); NULL otherwise. */
-const char *cg_c_callee(cg_package *pkg, cg_gofile *file, TSNode call);
+const char *cg_c_callee(cg_package *pkg, cg_gofile *file, cg_gn call);
 
-/* True when `ident` (a local of the function that contains `after`) is
- * referred to by name after the byte `after` in that function, or anywhere
- * in a loop body that encloses `after` (the next iteration reads it), or in
- * a deferred call of the function. Such a use keeps the object alive: the
- * compiler's liveness analysis keeps a variable live up to its last use. */
-bool cg_local_used_after(cg_package *pkg, cg_gofile *file, TSNode ident, TSNode after);
-
-/* The one value a local ever gets: its initializer when it is never
- * assigned, or its single assignment when it is declared without one
- * (`var p T; p = v`). Null for several values, for a later result of a
- * multi-value call, and for parameters. */
-TSNode cg_binding_single_value(const cg_gobinding *b);
-
-/* The variable at the root of x.f, x[i], x[a:b], *x chains (through
- * parentheses): the identifier x, or whatever non-chain node ends it. */
-TSNode cg_lvalue_root(TSNode expr);
 
 /* The ancestors of a node, outermost first: from the top-level function
- * that contains it (or the file's root) down to its parent. Computed by
- * descending with a tree cursor, because ts_node_parent re-walks from the
- * root and costs O(top-level declarations) per call on large files. */
+ * that contains it (or the file's root) down to its parent. */
 enum { CG_NODE_PATH_MAX = 96 };
 typedef struct cg_node_path {
-    TSNode nodes[CG_NODE_PATH_MAX];
+    cg_gn nodes[CG_NODE_PATH_MAX];
     size_t len; /* 0 when the node is the root, or nested deeper than the maximum */
 } cg_node_path;
 
-void cg_node_path_of(cg_package *pkg, cg_gofile *file, TSNode node, cg_node_path *out);
+void cg_node_path_of(cg_package *pkg, cg_gofile *file, cg_gn node, cg_node_path *out);
 
 /* True when node is inside a defer statement of its function (including a
  * deferred func literal). */
-bool cg_node_in_defer(cg_package *pkg, cg_gofile *file, TSNode node);
+bool cg_node_in_defer(cg_package *pkg, cg_gofile *file, cg_gn node);
 
 #endif /* CG_FINALIZER_H */

@@ -19,7 +19,7 @@ bool cg_x_is_func_type(cg_package *pkg, cg_gotype *type);
 /* True when expr denotes a Go func value: a func literal, an expression of
  * func type, a function or method declared in the package, or a method
  * value x.M of a package type. */
-bool cg_x_is_func_value(cg_package *pkg, cg_gofile *file, TSNode expr);
+bool cg_x_is_func_value(cg_package *pkg, cg_gofile *file, cg_gn expr);
 
 /* When expr, through conversions (unsafe.Pointer, *[0]byte, C types),
  * dereferences of such conversions (*(*unsafe.Pointer)(unsafe.Pointer(&f))),
@@ -30,6 +30,6 @@ bool cg_x_is_func_value(cg_package *pkg, cg_gofile *file, TSNode expr);
  * and *code (when non-NULL) to true for a code or closure pointer (what C
  * would call) and false for the address of a func variable. Otherwise
  * returns a null node. */
-TSNode cg_x_go_func_source(cg_package *pkg, cg_gofile *file, TSNode expr, const char **how, bool *code);
+cg_gn cg_x_go_func_source(cg_package *pkg, cg_gofile *file, cg_gn expr, const char **how, bool *code);
 
 #endif /* CG_FUNCVAL_H */

@@ -238,11 +238,11 @@ typedef struct c_names {
     CG_VEC(const char *) names;
 } c_names;
 
-static cg_walk_action collect_c_name(TSNode node, void *arg) {
+static cg_walk_action collect_c_name(cg_gn node, void *arg) {
     c_names *c = arg;
-    if (!cg_node_is(node, "selector_expression") || !cg_node_is_qualified(c->file, node, "C", NULL))
+    if (!cg_gn_is(node, CG_GK_SELECTOR_EXPRESSION) || !cg_node_is_qualified(c->file, node, "C", NULL))
         return CG_WALK_CONTINUE;
-    const char *name = cg_node_text(c->file, cg_node_field(node, "field"));
+    const char *name = cg_node_text(c->file, cg_gn_field(node, CG_GF_FIELD));
     if (name && *name && !cg_strmap_get(&c->seen, name)) {
         cg_strmap_put(&c->seen, name, (void *)name);
         cg_vec_push(&c->names, name);
@@ -273,6 +273,7 @@ cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options
     pkg->c = cg_cmodel_new();
     cg_strmap_init(&pkg->noescape);
     cg_strmap_init(&pkg->nocallback);
+    cg_strmap_init(&pkg->c_backed_types);
 
     for (size_t i = 0; i < files->go_files.len; i++) load_go_file(pkg, files->go_files.items[i]);
     cg_gopkg_index(pkg->go);
@@ -300,6 +301,7 @@ void cg_package_free(cg_package *pkg) {
     cg_strvec_free(&pkg->cflags);
     cg_strmap_free(&pkg->noescape);
     cg_strmap_free(&pkg->nocallback);
+    cg_strmap_free(&pkg->c_backed_types);
     cg_arena_free(&pkg->arena);
     free(pkg);
 }

@@ -44,6 +44,10 @@ typedef struct cg_package {
     cg_strvec cflags; /* the effective CFLAGS + CPPFLAGS */
     cg_strmap noescape;   /* C function names marked #cgo noescape */
     cg_strmap nocallback; /* ... #cgo nocallback */
+    /* Go types that the package's code lays over C memory ((*T)(p) for a
+     * pointer p that is not Go memory): indexed on first use (xlang.c). */
+    cg_strmap c_backed_types;
+    bool c_backed_indexed;
     const cg_package_options *opts;
     cg_arena arena;
 } cg_package;

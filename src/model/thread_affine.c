@@ -5,6 +5,8 @@
  */
 #include "thread_affine.h"
 
+#include "../gofront/gocfg.h"
+
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,6 +44,48 @@ cg_affinity cg_thread_affine_func(cg_package *pkg, const char *c_function, const
         return CG_AFFINE_THREAD_STATE;
     }
     return CG_AFFINE_NONE;
+}
+
+/* ---- LockOSThread ---- */
+
+typedef struct lock_find {
+    cg_gopkg *pkg;
+    cg_gofile *file;
+    cg_gn before; /* a node the lock must be able to precede, or NULL */
+    cg_gn found;
+} lock_find;
+
+static cg_walk_action visit_lock(cg_gn n, void *arg) {
+    lock_find *f = arg;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
+    if (cg_gopkg_calls(f->pkg, f->file, n, "runtime", "LockOSThread") &&
+        (!f->before || cg_cfg_may_precede(f->pkg, f->file, n, f->before))) {
+        f->found = n;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+cg_gn cg_os_lock_in(cg_gopkg *go, cg_gofile *file, cg_gn func, cg_gn before) {
+    lock_find lf = {go, file, before, NULL};
+    cg_walk(cg_go_func_body(func), visit_lock, &lf);
+    return lf.found;
+}
+
+/* A func literal that is the function of a go statement: go func(){...}(). */
+static bool started_by_go(cg_gn lit) {
+    cg_gn call = cg_gn_parent(lit);
+    return cg_gn_is(call, CG_GK_CALL_EXPRESSION) && cg_gn_is(cg_gn_parent(call), CG_GK_GO_STATEMENT);
+}
+
+bool cg_os_locked_before(cg_gopkg *go, cg_gofile *file, cg_gn call) {
+    cg_gn at = call;
+    for (cg_gn f = cg_gopkg_enclosing_func(go, file, call); f; f = cg_gopkg_enclosing_func(go, file, f)) {
+        if (cg_os_lock_in(go, file, f, at)) return true;
+        if (!cg_gn_is(f, CG_GK_FUNC_LITERAL) || started_by_go(f)) return false;
+        at = f;
+    }
+    return false;
 }
 
 /* ---- per-package directives ---- */

@@ -34,6 +34,17 @@
 cg_affinity cg_thread_affine_func(cg_package *pkg, const char *c_function, const char **why,
                                   cg_location *where);
 
+/* The runtime.LockOSThread call in func's own body (not in nested func
+ * literals) that may run before `before` on the function's control flow
+ * (any, when before is NULL); NULL when there is none. */
+cg_gn cg_os_lock_in(cg_gopkg *go, cg_gofile *file, cg_gn func, cg_gn before);
+
+/* Is the goroutine that runs `call` locked to its thread by then: a
+ * LockOSThread that may run before it in its function, or, for a func
+ * literal called in place or passed on (not started with `go`), in the
+ * enclosing function before the literal? */
+bool cg_os_locked_before(cg_gopkg *go, cg_gofile *file, cg_gn call);
+
 /* Per-package additions to the table, for a library's own thread-affine
  * APIs. They are comment directives in any Go file of the package, at the
  * start of a line, one or more C function names each:

@@ -46,15 +46,15 @@ const char *cg_x_pointer_fields(cg_package *pkg, cg_gotype *type);
 
 /* Where a pointer-valued expression points. Follows conversions, unsafe
  * helpers, slicing, locals (all their assignments) and package variables. */
-cg_origin cg_x_origin(cg_package *pkg, cg_gofile *file, TSNode expr);
+cg_origin cg_x_origin(cg_package *pkg, cg_gofile *file, cg_gn expr);
 
 /* Strips conversions (unsafe.Pointer(x), (*T)(x), T(x)) and parentheses. */
-TSNode cg_x_strip_conversions(cg_package *pkg, cg_gofile *file, TSNode expr);
+cg_gn cg_x_strip_conversions(cg_package *pkg, cg_gofile *file, cg_gn expr);
 
 /* When expr is &x, &x.f, &x[i] (through conversions), returns the operand of
  * the & and sets *kind to 'v' (whole variable or object), 'f' (a field) or
  * 'e' (an array/slice element). Otherwise returns a null node. */
-TSNode cg_x_address_of(cg_package *pkg, cg_gofile *file, TSNode expr, char *kind);
+cg_gn cg_x_address_of(cg_package *pkg, cg_gofile *file, cg_gn expr, char *kind);
 
 /* Given a Go-memory pointer expression, does the pointed-to memory that
  * cgocheck inspects hold a Go pointer? Considers the static type, and for C
@@ -63,11 +63,11 @@ TSNode cg_x_address_of(cg_package *pkg, cg_gofile *file, TSNode expr, char *kind
  * *why receives a short description ("field p holds new(C.int)"); *stored
  * the stored Go pointer value when a store (not the type) decided, else a
  * null node. */
-cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, TSNode expr,
-                                           const char **why, TSNode *stored);
+cg_tristate cg_x_pointee_holds_go_pointers(cg_package *pkg, cg_gofile *file, cg_gn expr,
+                                           const char **why, cg_gn *stored);
 
 /* Is the Go value named by `expr` pinned with runtime.Pinner.Pin in the
  * function that contains `at`? (Matches the argument text of .Pin calls.) */
-bool cg_x_is_pinned(cg_package *pkg, cg_gofile *file, TSNode at, TSNode expr);
+bool cg_x_is_pinned(cg_package *pkg, cg_gofile *file, cg_gn at, cg_gn expr);
 
 #endif /* CG_XLANG_H */

@@ -12,7 +12,7 @@
 #include "../model/funcval.h"
 #include "check.h"
 
-static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
+static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
     cg_gotype *type = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, arg));
@@ -28,11 +28,11 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (cg_x_origin(pkg, file, arg) != CG_ORIGIN_GO) return;
     /* A pointer to a func value is CG007's finding (C may call through it). */
     const char *func_how;
-    if (!ts_node_is_null(cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return;
+    if ((cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return;
     const char *why = "";
-    TSNode stored;
+    cg_gn stored;
     if (cg_x_pointee_holds_go_pointers(pkg, file, arg, &why, &stored) != CG_YES) return;
-    if (!ts_node_is_null(stored) && cg_x_is_pinned(pkg, file, call->call, stored)) return;
+    if (stored && cg_x_is_pinned(pkg, file, call->call, stored)) return;
 
     cg_diag *d = cg_check_report(ctx, file, arg,
                                  "C.%s receives a Go pointer to Go memory that holds Go pointers: %s",
@@ -44,7 +44,7 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (fn && fn->has_body)
         cg_check_note(ctx, d, fn->body_loc, "%s is defined here; cgocheck panics before it runs",
                       fn->name);
-    if (!ts_node_is_null(stored))
+    if (stored)
         cg_check_note(ctx, d, cg_check_loc(file, stored), "the inner Go pointer comes from here");
     bool has_pinner = ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 21;
     cg_check_fix(ctx, d,
@@ -58,7 +58,7 @@ static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
         for (uint32_t a = 0; a < call->arg_count; a++)
-            check_argument(ctx, call, a, ts_node_named_child(call->args, a));
+            check_argument(ctx, call, a, cg_gn_child(call->args, a));
     }
 }
 

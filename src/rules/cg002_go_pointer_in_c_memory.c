@@ -24,12 +24,12 @@ static const char *cgocheck2(const cg_check_ctx *ctx) {
 }
 
 /* Notes that show where the C memory comes from. */
-static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile *file, TSNode base) {
+static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile *file, cg_gn base) {
     cg_package *pkg = ctx->pkg;
-    TSNode src = cg_cmem_source(pkg, file, base);
+    cg_gn src = cg_cmem_source(pkg, file, base);
     const char *base_text = cg_node_text(file, base);
     cg_gofile *store_file;
-    TSNode store;
+    cg_gn store;
     if (cg_cmem_field_source(cm, file, src, &store_file, &store)) {
         cg_check_note(ctx, d, cg_check_loc(store_file, store),
                       "%s points to C memory: every value stored into that field is a C pointer, "
@@ -39,17 +39,17 @@ static void note_c_memory(cg_check_ctx *ctx, cg_cmem *cm, cg_diag *d, cg_gofile 
         base = store;
     }
     if (cg_node_is_qualified(file, src, "C", NULL)) {
-        const cg_cvar *v = cg_cmodel_var(pkg->c, cg_node_text(file, cg_node_field(src, "field")));
+        const cg_cvar *v = cg_cmodel_var(pkg->c, cg_node_text(file, cg_gn_field(src, CG_GF_FIELD)));
         if (v) cg_check_note(ctx, d, v->loc, "%s is a C global variable (%s)", v->name, v->type.spelling);
         return;
     }
-    if (!ts_node_eq(src, base) && !ts_node_eq(src, cg_node_unparen(base)))
+    if (src != base && (src) != (cg_gn_unparen(base)))
         cg_check_note(ctx, d, cg_check_loc(file, src), "%s points to C memory: it comes from %s",
                       base_text, cg_node_text(file, src));
-    if (!cg_node_is(src, "call_expression")) return;
-    TSNode fn = cg_node_unparen(cg_node_field(src, "function"));
+    if (!cg_gn_is(src, CG_GK_CALL_EXPRESSION)) return;
+    cg_gn fn = cg_gn_unparen(cg_gn_field(src, CG_GF_FUNCTION));
     if (!cg_node_is_qualified(file, fn, "C", NULL)) return;
-    const cg_cfunc *cf = cg_cmodel_func(pkg->c, cg_node_text(file, cg_node_field(fn, "field")));
+    const cg_cfunc *cf = cg_cmodel_func(pkg->c, cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD)));
     if (cf && cf->result.kind == CG_CTYPE_POINTER)
         cg_check_note(ctx, d, cf->has_body ? cf->body_loc : cf->decl_loc,
                       "C function %s returns %s, a pointer to C memory", cf->name, cf->result.spelling);
@@ -64,12 +64,12 @@ static void add_fix(cg_check_ctx *ctx, cg_diag *d) {
                             : "upgrade to Go 1.21+ for runtime.Pinner (the analysed Go version has none)");
 }
 
-static void check_store(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, TSNode stmt, TSNode target, TSNode value) {
+static void check_store(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, cg_gn stmt, cg_gn target, cg_gn value) {
     cg_package *pkg = ctx->pkg;
-    TSNode base = cg_cmem_lvalue_base(cm, file, target);
-    if (ts_node_is_null(base)) return;
+    cg_gn base = cg_cmem_lvalue_base(cm, file, target);
+    if (!base) return;
     const char *why;
-    TSNode culprit;
+    cg_gn culprit;
     cg_gotype *type = cg_gopkg_type_of_expr(pkg->go, file, target);
     if (cg_cmem_value_go_pointer(cm, file, value, type, &why, &culprit) != CG_YES) return;
     if (cg_x_is_pinned(pkg, file, stmt, culprit)) return;
@@ -79,30 +79,30 @@ static void check_store(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, TSNode 
         "memory and %s throws \"unpinned Go pointer stored into non-Go memory\" here",
         why, cg_node_text(file, target), cgocheck2(ctx));
     note_c_memory(ctx, cm, d, file, base);
-    TSNode src = cg_cmem_source(pkg, file, culprit);
-    if (cg_node_line(src) != cg_node_line(stmt))
+    cg_gn src = cg_cmem_source(pkg, file, culprit);
+    if (cg_gn_line(src) != cg_gn_line(stmt))
         cg_check_note(ctx, d, cg_check_loc(file, src), "the Go pointer comes from here");
     add_fix(ctx, d);
 }
 
-static void check_assignment(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, TSNode stmt) {
-    if (!cg_node_text_eq(file, cg_node_field(stmt, "operator"), "=")) return;
-    TSNode left = cg_node_field(stmt, "left"), right = cg_node_field(stmt, "right");
-    uint32_t n = ts_node_named_child_count(left);
-    if (n != ts_node_named_child_count(right)) return; /* a, b = f(): results are not traced */
+static void check_assignment(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, cg_gn stmt) {
+    if (cg_gn_op(stmt) != CG_GOP_ASSIGN) return;
+    cg_gn left = cg_gn_field(stmt, CG_GF_LEFT), right = cg_gn_field(stmt, CG_GF_RIGHT);
+    uint32_t n = cg_gn_count(left);
+    if (n != cg_gn_count(right)) return; /* a, b = f(): results are not traced */
     for (uint32_t i = 0; i < n; i++)
-        check_store(ctx, cm, file, stmt, ts_node_named_child(left, i), ts_node_named_child(right, i));
+        check_store(ctx, cm, file, stmt, cg_gn_child(left, i), cg_gn_child(right, i));
 }
 
 /* copy(dst, src) with dst over C memory and Go pointers in src's elements:
  * runtime.cgoCheckSliceCopy throws for it in cgocheck2 builds. */
-static void check_copy(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, TSNode call) {
+static void check_copy(cg_check_ctx *ctx, cg_cmem *cm, cg_gofile *file, cg_gn call) {
     cg_package *pkg = ctx->pkg;
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    if (!cg_node_is(fn, "identifier") || !cg_node_text_eq(file, fn, "copy") ||
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+    if (!cg_gn_is(fn, CG_GK_IDENTIFIER) || !cg_node_text_eq(file, fn, "copy") ||
         cg_gopkg_binding(pkg->go, file, fn) || cg_gopkg_decl(pkg->go, "copy"))
         return;
-    TSNode args[2];
+    cg_gn args[2];
     if (cg_call_args(call, args, 2) != 2) return;
     if (cg_cmem_pointer_origin(cm, file, args[0]) != CG_ORIGIN_C) return;
     cg_gotype *st = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, args[1]));

@@ -29,7 +29,7 @@ typedef struct export_store {
     cg_cmem *cm;
     cg_gofile *file;
     const cg_go_export *export;
-    TSNode func;
+    cg_gn func;
 } export_store;
 
 /* Is this parameter type a pointer the C caller provides? */
@@ -44,23 +44,23 @@ static bool is_pointer_param(cg_package *pkg, cg_gotype *t) {
 /* The identifier the written memory is reached through: p for *p, p.f,
  * p[i], (*T)(p).f, *(*unsafe.Pointer)(unsafe.Pointer(p)). Null when the
  * target does not write through a pointer (a plain local `p = v`). */
-static TSNode written_through(cg_package *pkg, cg_gofile *file, TSNode target) {
+static cg_gn written_through(cg_package *pkg, cg_gofile *file, cg_gn target) {
     bool deref = false;
     for (int depth = 0; depth < 16; depth++) {
-        target = cg_node_unparen(target);
-        bool star = cg_node_is(target, "unary_expression") &&
-                    cg_node_text_eq(file, cg_node_field(target, "operator"), "*");
-        TSNode operand = {0};
-        if (star || cg_node_is(target, "selector_expression") || cg_node_is(target, "index_expression")) {
-            operand = cg_node_field(target, "operand");
+        target = cg_gn_unparen(target);
+        bool star = cg_gn_is(target, CG_GK_UNARY_EXPRESSION) &&
+                    cg_gn_op(target) == CG_GOP_STAR;
+        cg_gn operand = NULL;
+        if (star || cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION) || cg_gn_is(target, CG_GK_INDEX_EXPRESSION)) {
+            operand = cg_gn_field(target, CG_GF_OPERAND);
             deref = true;
         } else if (!deref || !cg_gopkg_conversion(pkg->go, file, target, &operand)) {
             /* Conversions count only below a dereference: (*T)(p).f. */
-            return deref && cg_node_is(target, "identifier") ? target : (TSNode){0};
+            return deref && cg_gn_is(target, CG_GK_IDENTIFIER) ? target : NULL;
         }
         target = operand;
     }
-    return (TSNode){0};
+    return NULL;
 }
 
 /* The C function whose summary says it calls this export, for the trace. */
@@ -76,21 +76,21 @@ static const cg_csummary *c_caller(cg_check_ctx *ctx, const char *export_name) {
     return NULL;
 }
 
-static void check_store(export_store *e, TSNode stmt, TSNode target, TSNode value) {
+static void check_store(export_store *e, cg_gn stmt, cg_gn target, cg_gn value) {
     cg_check_ctx *ctx = e->ctx;
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = e->file;
-    TSNode base = written_through(pkg, file, target);
-    if (ts_node_is_null(base)) return;
+    cg_gn base = written_through(pkg, file, target);
+    if (!base) return;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, base);
-    if (!b || b->kind != CG_BIND_PARAM || b->assigned.len != 0) return; /* reassigned: no longer C's */
-    if (ts_node_start_byte(b->ident) < ts_node_start_byte(e->func) ||
-        ts_node_start_byte(b->ident) >= ts_node_start_byte(cg_node_field(e->func, "body")))
+    if (!b || b->kind != CG_BIND_PARAM || b->defs.len != 0) return; /* reassigned: no longer C's */
+    if (cg_gn_start(b->ident) < cg_gn_start(e->func) ||
+        cg_gn_start(b->ident) >= cg_gn_start(cg_gn_field(e->func, CG_GF_BODY)))
         return; /* a parameter of a nested func literal, not of the export */
     if (!is_pointer_param(pkg, cg_gopkg_type_of_expr(pkg->go, file, base))) return;
-    if (!ts_node_is_null(cg_cmem_lvalue_base(e->cm, file, target))) return; /* CG002's finding */
+    if ((cg_cmem_lvalue_base(e->cm, file, target))) return; /* CG002's finding */
     const char *why;
-    TSNode culprit;
+    cg_gn culprit;
     cg_gotype *type = cg_gopkg_type_of_expr(pkg->go, file, target);
     if (cg_cmem_value_go_pointer(e->cm, file, value, type, &why, &culprit) != CG_YES) return;
     if (cg_x_is_pinned(pkg, file, stmt, culprit)) return;
@@ -109,23 +109,23 @@ static void check_store(export_store *e, TSNode stmt, TSNode target, TSNode valu
                   param, e->export->name, e->export->line);
     const cg_csummary *caller = c_caller(ctx, e->export->name);
     if (caller) cg_cside_note_trace(ctx, d, &caller->calls_export, NULL, 8);
-    TSNode src = cg_cmem_source(pkg, file, culprit);
-    if (cg_node_line(src) != cg_node_line(stmt))
+    cg_gn src = cg_cmem_source(pkg, file, culprit);
+    if (cg_gn_line(src) != cg_gn_line(stmt))
         cg_check_note(ctx, d, cg_check_loc(file, src), "the Go pointer comes from here");
     cg_check_fix(ctx, d,
                  "store C memory (C.malloc and copy) or a cgo.Handle value instead%s",
                  !old_go ? ", or pin the object with runtime.Pinner and keep it pinned while C holds it" : "");
 }
 
-static cg_walk_action visit(TSNode n, void *arg) {
+static cg_walk_action visit(cg_gn n, void *arg) {
     export_store *e = arg;
-    if (!cg_node_is(n, "assignment_statement")) return CG_WALK_CONTINUE;
-    if (!cg_node_text_eq(e->file, cg_node_field(n, "operator"), "=")) return CG_WALK_CONTINUE;
-    TSNode left = cg_node_field(n, "left"), right = cg_node_field(n, "right");
-    uint32_t count = ts_node_named_child_count(left);
-    if (count != ts_node_named_child_count(right)) return CG_WALK_CONTINUE; /* a, b = f() */
+    if (!cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT)) return CG_WALK_CONTINUE;
+    if (cg_gn_op(n) != CG_GOP_ASSIGN) return CG_WALK_CONTINUE;
+    cg_gn left = cg_gn_field(n, CG_GF_LEFT), right = cg_gn_field(n, CG_GF_RIGHT);
+    uint32_t count = cg_gn_count(left);
+    if (count != cg_gn_count(right)) return CG_WALK_CONTINUE; /* a, b = f() */
     for (uint32_t i = 0; i < count; i++)
-        check_store(e, n, ts_node_named_child(left, i), ts_node_named_child(right, i));
+        check_store(e, n, cg_gn_child(left, i), cg_gn_child(right, i));
     return CG_WALK_CONTINUE;
 }
 
@@ -136,10 +136,10 @@ static void check(cg_check_ctx *ctx) {
         cg_gofile *file = go->files.items[f];
         for (size_t i = 0; i < file->exports.len; i++) {
             const cg_go_export *x = &file->exports.items[i];
-            if (ts_node_is_null(x->func) || !cg_node_is(x->func, "function_declaration")) continue;
+            if (!x->func || !cg_gn_is(x->func, CG_GK_FUNCTION_DECLARATION)) continue;
             if (!cm) cm = cg_cmem_new(ctx->pkg);
             export_store e = {ctx, cm, file, x, x->func};
-            cg_walk(cg_node_field(x->func, "body"), visit, &e);
+            cg_walk(cg_gn_field(x->func, CG_GF_BODY), visit, &e);
         }
     }
     cg_cmem_free(cm);

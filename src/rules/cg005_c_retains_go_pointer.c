@@ -27,56 +27,56 @@ typedef struct pin_find {
     cg_package *pkg;
     cg_gofile *file;
     const char *object;  /* text of the pinned object ("x" for Pin(&x)) */
-    TSNode pinner;       /* receiver of the matching Pin call */
+    cg_gn pinner;       /* receiver of the matching Pin call */
     uint32_t after;      /* byte offset: end of the C call */
-    TSNode unpin;        /* first Unpin of that pinner that ends the pin too early */
+    cg_gn unpin;        /* first Unpin of that pinner that ends the pin too early */
     bool unpin_deferred;
 } pin_find;
 
 /* The object a Pin argument names: Pin(&x), Pin(unsafe.Pointer(&x)), Pin(p). */
-static const char *pinned_object(cg_package *pkg, cg_gofile *file, TSNode arg) {
+static const char *pinned_object(cg_package *pkg, cg_gofile *file, cg_gn arg) {
     arg = cg_x_strip_conversions(pkg, file, arg);
-    if (cg_node_is(arg, "unary_expression") && cg_node_text_eq(file, cg_node_field(arg, "operator"), "&"))
-        arg = cg_node_field(arg, "operand");
+    if (cg_gn_is(arg, CG_GK_UNARY_EXPRESSION) && cg_gn_op(arg) == CG_GOP_AMP)
+        arg = cg_gn_field(arg, CG_GF_OPERAND);
     return cg_node_text(file, arg);
 }
 
-static bool is_method_call(cg_gofile *file, TSNode call, const char *method, TSNode *recv) {
-    TSNode callee = cg_node_field(call, "function");
-    if (!cg_node_is(callee, "selector_expression") ||
-        !cg_node_text_eq(file, cg_node_field(callee, "field"), method))
+static bool is_method_call(cg_gofile *file, cg_gn call, const char *method, cg_gn *recv) {
+    cg_gn callee = cg_gn_field(call, CG_GF_FUNCTION);
+    if (!cg_gn_is(callee, CG_GK_SELECTOR_EXPRESSION) ||
+        !cg_node_text_eq(file, cg_gn_field(callee, CG_GF_FIELD), method))
         return false;
-    *recv = cg_node_field(callee, "operand");
+    *recv = cg_gn_field(callee, CG_GF_OPERAND);
     return true;
 }
 
-static cg_walk_action visit_pin(TSNode n, void *arg) {
+static cg_walk_action visit_pin(cg_gn n, void *arg) {
     pin_find *pf = arg;
-    if (!cg_node_is(n, "call_expression")) return CG_WALK_CONTINUE;
-    TSNode args = cg_node_field(n, "arguments"), recv;
-    if (is_method_call(pf->file, n, "Pin", &recv) && ts_node_named_child_count(args) == 1 &&
-        strcmp(pinned_object(pf->pkg, pf->file, ts_node_named_child(args, 0)), pf->object) == 0)
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION)) return CG_WALK_CONTINUE;
+    cg_gn args = cg_gn_field(n, CG_GF_ARGUMENTS), recv;
+    if (is_method_call(pf->file, n, "Pin", &recv) && cg_gn_count(args) == 1 &&
+        strcmp(pinned_object(pf->pkg, pf->file, cg_gn_child(args, 0)), pf->object) == 0)
         pf->pinner = recv;
     return CG_WALK_CONTINUE;
 }
 
-static bool inside_defer(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
-        if (cg_node_is(p, "defer_statement")) return true;
-        if (cg_node_is(p, "func_literal") || cg_node_is(p, "function_declaration")) return false;
+static bool inside_defer(cg_gn n) {
+    for (cg_gn p = cg_gn_parent(n); p; p = cg_gn_parent(p)) {
+        if (cg_gn_is(p, CG_GK_DEFER_STATEMENT)) return true;
+        if (cg_gn_is(p, CG_GK_FUNC_LITERAL) || cg_gn_is(p, CG_GK_FUNCTION_DECLARATION)) return false;
     }
     return false;
 }
 
-static cg_walk_action visit_unpin(TSNode n, void *arg) {
+static cg_walk_action visit_unpin(cg_gn n, void *arg) {
     pin_find *pf = arg;
-    if (!cg_node_is(n, "call_expression") || !ts_node_is_null(pf->unpin)) return CG_WALK_CONTINUE;
-    TSNode recv;
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION) || pf->unpin) return CG_WALK_CONTINUE;
+    cg_gn recv;
     if (!is_method_call(pf->file, n, "Unpin", &recv) ||
         strcmp(cg_node_text(pf->file, recv), cg_node_text(pf->file, pf->pinner)) != 0)
         return CG_WALK_CONTINUE;
     bool deferred = inside_defer(n);
-    if (deferred || ts_node_start_byte(n) >= pf->after) {
+    if (deferred || cg_gn_start(n) >= pf->after) {
         pf->unpin = n;
         pf->unpin_deferred = deferred;
     }
@@ -85,9 +85,9 @@ static cg_walk_action visit_unpin(TSNode n, void *arg) {
 
 /* Is `arg` pinned for as long as C keeps it? Sets *unpin_early to the Unpin
  * that ends the pin while C may still hold the pointer. */
-static bool pinned_while_kept(cg_check_ctx *ctx, const cg_ccall *call, TSNode arg, TSNode *unpin_early) {
+static bool pinned_while_kept(cg_check_ctx *ctx, const cg_ccall *call, cg_gn arg, cg_gn *unpin_early) {
     cg_package *pkg = ctx->pkg;
-    *unpin_early = (TSNode){0};
+    *unpin_early = NULL;
     /* A string's bytes cannot be pinned (cmd/cgo: _GoString_ values may
      * not be retained); Pin(&s) pins the header variable only. */
     cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, call->file, arg));
@@ -96,18 +96,18 @@ static bool pinned_while_kept(cg_check_ctx *ctx, const cg_ccall *call, TSNode ar
     cg_gofunc *fn = cg_gopkg_func_at(pkg->go, call->file, call->call);
     if (!fn) return false;
     pin_find pf = {.pkg = pkg, .file = call->file, .object = pinned_object(pkg, call->file, arg),
-                   .after = ts_node_end_byte(call->call)};
+                   .after = cg_gn_end(call->call)};
     cg_walk(fn->node, visit_pin, &pf);
-    if (ts_node_is_null(pf.pinner)) return true; /* pinned by a form we do not follow: trust it */
+    if (!pf.pinner) return true; /* pinned by a form we do not follow: trust it */
     cg_walk(fn->node, visit_unpin, &pf);
-    if (ts_node_is_null(pf.unpin)) return true; /* never unpinned here: the pin outlives the call */
+    if (!pf.unpin) return true; /* never unpinned here: the pin outlives the call */
     /* Another C call between the keeping call and the Unpin may be the one
      * that makes C forget the pointer (a release/unregister call). */
-    uint32_t end = pf.unpin_deferred ? ts_node_end_byte(fn->node) : ts_node_start_byte(pf.unpin);
+    uint32_t end = pf.unpin_deferred ? cg_gn_end(fn->node) : cg_gn_start(pf.unpin);
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *other = &ctx->facts->ccalls.items[i];
         if (other->file != call->file) continue;
-        uint32_t at = ts_node_start_byte(other->call);
+        uint32_t at = cg_gn_start(other->call);
         if (at >= pf.after && at < end && cg_gopkg_func_at(pkg->go, other->file, other->call) == fn)
             return true;
     }
@@ -115,20 +115,20 @@ static bool pinned_while_kept(cg_check_ctx *ctx, const cg_ccall *call, TSNode ar
     return false;
 }
 
-static void report(cg_check_ctx *ctx, const cg_ccall *call, const cg_csummary *s, uint32_t index, TSNode arg,
-                   const char *what, const cg_ctrace *trace, const char *how, TSNode unpin) {
+static void report(cg_check_ctx *ctx, const cg_ccall *call, const cg_csummary *s, uint32_t index, cg_gn arg,
+                   const char *what, const cg_ctrace *trace, const char *how, cg_gn unpin) {
     const char *param = cg_ckept_param_name(ctx, s, index);
     cg_diag *d = cg_check_report(ctx, call->file, arg,
                                  "C.%s keeps a Go pointer after the call returns: %s, and "
                                  "parameter '%s' of %s %s%s",
                                  call->name, what, param, s->name, how,
-                                 ts_node_is_null(unpin) ? "; the garbage collector may free or reuse the memory "
+                                 !unpin ? "; the garbage collector may free or reuse the memory "
                                                           "while C still holds it"
                                                         : "");
     const cg_cfunc *fn = s->func;
     cg_ckept_note_param(ctx, d, s, index);
     cg_cside_note_trace(ctx, d, trace, NULL, 16);
-    if (!ts_node_is_null(unpin))
+    if (unpin)
         cg_check_note(ctx, d, cg_check_loc(call->file, unpin),
                       "the Pinner is unpinned here while C still holds the pointer; nothing keeps the "
                       "memory alive after that");
@@ -149,13 +149,13 @@ static void check_call(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, con
     bool noescape_owned = cg_strmap_get(&ctx->pkg->noescape, call->name) &&
                           (ctx->opts->go_minor == 0 || ctx->opts->go_minor >= 24);
     if (noescape_owned) return; /* CG018 reports it with the stack mechanism */
-    TSNode args[32];
+    cg_gn args[32];
     uint32_t n = cg_call_args(call->call, args, 32);
     for (uint32_t i = 0; i < n && i < s->param_count; i++) {
         const char *how, *what;
         const cg_ctrace *trace = cg_ckept_outlives(ctx, cm, call, s, i, args, n, false, &how);
         if (!trace || !cg_ckept_arg_is_go_pointer(ctx, cm, call, i, args[i], &what)) continue;
-        TSNode unpin = {0};
+        cg_gn unpin = NULL;
         if (pinned_while_kept(ctx, call, args[i], &unpin)) continue;
         report(ctx, call, s, i, args[i], what, trace, how, unpin);
     }

@@ -24,8 +24,8 @@ typedef struct seen_set {
     CG_VEC(seen_key) keys;
 } seen_set;
 
-static bool first_time(seen_set *seen, const cg_gofile *file, TSNode source) {
-    seen_key key = {file, ts_node_start_byte(source)};
+static bool first_time(seen_set *seen, const cg_gofile *file, cg_gn source) {
+    seen_key key = {file, cg_gn_start(source)};
     for (size_t i = 0; i < seen->keys.len; i++)
         if (seen->keys.items[i].file == file && seen->keys.items[i].start == key.start) return false;
     cg_vec_push(&seen->keys, key);
@@ -38,7 +38,7 @@ static const char *fix_text =
     "the Go state it needs as a cgo.Handle (cgo.NewHandle(f), C.uintptr_t(h); the callback "
     "calls cgo.Handle(h).Value() and h.Delete() when done)";
 
-static void report(cg_check_ctx *ctx, seen_set *seen, cg_gofile *file, TSNode at, TSNode source,
+static void report(cg_check_ctx *ctx, seen_set *seen, cg_gofile *file, cg_gn at, cg_gn source,
                    const char *how, const char *where) {
     if (!first_time(seen, file, source)) return;
     cg_diag *d = cg_check_report(ctx, file, at,
@@ -56,11 +56,11 @@ static void check_calls(cg_check_ctx *ctx, seen_set *seen) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
         if (strcmp(call->name, "free") == 0) continue;
         for (uint32_t a = 0; a < call->arg_count; a++) {
-            TSNode arg = ts_node_named_child(call->args, a);
+            cg_gn arg = cg_gn_child(call->args, a);
             const char *how;
             bool code;
-            TSNode src = cg_x_go_func_source(ctx->pkg, call->file, arg, &how, &code);
-            if (ts_node_is_null(src) || !first_time(seen, call->file, src)) continue;
+            cg_gn src = cg_x_go_func_source(ctx->pkg, call->file, arg, &how, &code);
+            if (!src || !first_time(seen, call->file, src)) continue;
             const cg_cfunc *fn = call->cfunc;
             bool as_function = code || (fn && a < fn->param_count &&
                                         fn->params[a].type.kind == CG_CTYPE_FUNC_POINTER);
@@ -92,15 +92,15 @@ typedef struct sink_walk {
 
 /* Is the target of a conversion a C function pointer: *[0]byte (what cgo
  * maps every C function pointer type to) or a C typedef of one? */
-static bool is_c_func_pointer_conversion(sink_walk *w, TSNode conv, cg_gotype *target) {
+static bool is_c_func_pointer_conversion(sink_walk *w, cg_gn conv, cg_gotype *target) {
     cg_package *pkg = w->ctx->pkg;
     if (target->kind == CG_GT_C) {
         cg_ctype ct;
         return cg_x_ctype(pkg, target, &ct) && ct.kind == CG_CTYPE_FUNC_POINTER;
     }
     if (target->kind != CG_GT_POINTER || !target->elem || target->elem->kind != CG_GT_ARRAY) return false;
-    TSNode type = cg_node_field(conv, "type");
-    if (ts_node_is_null(type)) type = cg_node_field(conv, "function");
+    cg_gn type = cg_gn_field(conv, CG_GF_TYPE);
+    if (!type) type = cg_gn_field(conv, CG_GF_FUNCTION);
     const char *text = cg_node_text(w->file, type);
     return strstr(text, "[0]byte") != NULL;
 }
@@ -111,57 +111,57 @@ static bool is_c_type(cg_package *pkg, cg_gotype *t) {
     return t && t->kind == CG_GT_C;
 }
 
-static void check_value(sink_walk *w, TSNode value, const char *where) {
+static void check_value(sink_walk *w, cg_gn value, const char *where) {
     const char *how;
-    TSNode src = cg_x_go_func_source(w->ctx->pkg, w->file, value, &how, NULL);
-    if (!ts_node_is_null(src)) report(w->ctx, w->seen, w->file, value, src, how, where);
+    cg_gn src = cg_x_go_func_source(w->ctx->pkg, w->file, value, &how, NULL);
+    if (src) report(w->ctx, w->seen, w->file, value, src, how, where);
 }
 
-static void check_assignment(sink_walk *w, TSNode n) {
+static void check_assignment(sink_walk *w, cg_gn n) {
     cg_package *pkg = w->ctx->pkg;
-    TSNode left = cg_node_field(n, "left"), right = cg_node_field(n, "right");
-    uint32_t count = ts_node_named_child_count(left);
-    if (count != ts_node_named_child_count(right)) return;
+    cg_gn left = cg_gn_field(n, CG_GF_LEFT), right = cg_gn_field(n, CG_GF_RIGHT);
+    uint32_t count = cg_gn_count(left);
+    if (count != cg_gn_count(right)) return;
     for (uint32_t i = 0; i < count; i++) {
-        TSNode target = ts_node_named_child(left, i);
-        if (!cg_node_is(target, "selector_expression")) continue;
-        TSNode base = cg_node_field(target, "operand");
+        cg_gn target = cg_gn_child(left, i);
+        if (!cg_gn_is(target, CG_GK_SELECTOR_EXPRESSION)) continue;
+        cg_gn base = cg_gn_field(target, CG_GF_OPERAND);
         if (!is_c_type(pkg, cg_gopkg_type_of_expr(pkg->go, w->file, base))) continue;
         const char *where = cg_arena_printf(&pkg->arena, "is stored into the C struct field %s",
                                             cg_node_text(w->file, target));
-        check_value(w, ts_node_named_child(right, i), where);
+        check_value(w, cg_gn_child(right, i), where);
     }
 }
 
-static void check_literal(sink_walk *w, TSNode lit) {
+static void check_literal(sink_walk *w, cg_gn lit) {
     cg_package *pkg = w->ctx->pkg;
     cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, w->file, lit));
     if (!t || t->kind != CG_GT_C) return;
-    TSNode body = cg_node_field(lit, "body");
-    uint32_t n = ts_node_named_child_count(body);
+    cg_gn body = cg_gn_field(lit, CG_GF_BODY);
+    uint32_t n = cg_gn_count(body);
     for (uint32_t i = 0; i < n; i++) {
-        TSNode el = ts_node_named_child(body, i);
-        TSNode value = el;
+        cg_gn el = cg_gn_child(body, i);
+        cg_gn value = el;
         const char *where = "is stored into a C struct";
-        if (cg_node_is(el, "keyed_element")) {
-            value = cg_node_field(el, "value");
+        if (cg_gn_is(el, CG_GK_KEYED_ELEMENT)) {
+            value = cg_gn_field(el, CG_GF_VALUE);
             where = cg_arena_printf(&pkg->arena, "is stored into the C struct field %s",
-                                    cg_node_text(w->file, cg_node_field(el, "key")));
+                                    cg_node_text(w->file, cg_gn_field(el, CG_GF_KEY)));
         }
-        if (cg_node_is(value, "literal_element")) value = ts_node_named_child(value, 0);
+        if (cg_gn_is(value, CG_GK_LITERAL_ELEMENT)) value = cg_gn_child(value, 0);
         check_value(w, value, where);
     }
 }
 
-static cg_walk_action visit_sink(TSNode n, void *arg) {
+static cg_walk_action visit_sink(cg_gn n, void *arg) {
     sink_walk *w = arg;
     cg_package *pkg = w->ctx->pkg;
-    if (cg_node_is(n, "assignment_statement")) {
+    if (cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT)) {
         check_assignment(w, n);
-    } else if (cg_node_is(n, "composite_literal")) {
+    } else if (cg_gn_is(n, CG_GK_COMPOSITE_LITERAL)) {
         check_literal(w, n);
-    } else if (cg_node_is(n, "type_conversion_expression") || cg_node_is(n, "call_expression")) {
-        TSNode operand;
+    } else if (cg_gn_is(n, CG_GK_TYPE_CONVERSION_EXPRESSION) || cg_gn_is(n, CG_GK_CALL_EXPRESSION)) {
+        cg_gn operand;
         cg_gotype *target = cg_gopkg_conversion(pkg->go, w->file, n, &operand);
         if (target && is_c_func_pointer_conversion(w, n, target))
             check_value(w, n, "is converted to a C function pointer");

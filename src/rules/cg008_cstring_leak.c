@@ -7,28 +7,30 @@
  * "it is the caller's responsibility to arrange for it to be freed"; the Go
  * collector never sees C memory. The rule follows the result from the
  * allocation:
- *  - kept in a local (cs := C.CString(s)): an ownership walk over the rest of
- *    the block visits every path (if/else, switch, select, loops with break
- *    and continue, returns) with the states "live", "freed" and "handed
- *    over". C.free (also deferred, also inside a deferred func literal), a
+ *  - kept in a local (cs := C.CString(s)): an ownership analysis over the
+ *    function's control-flow graph (gocfg.h: every path, with if/else,
+ *    switch, select, loops, labels, goto and returns) with the states
+ *    "live", "freed" and "handed over". C.free (also deferred, also inside a
+ *    deferred func literal), a
  *    package helper that frees its parameter on every path, or a C function
  *    whose summary says it frees/keeps the parameter end the obligation; any
  *    other use that may let the pointer escape (returned, stored, captured,
  *    passed to a function we cannot see into) ends it too, so the rule stays
- *    silent there. A return or the end of the variable's block reached while
- *    "live" is the leak.
+ *    silent there. On the way where `cs == nil` (or `cs != nil` is false)
+ *    there is nothing to free. A return or the end of the variable's block
+ *    reached while "live" is the leak.
  *  - passed straight to a C function (C.puts(C.CString(s))): a leak when the
  *    C function visibly does not take ownership (its body's summary, or a
  *    libc function known to only read its argument).
  * A new value assigned to the variable while the allocation may still be
  * live (cs = C.CString(b) before C.free(cs)) loses it: reported at the
- * assignment. Unsupported control flow (goto, fallthrough) makes the rule
- * silent for that allocation.
+ * assignment.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "../cfront/csummary.h"
+#include "../gofront/gocfg.h"
 #include "check.h"
 
 enum {
@@ -37,7 +39,7 @@ enum {
     ST_ESCAPED = 1u << 2, /* returned, stored, captured or handed over */
 };
 
-enum { MAX_HELPER_DEPTH = 2, MAX_LABELS = 16 };
+enum { MAX_HELPER_DEPTH = 2 };
 
 typedef enum use_kind { USE_BORROW, USE_FREE, USE_ESCAPE } use_kind;
 
@@ -45,33 +47,10 @@ typedef struct flow {
     cg_package *pkg;
     cg_gofile *file;
     cg_gobinding *var;
-    int depth;            /* helper nesting */
-    bool bail;            /* control flow we do not model: stay silent */
-    TSNode leak_at;       /* first return reached while live */
-    TSNode overwritten_at; /* first assignment of a new value while live */
-    unsigned exit_states; /* states at every return */
-    unsigned *brk, *cont; /* innermost loop/switch accumulators, or NULL */
-    /* Labelled loops/switches around the statement being walked, for
-     * `break L` / `continue L` (cont is NULL for a switch or select). */
-    struct {
-        TSNode label;
-        unsigned *brk, *cont;
-    } labels[MAX_LABELS];
-    unsigned label_count;
-    TSNode pending_label; /* the label of the statement about to be walked */
+    int depth;             /* helper nesting */
+    bool bail;             /* code we do not model (absurd nesting): stay silent */
+    cg_gn overwritten_at;  /* the earliest assignment of a new value while live */
 } flow;
-
-/* The binding an identifier declares or refers to. cg_gopkg_binding
- * resolves uses; a declaring identifier is found among the function's
- * bindings (which that first call computes). */
-static cg_gobinding *binding_of(cg_package *pkg, cg_gofile *file, TSNode ident) {
-    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, ident);
-    if (b) return b;
-    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, ident);
-    for (size_t i = 0; fn && i < fn->bindings.len; i++)
-        if (ts_node_eq(fn->bindings.items[i]->ident, ident)) return fn->bindings.items[i];
-    return NULL;
-}
 
 /* ---- Who owns a pointer passed to a C function ---- */
 
@@ -124,66 +103,51 @@ static use_kind c_param_use(cg_package *pkg, const char *name, uint32_t index, c
 
 static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t index);
 
-/* tree-sitter's ts_node_parent searches down from the root, so climbing
- * with it costs the size of the file at every step; the walks below carry
- * their ancestors instead. anc[0..len-1] are the ancestors of a node, the
- * last one its parent. */
+/* The walks below carry the ancestors of the node they are at:
+ * anc[0..len-1], the last one its parent. */
 enum { MAX_ANCESTRY = 256 };
 typedef struct ancestry {
-    TSNode n[MAX_ANCESTRY];
+    cg_gn n[MAX_ANCESTRY];
     uint32_t len;
 } ancestry;
 
 /* Fills a with the nodes from root down to node, node excluded. */
-static bool ancestry_build(TSNode root, TSNode node, ancestry *a) {
-    uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-    TSTreeCursor c = ts_tree_cursor_new(root);
-    bool found = false;
+static bool ancestry_build(cg_gn root, cg_gn node, ancestry *a) {
+    uint32_t depth = 0;
+    cg_gn p = cg_gn_parent(node);
+    for (; p && p != root; p = p->parent) depth++;
     a->len = 0;
-    for (;;) {
-        TSNode cur = ts_tree_cursor_current_node(&c);
-        if (ts_node_eq(cur, node)) {
-            found = true;
-            break;
-        }
-        if (a->len == MAX_ANCESTRY) break;
-        a->n[a->len++] = cur;
-        if (ts_tree_cursor_goto_first_child_for_byte(&c, start) < 0) break;
-        TSNode child = ts_tree_cursor_current_node(&c);
-        while (ts_node_end_byte(child) < end || ts_node_start_byte(child) > start) {
-            if (ts_node_start_byte(child) > start || !ts_tree_cursor_goto_next_sibling(&c)) goto done;
-            child = ts_tree_cursor_current_node(&c);
-        }
-    }
-done:
-    ts_tree_cursor_delete(&c);
-    return found;
+    if (p != root || node == root || depth + 1 > MAX_ANCESTRY) return false;
+    a->len = depth + 1;
+    uint32_t i = a->len;
+    for (p = node->parent; i > 0; p = p->parent) a->n[--i] = p;
+    return true;
 }
 
 /* Climbs from *node (whose parent is anc[i-1]) through parentheses and
  * conversions (unsafe.Pointer(x), T(x), (*T)(x), C.int(x)); returns the new
  * i, so that anc[i-1] is the parent of the new *node (0: no parent known). */
-static uint32_t climb_conversions(cg_package *pkg, cg_gofile *file, const TSNode *anc, uint32_t i,
-                                  TSNode *node) {
+static uint32_t climb_conversions(cg_package *pkg, cg_gofile *file, const cg_gn *anc, uint32_t i,
+                                  cg_gn *node) {
     while (i > 0) {
-        TSNode parent = anc[i - 1], operand;
-        if (cg_node_is(parent, "parenthesized_expression")) {
+        cg_gn parent = anc[i - 1], operand;
+        if (cg_gn_is(parent, CG_GK_PARENTHESIZED_EXPRESSION)) {
             *node = parent;
             i--;
             continue;
         }
-        if ((cg_node_is(parent, "type_conversion_expression") || cg_node_is(parent, "call_expression")) &&
-            cg_gopkg_conversion(pkg->go, file, parent, &operand) && ts_node_eq(operand, *node)) {
+        if ((cg_gn_is(parent, CG_GK_TYPE_CONVERSION_EXPRESSION) || cg_gn_is(parent, CG_GK_CALL_EXPRESSION)) &&
+            cg_gopkg_conversion(pkg->go, file, parent, &operand) && (operand) == (*node)) {
             *node = parent;
             i--;
             continue;
         }
-        if (cg_node_is(parent, "argument_list") && ts_node_named_child_count(parent) == 1 && i >= 2) {
-            TSNode call = anc[i - 2];
-            TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-            if ((cg_gopkg_conversion(pkg->go, file, call, &operand) && ts_node_eq(operand, *node)) ||
+        if (cg_gn_is(parent, CG_GK_ARGUMENT_LIST) && cg_gn_count(parent) == 1 && i >= 2) {
+            cg_gn call = anc[i - 2];
+            cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+            if ((cg_gopkg_conversion(pkg->go, file, call, &operand) && (operand) == (*node)) ||
                 (cg_node_is_qualified(file, fn, "C", NULL) &&
-                 cg_x_c_name_is_type(pkg, cg_node_text(file, cg_node_field(fn, "field"))))) {
+                 cg_x_c_name_is_type(pkg, cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD))))) {
                 *node = call;
                 i -= 2;
                 continue;
@@ -194,37 +158,37 @@ static uint32_t climb_conversions(cg_package *pkg, cg_gofile *file, const TSNode
     return i;
 }
 
-static uint32_t arg_index(TSNode args, TSNode arg) {
-    uint32_t n = ts_node_named_child_count(args);
+static uint32_t arg_index(cg_gn args, cg_gn arg) {
+    uint32_t n = cg_gn_count(args);
     for (uint32_t i = 0; i < n; i++)
-        if (ts_node_eq(ts_node_named_child(args, i), arg)) return i;
+        if ((cg_gn_child(args, i)) == (arg)) return i;
     return UINT32_MAX;
 }
 
 /* What passing the pointer as argument `index` of `call` does with it. */
-static use_kind classify_call_arg(flow *f, TSNode call, uint32_t index) {
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+static use_kind classify_call_arg(flow *f, cg_gn call, uint32_t index) {
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
     if (cg_node_is_qualified(f->file, fn, "C", NULL)) {
         const char *why;
-        return c_param_use(f->pkg, cg_node_text(f->file, cg_node_field(fn, "field")), index, &why);
+        return c_param_use(f->pkg, cg_node_text(f->file, cg_gn_field(fn, CG_GF_FIELD)), index, &why);
     }
     const cg_godecl *callee = cg_gopkg_callee(f->pkg->go, f->file, call);
     return callee ? helper_param_use(f, callee, index) : USE_ESCAPE;
 }
 
 /* What one occurrence of the tracked pointer does with it. */
-static use_kind classify(flow *f, const TSNode *anc, uint32_t len, TSNode ident) {
-    TSNode expr = ident;
+static use_kind classify(flow *f, const cg_gn *anc, uint32_t len, cg_gn ident) {
+    cg_gn expr = ident;
     uint32_t i = climb_conversions(f->pkg, f->file, anc, len, &expr);
     if (i == 0) return USE_ESCAPE;
-    TSNode parent = anc[i - 1];
-    if (cg_node_is(parent, "argument_list") && i >= 2) {
+    cg_gn parent = anc[i - 1];
+    if (cg_gn_is(parent, CG_GK_ARGUMENT_LIST) && i >= 2) {
         uint32_t index = arg_index(parent, expr);
         return index == UINT32_MAX ? USE_ESCAPE : classify_call_arg(f, anc[i - 2], index);
     }
-    if (cg_node_is(parent, "binary_expression"))
+    if (cg_gn_is(parent, CG_GK_BINARY_EXPRESSION))
         return USE_BORROW; /* a comparison (cs == nil) or arithmetic on a copy */
-    if (cg_node_is(parent, "index_expression") && ts_node_eq(cg_node_field(parent, "operand"), expr))
+    if (cg_gn_is(parent, CG_GK_INDEX_EXPRESSION) && (cg_gn_field(parent, CG_GF_OPERAND)) == (expr))
         return USE_BORROW; /* reading an element */
     return USE_ESCAPE;
 }
@@ -246,26 +210,27 @@ typedef struct scan_walk {
     ancestry anc;
 } scan_walk;
 
-static unsigned scan(flow *f, TSNode node, unsigned states);
+static unsigned scan(flow *f, cg_gn node, unsigned states);
 
-static void scan_use(scan_walk *w, TSNode n, literal_mode mode) {
-    const TSNode *anc = w->anc.n;
+static void scan_use(scan_walk *w, cg_gn n, literal_mode mode) {
+    const cg_gn *anc = w->anc.n;
     uint32_t len = w->anc.len;
     if (cg_gopkg_binding(w->f->pkg->go, w->f->file, n) != w->f->var) return;
     /* `cs = other` on the left of an assignment: the old value is lost
      * unless it was freed or handed over before. The right-hand side runs
      * first (cs = wrap(cs) hands it over); after the assignment cs holds a
      * new value, which its own allocation site follows, so this path ends. */
-    if (len >= 2 && cg_node_is(anc[len - 1], "expression_list") &&
-        cg_node_is(anc[len - 2], "assignment_statement") &&
-        ts_node_eq(cg_node_field(anc[len - 2], "left"), anc[len - 1])) {
-        TSNode assign = anc[len - 2];
-        if (!cg_node_text_eq(w->f->file, cg_node_field(assign, "operator"), "=")) {
+    if (len >= 2 && cg_gn_is(anc[len - 1], CG_GK_EXPRESSION_LIST) &&
+        cg_gn_is(anc[len - 2], CG_GK_ASSIGNMENT_STATEMENT) &&
+        (cg_gn_field(anc[len - 2], CG_GF_LEFT)) == (anc[len - 1])) {
+        cg_gn assign = anc[len - 2];
+        if (cg_gn_op(assign) != CG_GOP_ASSIGN) {
             w->f->bail = true; /* cs += n: pointer arithmetic we do not model */
             return;
         }
-        unsigned before = scan(w->f, cg_node_field(assign, "right"), w->states);
-        if ((before & ST_LIVE) && ts_node_is_null(w->f->overwritten_at)) w->f->overwritten_at = assign;
+        unsigned before = scan(w->f, cg_gn_field(assign, CG_GF_RIGHT), w->states);
+        if ((before & ST_LIVE) && (!w->f->overwritten_at || assign->start < w->f->overwritten_at->start))
+            w->f->overwritten_at = assign;
         w->states = before ? ST_ESCAPED : 0;
         return;
     }
@@ -276,20 +241,20 @@ static void scan_use(scan_walk *w, TSNode n, literal_mode mode) {
     w->states = apply(w->states, use);
 }
 
-static void scan_rec(scan_walk *w, TSNode n, literal_mode mode) {
+static void scan_rec(scan_walk *w, cg_gn n, literal_mode mode) {
     if (w->f->bail) return;
-    if (cg_node_is(n, "identifier")) {
+    if (cg_gn_is(n, CG_GK_IDENTIFIER)) {
         /* The name first: resolving every identifier costs. */
         if (cg_node_text_eq(w->f->file, n, w->f->var->name)) scan_use(w, n, mode);
         return;
     }
-    if (cg_node_is(n, "func_literal") && mode == LIT_NONE) {
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL) && mode == LIT_NONE) {
         uint32_t len = w->anc.len;
-        bool deferred = len >= 2 && cg_node_is(w->anc.n[len - 1], "call_expression") &&
-                        ts_node_eq(cg_node_field(w->anc.n[len - 1], "function"), n) &&
-                        cg_node_is(w->anc.n[len - 2], "defer_statement");
+        bool deferred = len >= 2 && cg_gn_is(w->anc.n[len - 1], CG_GK_CALL_EXPRESSION) &&
+                        (cg_gn_field(w->anc.n[len - 1], CG_GF_FUNCTION)) == (n) &&
+                        cg_gn_is(w->anc.n[len - 2], CG_GK_DEFER_STATEMENT);
         mode = deferred ? LIT_DEFERRED : LIT_CAPTURED;
-    } else if (cg_node_is(n, "func_literal")) {
+    } else if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) {
         mode = LIT_CAPTURED;
     }
     if (w->anc.len == MAX_ANCESTRY) {
@@ -297,21 +262,13 @@ static void scan_rec(scan_walk *w, TSNode n, literal_mode mode) {
         return;
     }
     w->anc.n[w->anc.len++] = n;
-    uint32_t count = ts_node_named_child_count(n);
-    TSTreeCursor c = ts_tree_cursor_new(n);
-    if (count && ts_tree_cursor_goto_first_child(&c)) {
-        do {
-            TSNode child = ts_tree_cursor_current_node(&c);
-            if (ts_node_is_named(child)) scan_rec(w, child, mode);
-        } while (!w->f->bail && ts_tree_cursor_goto_next_sibling(&c));
-    }
-    ts_tree_cursor_delete(&c);
+    for (uint32_t i = 0; i < cg_gn_count(n) && !w->f->bail; i++) scan_rec(w, cg_gn_child(n, i), mode);
     w->anc.len--;
 }
 
 /* Applies every use inside node (an expression or simple statement). */
-static unsigned scan(flow *f, TSNode node, unsigned states) {
-    if (ts_node_is_null(node) || !states) return states;
+static unsigned scan(flow *f, cg_gn node, unsigned states) {
+    if (!node || !states) return states;
     scan_walk *w = cg_xcalloc(1, sizeof *w); /* the ancestry is large for the stack */
     w->f = f;
     w->states = states;
@@ -323,173 +280,68 @@ static unsigned scan(flow *f, TSNode node, unsigned states) {
 
 /* ---- Paths ---- */
 
-static unsigned flow_stmt(flow *f, TSNode s, unsigned in);
-
-/* The statements of a block or a case clause are its named children without
- * a field name (a case's value/communication/type have one). */
-static bool is_statement_child(TSNode container, uint32_t i) {
-    TSNode c = ts_node_child(container, i);
-    return ts_node_is_named(c) && !ts_node_field_name_for_child(container, i) &&
-           !cg_node_is(c, "comment");
+/* Is the condition `v == nil` (when) or `v != nil` (when false) for the
+ * tracked variable? Then that way holds a nil pointer: nothing to free. */
+static bool nil_on_branch(flow *f, cg_gn cond, cg_branch branch) {
+    cond = cg_gn_unparen(cond);
+    if (!cg_gn_is(cond, CG_GK_BINARY_EXPRESSION)) return false;
+    cg_gop op = cg_gn_op(cond);
+    if (!((op == CG_GOP_EQ && branch == CG_BRANCH_TRUE) || (op == CG_GOP_NE && branch == CG_BRANCH_FALSE))) return false;
+    cg_gn l = cg_gn_unparen(cg_go_left(cond)), r = cg_gn_unparen(cg_go_right(cond));
+    if (cg_gn_is(l, CG_GK_NIL)) l = r;
+    else if (!cg_gn_is(r, CG_GK_NIL)) return false;
+    l = cg_x_strip_conversions(f->pkg, f->file, l);
+    return cg_gn_is(l, CG_GK_IDENTIFIER) && cg_gopkg_binding(f->pkg->go, f->file, l) == f->var;
 }
 
-static unsigned flow_from(flow *f, TSNode container, uint32_t first_child, unsigned in) {
-    uint32_t n = ts_node_child_count(container);
-    for (uint32_t i = first_child; i < n && in && !f->bail; i++)
-        if (is_statement_child(container, i)) in = flow_stmt(f, ts_node_child(container, i), in);
-    return in;
+typedef struct region_flow {
+    flow *f;
+    cg_gn region; /* the variable's block, clause or if statement; NULL: the whole function */
+} region_flow;
+
+static bool in_region(const cg_cfg *cfg, uint32_t step, cg_gn region) {
+    const cg_step *s = &cfg->steps[step];
+    if (step == CG_CFG_ENTRY || step == CG_CFG_EXIT || step == CG_CFG_PANIC_EXIT) return !region && step != CG_CFG_EXIT;
+    cg_gn at = s->node ? s->node : s->owner;
+    return !region || cg_gn_within(at, region);
 }
 
-static bool is_terminating_call(flow *f, TSNode s) {
-    TSNode call = ts_node_named_child(s, 0);
-    if (!cg_node_is(call, "call_expression")) return false;
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    if (cg_node_is(fn, "identifier") && cg_node_text_eq(f->file, fn, "panic") &&
-        !cg_gopkg_binding(f->pkg->go, f->file, fn))
-        return true;
-    return cg_node_is_qualified(f->file, fn, "os", "Exit") ||
-           cg_node_is_qualified(f->file, fn, "log", "Fatal") ||
-           cg_node_is_qualified(f->file, fn, "log", "Fatalf") ||
-           cg_node_is_qualified(f->file, fn, "log", "Fatalln") ||
-           cg_node_is_qualified(f->file, fn, "runtime", "Goexit");
+static unsigned transfer(const cg_cfg *cfg, uint32_t step, unsigned in, void *arg) {
+    region_flow *r = arg;
+    const cg_step *s = &cfg->steps[step];
+    if (!in_region(cfg, step, r->region)) return 0; /* the variable's scope has ended */
+    if (s->branch && s->pred_count == 1 && nil_on_branch(r->f, cfg->steps[s->pred[0]].node, s->branch))
+        return in & ~(unsigned)ST_LIVE;
+    if (s->kind == CG_STEP_FATAL || s->kind == CG_STEP_PANIC) return 0; /* the program ends */
+    return s->node ? scan(r->f, s->node, in) : in;
 }
 
-/* Registers the pending label (if any) for the loop or switch being walked. */
-static bool push_label(flow *f, unsigned *brk, unsigned *cont) {
-    TSNode label = f->pending_label;
-    f->pending_label = (TSNode){0};
-    if (ts_node_is_null(label)) return false;
-    if (f->label_count == MAX_LABELS) {
-        f->bail = true;
-        return false;
-    }
-    f->labels[f->label_count].label = label;
-    f->labels[f->label_count].brk = brk;
-    f->labels[f->label_count].cont = cont;
-    f->label_count++;
-    return true;
-}
+typedef struct leak_result {
+    uint32_t at_return; /* a RETURN step reached while live (the earliest), or CG_CFG_NONE */
+    bool at_end;        /* the region's end reached while live */
+} leak_result;
 
-/* The accumulator a `break L` / `continue L` adds to, or NULL. */
-static unsigned *label_target(flow *f, TSNode label, bool is_break) {
-    for (unsigned i = f->label_count; i-- > 0;)
-        if (strcmp(cg_node_text(f->file, f->labels[i].label), cg_node_text(f->file, label)) == 0)
-            return is_break ? f->labels[i].brk : f->labels[i].cont;
-    return NULL;
-}
-
-static unsigned flow_loop(flow *f, TSNode s, unsigned in) {
-    TSNode body = cg_node_field(s, "body");
-    bool endless = true;
-    for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
-        TSNode c = ts_node_named_child(s, i);
-        if (ts_node_eq(c, body)) continue;
-        if (cg_node_is(c, "for_clause")) {
-            in = scan(f, cg_node_field(c, "initializer"), in);
-            TSNode cond = cg_node_field(c, "condition");
-            if (!ts_node_is_null(cond)) endless = false;
-            in = scan(f, cond, in);
-            in = scan(f, cg_node_field(c, "update"), in);
-        } else {
-            endless = false; /* range clause or plain condition */
-            in = scan(f, c, in);
-        }
-    }
-    /* One pass over the body is exact: "freed" and "handed over" are fixed
-     * points of every statement, so a second iteration could only start
-     * from states whose successors the first one already produced (and a
-     * return inside the loop sees "live" in the first pass if ever). This
-     * also keeps nested loops linear. */
-    unsigned *saved_brk = f->brk, *saved_cont = f->cont;
-    unsigned brk = 0, cont = 0;
-    f->brk = &brk;
-    f->cont = &cont;
-    bool labelled = push_label(f, &brk, &cont);
-    unsigned out = flow_stmt(f, body, in);
-    if (labelled) f->label_count--;
-    f->brk = saved_brk;
-    f->cont = saved_cont;
-    unsigned entry = in | out | cont;
-    return brk | (endless ? 0 : entry);
-}
-
-static unsigned flow_cases(flow *f, TSNode s, unsigned in, bool exhaustive_without_default) {
-    in = scan(f, cg_node_field(s, "initializer"), in);
-    in = scan(f, cg_node_field(s, "value"), in);
-    unsigned *saved_brk = f->brk;
-    unsigned brk = 0, out = 0;
-    bool has_default = false;
-    f->brk = &brk;
-    bool labelled = push_label(f, &brk, NULL);
-    uint32_t n = ts_node_named_child_count(s);
-    for (uint32_t i = 0; i < n && !f->bail; i++) {
-        TSNode c = ts_node_named_child(s, i);
-        if (cg_node_is(c, "default_case")) has_default = true;
-        else if (!cg_node_is(c, "expression_case") && !cg_node_is(c, "type_case") &&
-                 !cg_node_is(c, "communication_case"))
+/* Runs the ownership analysis from `from` (the allocation's step) with the
+ * allocation live, and says where it may still be live when its scope ends. */
+static leak_result follow(flow *f, const cg_cfg *cfg, uint32_t from, cg_gn region) {
+    leak_result res = {CG_CFG_NONE, false};
+    unsigned *in = cg_xcalloc(cfg->count, sizeof *in), *out = cg_xcalloc(cfg->count, sizeof *out);
+    region_flow r = {f, region};
+    cg_cfg_forward(cfg, from, ST_LIVE, transfer, &r, in, out);
+    for (uint32_t i = 0; i < cfg->count; i++) {
+        if (!(out[i] & ST_LIVE) || !in_region(cfg, i, region)) continue;
+        const cg_step *s = &cfg->steps[i];
+        if (s->kind == CG_STEP_RETURN) {
+            if (res.at_return == CG_CFG_NONE || s->node->start < cfg->steps[res.at_return].node->start)
+                res.at_return = i;
             continue;
-        unsigned case_in = scan(f, cg_node_field(c, "value"), in);
-        case_in = scan(f, cg_node_field(c, "communication"), case_in);
-        out |= flow_from(f, c, 0, case_in);
-    }
-    if (labelled) f->label_count--;
-    f->brk = saved_brk;
-    return out | brk | (has_default || exhaustive_without_default ? 0 : in);
-}
-
-static unsigned flow_stmt(flow *f, TSNode s, unsigned in) {
-    if (f->bail || !in) return in;
-    const char *kind = ts_node_type(s);
-    if (strcmp(kind, "block") == 0) return flow_from(f, s, 0, in);
-    if (strcmp(kind, "return_statement") == 0) {
-        unsigned out = scan(f, s, in);
-        f->exit_states |= out;
-        if ((out & ST_LIVE) && ts_node_is_null(f->leak_at)) f->leak_at = s;
-        return 0;
-    }
-    if (strcmp(kind, "if_statement") == 0) {
-        in = scan(f, cg_node_field(s, "initializer"), in);
-        in = scan(f, cg_node_field(s, "condition"), in);
-        unsigned out = flow_stmt(f, cg_node_field(s, "consequence"), in);
-        TSNode alt = cg_node_field(s, "alternative");
-        return out | (ts_node_is_null(alt) ? in : flow_stmt(f, alt, in));
-    }
-    if (strcmp(kind, "for_statement") == 0) return flow_loop(f, s, in);
-    if (strcmp(kind, "expression_switch_statement") == 0 || strcmp(kind, "type_switch_statement") == 0)
-        return flow_cases(f, s, in, false);
-    if (strcmp(kind, "select_statement") == 0) return flow_cases(f, s, in, true);
-    if (strcmp(kind, "labeled_statement") == 0) {
-        /* The label matters to `break L`/`continue L` inside the loop or
-         * switch it names (goto bails below). */
-        TSNode label = cg_node_field(s, "label");
-        for (uint32_t i = 0; i < ts_node_named_child_count(s); i++) {
-            TSNode c = ts_node_named_child(s, i);
-            if (ts_node_eq(c, label)) continue;
-            if (cg_node_is(c, "for_statement") || cg_node_is(c, "expression_switch_statement") ||
-                cg_node_is(c, "type_switch_statement") || cg_node_is(c, "select_statement"))
-                f->pending_label = label;
-            unsigned out = flow_stmt(f, c, in);
-            f->pending_label = (TSNode){0};
-            return out;
         }
-        return in;
+        for (uint32_t j = 0; j < s->succ_count; j++)
+            if (!in_region(cfg, s->succ[j], region)) res.at_end = true;
     }
-    if (strcmp(kind, "break_statement") == 0 || strcmp(kind, "continue_statement") == 0) {
-        bool is_break = kind[0] == 'b';
-        TSNode label = ts_node_named_child(s, 0);
-        unsigned *target = ts_node_is_null(label) ? (is_break ? f->brk : f->cont)
-                                                  : label_target(f, label, is_break);
-        if (!target) f->bail = true;
-        else *target |= in;
-        return 0;
-    }
-    if (strcmp(kind, "goto_statement") == 0 || strcmp(kind, "fallthrough_statement") == 0) {
-        f->bail = true;
-        return 0;
-    }
-    unsigned out = scan(f, s, in);
-    if (strcmp(kind, "expression_statement") == 0 && is_terminating_call(f, s)) return 0;
-    return out;
+    free(in);
+    free(out);
+    return res;
 }
 
 /* ---- Go functions of the package that receive the pointer ---- */
@@ -499,29 +351,28 @@ static unsigned flow_stmt(flow *f, TSNode s, unsigned in) {
  * when every exit has it still live (nothing stored, returned or freed). */
 static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t index) {
     if (f->depth >= MAX_HELPER_DEPTH) return USE_ESCAPE;
-    TSNode params = cg_node_field(callee->node, "parameters");
-    TSNode ident = {0};
+    cg_gn params = cg_gn_field(callee->node, CG_GF_PARAMETERS);
+    cg_gn ident = NULL;
     uint32_t at = 0;
-    for (uint32_t i = 0; i < ts_node_named_child_count(params) && ts_node_is_null(ident); i++) {
-        TSNode decl = ts_node_named_child(params, i);
-        if (!cg_node_is(decl, "parameter_declaration")) return USE_ESCAPE; /* variadic */
-        for (uint32_t j = 0; j < ts_node_child_count(decl); j++) {
-            const char *field = ts_node_field_name_for_child(decl, j);
-            if (!field || strcmp(field, "name") != 0) continue;
-            if (at++ == index) {
-                ident = ts_node_child(decl, j);
-                break;
-            }
-        }
+    for (uint32_t i = 0; i < cg_gn_count(params) && !ident; i++) {
+        cg_gn decl = cg_gn_child(params, i);
+        if (!cg_gn_is(decl, CG_GK_PARAMETER_DECLARATION)) return USE_ESCAPE; /* variadic */
+        uint32_t names = cg_gn_field_count(decl, CG_GF_NAME);
+        if (index < at + names) ident = cg_gn_field_at(decl, CG_GF_NAME, index - at);
+        at += names;
     }
-    if (ts_node_is_null(ident)) return USE_ESCAPE;
-    cg_gobinding *b = binding_of(f->pkg, callee->file, ident);
-    TSNode body = cg_node_field(callee->node, "body");
-    if (!b || ts_node_is_null(body)) return USE_ESCAPE;
+    if (!ident) return USE_ESCAPE;
+    cg_gobinding *b = cg_gopkg_binding(f->pkg->go, callee->file, ident);
+    const cg_cfg *cfg = cg_cfg_of(f->pkg->go, callee->file, callee->node);
+    if (!b || !cfg) return USE_ESCAPE;
     flow h = {.pkg = f->pkg, .file = callee->file, .var = b, .depth = f->depth + 1};
-    unsigned out = flow_from(&h, body, 0, ST_LIVE);
+    unsigned *in = cg_xcalloc(cfg->count, sizeof *in), *out = cg_xcalloc(cfg->count, sizeof *out);
+    region_flow r = {&h, NULL};
+    cg_cfg_forward(cfg, CG_CFG_ENTRY, ST_LIVE, transfer, &r, in, out);
+    unsigned exits = in[CG_CFG_EXIT];
+    free(in);
+    free(out);
     if (h.bail) return USE_ESCAPE;
-    unsigned exits = out | h.exit_states;
     return exits == ST_FREED ? USE_FREE : exits == ST_LIVE ? USE_BORROW : USE_ESCAPE;
 }
 
@@ -529,8 +380,8 @@ static use_kind helper_param_use(flow *f, const cg_godecl *callee, uint32_t inde
 
 typedef enum leak_site { LEAK_AT_RETURN, LEAK_AT_BLOCK_END, LEAK_AT_OVERWRITE } leak_site;
 
-static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                        const char *var, TSNode where, leak_site site, TSNode container_parent) {
+static void report_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const char *fn_name,
+                        const char *var, cg_location where, leak_site site, cg_gn container_parent) {
     cg_arena *arena = &ctx->pkg->arena;
     const char *state = site == LEAK_AT_RETURN      ? "it is still live at the return"
                         : site == LEAK_AT_BLOCK_END ? "it is still live when its block ends"
@@ -539,24 +390,24 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
         ctx, file, alloc,
         "C.%s result %s is not freed on every path (%s at line %u): its memory comes from C "
         "malloc and the Go garbage collector never frees it",
-        fn_name, var, state, cg_node_line(where));
+        fn_name, var, state, where.line);
     if (site == LEAK_AT_RETURN) {
-        cg_check_note(ctx, d, cg_check_loc(file, where), "returns here without freeing %s", var);
+        cg_check_note(ctx, d, where, "returns here without freeing %s", var);
     } else if (site == LEAK_AT_OVERWRITE) {
-        cg_check_note(ctx, d, cg_check_loc(file, where), "the only reference to the allocation is overwritten here");
+        cg_check_note(ctx, d, where, "the only reference to the allocation is overwritten here");
         cg_check_fix(ctx, d, "free %s before assigning it again (or keep the new value in another variable)", var);
         return;
     } else {
         const char *what;
-        if (cg_node_is(container_parent, "for_statement"))
+        if (cg_gn_is(container_parent, CG_GK_FOR_STATEMENT))
             what = cg_arena_printf(arena, "the loop body ends here: every iteration leaks %s", var);
-        else if (cg_node_is(container_parent, "function_declaration") ||
-                 cg_node_is(container_parent, "method_declaration") ||
-                 cg_node_is(container_parent, "func_literal"))
+        else if (cg_gn_is(container_parent, CG_GK_FUNCTION_DECLARATION) ||
+                 cg_gn_is(container_parent, CG_GK_METHOD_DECLARATION) ||
+                 cg_gn_is(container_parent, CG_GK_FUNC_LITERAL))
             what = cg_arena_printf(arena, "the function ends here with %s unfreed", var);
         else
             what = cg_arena_printf(arena, "%s goes out of scope here unfreed", var);
-        cg_check_note(ctx, d, cg_check_loc(file, where), "%s", what);
+        cg_check_note(ctx, d, where, "%s", what);
     }
     cg_check_fix(ctx, d,
                  "free it on every path: put `defer C.free(unsafe.Pointer(%s))` right after the "
@@ -564,77 +415,62 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const 
                  var);
 }
 
-static bool is_container(TSNode n) {
-    return cg_node_is(n, "block") || cg_node_is(n, "expression_case") || cg_node_is(n, "default_case") ||
-           cg_node_is(n, "type_case") || cg_node_is(n, "communication_case");
-}
-
-static uint32_t child_index(TSNode parent, TSNode child) {
-    uint32_t n = ts_node_child_count(parent);
-    for (uint32_t i = 0; i < n; i++)
-        if (ts_node_eq(ts_node_child(parent, i), child)) return i;
-    return UINT32_MAX;
+static bool is_container(cg_gn n) {
+    return cg_gn_is(n, CG_GK_BLOCK) || cg_gn_is(n, CG_GK_EXPRESSION_CASE) || cg_gn_is(n, CG_GK_DEFAULT_CASE) ||
+           cg_gn_is(n, CG_GK_TYPE_CASE) || cg_gn_is(n, CG_GK_COMMUNICATION_CASE);
 }
 
 /* The block (or case clause) whose statement declares the identifier. */
-static TSNode declaring_container(cg_gofile *file, TSNode ident) {
-    ancestry *a = cg_xcalloc(1, sizeof *a);
-    TSNode container = {0};
-    if (ancestry_build(file->root, ident, a))
-        for (uint32_t i = a->len; i-- > 0 && ts_node_is_null(container);)
-            if (is_container(a->n[i])) container = a->n[i];
-    free(a);
-    return container;
+static cg_gn declaring_container(cg_gn ident) {
+    for (cg_gn p = cg_gn_parent(ident); p && !cg_go_is_func(p); p = p->parent)
+        if (is_container(p)) return p;
+    return NULL;
 }
 
 /* cs := C.CString(s), var cs = C.CString(s), cs = C.CString(s): follow cs.
  * stmt is the statement in `container` (whose parent is container_parent). */
-static void check_local(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                        TSNode stmt, TSNode container, TSNode container_parent, TSNode ident) {
+static void check_local(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const char *fn_name,
+                        cg_gn stmt, cg_gn container, cg_gn container_parent, cg_gn ident) {
     cg_package *pkg = ctx->pkg;
     /* `if cs := C.CString(s); cond {...} else {...}`: the if statement is the
      * scope. Other initializers (for, switch) are not modelled. */
-    bool if_init = cg_node_is(container, "if_statement") &&
-                   ts_node_eq(cg_node_field(container, "initializer"), stmt);
+    bool if_init = cg_gn_is(container, CG_GK_IF_STATEMENT) &&
+                   (cg_gn_field(container, CG_GF_INITIALIZER)) == (stmt);
     if (!is_container(container) && !if_init) return;
-    cg_gobinding *b = binding_of(pkg, file, ident);
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, ident);
     if (!b) return; /* a package variable: stored */
     /* A plain assignment: only when the variable lives in this block. */
-    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "var_declaration") &&
-        !ts_node_eq(declaring_container(file, b->ident), container))
+    if (!cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION) && !cg_gn_is(stmt, CG_GK_VAR_DECLARATION) &&
+        declaring_container(b->ident) != container)
         return;
+    const cg_cfg *cfg = cg_cfg_around(pkg->go, file, alloc);
+    uint32_t from = cg_cfg_step_of(cfg, alloc);
+    if (from == CG_CFG_NONE) return;
     flow f = {.pkg = pkg, .file = file, .var = b};
-    unsigned out;
-    if (if_init) {
-        unsigned in = scan(&f, cg_node_field(container, "condition"), ST_LIVE);
-        TSNode alt = cg_node_field(container, "alternative");
-        out = flow_stmt(&f, cg_node_field(container, "consequence"), in) |
-              (ts_node_is_null(alt) ? in : flow_stmt(&f, alt, in));
-    } else {
-        out = flow_from(&f, container, child_index(container, stmt) + 1, ST_LIVE);
-    }
+    leak_result leak = follow(&f, cfg, from, container);
     if (f.bail) return;
     const char *var = cg_node_text(file, ident);
-    if (!ts_node_is_null(f.overwritten_at)) {
-        report_leak(ctx, file, alloc, fn_name, var, f.overwritten_at, LEAK_AT_OVERWRITE, container_parent);
-    } else if (!ts_node_is_null(f.leak_at)) {
-        report_leak(ctx, file, alloc, fn_name, var, f.leak_at, LEAK_AT_RETURN, container_parent);
-    } else if (out & ST_LIVE) {
+    if (f.overwritten_at) {
+        report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, f.overwritten_at), LEAK_AT_OVERWRITE,
+                    container_parent);
+    } else if (leak.at_return != CG_CFG_NONE) {
+        report_leak(ctx, file, alloc, fn_name, var, cg_check_loc(file, cfg->steps[leak.at_return].node),
+                    LEAK_AT_RETURN, container_parent);
+    } else if (leak.at_end) {
         /* The closing brace of the block (or of the if statement's last block);
          * a case clause has none, so point at the clause. */
-        TSNode end = container;
-        if (cg_node_is(container, "block") || if_init)
-            while (ts_node_child_count(end)) end = ts_node_child(end, ts_node_child_count(end) - 1);
+        cg_location end = cg_gn_is(container, CG_GK_BLOCK) || if_init ? cg_check_loc_last_byte(file, container)
+                                                                      : cg_check_loc(file, container);
         report_leak(ctx, file, alloc, fn_name, var, end, LEAK_AT_BLOCK_END, if_init ? container : container_parent);
     }
 }
 
 /* C.f(C.CString(s)): a leak when C.f visibly does not take ownership. */
-static void check_direct_argument(cg_check_ctx *ctx, cg_gofile *file, TSNode alloc, const char *fn_name,
-                                  TSNode expr, TSNode args, TSNode call) {
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+static void check_direct_argument(cg_check_ctx *ctx, cg_gofile *file, cg_gn alloc, const char *fn_name,
+                                  cg_gn expr, cg_gn args, cg_gn call) {
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
     if (!cg_node_is_qualified(file, fn, "C", NULL)) return; /* a Go function: not followed */
-    const char *callee = cg_node_text(file, cg_node_field(fn, "field"));
+    const char *callee = cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD));
     uint32_t index = arg_index(args, expr);
     const char *why;
     if (index == UINT32_MAX || c_param_use(ctx->pkg, callee, index, &why) != USE_BORROW) return;
@@ -653,21 +489,21 @@ static void check_direct_argument(cg_check_ctx *ctx, cg_gofile *file, TSNode all
 }
 
 /* The node at a->n[i - back], or a null node. */
-static TSNode up(const ancestry *a, uint32_t i, uint32_t back) {
-    return i >= back ? a->n[i - back] : (TSNode){0};
+static cg_gn up(const ancestry *a, uint32_t i, uint32_t back) {
+    return i >= back ? a->n[i - back] : NULL;
 }
 
 static void check_site(cg_check_ctx *ctx, const cg_ccall *call, const ancestry *a) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
-    TSNode expr = call->call;
+    cg_gn expr = call->call;
     uint32_t i = climb_conversions(pkg, file, a->n, a->len, &expr);
-    TSNode parent = up(a, i, 1), stmt = up(a, i, 2);
-    if (cg_node_is(parent, "argument_list")) {
+    cg_gn parent = up(a, i, 1), stmt = up(a, i, 2);
+    if (cg_gn_is(parent, CG_GK_ARGUMENT_LIST)) {
         check_direct_argument(ctx, file, call->call, call->name, expr, parent, stmt);
         return;
     }
-    if (cg_node_is(parent, "expression_statement")) {
+    if (cg_gn_is(parent, CG_GK_EXPRESSION_STATEMENT)) {
         cg_diag *d = cg_check_report(ctx, file, call->call,
                                      "C.%s result is discarded: the C malloc memory it allocated "
                                      "can never be freed",
@@ -675,27 +511,27 @@ static void check_site(cg_check_ctx *ctx, const cg_ccall *call, const ancestry *
         cg_check_fix(ctx, d, "remove the call, or keep the pointer and C.free it");
         return;
     }
-    if (!cg_node_is(parent, "expression_list")) return; /* returned, stored, composite literal, ... */
-    if (cg_node_is(stmt, "var_spec")) {
+    if (!cg_gn_is(parent, CG_GK_EXPRESSION_LIST)) return; /* returned, stored, composite literal, ... */
+    if (cg_gn_is(stmt, CG_GK_VAR_SPEC)) {
         /* var cs = C.CString(s) */
-        TSNode decl = up(a, i, 3);
-        if (ts_node_named_child_count(parent) != 1 || !ts_node_eq(cg_node_field(stmt, "value"), parent) ||
-            !cg_node_is(decl, "var_declaration"))
+        cg_gn decl = up(a, i, 3);
+        if (cg_gn_count(parent) != 1 || (cg_gn_field(stmt, CG_GF_VALUE)) != (parent) ||
+            !cg_gn_is(decl, CG_GK_VAR_DECLARATION))
             return;
         check_local(ctx, file, call->call, call->name, decl, up(a, i, 4), up(a, i, 5),
-                    cg_node_field(stmt, "name"));
+                    cg_gn_field(stmt, CG_GF_NAME));
         return;
     }
-    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "assignment_statement")) return;
-    if (!ts_node_eq(cg_node_field(stmt, "right"), parent)) return;
-    if (cg_node_is(stmt, "assignment_statement") && !cg_node_text_eq(file, cg_node_field(stmt, "operator"), "="))
+    if (!cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION) && !cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT)) return;
+    if ((cg_gn_field(stmt, CG_GF_RIGHT)) != (parent)) return;
+    if (cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) && cg_gn_op(stmt) != CG_GOP_ASSIGN)
         return;
-    TSNode left = cg_node_field(stmt, "left");
+    cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
     uint32_t index = arg_index(parent, expr);
-    if (ts_node_named_child_count(left) != ts_node_named_child_count(parent) || index == UINT32_MAX)
+    if (cg_gn_count(left) != cg_gn_count(parent) || index == UINT32_MAX)
         return;
-    TSNode ident = ts_node_named_child(left, index);
-    if (!cg_node_is(ident, "identifier") || cg_node_text_eq(file, ident, "_")) return;
+    cg_gn ident = cg_gn_child(left, index);
+    if (!cg_gn_is(ident, CG_GK_IDENTIFIER) || cg_node_text_eq(file, ident, "_")) return;
     check_local(ctx, file, call->call, call->name, stmt, up(a, i, 3), up(a, i, 4), ident);
 }
 

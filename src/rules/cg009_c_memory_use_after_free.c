@@ -7,8 +7,10 @@
  *
  * A view shares the C bytes; it is not a copy (C.GoBytes, C.GoString,
  * string(b), copy(...) are, and stay silent). For a plain C.free the
- * statements that may run after it are followed with flow.h (a use on some
- * path is reported, a reassignment of the view ends that path). For
+ * steps that may run after it are followed on the function's control-flow
+ * graph (gocfg.h): a use on some path is reported; a reassignment or a new
+ * declaration of the view ends that path (and, for views made after the
+ * free, one of the freed pointer: a view made later is of new memory). For
  * `defer C.free(p)` the memory dies when the function returns, so what is
  * wrong is to let the view outlive the function: returning it (or a value
  * built from it), storing it in a named result, a package variable, a
@@ -20,7 +22,7 @@
 
 #include "../cfront/csummary.h"
 #include "../model/finalizer.h"
-#include "../model/flow.h"
+#include "../gofront/gocfg.h"
 #include "check.h"
 #include "cside.h"
 
@@ -30,12 +32,12 @@ typedef struct uaf {
     cg_check_ctx *ctx;
     cg_package *pkg;
     cg_gofile *file;
-    TSNode free_call; /* C.free(p) or C.f(p) whose summary frees p */
-    TSNode freed_arg;
+    cg_gn free_call; /* C.free(p) or C.f(p) whose summary frees p */
+    cg_gn freed_arg;
     const char *cname;
     const cg_cparam_summary *ps; /* NULL for C.free */
     bool deferred;
-    TSNode defer_stmt; /* the defer statement when deferred */
+    cg_gn defer_stmt; /* the defer statement when deferred */
     /* Locals that hold the freed pointer (p, unsafe.Pointer(p) copies). */
     cg_gobinding *group[MAX_GROUP];
     size_t group_len;
@@ -43,16 +45,16 @@ typedef struct uaf {
     const char *freed_path;
     /* Locals that hold a view of it, with the expression that made each. */
     cg_gobinding *views[MAX_VIEWS];
-    TSNode view_src[MAX_VIEWS];
+    cg_gn view_src[MAX_VIEWS];
     size_t view_len;
     /* The walk in progress: which view (NULL: the pointer group itself). */
     cg_gobinding *tracked;
-    TSNode found; /* the use that was reported */
+    cg_gn found; /* the use that was reported */
 } uaf;
 
 /* Binding lookups copy the name and search the function's locals, so every
  * identifier is first compared by name with the few locals tracked here. */
-static bool named_in_group(const uaf *u, TSNode id) {
+static bool named_in_group(const uaf *u, cg_gn id) {
     for (size_t i = 0; i < u->group_len; i++)
         if (cg_node_text_eq(u->file, id, u->group[i]->name)) return true;
     return false;
@@ -64,31 +66,31 @@ static bool in_group(const uaf *u, cg_gobinding *b) {
     return false;
 }
 
-static cg_gobinding *binding_of(const uaf *u, TSNode expr);
+static cg_gobinding *binding_of(const uaf *u, cg_gn expr);
 
 /* Does the text of node name the freed pointer (or, with views, a view)?
  * A filter before the costlier structural questions. */
-static bool names_tracked(const uaf *u, TSNode node, bool views) {
-    uint32_t from = ts_node_start_byte(node), to = ts_node_end_byte(node);
+static bool names_tracked(const uaf *u, cg_gn node, bool views) {
+    uint32_t from = cg_gn_start(node), to = cg_gn_end(node);
     for (size_t i = 0; i < u->group_len; i++)
-        if (cg_flow_mentions(u->file, from, to, u->group[i]->name)) return true;
+        if (cg_gofile_mentions(u->file, from, to, u->group[i]->name)) return true;
     for (size_t i = 0; views && i < u->view_len; i++)
-        if (cg_flow_mentions(u->file, from, to, u->views[i]->name)) return true;
-    return u->freed_path && cg_flow_mentions(u->file, from, to, u->freed_path);
+        if (cg_gofile_mentions(u->file, from, to, u->views[i]->name)) return true;
+    return u->freed_path && cg_gofile_mentions(u->file, from, to, u->freed_path);
 }
 
 /* Is expr (through conversions) the freed pointer? */
-static bool is_freed_ptr(const uaf *u, TSNode expr) {
+static bool is_freed_ptr(const uaf *u, cg_gn expr) {
     if (!names_tracked(u, expr, false)) return false;
-    TSNode e = cg_x_strip_conversions(u->pkg, u->file, expr);
-    if (cg_node_is(e, "identifier"))
+    cg_gn e = cg_x_strip_conversions(u->pkg, u->file, expr);
+    if (cg_gn_is(e, CG_GK_IDENTIFIER))
         return named_in_group(u, e) && in_group(u, cg_gopkg_binding(u->pkg->go, u->file, e));
-    return u->freed_path && cg_node_is(e, "selector_expression") && cg_node_text_eq(u->file, e, u->freed_path);
+    return u->freed_path && cg_gn_is(e, CG_GK_SELECTOR_EXPRESSION) && cg_node_text_eq(u->file, e, u->freed_path);
 }
 
-static cg_gobinding *binding_of(const uaf *u, TSNode expr) {
-    TSNode id = cg_x_strip_conversions(u->pkg, u->file, expr);
-    return cg_node_is(id, "identifier") ? cg_gopkg_binding(u->pkg->go, u->file, id) : NULL;
+static cg_gobinding *binding_of(const uaf *u, cg_gn expr) {
+    cg_gn id = cg_x_strip_conversions(u->pkg, u->file, expr);
+    return cg_gn_is(id, CG_GK_IDENTIFIER) ? cg_gopkg_binding(u->pkg->go, u->file, id) : NULL;
 }
 
 static bool is_view(const uaf *u, cg_gobinding *b) {
@@ -97,36 +99,34 @@ static bool is_view(const uaf *u, cg_gobinding *b) {
     return false;
 }
 
-static bool named_view(const uaf *u, TSNode id) {
+static bool named_view(const uaf *u, cg_gn id) {
     for (size_t i = 0; i < u->view_len; i++)
         if (cg_node_text_eq(u->file, id, u->views[i]->name)) return true;
     return false;
 }
 
-static bool is_unsafe_call(const uaf *u, TSNode call, const char *name) {
-    if (!cg_node_is(call, "call_expression") || !u->file->unsafe_name) return false;
-    return cg_node_is_qualified(u->file, cg_node_unparen(cg_node_field(call, "function")), u->file->unsafe_name,
-                                name);
+static bool is_unsafe_call(const uaf *u, cg_gn call, const char *name) {
+    return cg_gopkg_calls(u->pkg->go, u->file, call, "unsafe", name);
 }
 
 /* Does expr make a view of the freed memory: unsafe.Slice(p', n),
  * unsafe.String(p', n), (*[N]T)(p'), (*[N]T)(p')[:n], where p' is the freed
  * pointer through conversions; or re-slice an existing view? Copies
  * (C.GoBytes, string(v)) are not views. */
-static bool makes_view(const uaf *u, TSNode expr) {
+static bool makes_view(const uaf *u, cg_gn expr) {
     if (!names_tracked(u, expr, true)) return false;
-    TSNode e = cg_node_unparen(expr);
+    cg_gn e = cg_gn_unparen(expr);
     if (is_unsafe_call(u, e, "Slice") || is_unsafe_call(u, e, "String")) {
-        TSNode args = cg_node_field(e, "arguments");
-        return ts_node_named_child_count(args) == 2 && is_freed_ptr(u, ts_node_named_child(args, 0));
+        cg_gn args = cg_gn_field(e, CG_GF_ARGUMENTS);
+        return cg_gn_count(args) == 2 && is_freed_ptr(u, cg_gn_child(args, 0));
     }
-    if (cg_node_is(e, "slice_expression")) {
-        TSNode op = cg_node_unparen(cg_node_field(e, "operand"));
-        if (cg_node_is(op, "identifier"))
+    if (cg_gn_is(e, CG_GK_SLICE_EXPRESSION)) {
+        cg_gn op = cg_gn_unparen(cg_gn_field(e, CG_GF_OPERAND));
+        if (cg_gn_is(op, CG_GK_IDENTIFIER))
             return named_view(u, op) && is_view(u, cg_gopkg_binding(u->pkg->go, u->file, op));
         return makes_view(u, op);
     }
-    TSNode operand;
+    cg_gn operand;
     cg_gotype *to = cg_gopkg_conversion(u->pkg->go, u->file, e, &operand);
     if (to) {
         cg_gotype *t = cg_gotype_underlying(u->pkg->go, to);
@@ -146,12 +146,12 @@ static void add_group(uaf *u, cg_gobinding *b) {
 
 static void collect(uaf *u, cg_gofunc *fn) {
     add_group(u, binding_of(u, u->freed_arg));
-    TSNode stripped = cg_x_strip_conversions(u->pkg, u->file, u->freed_arg);
+    cg_gn stripped = cg_x_strip_conversions(u->pkg, u->file, u->freed_arg);
     /* A field path is matched by its text; its root must not change. */
-    if (!u->group_len && cg_node_is(stripped, "selector_expression")) {
-        TSNode root = cg_lvalue_root(stripped);
-        cg_gobinding *rb = cg_node_is(root, "identifier") ? cg_gopkg_binding(u->pkg->go, u->file, root) : NULL;
-        if (!rb || rb->assigned.len) return;
+    if (!u->group_len && cg_gn_is(stripped, CG_GK_SELECTOR_EXPRESSION)) {
+        cg_gn root = cg_lvalue_root(stripped);
+        cg_gobinding *rb = cg_gn_is(root, CG_GK_IDENTIFIER) ? cg_gopkg_binding(u->pkg->go, u->file, root) : NULL;
+        if (!rb || rb->defs.len) return;
         u->freed_path = cg_node_text(u->file, stripped);
     }
     if (!u->group_len && !u->freed_path) return;
@@ -159,8 +159,8 @@ static void collect(uaf *u, cg_gofunc *fn) {
     for (int round = 0; round < 3; round++) {
         for (size_t i = 0; i < fn->bindings.len; i++) {
             cg_gobinding *b = fn->bindings.items[i];
-            TSNode v = cg_binding_single_value(b);
-            if (ts_node_is_null(v)) continue;
+            cg_gn v = cg_binding_single_value(b);
+            if (!v) continue;
             if (is_freed_ptr(u, v)) add_group(u, b);
             if (in_group(u, b)) add_group(u, binding_of(u, v)); /* few: the group's own values */
         }
@@ -169,11 +169,13 @@ static void collect(uaf *u, cg_gofunc *fn) {
         for (size_t i = 0; i < fn->bindings.len; i++) {
             cg_gobinding *b = fn->bindings.items[i];
             if (is_view(u, b) || u->view_len >= MAX_VIEWS) continue;
-            TSNode src = {0};
-            if (!ts_node_is_null(b->value) && b->value_index == 0 && makes_view(u, b->value)) src = b->value;
-            for (size_t j = 0; ts_node_is_null(src) && j < b->assigned.len; j++)
-                if (makes_view(u, b->assigned.items[j])) src = b->assigned.items[j];
-            if (ts_node_is_null(src)) continue;
+            cg_gn src = NULL;
+            if (b->value && b->value_index == 0 && makes_view(u, b->value)) src = b->value;
+            for (size_t j = 0; !src && j < b->defs.len; j++) {
+                cg_gn v = cg_def_value(&b->defs.items[j]);
+                if (v && makes_view(u, v)) src = v;
+            }
+            if (!src) continue;
             u->views[u->view_len] = b;
             u->view_src[u->view_len++] = src;
         }
@@ -182,19 +184,20 @@ static void collect(uaf *u, cg_gofunc *fn) {
 
 /* ---- uses ---- */
 
-static bool refers_node(uaf *u, TSNode n) {
+static bool refers_node(uaf *u, cg_gn n) {
     if (u->tracked)
-        return cg_node_is(n, "identifier") && cg_node_text_eq(u->file, n, u->tracked->name) &&
-               cg_gopkg_binding(u->pkg->go, u->file, n) == u->tracked;
-    return (cg_node_is(n, "call_expression") || cg_node_is(n, "slice_expression")) && makes_view(u, n);
+        return cg_gn_is(n, CG_GK_IDENTIFIER) && cg_node_text_eq(u->file, n, u->tracked->name) &&
+               cg_gopkg_binding(u->pkg->go, u->file, n) == u->tracked &&
+               !cg_gopkg_declares(u->pkg->go, u->file, n); /* `var buf []byte` names it, uses nothing */
+    return (cg_gn_is(n, CG_GK_CALL_EXPRESSION) || cg_gn_is(n, CG_GK_SLICE_EXPRESSION)) && makes_view(u, n);
 }
 
-static cg_walk_action visit_use(TSNode n, void *arg) {
+static cg_walk_action visit_use(cg_gn n, void *arg) {
     uaf *u = arg;
-    if (cg_node_is(n, "call_expression")) {
-        TSNode fn = cg_node_field(n, "function");
+    if (cg_gn_is(n, CG_GK_CALL_EXPRESSION)) {
+        cg_gn fn = cg_gn_field(n, CG_GF_FUNCTION);
         /* len and cap read the slice header, not the freed bytes. */
-        if (cg_node_is(fn, "identifier") && (cg_node_text_eq(u->file, fn, "len") || cg_node_text_eq(u->file, fn, "cap")))
+        if (cg_gn_is(fn, CG_GK_IDENTIFIER) && (cg_node_text_eq(u->file, fn, "len") || cg_node_text_eq(u->file, fn, "cap")))
             return CG_WALK_SKIP_CHILDREN;
     }
     if (refers_node(u, n)) {
@@ -204,25 +207,34 @@ static cg_walk_action visit_use(TSNode n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
-static bool find_use(uaf *u, TSNode n) {
-    u->found = (TSNode){0};
+static bool find_use(uaf *u, cg_gn n) {
+    u->found = NULL;
     return !cg_walk(n, visit_use, u);
 }
 
-/* A whole left-hand identifier naming the tracked local (or a group member
- * when tracking the pointer): the old value is gone on this path. */
-static bool kills(uaf *u, TSNode stmt) {
-    if (!cg_node_is(stmt, "assignment_statement") && !cg_node_is(stmt, "short_var_declaration")) return false;
-    if (cg_node_is(stmt, "assignment_statement") && !cg_node_text_eq(u->file, cg_node_field(stmt, "operator"), "="))
-        return false;
-    TSNode left = cg_node_field(stmt, "left");
-    uint32_t n = ts_node_named_child_count(left);
-    for (uint32_t i = 0; i < n; i++) {
-        TSNode id = ts_node_named_child(left, i);
-        if (!cg_node_is(id, "identifier")) continue;
-        if (u->tracked ? !cg_node_text_eq(u->file, id, u->tracked->name) : !named_in_group(u, id)) continue;
-        cg_gobinding *b = cg_flow_binding(u->pkg->go, u->file, id);
-        if (u->tracked ? b == u->tracked : in_group(u, b)) return true;
+/* Does the step end the tracked value on this path? When tracking a view:
+ * the view is assigned, or declared again (a new variable). When tracking
+ * the pointer itself (a view made after the free): a group member or the
+ * freed field path is assigned or declared again, so that a view made
+ * later is made of new memory. */
+static bool kills(uaf *u, cg_gn stmt) {
+    if (u->tracked && cg_gn_within(u->tracked->ident, stmt)) return true;
+    for (size_t i = 0; !u->tracked && i < u->group_len; i++)
+        if (cg_gn_within(u->group[i]->ident, stmt)) return true;
+    if (!cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_op(stmt) != CG_GOP_ASSIGN) return false;
+    cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
+    for (uint32_t i = 0; i < cg_gn_count(left); i++) {
+        cg_gn id = cg_gn_unparen(cg_gn_child(left, i));
+        if (!u->tracked && u->freed_path && cg_node_text_eq(u->file, id, u->freed_path)) return true;
+        if (!cg_gn_is(id, CG_GK_IDENTIFIER)) continue;
+        cg_gobinding *b;
+        if (u->tracked) {
+            if (cg_node_text_eq(u->file, id, u->tracked->name) &&
+                cg_gopkg_binding(u->pkg->go, u->file, id) == u->tracked)
+                return true;
+        } else if (named_in_group(u, id) && in_group(u, b = cg_gopkg_binding(u->pkg->go, u->file, id))) {
+            return true;
+        }
     }
     return false;
 }
@@ -251,8 +263,8 @@ static void add_trace(uaf *u, cg_diag *d) {
                  "copy into a make'd slice), or free it only after the last use of the view");
 }
 
-static void report_use(uaf *u, TSNode stmt, TSNode at) {
-    const char *what = cg_node_is(stmt, "defer_statement") ? "used by a deferred call that runs after it"
+static void report_use(uaf *u, cg_gn stmt, cg_gn at) {
+    const char *what = cg_gn_is(stmt, CG_GK_DEFER_STATEMENT) ? "used by a deferred call that runs after it"
                                                             : "used afterwards on some path";
     cg_diag *d;
     if (u->tracked)
@@ -268,11 +280,13 @@ static void report_use(uaf *u, TSNode stmt, TSNode at) {
     add_trace(u, d);
 }
 
-static cg_flow_action visit_after_free(TSNode stmt, void *arg) {
+static cg_flow_action visit_after_free(const cg_cfg *cfg, uint32_t step, void *arg) {
     uaf *u = arg;
-    TSNode scan = stmt;
-    if (cg_node_is(stmt, "assignment_statement") || cg_node_is(stmt, "short_var_declaration"))
-        scan = cg_node_field(stmt, "right");
+    cg_gn stmt = cfg->steps[step].node;
+    if (!stmt) return CG_FLOW_CONTINUE;
+    cg_gn scan = stmt;
+    if (cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION))
+        scan = cg_gn_field(stmt, CG_GF_RIGHT);
     if (find_use(u, scan)) {
         report_use(u, stmt, u->found);
         return CG_FLOW_STOP;
@@ -280,18 +294,13 @@ static cg_flow_action visit_after_free(TSNode stmt, void *arg) {
     return kills(u, stmt) ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
 }
 
-/* Deferred calls registered before a plain C.free run after it. */
-static void check_earlier_defers(uaf *u) {
-    const cg_nodevec *defers = &u->ctx->facts->defers;
-    TSNode fn_node = cg_gopkg_func_at(u->pkg->go, u->file, u->free_call)->node;
-    for (size_t i = 0; i < defers->len; i++) {
-        const cg_noderef *r = &defers->items[i];
-        if (r->file != u->file || ts_node_start_byte(r->node) >= ts_node_start_byte(u->free_call) ||
-            ts_node_start_byte(r->node) < ts_node_start_byte(fn_node) ||
-            ts_node_end_byte(r->node) > ts_node_end_byte(fn_node))
-            continue;
-        if (find_use(u, r->node)) {
-            report_use(u, r->node, u->found);
+/* Deferred calls registered on a path to a plain C.free run after it. */
+static void check_earlier_defers(uaf *u, const cg_cfg *cfg, uint32_t free_step) {
+    for (uint32_t i = 0; i < cfg->defer_count; i++) {
+        uint32_t d = cfg->defers[i];
+        if (!cg_cfg_reaches(cfg, d, free_step)) continue;
+        if (find_use(u, cfg->steps[d].node)) {
+            report_use(u, cfg->steps[d].node, u->found);
             return;
         }
     }
@@ -299,31 +308,31 @@ static void check_earlier_defers(uaf *u) {
 
 /* ---- defer C.free: what outlives the function ---- */
 
-static bool carries(uaf *u, TSNode e) {
-    e = cg_node_unparen(e);
-    if (ts_node_is_null(e)) return false;
+static bool carries(uaf *u, cg_gn e) {
+    e = cg_gn_unparen(e);
+    if (!e) return false;
     if (!u->tracked && makes_view(u, e)) return true;
-    if (cg_node_is(e, "identifier"))
+    if (cg_gn_is(e, CG_GK_IDENTIFIER))
         return u->tracked && cg_node_text_eq(u->file, e, u->tracked->name) &&
                cg_gopkg_binding(u->pkg->go, u->file, e) == u->tracked;
-    if (cg_node_is(e, "slice_expression") || cg_node_is(e, "index_expression") || cg_node_is(e, "selector_expression"))
-        return carries(u, cg_node_field(e, "operand"));
-    if (cg_node_is(e, "unary_expression") && cg_node_text_eq(u->file, cg_node_field(e, "operator"), "&"))
-        return carries(u, cg_node_field(e, "operand"));
-    if (cg_node_is(e, "composite_literal")) {
-        TSNode body = cg_node_field(e, "body");
-        uint32_t n = ts_node_named_child_count(body);
+    if (cg_gn_is(e, CG_GK_SLICE_EXPRESSION) || cg_gn_is(e, CG_GK_INDEX_EXPRESSION) || cg_gn_is(e, CG_GK_SELECTOR_EXPRESSION))
+        return carries(u, cg_gn_field(e, CG_GF_OPERAND));
+    if (cg_gn_is(e, CG_GK_UNARY_EXPRESSION) && cg_gn_op(e) == CG_GOP_AMP)
+        return carries(u, cg_gn_field(e, CG_GF_OPERAND));
+    if (cg_gn_is(e, CG_GK_COMPOSITE_LITERAL)) {
+        cg_gn body = cg_gn_field(e, CG_GF_BODY);
+        uint32_t n = cg_gn_count(body);
         for (uint32_t i = 0; i < n; i++) {
-            TSNode el = ts_node_named_child(body, i);
-            if (cg_node_is(el, "keyed_element")) el = ts_node_named_child(el, ts_node_named_child_count(el) - 1);
-            if (cg_node_is(el, "literal_element")) el = ts_node_named_child(el, 0);
+            cg_gn el = cg_gn_child(body, i);
+            if (cg_gn_is(el, CG_GK_KEYED_ELEMENT)) el = cg_gn_child(el, cg_gn_count(el) - 1);
+            if (cg_gn_is(el, CG_GK_LITERAL_ELEMENT)) el = cg_gn_child(el, 0);
             if (carries(u, el)) return true;
         }
         return false;
     }
     if (is_unsafe_call(u, e, "Slice") || is_unsafe_call(u, e, "String"))
-        return carries(u, ts_node_named_child(cg_node_field(e, "arguments"), 0));
-    TSNode operand;
+        return carries(u, cg_gn_child(cg_gn_field(e, CG_GF_ARGUMENTS), 0));
+    cg_gn operand;
     cg_gotype *to = cg_gopkg_conversion(u->pkg->go, u->file, e, &operand);
     if (to) {
         cg_gotype *t = cg_gotype_underlying(u->pkg->go, to);
@@ -336,11 +345,11 @@ static bool carries(uaf *u, TSNode e) {
 
 /* Where an assignment's target outlives the function: a named result, a
  * package variable, or memory reached through a parameter or receiver. */
-static const char *outliving_target(uaf *u, TSNode target) {
-    TSNode root = cg_lvalue_root(target);
-    if (!cg_node_is(root, "identifier")) return NULL;
+static const char *outliving_target(uaf *u, cg_gn target) {
+    cg_gn root = cg_lvalue_root(target);
+    if (!cg_gn_is(root, CG_GK_IDENTIFIER)) return NULL;
     cg_gobinding *b = cg_gopkg_binding(u->pkg->go, u->file, root);
-    bool whole = ts_node_eq(cg_node_unparen(target), root);
+    bool whole = (cg_gn_unparen(target)) == (root);
     if (!b) {
         const cg_godecl *d = cg_gopkg_decl(u->pkg->go, cg_node_text(u->file, root));
         return d && d->kind == CG_GODECL_VAR ? "a package-level variable" : NULL;
@@ -356,11 +365,10 @@ static const char *outliving_target(uaf *u, TSNode target) {
 
 typedef struct escape_walk {
     uaf *u;
-    TSNode func;
     bool done;
 } escape_walk;
 
-static void report_escape(uaf *u, TSNode at, const char *how) {
+static void report_escape(uaf *u, cg_gn at, const char *how) {
     cg_diag *d = cg_check_report(
         u->ctx, u->file, at,
         "%s, a view of C memory that %s(%s) frees when the function returns, %s: it is used after the "
@@ -370,34 +378,32 @@ static void report_escape(uaf *u, TSNode at, const char *how) {
     add_trace(u, d);
 }
 
-static cg_walk_action visit_escape(TSNode n, void *arg) {
+static cg_walk_action visit_escape(cg_gn n, void *arg) {
     escape_walk *w = arg;
     uaf *u = w->u;
     if (w->done) return CG_WALK_STOP;
-    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
-    if (ts_node_start_byte(n) < ts_node_end_byte(u->defer_stmt) && ts_node_end_byte(n) <= ts_node_end_byte(u->defer_stmt))
-        return cg_node_is(n, "defer_statement") ? CG_WALK_SKIP_CHILDREN : CG_WALK_CONTINUE;
-    if (cg_node_is(n, "return_statement")) {
-        uint32_t c = ts_node_named_child_count(n);
-        TSNode list = c ? ts_node_named_child(n, 0) : (TSNode){0};
-        uint32_t k = ts_node_is_null(list) ? 0 : ts_node_named_child_count(list);
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL) || cg_gn_is(n, CG_GK_DEFER_STATEMENT)) return CG_WALK_SKIP_CHILDREN;
+    if (cg_gn_is(n, CG_GK_RETURN_STATEMENT)) {
+        uint32_t c = cg_gn_count(n);
+        cg_gn list = c ? cg_gn_child(n, 0) : NULL;
+        uint32_t k = !list ? 0 : cg_gn_count(list);
         for (uint32_t i = 0; i < k; i++)
-            if (carries(u, ts_node_named_child(list, i))) {
-                report_escape(u, ts_node_named_child(list, i), "is returned to the caller");
+            if (carries(u, cg_gn_child(list, i))) {
+                report_escape(u, cg_gn_child(list, i), "is returned to the caller");
                 w->done = true;
                 return CG_WALK_STOP;
             }
         return CG_WALK_SKIP_CHILDREN;
     }
-    if (cg_node_is(n, "assignment_statement")) {
-        TSNode left = cg_node_field(n, "left"), right = cg_node_field(n, "right");
-        uint32_t k = ts_node_named_child_count(left);
-        if (k != ts_node_named_child_count(right)) return CG_WALK_SKIP_CHILDREN;
+    if (cg_gn_is(n, CG_GK_ASSIGNMENT_STATEMENT)) {
+        cg_gn left = cg_gn_field(n, CG_GF_LEFT), right = cg_gn_field(n, CG_GF_RIGHT);
+        uint32_t k = cg_gn_count(left);
+        if (k != cg_gn_count(right)) return CG_WALK_SKIP_CHILDREN;
         for (uint32_t i = 0; i < k; i++) {
             const char *where;
-            if (carries(u, ts_node_named_child(right, i)) &&
-                (where = outliving_target(u, ts_node_named_child(left, i))) != NULL) {
-                report_escape(u, ts_node_named_child(right, i),
+            if (carries(u, cg_gn_child(right, i)) &&
+                (where = outliving_target(u, cg_gn_child(left, i))) != NULL) {
+                report_escape(u, cg_gn_child(right, i),
                               cg_arena_printf(&u->pkg->arena, "is stored in %s", where));
                 w->done = true;
                 return CG_WALK_STOP;
@@ -405,12 +411,12 @@ static cg_walk_action visit_escape(TSNode n, void *arg) {
         }
         return CG_WALK_SKIP_CHILDREN;
     }
-    if (cg_node_is(n, "send_statement") && carries(u, cg_node_field(n, "value"))) {
-        report_escape(u, cg_node_field(n, "value"), "is sent on a channel");
+    if (cg_gn_is(n, CG_GK_SEND_STATEMENT) && carries(u, cg_gn_field(n, CG_GF_VALUE))) {
+        report_escape(u, cg_gn_field(n, CG_GF_VALUE), "is sent on a channel");
         w->done = true;
         return CG_WALK_STOP;
     }
-    if (cg_node_is(n, "go_statement") && find_use(u, n)) {
+    if (cg_gn_is(n, CG_GK_GO_STATEMENT) && find_use(u, n)) {
         report_escape(u, u->found, "is used by a goroutine that may run after the function returned");
         w->done = true;
         return CG_WALK_STOP;
@@ -418,21 +424,22 @@ static cg_walk_action visit_escape(TSNode n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
-/* ---- driver ---- */
-
-static TSNode defer_of(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
-        if (cg_node_is(p, "defer_statement")) return p;
-        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration")) break;
-    }
-    return (TSNode){0};
+/* What may run after `defer C.free(p)` registered the free. */
+static cg_flow_action visit_after_deferred_free(const cg_cfg *cfg, uint32_t step, void *arg) {
+    escape_walk *w = arg;
+    cg_gn n = cfg->steps[step].node;
+    if (n) cg_walk(n, visit_escape, w);
+    return w->done ? CG_FLOW_STOP : CG_FLOW_CONTINUE;
 }
 
-static TSNode innermost_func(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p))
-        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration") || cg_node_is(p, "func_literal"))
-            return p;
-    return (TSNode){0};
+/* ---- driver ---- */
+
+static cg_gn defer_of(cg_gn n) {
+    for (cg_gn p = cg_gn_parent(n); p; p = cg_gn_parent(p)) {
+        if (cg_gn_is(p, CG_GK_DEFER_STATEMENT)) return p;
+        if (cg_gn_is(p, CG_GK_FUNCTION_DECLARATION) || cg_gn_is(p, CG_GK_METHOD_DECLARATION)) break;
+    }
+    return NULL;
 }
 
 static void check_free(uaf *u) {
@@ -441,36 +448,34 @@ static void check_free(uaf *u) {
     collect(u, fn);
     if (!u->group_len && !u->freed_path) return;
     u->defer_stmt = defer_of(u->free_call);
-    u->deferred = !ts_node_is_null(u->defer_stmt);
+    u->deferred = u->defer_stmt;
+    /* A free inside a func literal runs whenever the literal is called;
+     * a free deferred inside one runs when the literal returns. */
+    const cg_cfg *cfg = cg_cfg_around(u->pkg->go, u->file, u->deferred ? u->defer_stmt : u->free_call);
+    uint32_t step = cg_cfg_step_of(cfg, u->deferred ? u->defer_stmt : u->free_call);
+    if (step == CG_CFG_NONE) return;
+    if (!u->deferred && cfg->func != fn->node) return;
+    uint32_t from = cg_cfg_later_code_start(cfg, step), to = cg_gn_end(cfg->func);
     size_t rounds = u->view_len + 1;
-    TSNode anchor = u->deferred ? u->defer_stmt : cg_flow_statement(u->free_call);
-    if (ts_node_is_null(anchor)) return;
-    uint32_t from = cg_flow_after_start(anchor), to = ts_node_end_byte(fn->node);
     for (size_t i = 0; i < rounds; i++) {
         u->tracked = i < u->view_len ? u->views[i] : NULL;
         /* Nothing after the free names the view (or the pointer): no walk. */
         bool named = false;
-        if (u->tracked) named = cg_flow_mentions(u->file, from, to, u->tracked->name);
+        if (u->tracked) named = cg_gofile_mentions(u->file, from, to, u->tracked->name);
         for (size_t g = 0; !u->tracked && !named && g < u->group_len; g++)
-            named = cg_flow_mentions(u->file, from, to, u->group[g]->name);
+            named = cg_gofile_mentions(u->file, from, to, u->group[g]->name);
         if (!u->tracked && u->freed_path) named = true;
         if (!named) {
             /* Deferred calls registered before a plain free still run after it. */
-            if (!u->deferred && u->tracked && ts_node_eq(innermost_func(u->free_call), fn->node))
-                check_earlier_defers(u);
+            if (!u->deferred && u->tracked) check_earlier_defers(u, cfg, step);
             continue;
         }
         if (u->deferred) {
-            TSNode func = innermost_func(u->defer_stmt);
-            escape_walk w = {u, func, false};
-            cg_walk(cg_node_field(func, "body"), visit_escape, &w);
+            escape_walk w = {u, false};
+            cg_cfg_walk_after(cfg, step, visit_after_deferred_free, &w);
             continue;
         }
-        /* A free inside a func literal runs whenever the literal is called. */
-        if (!ts_node_eq(innermost_func(u->free_call), fn->node)) continue;
-        TSNode stmt = cg_flow_statement(u->free_call);
-        if (ts_node_is_null(stmt)) continue;
-        if (cg_flow_after(u->file, stmt, visit_after_free, u) && u->tracked) check_earlier_defers(u);
+        if (cg_cfg_walk_after(cfg, step, visit_after_free, u) && u->tracked) check_earlier_defers(u, cfg, step);
     }
 }
 
@@ -481,7 +486,7 @@ static void check(cg_check_ctx *ctx) {
         if (strcmp(call->name, "free") == 0) {
             if (call->arg_count != 1) continue;
             uaf u = base;
-            u.freed_arg = ts_node_named_child(call->args, 0);
+            u.freed_arg = cg_gn_child(call->args, 0);
             check_free(&u);
             continue;
         }
@@ -489,7 +494,7 @@ static void check(cg_check_ctx *ctx) {
         for (uint32_t a = 0; sum && a < call->arg_count && a < sum->param_count; a++) {
             if (!sum->params[a].freed.len) continue;
             uaf u = base;
-            u.freed_arg = ts_node_named_child(call->args, a);
+            u.freed_arg = cg_gn_child(call->args, a);
             u.ps = &sum->params[a];
             check_free(&u);
         }

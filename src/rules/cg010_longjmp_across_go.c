@@ -132,21 +132,21 @@ static void check_c_end(cg_check_ctx *ctx, const cg_csummary *s, const cg_cjump_
  * the package functions they call, transitively (calls of methods and
  * function values are not followed). */
 typedef struct callback_fn {
-    TSNode node;                  /* function_declaration / method_declaration */
+    cg_gn node;                  /* function_declaration / method_declaration */
     const cg_export_link *root;   /* the exported function it is reached from */
 } callback_fn;
 typedef CG_VEC(callback_fn) callback_vec;
 
-static const callback_fn *find_callback_fn(const callback_vec *v, TSNode node) {
+static const callback_fn *find_callback_fn(const callback_vec *v, cg_gn node) {
     for (size_t i = 0; i < v->len; i++)
-        if (ts_node_eq(v->items[i].node, node)) return &v->items[i];
+        if (v->items[i].node == node) return &v->items[i];
     return NULL;
 }
 
 static void collect_callback_fns(cg_check_ctx *ctx, callback_vec *out) {
     for (size_t i = 0; i < ctx->pkg->exports.len; i++) {
         const cg_export_link *e = &ctx->pkg->exports.items[i];
-        if (!e->export || ts_node_is_null(e->export->func) || find_callback_fn(out, e->export->func)) continue;
+        if (!e->export || !e->export->func || find_callback_fn(out, e->export->func)) continue;
         callback_fn f = {e->export->func, e};
         cg_vec_push(out, f);
     }
@@ -160,7 +160,7 @@ static void collect_callback_fns(cg_check_ctx *ctx, callback_vec *out) {
             const callback_fn *from = caller ? find_callback_fn(out, caller->node) : NULL;
             if (!from) continue;
             const cg_godecl *callee = cg_gopkg_callee(ctx->pkg->go, call->file, call->node);
-            if (!callee || ts_node_is_null(callee->node) || find_callback_fn(out, callee->node)) continue;
+            if (!callee || !callee->node || find_callback_fn(out, callee->node)) continue;
             callback_fn f = {callee->node, from->root};
             cg_vec_push(out, f);
             grew = true;
@@ -177,7 +177,7 @@ static void check_go_end(cg_check_ctx *ctx, const callback_vec *callbacks, const
     const callback_fn *cb = fn ? find_callback_fn(callbacks, fn->node) : NULL;
     if (!cb) return;
     const cg_export_link *link = cb->root;
-    bool is_export = ts_node_eq(link->export->func, fn->node);
+    bool is_export = link->export->func == fn->node;
     /* The jump target: the longjmp site the trace ends in. Its buffer must
      * not be set by the callee itself (then the jump stays below it). */
     const cg_cstep *jstep = &s->reaches_longjmp.steps[s->reaches_longjmp.len - 1];

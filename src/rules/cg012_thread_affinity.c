@@ -17,7 +17,9 @@
  *    package whose first C call is the getter (`return lastError()`);
  *    errno read with cgo's two-result form `r, err := C.f()` is captured
  *    inside the same cgo call and is fine.
- * Silent when runtime.LockOSThread() runs earlier in the function (or in
+ * "Earlier" and "after" are along the function's control flow (gocfg.h):
+ * two calls on the two branches of an if never follow each other.
+ * Silent when runtime.LockOSThread() may run earlier in the function (or in
  * the function that encloses a func literal called in place), or when an
  * init function locks the main goroutine to the main thread, except for
  * code that runs on a goroutine the package starts with `go` (the lock
@@ -27,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../gofront/gocfg.h"
 #include "../model/finalizer.h"
 #include "../model/thread_affine.h"
 #include "check.h"
@@ -42,7 +45,7 @@ typedef struct affine_call {
 /* A Go function of the package whose first real C call reads a thread-local
  * error (func lastError() error { return errors.New(C.GoString(C.mylib_last_error())) }). */
 typedef struct error_helper {
-    TSNode func;
+    cg_gn func;
     affine_call getter;
 } error_helper;
 
@@ -51,51 +54,11 @@ typedef struct cg012 {
     cg_affine_config cfg;
     /* An init function that calls runtime.LockOSThread (null: none). */
     cg_gofile *init_lock_file;
-    TSNode init_lock;
+    cg_gn init_lock;
     /* Functions started with `go`: func literals and declarations. */
-    CG_VEC(TSNode) goroutines;
+    CG_VEC(cg_gn) goroutines;
     CG_VEC(error_helper) helpers;
 } cg012;
-
-static bool is_runtime_call(const cg_gofile *file, TSNode call, const char *name) {
-    if (!cg_node_is(call, "call_expression") || !file->runtime_name) return false;
-    return cg_node_is_qualified(file, cg_node_unparen(cg_node_field(call, "function")), file->runtime_name, name);
-}
-
-typedef struct lock_find {
-    const cg_gofile *file;
-    uint32_t before; /* only calls that start before this byte */
-    TSNode found;
-} lock_find;
-
-static cg_walk_action visit_lock(TSNode n, void *arg) {
-    lock_find *f = arg;
-    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
-    if (ts_node_start_byte(n) >= f->before) return CG_WALK_STOP;
-    if (is_runtime_call(f->file, n, "LockOSThread")) {
-        f->found = n;
-        return CG_WALK_STOP;
-    }
-    return CG_WALK_CONTINUE;
-}
-
-/* A func literal that is the function of a go statement: go func(){...}(). */
-static bool started_by_go(TSNode lit) {
-    TSNode call = ts_node_parent(lit);
-    return cg_node_is(call, "call_expression") && cg_node_is(ts_node_parent(call), "go_statement");
-}
-
-/* A func literal called in place or passed on runs on the enclosing goroutine
- * as far as this check can tell; the enclosing function's lock covers it. */
-static bool locked_before(cg_gopkg *go, cg_gofile *file, TSNode func, uint32_t before) {
-    for (TSNode f = func; !ts_node_is_null(f); f = cg_gopkg_enclosing_func(go, file, f)) {
-        lock_find lf = {.file = file, .before = before};
-        cg_walk(cg_node_field(f, "body"), visit_lock, &lf);
-        if (!ts_node_is_null(lf.found)) return true;
-        if (!cg_node_is(f, "func_literal") || started_by_go(f)) return false;
-    }
-    return false;
-}
 
 /* ---- goroutines and init locks, indexed once per package ---- */
 
@@ -104,45 +67,41 @@ typedef struct index_walk {
     cg_gofile *file;
 } index_walk;
 
-static cg_walk_action visit_index(TSNode n, void *arg) {
+static cg_walk_action visit_index(cg_gn n, void *arg) {
     index_walk *w = arg;
     cg012 *st = w->st;
-    if (cg_node_is(n, "go_statement")) {
-        TSNode call = ts_node_named_child(n, 0);
-        TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-        if (cg_node_is(fn, "func_literal")) {
+    if (cg_gn_is(n, CG_GK_GO_STATEMENT)) {
+        cg_gn call = cg_gn_child(n, 0);
+        cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+        if (cg_gn_is(fn, CG_GK_FUNC_LITERAL)) {
             cg_vec_push(&st->goroutines, fn);
-        } else if (cg_node_is(call, "call_expression")) {
+        } else if (cg_gn_is(call, CG_GK_CALL_EXPRESSION)) {
             const cg_godecl *d = cg_gopkg_callee(st->ctx->pkg->go, w->file, call);
             if (d) cg_vec_push(&st->goroutines, d->node);
         }
     }
-    if (cg_node_is(n, "function_declaration") && ts_node_is_null(st->init_lock) &&
-        cg_node_text_eq(w->file, cg_node_field(n, "name"), "init")) {
-        lock_find lf = {.file = w->file, .before = UINT32_MAX};
-        cg_walk(cg_node_field(n, "body"), visit_lock, &lf);
-        if (!ts_node_is_null(lf.found)) {
-            st->init_lock = lf.found;
-            st->init_lock_file = w->file;
-        }
+    if (cg_gn_is(n, CG_GK_FUNCTION_DECLARATION) && !st->init_lock &&
+        cg_node_text_eq(w->file, cg_gn_field(n, CG_GF_NAME), "init")) {
+        st->init_lock = cg_os_lock_in(st->ctx->pkg->go, w->file, n, NULL);
+        if (st->init_lock) st->init_lock_file = w->file;
     }
     return CG_WALK_CONTINUE;
 }
 
-static bool is_goroutine(const cg012 *st, TSNode func) {
+static bool is_goroutine(const cg012 *st, cg_gn func) {
     for (size_t i = 0; i < st->goroutines.len; i++)
-        if (ts_node_eq(st->goroutines.items[i], func)) return true;
+        if (st->goroutines.items[i] == func) return true;
     return false;
 }
 
 /* The goroutine entry the code of `func` runs under, when the package
  * starts it with `go` (walking out of func literals called in place). */
-static TSNode goroutine_of(const cg012 *st, cg_gofile *file, TSNode func) {
-    for (TSNode f = func; !ts_node_is_null(f); f = cg_gopkg_enclosing_func(st->ctx->pkg->go, file, f)) {
+static cg_gn goroutine_of(const cg012 *st, cg_gofile *file, cg_gn func) {
+    for (cg_gn f = func; f; f = cg_gopkg_enclosing_func(st->ctx->pkg->go, file, f)) {
         if (is_goroutine(st, f)) return f;
-        if (!cg_node_is(f, "func_literal")) break;
+        if (!cg_gn_is(f, CG_GK_FUNC_LITERAL)) break;
     }
-    return (TSNode){0};
+    return NULL;
 }
 
 /* ---- the check ---- */
@@ -163,22 +122,22 @@ static affine_call classify(cg012 *st, const cg_ccall *call) {
     return a;
 }
 
-static const char *unlocked_text(cg012 *st, TSNode go_entry) {
-    if (!ts_node_is_null(go_entry) && !ts_node_is_null(st->init_lock))
+static const char *unlocked_text(cg012 *st, cg_gn go_entry) {
+    if (go_entry && st->init_lock)
         return "this code runs on a goroutine started with `go`, which the init function's LockOSThread "
                "does not lock";
     return "no runtime.LockOSThread is in effect";
 }
 
-static void add_lock_notes(cg012 *st, cg_diag *d, const cg_gofile *file, TSNode go_entry) {
-    if (!ts_node_is_null(go_entry))
+static void add_lock_notes(cg012 *st, cg_diag *d, const cg_gofile *file, cg_gn go_entry) {
+    if (go_entry)
         cg_check_note(st->ctx, d, cg_check_loc(file, go_entry), "started as a goroutine here");
-    if (!ts_node_is_null(st->init_lock))
+    if (st->init_lock)
         cg_check_note(st->ctx, d, cg_check_loc(st->init_lock_file, st->init_lock),
                       "init locks only the main goroutine to the main thread");
 }
 
-static void report_error_read(cg012 *st, const affine_call *err, const cg_ccall *failing, TSNode go_entry) {
+static void report_error_read(cg012 *st, const affine_call *err, const cg_ccall *failing, cg_gn go_entry) {
     cg_check_ctx *ctx = st->ctx;
     const char *reader = err->getter ? cg_arena_printf(&ctx->pkg->arena, "%s() calls C.%s, which", err->call->name,
                                                        err->getter->name)
@@ -201,7 +160,7 @@ static void report_error_read(cg012 *st, const affine_call *err, const cg_ccall 
                  failing->name, err->getter ? err->getter->name : err->call->name);
 }
 
-static void report_state(cg012 *st, const affine_call *second, const affine_call *first, TSNode go_entry) {
+static void report_state(cg012 *st, const affine_call *second, const affine_call *first, cg_gn go_entry) {
     cg_check_ctx *ctx = st->ctx;
     cg_diag *d = cg_check_report(
         ctx, second->call->file, second->call->call,
@@ -229,8 +188,8 @@ static bool is_cgo_helper(const char *name) {
 
 /* The helper a group of calls makes its function, if any: the first call
  * that really enters C (not C.GoString and friends) is an error getter. */
-static void note_error_helper(cg012 *st, TSNode func, const affine_call *calls, size_t n) {
-    if (!cg_node_is(func, "function_declaration")) return;
+static void note_error_helper(cg012 *st, cg_gn func, const affine_call *calls, size_t n) {
+    if (!cg_gn_is(func, CG_GK_FUNCTION_DECLARATION)) return;
     for (size_t i = 0; i < n; i++) {
         if (is_cgo_helper(calls[i].call->name)) continue;
         if (calls[i].kind == CG_AFFINE_ERROR_STATE) {
@@ -241,9 +200,9 @@ static void note_error_helper(cg012 *st, TSNode func, const affine_call *calls, 
     }
 }
 
-static const error_helper *helper_for(const cg012 *st, TSNode decl) {
+static const error_helper *helper_for(const cg012 *st, cg_gn decl) {
     for (size_t i = 0; i < st->helpers.len; i++)
-        if (ts_node_eq(st->helpers.items[i].func, decl)) return &st->helpers.items[i];
+        if (st->helpers.items[i].func == decl) return &st->helpers.items[i];
     return NULL;
 }
 
@@ -255,10 +214,10 @@ typedef struct helper_walk {
 
 /* Calls to error helpers in a function's own body (nested literals are
  * functions of their own). */
-static cg_walk_action visit_helper_call(TSNode n, void *arg) {
+static cg_walk_action visit_helper_call(cg_gn n, void *arg) {
     helper_walk *w = arg;
-    if (cg_node_is(n, "func_literal")) return CG_WALK_SKIP_CHILDREN;
-    if (!cg_node_is(n, "call_expression")) return CG_WALK_CONTINUE;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION)) return CG_WALK_CONTINUE;
     const cg_godecl *d = cg_gopkg_callee(w->st->ctx->pkg->go, w->file, n);
     const error_helper *h = d && d->kind == CG_GODECL_FUNC ? helper_for(w->st, d->node) : NULL;
     if (!h) return CG_WALK_CONTINUE;
@@ -272,44 +231,46 @@ static cg_walk_action visit_helper_call(TSNode n, void *arg) {
 }
 
 /* Checks the C calls of one function (calls[0..n), source order). */
-static void check_function_calls(cg012 *st, TSNode func, affine_call *calls, size_t n) {
+static void check_function_calls(cg012 *st, cg_gn func, affine_call *calls, size_t n) {
     cg_gofile *file = calls[0].call->file;
-    TSNode go_entry = goroutine_of(st, file, func);
+    if (!cg_cfg_of(st->ctx->pkg->go, file, func)) return;
+    cg_gn go_entry = goroutine_of(st, file, func);
     /* init's lock holds for the main goroutine: code not started with go. */
-    if (!ts_node_is_null(st->init_lock) && ts_node_is_null(go_entry)) return;
-    const affine_call *first_state = NULL;
+    if (st->init_lock && !go_entry) return;
     bool state_reported = false;
     for (size_t i = 0; i < n; i++) {
         affine_call *c = &calls[i];
         if (c->kind == CG_AFFINE_NONE) continue;
-        if (locked_before(st->ctx->pkg->go, file, func, ts_node_start_byte(c->call->call))) return;
+        if (cg_os_locked_before(st->ctx->pkg->go, file, c->call->call)) continue;
         if (c->kind == CG_AFFINE_ERROR_STATE) {
-            /* The failing call: the closest C call that ran before (ended
-             * before this one started: C.GoString(C.dlerror()) runs the
-             * getter first), is a real call into C and not an error read. */
+            /* The failing call: the closest earlier C call that may run
+             * before this one (and ended before it: C.GoString(C.dlerror())
+             * runs the getter first) and really enters C. */
             for (size_t j = i; j-- > 0;) {
                 if (calls[j].kind == CG_AFFINE_ERROR_STATE || is_cgo_helper(calls[j].call->name) ||
-                    ts_node_end_byte(calls[j].call->call) > ts_node_start_byte(c->call->call))
+                    !cg_cfg_may_precede(st->ctx->pkg->go, file, calls[j].call->call, c->call->call))
                     continue;
                 report_error_read(st, c, calls[j].call, go_entry); /* each error read is its own finding */
                 break;
             }
             continue;
         }
-        if (!first_state) {
-            first_state = c;
-            continue;
+        /* A second thread-affine call after one that may run before it. */
+        for (size_t j = 0; j < i && !state_reported; j++) {
+            if (calls[j].kind == CG_AFFINE_NONE || calls[j].kind == CG_AFFINE_ERROR_STATE ||
+                !cg_cfg_may_precede(st->ctx->pkg->go, file, calls[j].call->call, c->call->call))
+                continue;
+            report_state(st, c, &calls[j], go_entry); /* once per function */
+            state_reported = true;
         }
-        if (!state_reported) report_state(st, c, first_state, go_entry); /* once per function */
-        state_reported = true;
     }
 }
 
 /* Checks the C calls of one function (calls[0..n), source order), with
  * the calls to error helpers merged in. */
-static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n) {
+static void check_function(cg012 *st, cg_gn func, affine_call *calls, size_t n) {
     helper_walk w = {.st = st, .file = calls[0].call->file};
-    if (st->helpers.len) cg_walk(cg_node_field(func, "body"), visit_helper_call, &w);
+    if (st->helpers.len) cg_walk(cg_gn_field(func, CG_GF_BODY), visit_helper_call, &w);
     if (!w.found.len) {
         check_function_calls(st, func, calls, n);
         return;
@@ -317,8 +278,8 @@ static void check_function(cg012 *st, TSNode func, affine_call *calls, size_t n)
     affine_call *merged = cg_xcalloc(n + w.found.len, sizeof *merged);
     size_t m = 0, i = 0, k = 0;
     while (i < n || k < w.found.len) {
-        bool take_call = k == w.found.len || (i < n && ts_node_start_byte(calls[i].call->call) <
-                                                           ts_node_start_byte(w.found.items[k].call->call));
+        bool take_call = k == w.found.len || (i < n && cg_gn_start(calls[i].call->call) <
+                                                           cg_gn_start(w.found.items[k].call->call));
         merged[m++] = take_call ? calls[i++] : w.found.items[k++];
     }
     check_function_calls(st, func, merged, m);
@@ -338,7 +299,7 @@ static void check(cg_check_ctx *ctx) {
      * nested literals, which form their own groups). */
     size_t n = ctx->facts->ccalls.len;
     affine_call *calls = cg_xcalloc(n ? n : 1, sizeof *calls);
-    TSNode *funcs = cg_xcalloc(n ? n : 1, sizeof *funcs);
+    cg_gn *funcs = cg_xcalloc(n ? n : 1, sizeof *funcs);
     bool *done = cg_xcalloc(n ? n : 1, sizeof *done);
     for (size_t i = 0; i < n; i++)
         funcs[i] = cg_gopkg_enclosing_func(ctx->pkg->go, ctx->facts->ccalls.items[i].file,
@@ -348,13 +309,13 @@ static void check(cg_check_ctx *ctx) {
         memset(done, 0, n * sizeof *done);
         for (size_t i = 0; i < n; i++) {
             const cg_ccall *ci = &ctx->facts->ccalls.items[i];
-            if (done[i] || ts_node_is_null(funcs[i])) continue;
+            if (done[i] || !funcs[i]) continue;
             size_t m = 0;
             /* The calls of one function follow it in the list and stop at its end. */
             for (size_t j = i; j < n; j++) {
                 const cg_ccall *cj = &ctx->facts->ccalls.items[j];
-                if (cj->file != ci->file || ts_node_start_byte(cj->call) >= ts_node_end_byte(funcs[i])) break;
-                if (done[j] || !ts_node_eq(funcs[j], funcs[i])) continue;
+                if (cj->file != ci->file || cg_gn_start(cj->call) >= cg_gn_end(funcs[i])) break;
+                if (done[j] || funcs[j] != funcs[i]) continue;
                 done[j] = true;
                 calls[m++] = classify(&st, cj);
             }

@@ -250,12 +250,12 @@ typedef struct c_fn_walk {
     const char *found;
 } c_fn_walk;
 
-static cg_walk_action find_c_function(TSNode node, void *arg) {
+static cg_walk_action find_c_function(cg_gn node, void *arg) {
     c_fn_walk *w = arg;
     if (w->found) return CG_WALK_STOP;
-    if (!cg_node_is(node, "selector_expression") || !cg_node_is_qualified(w->file, node, "C", NULL))
+    if (!cg_gn_is(node, CG_GK_SELECTOR_EXPRESSION) || !cg_node_is_qualified(w->file, node, "C", NULL))
         return CG_WALK_CONTINUE;
-    const char *name = cg_node_text(w->file, cg_node_field(node, "field"));
+    const char *name = cg_node_text(w->file, cg_gn_field(node, CG_GF_FIELD));
     const cg_cfunc *fn = cg_cmodel_func(w->ctx->pkg->c, name);
     if (fn) w->found = fn->name;
     return CG_WALK_SKIP_CHILDREN;
@@ -272,7 +272,7 @@ static void passed_functions(cg_check_ctx *ctx, const cg_csummary *s, int p, pas
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
         if (!call->name || strcmp(call->name, s->name) != 0 || (uint32_t)p >= call->arg_count) continue;
-        TSNode arg = ts_node_named_child(call->args, (uint32_t)p);
+        cg_gn arg = cg_gn_child(call->args, (uint32_t)p);
         c_fn_walk w = {ctx, call->file, NULL};
         cg_walk(arg, find_c_function, &w);
         if (!w.found) continue;

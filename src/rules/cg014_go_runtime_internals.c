@@ -101,33 +101,33 @@ static const char *runtime_kind(cg_package *pkg, cg_gotype *t) {
 
 /* unsafe.Pointer(&x) (parentheses allowed) where x is a map, chan, interface
  * or func: returns x and sets *kind; else a null node. */
-static TSNode runtime_value_address(cg_package *pkg, cg_gofile *file, TSNode expr, const char **kind) {
-    expr = cg_node_unparen(expr);
-    TSNode operand;
+static cg_gn runtime_value_address(cg_package *pkg, cg_gofile *file, cg_gn expr, const char **kind) {
+    expr = cg_gn_unparen(expr);
+    cg_gn operand;
     cg_gotype *t = cg_gopkg_conversion(pkg->go, file, expr, &operand);
-    if (!t || t->kind != CG_GT_UNSAFE_POINTER) return (TSNode){0};
-    TSNode addr = cg_node_unparen(operand);
-    if (!cg_node_is(addr, "unary_expression") || !cg_node_text_eq(file, cg_node_field(addr, "operator"), "&"))
-        return (TSNode){0};
-    TSNode x = cg_node_unparen(cg_node_field(addr, "operand"));
+    if (!t || t->kind != CG_GT_UNSAFE_POINTER) return NULL;
+    cg_gn addr = cg_gn_unparen(operand);
+    if (!cg_gn_is(addr, CG_GK_UNARY_EXPRESSION) || cg_gn_op(addr) != CG_GOP_AMP)
+        return NULL;
+    cg_gn x = cg_gn_unparen(cg_gn_field(addr, CG_GF_OPERAND));
     *kind = runtime_kind(pkg, cg_gopkg_type_of_expr(pkg->go, file, x));
-    return *kind ? x : (TSNode){0};
+    return *kind ? x : NULL;
 }
 
 /* Looks through conversions and dereferences for unsafe.Pointer(&x). */
-static TSNode find_runtime_value(cg_package *pkg, cg_gofile *file, TSNode expr, const char **kind) {
-    for (int i = 0; i < 8 && !ts_node_is_null(expr); i++) {
-        TSNode x = runtime_value_address(pkg, file, expr, kind);
-        if (!ts_node_is_null(x)) return x;
-        expr = cg_node_unparen(expr);
-        TSNode operand;
+static cg_gn find_runtime_value(cg_package *pkg, cg_gofile *file, cg_gn expr, const char **kind) {
+    for (int i = 0; i < 8 && expr; i++) {
+        cg_gn x = runtime_value_address(pkg, file, expr, kind);
+        if (x) return x;
+        expr = cg_gn_unparen(expr);
+        cg_gn operand;
         if (cg_gopkg_conversion(pkg->go, file, expr, &operand)) expr = operand;
-        else if (cg_node_is(expr, "unary_expression") &&
-                 cg_node_text_eq(file, cg_node_field(expr, "operator"), "*"))
-            expr = cg_node_field(expr, "operand");
+        else if (cg_gn_is(expr, CG_GK_UNARY_EXPRESSION) &&
+                 cg_gn_op(expr) == CG_GOP_STAR)
+            expr = cg_gn_field(expr, CG_GF_OPERAND);
         else break;
     }
-    return (TSNode){0};
+    return NULL;
 }
 
 typedef struct seen_key {
@@ -136,8 +136,8 @@ typedef struct seen_key {
 } seen_key;
 typedef CG_VEC(seen_key) seen_vec;
 
-static bool first_time(seen_vec *seen, const cg_gofile *file, TSNode node) {
-    seen_key key = {file, ts_node_start_byte(node)};
+static bool first_time(seen_vec *seen, const cg_gofile *file, cg_gn node) {
+    seen_key key = {file, cg_gn_start(node)};
     for (size_t i = 0; i < seen->len; i++)
         if (seen->items[i].file == file && seen->items[i].start == key.start) return false;
     cg_vec_push(seen, key);
@@ -184,9 +184,9 @@ static void check_calls(cg_check_ctx *ctx, seen_vec *seen) {
             const cg_crecord *r = runtime_record(pkg, &fn->params[a].type, &why);
             const cg_cview *view = r ? NULL : runtime_view(pkg, fn, a, &r, &why);
             if (!r) continue;
-            TSNode arg = ts_node_named_child(call->args, a);
-            TSNode x = find_runtime_value(pkg, call->file, arg, &kind);
-            if (ts_node_is_null(x) || !first_time(seen, call->file, x)) continue;
+            cg_gn arg = cg_gn_child(call->args, a);
+            cg_gn x = find_runtime_value(pkg, call->file, arg, &kind);
+            if (!x || !first_time(seen, call->file, x)) continue;
             cg_diag *d = cg_check_report(
                 ctx, call->file, arg,
                 "C.%s reads the Go %s %s as %s, a copy of a Go runtime structure: the runtime's "
@@ -220,41 +220,41 @@ static bool is_cgo_abi_type(cg_gotype *t) {
 
 /* (*[0]byte)(...) or a C function-pointer typedef: a func value turned into
  * a C function pointer is CG007's finding (C calling it), not a layout peek. */
-static bool is_c_func_pointer_target(cast_walk *w, TSNode conv, cg_gotype *target) {
+static bool is_c_func_pointer_target(cast_walk *w, cg_gn conv, cg_gotype *target) {
     cg_ctype ct;
     if (target->kind == CG_GT_C) return cg_x_ctype(w->ctx->pkg, target, &ct) && ct.kind == CG_CTYPE_FUNC_POINTER;
-    TSNode type = cg_node_field(conv, "type");
-    if (ts_node_is_null(type)) type = cg_node_field(conv, "function");
+    cg_gn type = cg_gn_field(conv, CG_GF_TYPE);
+    if (!type) type = cg_gn_field(conv, CG_GF_FUNCTION);
     return strstr(cg_node_text(w->file, type), "[0]byte") != NULL;
 }
 
 /* atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&m))) and friends
  * access the variable itself, one pointer word, atomically; they never read
  * the structure it points to. */
-static bool is_atomic_pointer_argument(cg_gofile *file, TSNode conv) {
-    TSNode args = ts_node_parent(conv);
-    if (!cg_node_is(args, "argument_list")) return false;
-    TSNode fn = cg_node_unparen(cg_node_field(ts_node_parent(args), "function"));
+static bool is_atomic_pointer_argument(cg_gofile *file, cg_gn conv) {
+    cg_gn args = cg_gn_parent(conv);
+    if (!cg_gn_is(args, CG_GK_ARGUMENT_LIST)) return false;
+    cg_gn fn = cg_gn_unparen(cg_gn_field(cg_gn_parent(args), CG_GF_FUNCTION));
     static const char *const ops[] = {"LoadPointer", "StorePointer", "SwapPointer", "CompareAndSwapPointer"};
     for (size_t i = 0; i < sizeof ops / sizeof *ops; i++)
         if (cg_node_is_qualified(file, fn, "atomic", ops[i])) return true;
     return false;
 }
 
-static void check_cast(cast_walk *w, TSNode conv) {
+static void check_cast(cast_walk *w, cg_gn conv) {
     cg_package *pkg = w->ctx->pkg;
-    TSNode operand;
+    cg_gn operand;
     cg_gotype *target = cg_gopkg_conversion(pkg->go, w->file, conv, &operand);
     if (!target || target->kind != CG_GT_POINTER || !target->elem) return;
     const char *kind;
-    TSNode x = runtime_value_address(pkg, w->file, operand, &kind);
-    if (ts_node_is_null(x)) {
+    cg_gn x = runtime_value_address(pkg, w->file, operand, &kind);
+    if (!x) {
         /* (*C.struct_hmap)(*(*unsafe.Pointer)(unsafe.Pointer(&m))): the C struct
          * is the more telling site, but only when it copies a runtime layout. */
         x = find_runtime_value(pkg, w->file, operand, &kind);
         cg_ctype ct;
         const char *why;
-        if (ts_node_is_null(x) || !cg_x_ctype(pkg, target->elem, &ct) || !runtime_record(pkg, &ct, &why))
+        if (!x || !cg_x_ctype(pkg, target->elem, &ct) || !runtime_record(pkg, &ct, &why))
             return;
     }
     if (strcmp(kind, "func") == 0 && is_c_func_pointer_target(w, conv, target)) return; /* CG007's */
@@ -278,9 +278,9 @@ static void check_cast(cast_walk *w, TSNode conv) {
     cg_check_fix(w->ctx, d, "%s", fix_text(kind));
 }
 
-static cg_walk_action visit_cast(TSNode n, void *arg) {
+static cg_walk_action visit_cast(cg_gn n, void *arg) {
     cast_walk *w = arg;
-    if (cg_node_is(n, "type_conversion_expression") || cg_node_is(n, "call_expression")) check_cast(w, n);
+    if (cg_gn_is(n, CG_GK_TYPE_CONVERSION_EXPRESSION) || cg_gn_is(n, CG_GK_CALL_EXPRESSION)) check_cast(w, n);
     return CG_WALK_CONTINUE;
 }
 
@@ -294,21 +294,6 @@ static bool is_runtime_private(const char *target) {
     if (!sym || !*sym) return false;
     /* Methods (runtime.(*T).m) and unexported names are private. */
     return *sym == '(' || !isupper((unsigned char)*sym);
-}
-
-typedef struct comment_find {
-    unsigned line;
-    TSNode found;
-} comment_find;
-
-static cg_walk_action visit_comment(TSNode n, void *arg) {
-    comment_find *c = arg;
-    if (cg_node_line(n) > c->line || ts_node_end_point(n).row + 1 < c->line) return CG_WALK_SKIP_CHILDREN;
-    if (cg_node_is(n, "comment") && cg_node_line(n) == c->line) {
-        c->found = n;
-        return CG_WALK_STOP;
-    }
-    return CG_WALK_CONTINUE;
 }
 
 /* What the installed Go's linker does with a pull of target: decided by
@@ -354,31 +339,27 @@ static void check_linknames(cg_check_ctx *ctx) {
             if (!is_runtime_private(l->target)) continue;
             /* Reported at the declaration the directive names (the line a
              * reader fixes), with the directive as a note. */
-            comment_find c = {.line = l->line};
-            cg_walk(file->root, visit_comment, &c);
+            cg_location directive = {file->path, l->line, l->column, l->line, l->end_column};
             const cg_godecl *decl = cg_gopkg_decl(go, l->local);
-            TSNode at = c.found;
+            cg_gn at = NULL;
             if (decl && decl->file == file && (decl->kind == CG_GODECL_FUNC || decl->kind == CG_GODECL_VAR))
                 at = decl->node;
-            if (ts_node_is_null(at)) continue;
             /* A function with a body or a variable with a value defines the
              * symbol (a push into the runtime): the linker checks only
              * references (cmd/link/internal/loader, checkLinkname). */
             bool defines = decl && decl->file == file &&
-                           ((decl->kind == CG_GODECL_FUNC && !ts_node_is_null(cg_node_field(decl->node, "body"))) ||
-                            (decl->kind == CG_GODECL_VAR && !ts_node_is_null(decl->value)));
+                           ((decl->kind == CG_GODECL_FUNC && (cg_gn_field(decl->node, CG_GF_BODY))) ||
+                            (decl->kind == CG_GODECL_VAR && decl->value));
             const char *outcome = defines ? cg_arena_printf(&ctx->pkg->arena,
                                                             "this package defines it for the runtime (a push, "
                                                             "which the linker does not check against %s)",
                                                             l->target)
                                           : link_outcome(ctx, l->target);
-            cg_diag *d = cg_check_report(ctx, file, at,
-                                         "%s is linknamed to %s, a private runtime symbol, in a package that uses "
-                                         "cgo: its signature and behaviour are not API and change between Go "
-                                         "versions, and %s",
-                                         l->local, l->target, outcome);
-            if (!ts_node_is_null(c.found) && !ts_node_eq(at, c.found))
-                cg_check_note(ctx, d, cg_check_loc(file, c.found), "the //go:linkname directive");
+            const char *fmt = "%s is linknamed to %s, a private runtime symbol, in a package that uses cgo: its "
+                              "signature and behaviour are not API and change between Go versions, and %s";
+            cg_diag *d = at ? cg_check_report(ctx, file, at, fmt, l->local, l->target, outcome)
+                            : cg_check_report_at(ctx, directive, fmt, l->local, l->target, outcome);
+            if (at) cg_check_note(ctx, d, directive, "the //go:linkname directive");
             cg_check_fix(ctx, d,
                          "use the public API that covers it (runtime, runtime/debug, time, sync, "
                          "runtime/cgo), or do the work in C; -ldflags=-checklinkname=0 only hides "

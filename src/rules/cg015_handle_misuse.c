@@ -20,7 +20,7 @@
 
 #include "../cfront/csummary.h"
 #include "../model/finalizer.h"
-#include "../model/flow.h"
+#include "../gofront/gocfg.h"
 #include "check.h"
 #include "cside.h"
 
@@ -31,14 +31,14 @@ static bool is_handle_type(cg_gotype *t) {
 /* When call is h.Delete() / h.Value() on a local handle (named `name`
  * when not NULL: binding lookups are costly, names are compared first),
  * returns its binding and sets *method. */
-static cg_gobinding *handle_method(cg_package *pkg, cg_gofile *file, TSNode call, const char *name,
+static cg_gobinding *handle_method(cg_package *pkg, cg_gofile *file, cg_gn call, const char *name,
                                    const char **method) {
-    if (!cg_node_is(call, "call_expression")) return NULL;
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    if (!cg_node_is(fn, "selector_expression")) return NULL;
-    TSNode op = cg_node_unparen(cg_node_field(fn, "operand"));
-    TSNode field = cg_node_field(fn, "field");
-    if (!cg_node_is(op, "identifier") || (name && !cg_node_text_eq(file, op, name))) return NULL;
+    if (!cg_gn_is(call, CG_GK_CALL_EXPRESSION)) return NULL;
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+    if (!cg_gn_is(fn, CG_GK_SELECTOR_EXPRESSION)) return NULL;
+    cg_gn op = cg_gn_unparen(cg_gn_field(fn, CG_GF_OPERAND));
+    cg_gn field = cg_gn_field(fn, CG_GF_FIELD);
+    if (!cg_gn_is(op, CG_GK_IDENTIFIER) || (name && !cg_node_text_eq(file, op, name))) return NULL;
     if (cg_node_text_eq(file, field, "Delete")) *method = "Delete";
     else if (cg_node_text_eq(file, field, "Value")) *method = "Value";
     else return NULL;
@@ -56,33 +56,33 @@ typedef struct ref_walk {
     bool passed_on; /* deleted, passed, returned, stored, captured */
 } ref_walk;
 
-static cg_walk_action visit_ref(TSNode n, void *arg) {
+static cg_walk_action visit_ref(cg_gn n, void *arg) {
     ref_walk *w = arg;
     /* Only the part of the function where the name is visible. */
-    if (ts_node_end_byte(n) < w->b->scope_start || ts_node_start_byte(n) > w->b->scope_end)
+    if (cg_gn_end(n) < w->b->scope_start || cg_gn_start(n) > w->b->scope_end)
         return CG_WALK_SKIP_CHILDREN;
-    if (!cg_node_is(n, "identifier") || !cg_node_text_eq(w->file, n, w->b->name) ||
+    if (!cg_gn_is(n, CG_GK_IDENTIFIER) || !cg_node_text_eq(w->file, n, w->b->name) ||
         cg_gopkg_binding(w->pkg->go, w->file, n) != w->b ||
-        ts_node_eq(n, w->b->ident))
+        n == w->b->ident)
         return CG_WALK_CONTINUE;
-    TSNode parent = ts_node_parent(n);
+    cg_gn parent = cg_gn_parent(n);
     /* h.Value() reads the handle; it neither releases nor hands it on. */
-    if (cg_node_is(parent, "selector_expression") && ts_node_eq(cg_node_field(parent, "operand"), n)) {
-        TSNode field = cg_node_field(parent, "field");
+    if (cg_gn_is(parent, CG_GK_SELECTOR_EXPRESSION) && (cg_gn_field(parent, CG_GF_OPERAND)) == (n)) {
+        cg_gn field = cg_gn_field(parent, CG_GF_FIELD);
         if (cg_node_text_eq(w->file, field, "Value")) return CG_WALK_CONTINUE;
     }
     /* A plain reassignment target is not a use of the old value. */
-    if (cg_node_is(parent, "expression_list")) {
-        TSNode stmt = ts_node_parent(parent);
-        if ((cg_node_is(stmt, "assignment_statement") || cg_node_is(stmt, "short_var_declaration")) &&
-            ts_node_eq(cg_node_field(stmt, "left"), parent))
+    if (cg_gn_is(parent, CG_GK_EXPRESSION_LIST)) {
+        cg_gn stmt = cg_gn_parent(parent);
+        if ((cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION)) &&
+            (cg_gn_field(stmt, CG_GF_LEFT)) == (parent))
             return CG_WALK_CONTINUE;
     }
     w->passed_on = true;
     return CG_WALK_STOP;
 }
 
-static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode call, const char *how) {
+static void report_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn call, const char *how) {
     cg_diag *d = cg_check_report(ctx, file, call,
                                  "the cgo.Handle from cgo.NewHandle %s: the handle table keeps the value "
                                  "reachable until Delete, so it is never collected (a leak per call)",
@@ -93,25 +93,25 @@ static void report_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode call, const c
                  "once nothing can use it any more (in the callback that consumes it, or with defer)");
 }
 
-static void check_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
-    TSNode parent = ts_node_parent(call);
-    while (cg_node_is(parent, "parenthesized_expression")) parent = ts_node_parent(parent);
-    if (cg_node_is(parent, "expression_statement")) {
+static void check_leak(cg_check_ctx *ctx, cg_gofile *file, cg_gn call) {
+    cg_gn parent = cg_gn_parent(call);
+    while (cg_gn_is(parent, CG_GK_PARENTHESIZED_EXPRESSION)) parent = cg_gn_parent(parent);
+    if (cg_gn_is(parent, CG_GK_EXPRESSION_STATEMENT)) {
         report_leak(ctx, file, call, "is discarded");
         return;
     }
     /* h := cgo.NewHandle(v) (or var h = ..., or h = ...) with h a local. */
-    if (!cg_node_is(parent, "expression_list")) return;
-    TSNode stmt = ts_node_parent(parent);
-    if (!cg_node_is(stmt, "short_var_declaration") && !cg_node_is(stmt, "assignment_statement") &&
-        !cg_node_is(stmt, "var_spec"))
+    if (!cg_gn_is(parent, CG_GK_EXPRESSION_LIST)) return;
+    cg_gn stmt = cg_gn_parent(parent);
+    if (!cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION) && !cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) &&
+        !cg_gn_is(stmt, CG_GK_VAR_SPEC))
         return;
-    TSNode left = cg_node_is(stmt, "var_spec") ? cg_node_field(stmt, "name") : cg_node_field(stmt, "left");
-    TSNode right = cg_node_field(stmt, "right");
-    if (cg_node_is(stmt, "var_spec")) right = cg_node_field(stmt, "value");
-    if (!ts_node_eq(right, parent) || ts_node_named_child_count(right) != 1) return;
-    TSNode target = cg_node_is(left, "expression_list") ? ts_node_named_child(left, 0) : left;
-    if (!cg_node_is(target, "identifier")) return;
+    cg_gn left = cg_gn_is(stmt, CG_GK_VAR_SPEC) ? cg_gn_field(stmt, CG_GF_NAME) : cg_gn_field(stmt, CG_GF_LEFT);
+    cg_gn right = cg_gn_field(stmt, CG_GF_RIGHT);
+    if (cg_gn_is(stmt, CG_GK_VAR_SPEC)) right = cg_gn_field(stmt, CG_GF_VALUE);
+    if (right != parent || cg_gn_count(right) != 1) return;
+    cg_gn target = cg_gn_is(left, CG_GK_EXPRESSION_LIST) ? cg_gn_child(left, 0) : left;
+    if (!cg_gn_is(target, CG_GK_IDENTIFIER)) return;
     if (cg_node_text_eq(file, target, "_")) {
         report_leak(ctx, file, call, "is assigned to _");
         return;
@@ -120,7 +120,7 @@ static void check_leak(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
     if (!fn) return;
     /* The binding a declaration creates (a plain assignment's target
      * resolves as a use). */
-    cg_gobinding *b = cg_flow_binding(ctx->pkg->go, file, target);
+    cg_gobinding *b = cg_gopkg_binding(ctx->pkg->go, file, target);
     if (!b || b->kind == CG_BIND_RESULT) return; /* package variable or named result: stored */
     ref_walk w = {ctx->pkg, file, b, false};
     /* Every use of the local, in the whole function (closures included). */
@@ -137,13 +137,13 @@ typedef struct after_delete {
     cg_check_ctx *ctx;
     cg_gofile *file;
     cg_gobinding *b;
-    TSNode delete_call;
+    cg_gn delete_call;
     bool deferred;
-    TSNode found;
+    cg_gn found;
     const char *found_method;
 } after_delete;
 
-static cg_walk_action visit_handle_call(TSNode n, void *arg) {
+static cg_walk_action visit_handle_call(cg_gn n, void *arg) {
     after_delete *a = arg;
     const char *method = NULL;
     /* The Delete itself is seen again only on the next loop iteration. */
@@ -176,16 +176,18 @@ static void report_invalid(after_delete *a) {
                  "(the Go caller with defer, or the callback that consumes the handle), not both");
 }
 
-static cg_flow_action visit_after_delete(TSNode stmt, void *arg) {
+static cg_flow_action visit_after_delete(const cg_cfg *cfg, uint32_t step, void *arg) {
     after_delete *a = arg;
-    TSNode scan = stmt;
+    cg_gn stmt = cfg->steps[step].node;
+    if (!stmt) return CG_FLOW_CONTINUE;
+    cg_gn scan = stmt;
     bool reassigns = false;
-    if (cg_node_is(stmt, "assignment_statement") || cg_node_is(stmt, "short_var_declaration")) {
-        scan = cg_node_field(stmt, "right");
-        TSNode left = cg_node_field(stmt, "left");
-        for (uint32_t i = 0; i < ts_node_named_child_count(left); i++) {
-            TSNode id = ts_node_named_child(left, i);
-            if (cg_node_text_eq(a->file, id, a->b->name) && cg_flow_binding(a->ctx->pkg->go, a->file, id) == a->b)
+    if (cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT) || cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION)) {
+        scan = cg_gn_field(stmt, CG_GF_RIGHT);
+        cg_gn left = cg_gn_field(stmt, CG_GF_LEFT);
+        for (uint32_t i = 0; i < cg_gn_count(left); i++) {
+            cg_gn id = cg_gn_child(left, i);
+            if (cg_node_text_eq(a->file, id, a->b->name) && cg_gopkg_binding(a->ctx->pkg->go, a->file, id) == a->b)
                 reassigns = true;
         }
     }
@@ -196,23 +198,22 @@ static cg_flow_action visit_after_delete(TSNode stmt, void *arg) {
     return reassigns ? CG_FLOW_KILL : CG_FLOW_CONTINUE;
 }
 
-static TSNode defer_of(TSNode n) {
-    for (TSNode p = ts_node_parent(n); !ts_node_is_null(p); p = ts_node_parent(p)) {
-        if (cg_node_is(p, "defer_statement")) return p;
-        if (cg_node_is(p, "function_declaration") || cg_node_is(p, "method_declaration") ||
-            cg_node_is(p, "func_literal"))
+static cg_gn defer_of(cg_gn n) {
+    for (cg_gn p = cg_gn_parent(n); p; p = cg_gn_parent(p)) {
+        if (cg_gn_is(p, CG_GK_DEFER_STATEMENT)) return p;
+        if (cg_gn_is(p, CG_GK_FUNCTION_DECLARATION) || cg_gn_is(p, CG_GK_METHOD_DECLARATION) ||
+            cg_gn_is(p, CG_GK_FUNC_LITERAL))
             break;
     }
-    return (TSNode){0};
+    return NULL;
 }
 
-/* defer h.Delete() followed by a plain h.Delete() in the same function. */
-static cg_walk_action visit_later_delete(TSNode n, void *arg) {
+/* defer h.Delete() followed by a plain h.Delete() on a path after it. */
+static cg_walk_action visit_later_delete(cg_gn n, void *arg) {
     after_delete *a = arg;
-    if (cg_node_is(n, "func_literal") || cg_node_is(n, "defer_statement")) return CG_WALK_SKIP_CHILDREN;
+    if (cg_gn_is(n, CG_GK_FUNC_LITERAL)) return CG_WALK_SKIP_CHILDREN;
     const char *method = NULL;
-    if (ts_node_start_byte(n) > ts_node_end_byte(a->delete_call) && handle_method(a->ctx->pkg, a->file, n, a->b->name, &method) == a->b &&
-        strcmp(method, "Delete") == 0) {
+    if (handle_method(a->ctx->pkg, a->file, n, a->b->name, &method) == a->b && strcmp(method, "Delete") == 0) {
         a->found = n;
         a->found_method = method;
         return CG_WALK_STOP;
@@ -220,25 +221,34 @@ static cg_walk_action visit_later_delete(TSNode n, void *arg) {
     return CG_WALK_CONTINUE;
 }
 
-static void check_delete(cg_check_ctx *ctx, cg_gofile *file, TSNode call, cg_gobinding *b) {
-    TSNode func = cg_gopkg_enclosing_func(ctx->pkg->go, file, call);
-    if (ts_node_is_null(func)) return;
+static cg_flow_action visit_after_deferred_delete(const cg_cfg *cfg, uint32_t step, void *arg) {
+    after_delete *a = arg;
+    const cg_step *s = &cfg->steps[step];
+    if (!s->node || s->kind == CG_STEP_DEFER) return CG_FLOW_CONTINUE;
+    if (!cg_walk(s->node, visit_later_delete, a)) {
+        report_invalid(a);
+        return CG_FLOW_STOP;
+    }
+    return CG_FLOW_CONTINUE;
+}
+
+static void check_delete(cg_check_ctx *ctx, cg_gofile *file, cg_gn call, cg_gobinding *b) {
+    const cg_cfg *cfg = cg_cfg_around(ctx->pkg->go, file, call);
+    uint32_t step = cg_cfg_step_of(cfg, call);
+    if (step == CG_CFG_NONE) return;
+    cg_gn func = cfg->func;
     after_delete a = {.ctx = ctx, .file = file, .b = b, .delete_call = call};
-    TSNode defer = defer_of(call);
-    TSNode anchor = ts_node_is_null(defer) ? cg_flow_statement(call) : defer;
-    if (ts_node_is_null(anchor) ||
-        !cg_flow_mentions(file, cg_flow_after_start(anchor), ts_node_end_byte(func), b->name))
+    cg_gn defer = defer_of(call);
+    if (!cg_gofile_mentions(file, cg_cfg_later_code_start(cfg, step), cg_gn_end(func), b->name))
         return; /* the handle is not named again: nothing to walk */
-    if (!ts_node_is_null(defer)) {
+    if (defer) {
         /* Only `defer h.Delete()` itself: inside a deferred literal the order is the literal's. */
-        if (!ts_node_eq(ts_node_named_child(defer, 0), call)) return;
+        if ((cg_gn_child(defer, 0)) != (call)) return;
         a.deferred = true;
-        if (!cg_walk(cg_node_field(func, "body"), visit_later_delete, &a))
-            report_invalid(&a);
+        cg_cfg_walk_after(cfg, step, visit_after_deferred_delete, &a);
         return;
     }
-    TSNode stmt = cg_flow_statement(call);
-    if (!ts_node_is_null(stmt)) cg_flow_after(file, stmt, visit_after_delete, &a);
+    cg_cfg_walk_after(cfg, step, visit_after_delete, &a);
 }
 
 /* ---- unsafe.Pointer(&h) given to C that keeps it ---- */
@@ -247,10 +257,10 @@ static void check_address(cg_check_ctx *ctx, const cg_ccall *call) {
     const cg_csummary *sum = cg_cmodel_summary(ctx->pkg->c, call->name);
     if (!sum) return; /* unknown C side: the documented pattern is fine when C does not keep it */
     for (uint32_t i = 0; i < call->arg_count && i < sum->param_count; i++) {
-        TSNode arg = ts_node_named_child(call->args, i);
+        cg_gn arg = cg_gn_child(call->args, i);
         char kind = 0;
-        TSNode target = cg_x_address_of(ctx->pkg, call->file, arg, &kind);
-        if (ts_node_is_null(target) || kind != 'v') continue;
+        cg_gn target = cg_x_address_of(ctx->pkg, call->file, arg, &kind);
+        if (!target || kind != 'v') continue;
         if (!is_handle_type(cg_gopkg_type_of_expr(ctx->pkg->go, call->file, target))) continue;
         const cg_cparam_summary *ps = &sum->params[i];
         if (ps->kept_kind == CG_KEEP_NONE || !ps->kept.len) continue;
@@ -274,9 +284,7 @@ static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < ctx->facts->calls.len; i++) {
         const cg_noderef *ref = &ctx->facts->calls.items[i];
         cg_gofile *file = ref->file;
-        if (!file->cgo_name) continue;
-        TSNode fn = cg_node_unparen(cg_node_field(ref->node, "function"));
-        if (cg_node_is_qualified(file, fn, file->cgo_name, "NewHandle")) {
+        if (cg_gopkg_calls(pkg->go, file, ref->node, "runtime/cgo", "NewHandle")) {
             check_leak(ctx, file, ref->node);
             continue;
         }

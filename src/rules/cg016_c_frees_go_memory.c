@@ -15,7 +15,7 @@
 #include "cside.h"
 
 static void check_call(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, const cg_csummary *s) {
-    TSNode args[32];
+    cg_gn args[32];
     uint32_t n = cg_call_args(call->call, args, 32);
     for (uint32_t i = 0; i < n && i < s->param_count; i++) {
         const cg_cparam_summary *ps = &s->params[i];

@@ -49,7 +49,7 @@ static void check_call(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, con
     /* cmd/cgo/out.go: only noescape together with nocallback replaces
      * _Cgo_use (which forces the argument to the heap) by _Cgo_keepalive. */
     bool on_stack = cg_strmap_get(&ctx->pkg->nocallback, call->name) != NULL;
-    TSNode args[32];
+    cg_gn args[32];
     uint32_t n = cg_call_args(call->call, args, 32);
     for (uint32_t i = 0; i < n && i < s->param_count; i++) {
         const char *how, *what;

@@ -11,7 +11,11 @@
  * act on the wrong thread: a GL delete with no current context is silently
  * ignored or crashes in the driver, an error read finds another thread's
  * state. The finalizer body is followed into the package's own functions
- * and methods, up to a small depth.
+ * and methods, up to a small depth. A finalizer that locks its goroutine to
+ * its thread (runtime.LockOSThread) before the call makes a failing call
+ * and the error read after it run on one thread: error-state and
+ * thread-local APIs are then fine; a current context (OpenGL, EGL) still
+ * is not, since locking picks no particular thread.
  */
 #include "../model/finalizer.h"
 #include "../model/thread_affine.h"
@@ -25,11 +29,12 @@ typedef struct affine_walk {
     cg_gofile *file; /* file of the body being walked */
     int depth;
     const char *via; /* "" or " (through freeTexture)" */
+    bool locked;     /* the body runs after a LockOSThread */
 } affine_walk;
 
-static void walk_body(affine_walk *w, cg_gofile *file, TSNode func, const char *via, int depth);
+static void walk_body(affine_walk *w, cg_gofile *file, cg_gn func, const char *via, int depth, bool locked);
 
-static void report(affine_walk *w, TSNode call, const char *cname, cg_affinity kind, const char *why,
+static void report(affine_walk *w, cg_gn call, const char *cname, cg_affinity kind, const char *why,
                    cg_location where) {
     const cg_finalizer *fin = w->fin;
     const char *what = fin->is_cleanup ? "cleanup" : "finalizer";
@@ -48,37 +53,39 @@ static void report(affine_walk *w, TSNode call, const char *cname, cg_affinity k
                  what);
 }
 
-static cg_walk_action visit(TSNode n, void *arg) {
+static cg_walk_action visit(cg_gn n, void *arg) {
     affine_walk *w = arg;
-    if (!cg_node_is(n, "call_expression")) return CG_WALK_CONTINUE;
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION)) return CG_WALK_CONTINUE;
     const char *cname = cg_c_callee(w->ctx->pkg, w->file, n);
     if (cname) {
         const char *why = NULL;
         cg_location where;
         cg_affinity kind = cg_thread_affine_func(w->ctx->pkg, cname, &why, &where);
-        if (kind != CG_AFFINE_NONE) report(w, n, cname, kind, why, where);
+        bool locked = w->locked || cg_os_locked_before(w->ctx->pkg->go, w->file, n);
+        if (kind == CG_AFFINE_CONTEXT || (kind != CG_AFFINE_NONE && !locked)) report(w, n, cname, kind, why, where);
         return CG_WALK_CONTINUE;
     }
     if (w->depth >= MAX_DEPTH) return CG_WALK_CONTINUE;
     const cg_godecl *callee = cg_gopkg_callee(w->ctx->pkg->go, w->file, n);
-    if (callee && !ts_node_eq(callee->node, w->fin->func))
+    if (callee && callee->node != w->fin->func)
         walk_body(w, callee->file, callee->node,
-                  cg_arena_printf(&w->ctx->pkg->arena, " (through %s)", callee->name), w->depth + 1);
+                  cg_arena_printf(&w->ctx->pkg->arena, " (through %s)", callee->name), w->depth + 1,
+                  w->locked || cg_os_locked_before(w->ctx->pkg->go, w->file, n));
     return CG_WALK_CONTINUE;
 }
 
-static void walk_body(affine_walk *w, cg_gofile *file, TSNode func, const char *via, int depth) {
-    affine_walk inner = {w->ctx, w->fin, file, depth, via};
-    cg_walk(cg_node_field(func, "body"), visit, &inner);
+static void walk_body(affine_walk *w, cg_gofile *file, cg_gn func, const char *via, int depth, bool locked) {
+    affine_walk inner = {w->ctx, w->fin, file, depth, via, locked};
+    cg_walk(cg_gn_field(func, CG_GF_BODY), visit, &inner);
 }
 
 static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < ctx->facts->calls.len; i++) {
         const cg_noderef *ref = &ctx->facts->calls.items[i];
         cg_finalizer fin;
-        if (!cg_finalizer_at(ctx->pkg, ref->file, ref->node, &fin) || ts_node_is_null(fin.func)) continue;
-        affine_walk w = {ctx, &fin, fin.func_file, 0, ""};
-        walk_body(&w, fin.func_file, fin.func, "", 0);
+        if (!cg_finalizer_at(ctx->pkg, ref->file, ref->node, &fin) || !fin.func) continue;
+        affine_walk w = {ctx, &fin, fin.func_file, 0, "", false};
+        walk_body(&w, fin.func_file, fin.func, "", 0, false);
     }
 }
 

@@ -13,9 +13,12 @@
  * those pointers are non-nil. The check only exists when the C parameter
  * needs one (void *, or a pointer to memory that may hold pointers): `char *`
  * parameters are never checked, so the rule stays silent for them.
- * Also silent when the slice/variable is provably a fresh allocation of a
- * pointer-free type in the same function (make, new, a composite literal,
- * or a local array/struct variable).
+ * What the difference can trip over is a Go pointer in the allocation
+ * around the slice or field, outside it (pointers inside it fail either
+ * way: CG001). The rule reports when the function shows that allocation:
+ * &x.f or &x.arr[i] of a struct x whose type holds Go pointers, or a slice
+ * of such an array field (v := x.arr[:]). A caller's slice or a fresh
+ * allocation gives no such evidence: silent.
  *
  * unsafe.SliceData(v) is the same case even inside the call: cmd/cgo's
  * checkIndex/checkSlice (cmd/cgo/gcc.go) look through SliceData to find
@@ -41,25 +44,25 @@ static bool param_is_checked(cg_package *pkg, const cg_ctype *t) {
     return r && r->contains_pointer;
 }
 
-static bool is_builtin_call(cg_package *pkg, cg_gofile *file, TSNode expr, const char *name) {
-    if (!cg_node_is(expr, "call_expression")) return false;
-    TSNode fn = cg_node_unparen(cg_node_field(expr, "function"));
-    return cg_node_is(fn, "identifier") && cg_node_text_eq(file, fn, name) &&
+static bool is_builtin_call(cg_package *pkg, cg_gofile *file, cg_gn expr, const char *name) {
+    if (!cg_gn_is(expr, CG_GK_CALL_EXPRESSION)) return false;
+    cg_gn fn = cg_gn_unparen(cg_gn_field(expr, CG_GF_FUNCTION));
+    return cg_gn_is(fn, CG_GK_IDENTIFIER) && cg_node_text_eq(file, fn, name) &&
            !cg_gopkg_binding(pkg->go, file, fn) && !cg_gopkg_decl(pkg->go, name);
 }
 
 /* Is the memory behind the root a fresh pointer-free allocation made here? */
-static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, TSNode target) {
-    TSNode root = cg_lvalue_root(target);
-    if (!cg_node_is(root, "identifier")) return false;
+static bool fresh_pointer_free(cg_package *pkg, cg_gofile *file, cg_gn target) {
+    cg_gn root = cg_lvalue_root(target);
+    if (!cg_gn_is(root, CG_GK_IDENTIFIER)) return false;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, root);
-    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->assigned.len) return false;
+    if (!b || (b->kind != CG_BIND_VAR && b->kind != CG_BIND_SHORT) || b->defs.len) return false;
     cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, root));
     if (!t) return false;
-    TSNode v = cg_node_unparen(b->value);
+    cg_gn v = cg_gn_unparen(b->value);
     bool fresh;
-    if (ts_node_is_null(v)) fresh = t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE; /* var buf [N]T */
-    else fresh = cg_node_is(v, "composite_literal") || is_builtin_call(pkg, file, v, "make") ||
+    if (!v) fresh = t->kind != CG_GT_POINTER && t->kind != CG_GT_SLICE; /* var buf [N]T */
+    else fresh = cg_gn_is(v, CG_GK_COMPOSITE_LITERAL) || is_builtin_call(pkg, file, v, "make") ||
                  is_builtin_call(pkg, file, v, "new");
     if (!fresh) return false;
     cg_gotype *alloc = (t->kind == CG_GT_SLICE || t->kind == CG_GT_POINTER) ? t->elem : t;
@@ -72,29 +75,93 @@ static void note_checked_param(cg_check_ctx *ctx, cg_diag *d, const cg_cfunc *fn
 }
 
 /* The operand x of unsafe.SliceData(x) (under conversions), or a null node. */
-static TSNode slice_data_operand(cg_package *pkg, cg_gofile *file, TSNode expr) {
-    TSNode call = cg_x_strip_conversions(pkg, file, expr);
-    if (!cg_node_is(call, "call_expression") || !file->unsafe_name) return (TSNode){0};
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    TSNode args = cg_node_field(call, "arguments");
-    if (!cg_node_is_qualified(file, fn, file->unsafe_name, "SliceData") || ts_node_named_child_count(args) != 1)
-        return (TSNode){0};
-    return cg_node_unparen(ts_node_named_child(args, 0));
+static cg_gn slice_data_operand(cg_package *pkg, cg_gofile *file, cg_gn expr) {
+    cg_gn call = cg_x_strip_conversions(pkg, file, expr);
+    cg_gn args = cg_go_call_args(call);
+    if (!cg_gopkg_calls(pkg->go, file, call, "unsafe", "SliceData") || cg_gn_count(args) != 1) return NULL;
+    return cg_gn_unparen(cg_gn_child(args, 0));
 }
 
-/* Go memory that may hold pointers around the slice: what the whole-object
+/* The struct around an element or field the pointer designates, when the
+ * code shows one: x in &x.f, &x.arr[i], x.arr[:], through a local that
+ * holds such a slice (v := x.arr[:]), and one call level up through a
+ * parameter of an unexported function (what its callers pass). */
+typedef struct place {
+    cg_gofile *file;
+    cg_gn node;
+    const char *why; /* for messages: "f (*frame) holds Go pointers (next)" */
+} place;
+
+typedef struct caller_search {
+    cg_check_ctx *ctx;
+    int depth;
+    place *found;
+} caller_search;
+
+static bool around_go_pointers(cg_check_ctx *ctx, cg_gofile *file, cg_gn expr, int depth, place *out);
+
+static bool visit_caller(cg_gofile *file, cg_gn call, cg_gn arg, void *arg_ctx) {
+    caller_search *c = arg_ctx;
+    (void)call;
+    return !(arg && around_go_pointers(c->ctx, file, arg, c->depth + 1, c->found));
+}
+
+/* Is the struct x (in file) Go memory whose type holds Go pointers? */
+static bool struct_holds_go_pointers(cg_check_ctx *ctx, cg_gofile *file, cg_gn x, place *out) {
+    cg_package *pkg = ctx->pkg;
+    cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, x);
+    cg_gotype *u = cg_gotype_underlying(pkg->go, t);
+    if (u && u->kind == CG_GT_POINTER) t = u->elem;
+    u = cg_gotype_underlying(pkg->go, t);
+    if (!u || u->kind != CG_GT_STRUCT || cg_x_origin(pkg, file, x) == CG_ORIGIN_C) return false;
+    if (cg_x_type_holds_pointers(pkg, t) != CG_YES) return false;
+    out->file = file;
+    out->node = x;
+    out->why = cg_arena_printf(&pkg->arena, "%s (%s) holds Go pointers (%s)", cg_node_text(file, x),
+                               cg_gotype_string(pkg->go, t), cg_x_pointer_fields(pkg, t));
+    return true;
+}
+
+static bool around_go_pointers(cg_check_ctx *ctx, cg_gofile *file, cg_gn expr, int depth, place *out) {
+    cg_package *pkg = ctx->pkg;
+    expr = cg_x_strip_conversions(pkg, file, expr);
+    if (depth > 4 || !expr) return false;
+    if (cg_gn_is(expr, CG_GK_SELECTOR_EXPRESSION))
+        return struct_holds_go_pointers(ctx, file, cg_gn_unparen(cg_go_sel_operand(expr)), out);
+    if (cg_gn_is(expr, CG_GK_INDEX_EXPRESSION) || cg_gn_is(expr, CG_GK_SLICE_EXPRESSION)) {
+        /* An array inside the struct; a slice's elements are its own array,
+         * unless the slice itself comes from such an array. */
+        cg_gn v = cg_gn_unparen(cg_go_index_operand(expr));
+        cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, v));
+        if (t && (t->kind == CG_GT_ARRAY || t->kind == CG_GT_SLICE)) return around_go_pointers(ctx, file, v, depth + 1, out);
+        return false;
+    }
+    if (!cg_gn_is(expr, CG_GK_IDENTIFIER)) return false;
+    cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
+    if (!b) return false;
+    cg_gotype *t = cg_gotype_underlying(pkg->go, cg_gopkg_binding_type(pkg->go, file, b));
+    if (t && t->kind == CG_GT_ARRAY) return false; /* a local array is its own allocation */
+    cg_gn value = cg_binding_single_value(b);
+    if (cg_gn_is(cg_gn_unparen(value), CG_GK_SLICE_EXPRESSION)) return around_go_pointers(ctx, file, value, depth + 1, out);
+    caller_search c = {ctx, depth, out};
+    if (cg_check_each_caller(ctx, file, b, visit_caller, &c)) return out->node != NULL;
+    return false;
+}
+
+/* Go memory that holds pointers around the slice: what the whole-object
  * check can trip over. */
-static bool slice_may_share_allocation(cg_package *pkg, cg_gofile *file, TSNode slice) {
-    return cg_x_origin(pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(pkg, file, slice);
+static bool slice_may_share_allocation(cg_check_ctx *ctx, cg_gofile *file, cg_gn slice, place *around) {
+    return cg_x_origin(ctx->pkg, file, slice) == CG_ORIGIN_GO && !fresh_pointer_free(ctx->pkg, file, slice) &&
+           around_go_pointers(ctx, file, slice, 0, around);
 }
 
-static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg,
-                              TSNode slice, TSNode outside) {
+static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg,
+                              cg_gn slice, cg_gn outside, const place *around) {
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     const char *v = cg_node_text(file, slice);
     cg_diag *d;
-    if (ts_node_is_null(outside)) {
+    if (!outside) {
         d = cg_check_report(ctx, file, arg,
                             "unsafe.SliceData(%s) hides the slice from cgo: it recognises only &%s[i] and "
                             "slice expressions, so it checks the whole Go allocation the pointer points into, "
@@ -109,6 +176,7 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                             cg_node_text(file, cg_x_strip_conversions(ctx->pkg, file, arg)), v, call->name, v);
         cg_check_note(ctx, d, cg_check_loc(file, outside), "the pointer is taken here");
     }
+    cg_check_note(ctx, d, cg_check_loc(around->file, around->node), "%s", around->why);
     note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
                  "write C.%s(unsafe.Pointer(unsafe.SliceData(%s[:]))) or C.%s(unsafe.Pointer(&%s[0])) "
@@ -116,33 +184,36 @@ static void report_slice_data(cg_check_ctx *ctx, const cg_ccall *call, uint32_t 
                  call->name, v, call->name, v, v);
 }
 
-static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, TSNode arg) {
+static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
     const cg_cfunc *fn = call->cfunc;
     if (!fn || index >= fn->param_count || !param_is_checked(pkg, &fn->params[index].type)) return;
-    TSNode in_call = slice_data_operand(pkg, file, arg);
-    if (!ts_node_is_null(in_call)) {
-        if (!cg_node_is(in_call, "slice_expression") && slice_may_share_allocation(pkg, file, in_call))
-            report_slice_data(ctx, call, index, arg, in_call, (TSNode){0});
+    place around = {0};
+    cg_gn in_call = slice_data_operand(pkg, file, arg);
+    if (in_call) {
+        if (!cg_gn_is(in_call, CG_GK_SLICE_EXPRESSION) && slice_may_share_allocation(ctx, file, in_call, &around))
+            report_slice_data(ctx, call, index, arg, in_call, NULL, &around);
         return;
     }
-    TSNode id = cg_x_strip_conversions(pkg, file, arg);
-    if (!cg_node_is(id, "identifier")) return;
+    cg_gn id = cg_x_strip_conversions(pkg, file, arg);
+    if (!cg_gn_is(id, CG_GK_IDENTIFIER)) return;
     cg_gobinding *b = cg_gopkg_binding(pkg->go, file, id);
     if (!b) return;
-    TSNode value = cg_binding_single_value(b);
-    if (ts_node_is_null(value)) return;
-    TSNode outside = slice_data_operand(pkg, file, value);
-    if (!ts_node_is_null(outside)) {
-        if (slice_may_share_allocation(pkg, file, outside)) report_slice_data(ctx, call, index, arg, outside, value);
+    cg_gn value = cg_binding_single_value(b);
+    if (!value) return;
+    cg_gn outside = slice_data_operand(pkg, file, value);
+    if (outside) {
+        if (slice_may_share_allocation(ctx, file, outside, &around))
+            report_slice_data(ctx, call, index, arg, outside, value, &around);
         return;
     }
     char kind = 0;
-    TSNode target = cg_x_address_of(pkg, file, value, &kind);
-    if (ts_node_is_null(target) || (kind != 'e' && kind != 'f')) return;
+    cg_gn target = cg_x_address_of(pkg, file, value, &kind);
+    if (!target || (kind != 'e' && kind != 'f')) return;
     if (cg_x_origin(pkg, file, value) != CG_ORIGIN_GO) return;
     if (fresh_pointer_free(pkg, file, target)) return;
+    if (!around_go_pointers(ctx, file, target, 0, &around)) return;
 
     const char *what = cg_node_text(file, target);
     const char *name = cg_node_text(file, id);
@@ -152,8 +223,9 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
         "points into, not just %s, and panics (\"Go pointer to unpinned Go pointer\") whenever that "
         "allocation holds a Go pointer",
         name, what, call->name, name,
-        kind == 'e' ? cg_node_text(file, cg_node_field(target, "operand")) : what);
+        kind == 'e' ? cg_node_text(file, cg_gn_field(target, CG_GF_OPERAND)) : what);
     cg_check_note(ctx, d, cg_check_loc(file, value), "the address is taken here");
+    cg_check_note(ctx, d, cg_check_loc(around.file, around.node), "%s", around.why);
     note_checked_param(ctx, d, fn, index);
     cg_check_fix(ctx, d,
                  "take the address inside the call expression, e.g. C.%s(unsafe.Pointer(&%s)): cgo "
@@ -165,7 +237,7 @@ static void check(cg_check_ctx *ctx) {
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
         const cg_ccall *call = &ctx->facts->ccalls.items[i];
         for (uint32_t a = 0; a < call->arg_count; a++)
-            check_argument(ctx, call, a, ts_node_named_child(call->args, a));
+            check_argument(ctx, call, a, cg_gn_child(call->args, a));
     }
 }
 

@@ -52,7 +52,7 @@ static bool integer_kind(cg_package *pkg, cg_gotype *t, bool *is_uintptr) {
     return false;
 }
 
-static bool is_handle(cg_package *pkg, cg_gofile *file, TSNode expr) {
+static bool is_handle(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, expr);
     return t && t->name && strcmp(t->name, "cgo.Handle") == 0;
 }
@@ -71,7 +71,7 @@ static bool narrow_c_integer(const cg_ctype *ct) {
 }
 
 /* An integer value that ends the search: a number by its type, or unknown. */
-static const char *number_by_type(cg_package *pkg, cg_gofile *file, TSNode expr) {
+static const char *number_by_type(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, expr);
     cg_gotype *u = cg_gotype_underlying(pkg->go, t);
     cg_ctype ct;
@@ -86,10 +86,10 @@ static const char *number_by_type(cg_package *pkg, cg_gofile *file, TSNode expr)
 /* Describes why `expr` (an integer) is not an address, or returns NULL when
  * it may be one. Follows integer conversions and locals with one value;
  * arithmetic may be address arithmetic and stays unknown. */
-static const char *not_an_address(cg_package *pkg, cg_gofile *file, TSNode expr) {
+static const char *not_an_address(cg_package *pkg, cg_gofile *file, cg_gn expr) {
     for (int hop = 0; hop < MAX_HOPS; hop++) {
-        expr = cg_node_unparen(expr);
-        if (cg_node_is(expr, "int_literal"))
+        expr = cg_gn_unparen(expr);
+        if (cg_gn_is(expr, CG_GK_INT_LITERAL))
             return cg_node_text_eq(file, expr, "0")
                        ? NULL
                        : cg_arena_printf(&pkg->arena, "the constant %s", cg_node_text(file, expr));
@@ -98,8 +98,8 @@ static const char *not_an_address(cg_package *pkg, cg_gofile *file, TSNode expr)
                                    cg_node_text(file, expr));
         bool uptr = false;
         if (!integer_kind(pkg, cg_gopkg_type_of_expr(pkg->go, file, expr), &uptr)) return NULL;
-        TSNode inner = cg_x_strip_conversions(pkg, file, expr);
-        if (!ts_node_eq(inner, expr)) {
+        cg_gn inner = cg_x_strip_conversions(pkg, file, expr);
+        if (inner != expr) {
             bool inner_uptr = false;
             if (!integer_kind(pkg, cg_gopkg_type_of_expr(pkg->go, file, inner), &inner_uptr) &&
                 !is_handle(pkg, file, inner))
@@ -107,16 +107,16 @@ static const char *not_an_address(cg_package *pkg, cg_gofile *file, TSNode expr)
             expr = inner;
             continue;
         }
-        if (cg_node_is(expr, "identifier")) {
+        if (cg_gn_is(expr, CG_GK_IDENTIFIER)) {
             cg_gobinding *b = cg_gopkg_binding(pkg->go, file, expr);
-            TSNode value = b ? cg_binding_single_value(b) : (TSNode){0};
-            if (!ts_node_is_null(value)) {
+            cg_gn value = b ? cg_binding_single_value(b) : NULL;
+            if (value) {
                 expr = value;
                 continue;
             }
             return uptr ? NULL : number_by_type(pkg, file, expr);
         }
-        if (cg_node_is(expr, "binary_expression") || cg_node_is(expr, "unary_expression")) return NULL;
+        if (cg_gn_is(expr, CG_GK_BINARY_EXPRESSION) || cg_gn_is(expr, CG_GK_UNARY_EXPRESSION)) return NULL;
         return uptr ? NULL : number_by_type(pkg, file, expr);
     }
     return NULL;
@@ -128,7 +128,7 @@ typedef struct c_target {
     const cg_cfunc *cfunc;
 } c_target;
 
-static c_target c_call_target(cg_package *pkg, cg_gofile *file, TSNode call) {
+static c_target c_call_target(cg_package *pkg, cg_gofile *file, cg_gn call) {
     c_target t = {cg_c_callee(pkg, file, call), NULL};
     if (t.name) t.cfunc = cg_cmodel_func(pkg->c, t.name);
     return t;
@@ -137,20 +137,20 @@ static c_target c_call_target(cg_package *pkg, cg_gofile *file, TSNode call) {
 typedef struct arg_walk {
     cg_package *pkg;
     cg_gofile *file;
-    TSNode left; /* the declared identifier */
+    cg_gn left; /* the declared identifier */
     c_target found;
 } arg_walk;
 
-static cg_walk_action visit_arg(TSNode n, void *arg) {
+static cg_walk_action visit_arg(cg_gn n, void *arg) {
     arg_walk *w = arg;
     c_target t = c_call_target(w->pkg, w->file, n);
     if (!t.name) return CG_WALK_CONTINUE;
-    TSNode args = cg_node_field(n, "arguments");
-    for (uint32_t a = 0; a < ts_node_named_child_count(args); a++) {
-        TSNode id = cg_x_strip_conversions(w->pkg, w->file, ts_node_named_child(args, a));
-        if (!cg_node_is(id, "identifier")) continue;
+    cg_gn args = cg_gn_field(n, CG_GF_ARGUMENTS);
+    for (uint32_t a = 0; a < cg_gn_count(args); a++) {
+        cg_gn id = cg_x_strip_conversions(w->pkg, w->file, cg_gn_child(args, a));
+        if (!cg_gn_is(id, CG_GK_IDENTIFIER)) continue;
         cg_gobinding *b = cg_gopkg_binding(w->pkg->go, w->file, id);
-        if (b && ts_node_eq(b->ident, w->left)) {
+        if (b && b->ident == w->left) {
             w->found = t;
             return CG_WALK_STOP;
         }
@@ -161,39 +161,39 @@ static cg_walk_action visit_arg(TSNode n, void *arg) {
 /* Does the conversion reach C: inside a C call's arguments (an enclosing
  * call in the same statement), or as the initializer of a local that a C
  * call of the same function receives? path holds conv's ancestors. */
-static c_target reaching_call(cg_check_ctx *ctx, cg_gofile *file, TSNode conv, const cg_node_path *path) {
+static c_target reaching_call(cg_check_ctx *ctx, cg_gofile *file, cg_gn conv, const cg_node_path *path) {
     c_target none = {NULL, NULL};
     for (size_t i = path->len; i-- > 0;) {
-        TSNode p = path->nodes[i];
-        if (cg_node_is(p, "func_literal") || cg_node_is(p, "block")) break;
-        if (cg_node_is(p, "call_expression")) {
+        cg_gn p = path->nodes[i];
+        if (cg_gn_is(p, CG_GK_FUNC_LITERAL) || cg_gn_is(p, CG_GK_BLOCK)) break;
+        if (cg_gn_is(p, CG_GK_CALL_EXPRESSION)) {
             c_target t = c_call_target(ctx->pkg, file, p);
             if (t.name) return t;
         }
     }
     if (path->len < 2) return none;
-    TSNode list = path->nodes[path->len - 1], decl = path->nodes[path->len - 2];
-    if (!cg_node_is(list, "expression_list") || !cg_node_is(decl, "short_var_declaration")) return none;
+    cg_gn list = path->nodes[path->len - 1], decl = path->nodes[path->len - 2];
+    if (!cg_gn_is(list, CG_GK_EXPRESSION_LIST) || !cg_gn_is(decl, CG_GK_SHORT_VAR_DECLARATION)) return none;
     /* Only a single-name declaration: the conversion is that name's value. */
-    if (ts_node_named_child_count(cg_node_field(decl, "left")) != 1) return none;
+    if (cg_gn_count(cg_gn_field(decl, CG_GF_LEFT)) != 1) return none;
     cg_gofunc *fn = cg_gopkg_func_at(ctx->pkg->go, file, conv);
     if (!fn) return none;
-    arg_walk w = {ctx->pkg, file, ts_node_named_child(cg_node_field(decl, "left"), 0), {NULL, NULL}};
+    arg_walk w = {ctx->pkg, file, cg_gn_child(cg_gn_field(decl, CG_GF_LEFT), 0), {NULL, NULL}};
     cg_walk(fn->node, visit_arg, &w);
     return w.found;
 }
 
 /* A conversion T(x), including C.T(x) for C type names; returns T. */
-static cg_gotype *conversion_of(cg_package *pkg, cg_gofile *file, TSNode call, TSNode *operand) {
+static cg_gotype *conversion_of(cg_package *pkg, cg_gofile *file, cg_gn call, cg_gn *operand) {
     cg_gotype *t = cg_gopkg_conversion(pkg->go, file, call, operand);
     if (t) return t;
-    if (!cg_node_is(call, "call_expression")) return NULL;
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
-    TSNode args = cg_node_field(call, "arguments");
-    if (!cg_node_is_qualified(file, fn, "C", NULL) || ts_node_named_child_count(args) != 1 ||
-        !cg_x_c_name_is_type(pkg, cg_node_text(file, cg_node_field(fn, "field"))))
+    if (!cg_gn_is(call, CG_GK_CALL_EXPRESSION)) return NULL;
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
+    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
+    if (!cg_node_is_qualified(file, fn, "C", NULL) || cg_gn_count(args) != 1 ||
+        !cg_x_c_name_is_type(pkg, cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD))))
         return NULL;
-    *operand = ts_node_named_child(args, 0);
+    *operand = cg_gn_child(args, 0);
     return cg_gopkg_type_of_expr(pkg->go, file, call);
 }
 
@@ -202,9 +202,9 @@ static bool is_c_pointer_type(cg_package *pkg, cg_gotype *target) {
     return t && t->kind != CG_GT_UNSAFE_POINTER;
 }
 
-static void check_conversion(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
+static void check_conversion(cg_check_ctx *ctx, cg_gofile *file, cg_gn call) {
     cg_package *pkg = ctx->pkg;
-    TSNode operand;
+    cg_gn operand;
     cg_gotype *target = conversion_of(pkg, file, call, &operand);
     if (!target || !pointer_target(pkg, target)) return;
     bool uptr;
@@ -215,7 +215,7 @@ static void check_conversion(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
     if (!why) return;
     /* Climb the enclosing pointer conversions: (*C.void)(unsafe.Pointer(id))
      * is one finding, reported on the whole expression. */
-    TSNode top = call;
+    cg_gn top = call;
     cg_gotype *top_type = target;
     bool to_c_type = is_c_pointer_type(pkg, target);
     cg_node_path path;
@@ -223,10 +223,10 @@ static void check_conversion(cg_check_ctx *ctx, cg_gofile *file, TSNode call) {
     size_t depth = path.len; /* path.nodes[0 .. depth) are top's ancestors */
     while (depth > 0) {
         size_t up = depth;
-        while (up > 0 && cg_node_is(path.nodes[up - 1], "parenthesized_expression")) up--;
-        if (up < 2 || !cg_node_is(path.nodes[up - 1], "argument_list")) break;
-        TSNode outer = path.nodes[up - 2];
-        TSNode op;
+        while (up > 0 && cg_gn_is(path.nodes[up - 1], CG_GK_PARENTHESIZED_EXPRESSION)) up--;
+        if (up < 2 || !cg_gn_is(path.nodes[up - 1], CG_GK_ARGUMENT_LIST)) break;
+        cg_gn outer = path.nodes[up - 2];
+        cg_gn op;
         cg_gotype *t = conversion_of(pkg, file, outer, &op);
         if (!t || !pointer_target(pkg, t)) break;
         top = outer;

@@ -4,6 +4,7 @@
  */
 #include "check.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,39 +17,49 @@ typedef struct index_walk {
     cg_facts *facts;
 } index_walk;
 
-static void push(cg_nodevec *vec, cg_gofile *file, TSNode node) {
+static void push(cg_nodevec *vec, cg_gofile *file, cg_gn node) {
     cg_noderef ref = {file, node};
     cg_vec_push(vec, ref);
 }
 
-static void index_c_call(index_walk *w, TSNode call) {
-    TSNode fn = cg_node_unparen(cg_node_field(call, "function"));
+static void index_c_call(index_walk *w, cg_gn call) {
+    cg_gn fn = cg_gn_unparen(cg_gn_field(call, CG_GF_FUNCTION));
     if (!cg_node_is_qualified(w->file, fn, "C", NULL)) return;
-    const char *name = cg_node_text(w->file, cg_node_field(fn, "field"));
-    TSNode args = cg_node_field(call, "arguments");
-    uint32_t argc = ts_node_named_child_count(args);
+    const char *name = cg_node_text(w->file, cg_gn_field(fn, CG_GF_FIELD));
+    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
+    uint32_t argc = cg_gn_count(args);
     /* C.int(x) is a conversion, not a call. */
     if (argc == 1 && cg_x_c_name_is_type(w->pkg, name)) return;
-    cg_ccall c = {w->file, call, name, args, argc, cg_cmodel_func(w->pkg->c, name)};
+    const cg_cfunc *cfunc = cg_cmodel_func(w->pkg->c, name);
+    /* With a header missing, a name the C side does not know, given one
+     * argument, may as well be a conversion (C.gpointer(x)): not a call the
+     * rules may report on. (With every header found it is a call, maybe
+     * through a macro: #define EVP_PKEY_id EVP_PKEY_get_id.) cgo's own
+     * helpers are always calls. */
+    static const char *const builtins[] = {"CString", "CBytes", "GoString", "GoStringN", "GoBytes", "malloc", "free"};
+    bool builtin = false;
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++) builtin = builtin || strcmp(builtins[i], name) == 0;
+    if (argc == 1 && !cfunc && !builtin && cg_cmodel_headers_missing(w->pkg->c)) return;
+    cg_ccall c = {w->file, call, name, args, argc, cfunc};
     cg_vec_push(&w->facts->ccalls, c);
 }
 
-static cg_walk_action index_node(TSNode node, void *arg) {
+static cg_walk_action index_node(cg_gn node, void *arg) {
     index_walk *w = arg;
-    const char *kind = ts_node_type(node);
+    cg_gk kind = cg_gn_kind(node);
     cg_facts *f = w->facts;
-    if (strcmp(kind, "call_expression") == 0) {
+    if (kind == CG_GK_CALL_EXPRESSION) {
         push(&f->calls, w->file, node);
         index_c_call(w, node);
-    } else if (strcmp(kind, "assignment_statement") == 0) {
+    } else if (kind == CG_GK_ASSIGNMENT_STATEMENT) {
         push(&f->assignments, w->file, node);
-    } else if (strcmp(kind, "short_var_declaration") == 0) {
+    } else if (kind == CG_GK_SHORT_VAR_DECLARATION) {
         push(&f->short_vars, w->file, node);
-    } else if (strcmp(kind, "composite_literal") == 0) {
+    } else if (kind == CG_GK_COMPOSITE_LITERAL) {
         push(&f->composites, w->file, node);
-    } else if (strcmp(kind, "func_literal") == 0) {
+    } else if (kind == CG_GK_FUNC_LITERAL) {
         push(&f->func_literals, w->file, node);
-    } else if (strcmp(kind, "defer_statement") == 0) {
+    } else if (kind == CG_GK_DEFER_STATEMENT) {
         push(&f->defers, w->file, node);
     }
     return CG_WALK_CONTINUE;
@@ -167,9 +178,18 @@ cg_cmem *cg_check_cmem(cg_check_ctx *ctx) {
     return ctx->cmem;
 }
 
-cg_location cg_check_loc(const cg_gofile *file, TSNode node) {
-    TSPoint start = ts_node_start_point(node), end = ts_node_end_point(node);
-    cg_location loc = {file->path, start.row + 1, start.column + 1, end.row + 1, end.column + 1};
+cg_location cg_check_loc(const cg_gofile *file, cg_gn node) {
+    if (!node) return (cg_location){file->path, 1, 1, 1, 1};
+    cg_location loc = {file->path, node->line, node->column, node->end_line, node->end_column};
+    return loc;
+}
+
+cg_location cg_check_loc_last_byte(const cg_gofile *file, cg_gn node) {
+    cg_location loc = cg_check_loc(file, node);
+    if (node && node->end > node->start) {
+        loc.line = loc.end_line;
+        loc.column = loc.end_column - 1;
+    }
     return loc;
 }
 
@@ -186,7 +206,7 @@ static cg_diag *vreport(cg_check_ctx *ctx, cg_location loc, const char *fmt, va_
     return stored;
 }
 
-cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, TSNode node, const char *fmt, ...) {
+cg_diag *cg_check_report(cg_check_ctx *ctx, const cg_gofile *file, cg_gn node, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     cg_diag *d = vreport(ctx, cg_check_loc(file, node), fmt, ap);
@@ -220,10 +240,27 @@ void cg_check_fix(cg_check_ctx *ctx, cg_diag *diag, const char *fmt, ...) {
     free(msg);
 }
 
-uint32_t cg_call_args(TSNode call, TSNode *out, uint32_t max) {
-    TSNode args = cg_node_field(call, "arguments");
-    uint32_t n = ts_node_named_child_count(args);
-    for (uint32_t i = 0; i < n && i < max; i++) out[i] = ts_node_named_child(args, i);
+bool cg_check_each_caller(cg_check_ctx *ctx, cg_gofile *file, const cg_gobinding *param, cg_caller_fn visit,
+                          void *arg_ctx) {
+    if (param->kind != CG_BIND_PARAM && param->kind != CG_BIND_RECEIVER) return false;
+    cg_gofunc *fn = cg_gopkg_func_at(ctx->pkg->go, file, param->ident);
+    if (!fn || param->scope_start != fn->node->start) return false; /* a func literal's parameter */
+    const char *dot = strrchr(fn->name, '.');
+    const char *name = dot ? dot + 1 : fn->name;
+    if (!islower((unsigned char)name[0]) && name[0] != '_') return false; /* callers outside the package */
+    const cg_godecl *decl = cg_gopkg_decl(ctx->pkg->go, fn->name);
+    for (size_t i = 0; decl && i < ctx->facts->calls.len; i++) {
+        const cg_noderef *ref = &ctx->facts->calls.items[i];
+        if (cg_gopkg_callee(ctx->pkg->go, ref->file, ref->node) != decl) continue;
+        if (!visit(ref->file, ref->node, cg_gopkg_call_argument(ref->node, param, fn->node), arg_ctx)) break;
+    }
+    return true;
+}
+
+uint32_t cg_call_args(cg_gn call, cg_gn *out, uint32_t max) {
+    cg_gn args = cg_gn_field(call, CG_GF_ARGUMENTS);
+    uint32_t n = cg_gn_count(args);
+    for (uint32_t i = 0; i < n && i < max; i++) out[i] = cg_gn_child(args, i);
     return n;
 }
 

@@ -20,7 +20,7 @@ static bool is_gostring_param(const cg_cfunc *fn, uint32_t index) {
 }
 
 bool cg_ckept_arg_is_go_pointer(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, uint32_t index,
-                                TSNode arg, const char **what) {
+                                cg_gn arg, const char **what) {
     cg_package *pkg = ctx->pkg;
     cg_gofile *file = call->file;
     if (is_gostring_param(call->cfunc, index)) {
@@ -29,7 +29,7 @@ bool cg_ckept_arg_is_go_pointer(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *
         cg_gotype *st = cg_gotype_underlying(pkg->go, cg_gopkg_type_of_expr(pkg->go, file, arg));
         if (!st || st->kind != CG_GT_STRING) return false;
         const char *why = "";
-        TSNode culprit;
+        cg_gn culprit;
         if (cg_cmem_value_go_pointer(cm, file, arg, st, &why, &culprit) != CG_YES) return false;
         *what = cg_arena_printf(&pkg->arena, "the bytes of the Go string %s are Go memory",
                                 cg_node_text(file, arg));
@@ -48,14 +48,14 @@ bool cg_ckept_arg_is_go_pointer(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *
     /* unsafe.Pointer(&h) of a cgo.Handle is CG015's finding (handle-misuse):
      * the fix there is to pass the handle value. */
     char addr_kind = 0;
-    TSNode target = cg_x_address_of(pkg, file, arg, &addr_kind);
-    if (!ts_node_is_null(target)) {
+    cg_gn target = cg_x_address_of(pkg, file, arg, &addr_kind);
+    if (target) {
         cg_gotype *tt = cg_gopkg_type_of_expr(pkg->go, file, target);
         if (tt->kind == CG_GT_UINTPTR && strcmp(tt->name, "cgo.Handle") == 0) return false;
     }
     /* A pointer to a func value is CG007's finding (go-func-to-c). */
     const char *func_how = NULL;
-    if (!ts_node_is_null(cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return false;
+    if ((cg_x_go_func_source(pkg, file, arg, &func_how, NULL))) return false;
     *what = cg_arena_printf(&pkg->arena, "%s points into Go memory", cg_node_text(file, arg));
     return true;
 }
@@ -79,7 +79,7 @@ static const char *keep_text(cg_ckeep_kind kind) {
 }
 
 const cg_ctrace *cg_ckept_outlives(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, const cg_csummary *s,
-                                   uint32_t index, const TSNode *args, uint32_t n, bool count_returned,
+                                   uint32_t index, const cg_gn *args, uint32_t n, bool count_returned,
                                    const char **how) {
     const cg_cparam_summary *ps = &s->params[index];
     if (ps->kept_kind != CG_KEEP_NONE && ps->kept.len) {

@@ -20,7 +20,7 @@
  * *what gets a short description for messages (arena string). Unknown
  * provenance is false. `cm` is the rule's cmemory state (cg_cmem_new). */
 bool cg_ckept_arg_is_go_pointer(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, uint32_t index,
-                                TSNode arg, const char **what);
+                                cg_gn arg, const char **what);
 
 /* The summary of the C function a Go call reaches (NULL: no body in the
  * package, or the declaration is unknown). */
@@ -36,7 +36,7 @@ const char *cg_ckept_param_name(cg_check_ctx *ctx, const cg_csummary *s, size_t 
  * trace that shows it and sets *how ("is stored in global or static
  * memory"); NULL otherwise. */
 const cg_ctrace *cg_ckept_outlives(cg_check_ctx *ctx, cg_cmem *cm, const cg_ccall *call, const cg_csummary *s,
-                                   uint32_t index, const TSNode *args, uint32_t n, bool count_returned,
+                                   uint32_t index, const cg_gn *args, uint32_t n, bool count_returned,
                                    const char **how);
 
 /* Adds the note "C parameter 'p' (void *) of f receives it". */

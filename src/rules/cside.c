@@ -36,15 +36,15 @@ bool cg_cside_export_loc(cg_check_ctx *ctx, const char *name, cg_location *out) 
     if (!name) return false;
     const cg_export_link *link = cg_package_export(ctx->pkg, name);
     if (!link || !link->file || !link->export) return false;
-    if (ts_node_is_null(link->export->func)) {
+    if (!link->export->func) {
         cg_location loc = {link->file->path, link->export->line, 1, 0, 0};
         *out = loc;
         return true;
     }
     /* The name of the function, not its whole body: notes point at a line. */
-    TSNode fn = link->export->func;
-    TSNode ident = cg_node_field(fn, "name");
-    *out = cg_check_loc(link->file, ts_node_is_null(ident) ? fn : ident);
+    cg_gn fn = link->export->func;
+    cg_gn ident = cg_gn_field(fn, CG_GF_NAME);
+    *out = cg_check_loc(link->file, !ident ? fn : ident);
     return true;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "gofront/gocfg.h"
 #include "model/finalizer.h"
 #include "model/thread_affine.h"
 
@@ -85,13 +86,13 @@ typedef struct found {
     cg_finalizer fins[8];
     int count;
     int calls_seen;
-    TSNode use_call;   /* C.mesh_destroy(1) in use() */
-    TSNode use_release; /* C.plain_release(x) in use() */
+    cg_gn use_call;   /* C.mesh_destroy(1) in use() */
+    cg_gn use_release; /* C.plain_release(x) in use() */
 } found;
 
-static cg_walk_action visit(TSNode n, void *arg) {
+static cg_walk_action visit(cg_gn n, void *arg) {
     found *f = arg;
-    if (!cg_node_is(n, "call_expression")) return CG_WALK_CONTINUE;
+    if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION)) return CG_WALK_CONTINUE;
     f->calls_seen++;
     if (f->count < 8 && cg_finalizer_at(f->pkg, f->file, n, &f->fins[f->count])) f->count++;
     const char *c = cg_c_callee(f->pkg, f->file, n);
@@ -104,7 +105,7 @@ static cg_walk_action visit(TSNode n, void *arg) {
 
 /* The identifier `w` passed to use(w) inside register, and the one in
  * runtime.KeepAlive(w) inside use. */
-static TSNode first_arg(TSNode call) { return ts_node_named_child(cg_node_field(call, "arguments"), 0); }
+static cg_gn first_arg(cg_gn call) { return cg_gn_child(cg_gn_field(call, CG_GF_ARGUMENTS), 0); }
 
 static void test_finalizers(cg_package *pkg) {
     EXPECT(pkg->go->files.len == 1);
@@ -119,36 +120,39 @@ static void test_finalizers(cg_package *pkg) {
     EXPECT(!f.fins[0].is_cleanup && strcmp(f.fins[0].owner, "W") == 0);
     EXPECT(strcmp(f.fins[0].func_name, "(*W).free") == 0);
     EXPECT(f.fins[0].param && strcmp(f.fins[0].param, "w") == 0);
-    EXPECT(cg_node_is(f.fins[0].func, "method_declaration"));
-    EXPECT(cg_node_is(f.fins[1].func, "function_declaration") && strcmp(f.fins[1].param, "w") == 0);
-    EXPECT(f.fins[2].is_cleanup && cg_node_is(f.fins[2].func, "func_literal"));
+    EXPECT(cg_gn_is(f.fins[0].func, CG_GK_METHOD_DECLARATION));
+    EXPECT(cg_gn_is(f.fins[1].func, CG_GK_FUNCTION_DECLARATION) && strcmp(f.fins[1].param, "w") == 0);
+    EXPECT(f.fins[2].is_cleanup && cg_gn_is(f.fins[2].func, CG_GK_FUNC_LITERAL));
     EXPECT(f.fins[2].param && strcmp(f.fins[2].param, "p") == 0);
-    EXPECT(!ts_node_is_null(f.fins[2].arg));
+    EXPECT(f.fins[2].arg);
 
     /* Liveness: in use(), w is used (KeepAlive) after both C calls; the
      * local x is not used after the release call. */
-    EXPECT(!ts_node_is_null(f.use_call) && !ts_node_is_null(f.use_release));
-    if (ts_node_is_null(f.use_release)) return;
-    TSNode body = cg_node_field(cg_gopkg_func_at(pkg->go, f.file, f.use_release)->node, "body");
-    TSNode keepalive = ts_node_named_child(ts_node_named_child(body, 3), 0); /* runtime.KeepAlive(w) */
-    TSNode w_ident = first_arg(keepalive);
-    TSNode x_ident = first_arg(f.use_release);
-    EXPECT(cg_local_used_after(pkg, f.file, w_ident, f.use_release));
-    EXPECT(!cg_local_used_after(pkg, f.file, x_ident, f.use_release));
-    EXPECT(!cg_local_used_after(pkg, f.file, w_ident, keepalive));
+    EXPECT(f.use_call && f.use_release);
+    if (!f.use_release) return;
+    cg_gn body = cg_gn_field(cg_gopkg_func_at(pkg->go, f.file, f.use_release)->node, CG_GF_BODY);
+    cg_gn keepalive = cg_gn_child(cg_gn_child(body, 3), 0); /* runtime.KeepAlive(w) */
+    cg_gn w_ident = first_arg(keepalive);
+    cg_gn x_ident = first_arg(f.use_release);
+    cg_gobinding *wb = cg_gopkg_binding(pkg->go, f.file, w_ident);
+    EXPECT(wb != NULL);
+    if (!wb) return;
+    EXPECT(cg_cfg_read_after(pkg->go, f.file, wb, f.use_release));
+    EXPECT(!cg_cfg_read_after(pkg->go, f.file, cg_gopkg_binding(pkg->go, f.file, x_ident), f.use_release));
+    EXPECT(!cg_cfg_read_after(pkg->go, f.file, wb, keepalive));
 
     /* x's single value is w.p, whose lvalue root is w. */
     cg_gobinding *xb = cg_gopkg_binding(pkg->go, f.file, x_ident);
     EXPECT(xb != NULL);
     if (!xb) return;
-    TSNode v = cg_binding_single_value(xb);
-    EXPECT(cg_node_is(v, "selector_expression"));
+    cg_gn v = cg_binding_single_value(xb);
+    EXPECT(cg_gn_is(v, CG_GK_SELECTOR_EXPRESSION));
     EXPECT(cg_node_text_eq(f.file, cg_lvalue_root(v), "w"));
     EXPECT(!cg_node_in_defer(pkg, f.file, f.use_release));
     cg_node_path path;
     cg_node_path_of(pkg, f.file, x_ident, &path);
-    EXPECT(path.len >= 4 && cg_node_is(path.nodes[0], "function_declaration"));
-    EXPECT(path.len > 0 && cg_node_is(path.nodes[path.len - 1], "argument_list"));
+    EXPECT(path.len >= 4 && cg_gn_is(path.nodes[0], CG_GK_FUNCTION_DECLARATION));
+    EXPECT(path.len > 0 && cg_gn_is(path.nodes[path.len - 1], CG_GK_ARGUMENT_LIST));
 }
 
 int main(int argc, char **argv) {

@@ -30,7 +30,7 @@ func passMap(m map[string]int) {
 	C.consume(unsafe.Pointer(&m))
 }
 
-func passPointers(s []*int) {
+func passPointers(s []*string) {
 	C.consume(unsafe.Pointer(&s[0]))
 }
 G

@@ -12,6 +12,9 @@
  *   Go:  code // want CG001 CG006
  *   C:   code  / * want CG005 * /   (or "// want CG005" in C and in preambles)
  *   `want CG017:note` also requires the finding's severity;
+ *   `want CG001@13` also requires the column of the finding's start;
+ *   `want CG001 "holds Go pointers: .*map"` also requires its message to
+ *   match a POSIX extended regex (as analysistest does; \" inside);
  *   a comment line "// want-next CG000" expects on the line after it, for
  *   lines that cannot carry a comment (a #cgo directive takes it as text).
  * A line without `want` must stay silent. `want CG001 known-to-fail` marks a
@@ -20,6 +23,7 @@
  */
 #include <ctype.h>
 #include <dirent.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,11 +36,20 @@ typedef struct expectation {
     unsigned line;
     char id[8];
     char severity[8]; /* "" or "note"/"warning"/"error": CG017:note */
+    unsigned column;  /* 0, or the required start column: CG001@13 */
+    char *pattern;    /* NULL, or the regex the message must match */
+    regex_t regex;
     bool known_to_fail;
     bool matched;
 } expectation;
 
 typedef CG_VEC(expectation) expectation_vec;
+
+static void expectation_free(expectation *e) {
+    free(e->file);
+    if (e->pattern) regfree(&e->regex);
+    free(e->pattern);
+}
 
 static void parse_expectations(const char *path, expectation_vec *out, size_t *safe_markers) {
     char *text = NULL, *err = NULL;
@@ -64,7 +77,7 @@ static void parse_expectations(const char *path, expectation_vec *out, size_t *s
             for (char *p = want + skip; *p;) {
                 while (*p == ' ' || *p == ',') p++;
                 if (strncmp(p, "CG", 2) != 0 || !isdigit((unsigned char)p[2])) break;
-                expectation e = {cg_xstrdup(path), target, {0}, {0}, known, false};
+                expectation e = {.file = cg_xstrdup(path), .line = target, .known_to_fail = known};
                 size_t n = 0;
                 while (n < 7 && (isalnum((unsigned char)p[n]))) n++;
                 memcpy(e.id, p, n);
@@ -74,6 +87,25 @@ static void parse_expectations(const char *path, expectation_vec *out, size_t *s
                     while (m < 8 && islower((unsigned char)p[m])) m++;
                     memcpy(e.severity, p + 1, m - 1);
                     p += m;
+                }
+                if (*p == '@') /* a required column */
+                    e.column = (unsigned)strtoul(p + 1, &p, 10);
+                while (*p == ' ') p++;
+                if (*p == '"') { /* a message pattern, up to the closing quote */
+                    cg_strbuf sb;
+                    cg_strbuf_init(&sb);
+                    for (p++; *p && *p != '"'; p++) {
+                        if (*p == '\\' && p[1] == '"') p++;
+                        cg_strbuf_append_char(&sb, *p);
+                    }
+                    if (*p == '"') p++;
+                    e.pattern = cg_strbuf_detach(&sb);
+                    if (regcomp(&e.regex, e.pattern, REG_EXTENDED | REG_NOSUB) != 0) {
+                        printf("BADPATTERN  %s:%u: %s\n", path, target, e.pattern);
+                        free(e.pattern);
+                        e.pattern = NULL;
+                        e.column = UINT32_MAX; /* never matches: the test fails */
+                    }
                 }
                 cg_vec_push(out, e);
             }
@@ -145,7 +177,9 @@ static int run_fixture(const char *dir) {
             expectation *e = &want.items[j];
             if (e->line == d->loc.line && strcmp(e->id, d->rule_id) == 0 &&
                 same_file(e->file, d->loc.file) &&
-                (!e->severity[0] || strcmp(e->severity, cg_severity_name(d->severity)) == 0)) {
+                (!e->severity[0] || strcmp(e->severity, cg_severity_name(d->severity)) == 0) &&
+                (!e->column || e->column == d->loc.column) &&
+                (!e->pattern || regexec(&e->regex, d->message, 0, NULL, 0) == 0)) {
                 e->matched = true;
                 expected = true;
             }
@@ -178,13 +212,14 @@ static int run_fixture(const char *dir) {
         } else if (!e->matched && e->known_to_fail) {
             known_missed++;
         } else if (!e->matched) {
-            printf("MISSED  %s:%u: expected %s\n", e->file, e->line, e->id);
+            printf("MISSED  %s:%u: expected %s%s%s%s\n", e->file, e->line, e->id, e->pattern ? " matching \"" : "",
+                   e->pattern ? e->pattern : "", e->pattern ? "\"" : "");
             failures++;
         }
     }
     printf("%s %s: %zu expectations, %zu findings, %zu known false negatives, %zu safe cases\n",
            failures ? "FAIL" : "ok", dir, want.len, count, known_missed, safe_markers);
-    for (size_t j = 0; j < want.len; j++) free(want.items[j].file);
+    for (size_t j = 0; j < want.len; j++) expectation_free(&want.items[j]);
     cg_vec_free(&want);
     cg_scan_result_free(&result);
     cg_strvec_free(&files);
@@ -227,7 +262,7 @@ static int self_test(const char *rules_dir) {
             for (size_t f = 0; f < files.len; f++) parse_expectations(files.items[f], &want, &safe);
             for (size_t j = 0; j < want.len; j++) {
                 if (strcmp(want.items[j].id, r->id) == 0) positives++;
-                free(want.items[j].file);
+                expectation_free(&want.items[j]);
             }
             cg_vec_free(&want);
             cg_strvec_free(&files);

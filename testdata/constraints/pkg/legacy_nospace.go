@@ -6,7 +6,9 @@ import "C"
 
 import "unsafe"
 
-// safe: "//+build" without a space is a constraint too for the go tool (golua's lua52 files): excluded without the tag.
+// safe: "//+build lua52" (no space after //) is a build constraint too, as
+// go/build reads it (golua's lua5x files): the tag is not set, so this file
+// is not part of the build.
 func legacyNoSpace(m map[int]int) {
 	C.consume(unsafe.Pointer(&m))
 }

@@ -20,6 +20,6 @@ func passLiteral() {
 	C.consume_node(&C.struct_node{value: new(C.int)})
 }
 
-func unexplained(s []*int) {
+func unexplained(s []*string) {
 	C.consume(unsafe.Pointer(&s[0])) //cgoguard:ignore CG001
 }

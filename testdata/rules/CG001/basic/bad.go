@@ -20,7 +20,7 @@ import "unsafe"
 
 // A Go map is a pointer to the runtime's map header.
 func passMap(m map[string]int) {
-	C.consume(unsafe.Pointer(&m)) // want CG001
+	C.consume(unsafe.Pointer(&m)) // want CG001@12 "m is a map \(map\[string\]int\)"
 }
 
 // The composite literal stores a Go pointer (new) in a C pointer field.
@@ -29,7 +29,7 @@ func passLiteral() {
 }
 
 // Elements of the slice hold Go pointers: the runtime checks the whole backing array.
-func passSliceOfPointers(s []*int) {
+func passSliceOfPointers(s []*buffer) {
 	C.consume(unsafe.Pointer(&s[0])) // want CG001
 }
 
@@ -46,7 +46,7 @@ func passGoStruct() {
 
 // The field itself holds a Go pointer.
 type holder struct {
-	inner *int
+	inner *holder
 	count int
 }
 
@@ -76,4 +76,35 @@ func passAfterStore() {
 	name := "x"
 	v.name = &name
 	C.consume(unsafe.Pointer(&v)) // want CG001
+}
+
+// A grouped parameter list types every name: src is a []*buffer too.
+func passGroupedParam(dst, src []*buffer) {
+	C.consume(unsafe.Pointer(&src[0])) // want CG001 "an element of src"
+}
+
+// In this case clause v is a []*buffer.
+func passTypeSwitchCase(x interface{}) {
+	switch v := x.(type) {
+	case []*buffer:
+		C.consume(unsafe.Pointer(&v[0])) // want CG001 "an element of v"
+	case []byte:
+		C.consume(unsafe.Pointer(&v[0])) // safe: a []byte holds no pointers
+	}
+}
+
+// A pointer field assigned after the literal, through the pointer C gets.
+func passFieldSetLater() {
+	p := &C.struct_node{}
+	p.value = (*C.int)(unsafe.Pointer(new(int32)))
+	C.consume_node(p) // want CG001 "p.value is assigned"
+}
+
+// A helper returns, by value, a C struct whose field holds a Go pointer.
+func nodeOf(v *C.int) C.struct_node { return C.struct_node{value: v} }
+
+func passHelperResult() {
+	x := C.int(1)
+	n := nodeOf(&x)
+	C.consume_node(&n) // want CG001
 }

@@ -5,6 +5,7 @@ package basic
 #include <stdlib.h>
 struct pair { int a; int b; };
 struct cnode { int *value; };
+static int *c_int(void) { return malloc(sizeof(int)); }
 void take(void *p) { (void)p; }
 void take_pair(struct pair *p) { (void)p; }
 void take_cnode(struct cnode *n) { (void)n; }
@@ -74,4 +75,45 @@ func passZeroValue() {
 	C.take(unsafe.Pointer(&v))
 	var s string
 	C.take(unsafe.Pointer(&s))
+}
+
+// safe: an out-parameter: the variable holds nil (its zero value) when C
+// fills it, and C pointers afterwards; cgocheck checks values
+func outParameter() {
+	var list **C.char
+	C.take(unsafe.Pointer(&list))
+	var hints *unsafe.Pointer
+	C.take(unsafe.Pointer(&hints))
+}
+
+// safe: **uint8 of a caller may well be C memory (go-gl's Strs returns C
+// strings as **uint8): nothing shows Go memory holding Go pointers
+func shaderSource(xstring **uint8) {
+	C.take(unsafe.Pointer(xstring))
+}
+
+// Format mirrors a C struct: the package lays it over C memory.
+type Format struct {
+	name *Format
+	n    int
+}
+
+func lookupFormat() *Format { return (*Format)(unsafe.Pointer(C.malloc(16))) }
+
+// safe: the receiver is C memory the package cast to *Format (see lookupFormat)
+func (f *Format) Free() {
+	C.take(unsafe.Pointer(f))
+}
+
+// A helper returns, by value, a C struct whose field holds a C pointer
+// (graft's Output.c(): C.TF_Output{oper: p.Op.c}).
+func cnodeOf() C.struct_cnode { return C.struct_cnode{value: C.c_int()} }
+
+// safe: every element holds only what cnodeOf returns, a C pointer
+func passCNodes(n int) {
+	list := make([]C.struct_cnode, n)
+	for i := range list {
+		list[i] = cnodeOf()
+	}
+	C.take_cnode(&list[0])
 }

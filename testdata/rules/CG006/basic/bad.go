@@ -12,6 +12,12 @@ static void keep_addr(uintptr_t addr) { (void)addr; }
 static void keep_size(size_t addr) { (void)addr; }
 static void keep_long(long addr) { (void)addr; }
 static void run_job(struct job *j) { (void)j; }
+static long read_buf(uintptr_t p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    long s = 0;
+    for (size_t i = 0; i < n; i++) s += b[i];
+    return s;
+}
 */
 import "C"
 
@@ -72,4 +78,11 @@ func passReflectPointer(s *state) {
 func StateAddress() C.uintptr_t {
 	st := &state{name: "exported"}
 	return C.uintptr_t(uintptr(unsafe.Pointer(st))) // want CG006
+}
+
+// The buffer is dead during the call (nothing uses b afterwards): C reads
+// memory the collector may already have freed.
+func sumDropped(n int) {
+	b := make([]byte, n)
+	C.read_buf(C.uintptr_t(uintptr(unsafe.Pointer(&b[0]))), C.size_t(n)) // want CG006
 }

@@ -7,11 +7,21 @@ package basic
 static void take_ptr(void *p) { (void)p; }
 static void take_handle(uintptr_t h) { (void)h; }
 static void take_n(size_t n) { (void)n; }
+struct prog { int len; };
+struct hdr { long caplen; };
+static int filter(struct prog *p, uintptr_t h) { return p->len + (int)((struct hdr *)h)->caplen; }
+static long sum_buf(uintptr_t p, size_t n) {
+    const unsigned char *b = (const unsigned char *)p;
+    long s = 0;
+    for (size_t i = 0; i < n; i++) s += b[i];
+    return s;
+}
 */
 import "C"
 
 import (
 	"reflect"
+	"runtime"
 	"runtime/cgo"
 	"unsafe"
 )
@@ -72,3 +82,27 @@ func reflectCMemory() {
 func reflectLen(v []int) {
 	C.take_n(C.size_t(reflect.ValueOf(v).Len()))
 }
+
+// safe: gozstd's pattern: the buffer holds no pointers, C only reads it
+// during the call, and runtime.KeepAlive keeps it alive until C returns
+func sumKept(b []byte) int {
+	r := C.sum_buf(C.uintptr_t(uintptr(unsafe.Pointer(&b[0]))), C.size_t(len(b)))
+	runtime.KeepAlive(b)
+	return int(r)
+}
+
+type bpf struct {
+	prog C.struct_prog
+	hdr  C.struct_hdr
+}
+
+// safe: gopacket's pattern: hdr points into b, which the first argument
+// hands C as a real pointer, and cgo keeps pointer arguments alive for the
+// duration of the call; struct hdr holds no pointers and filter keeps nothing
+func (b *bpf) match(n int) bool {
+	hdr := (*C.struct_hdr)(&b.hdr)
+	hdr.caplen = C.long(n)
+	return C.filter(&b.prog, C.uintptr_t(uintptr(unsafe.Pointer(hdr)))) != 0
+}
+
+func Match(b *bpf) bool { return b.match(1) }

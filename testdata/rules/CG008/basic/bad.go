@@ -140,3 +140,32 @@ rows:
 	C.free(unsafe.Pointer(cs))
 	return 0
 }
+
+// The goto skips the free.
+func gotoSkipsFree(s string, fail bool) int {
+	cs := C.CString(s) // want CG008 "still live at the return"
+	n := int(C.lookup(cs))
+	if fail {
+		goto out
+	}
+	C.free(unsafe.Pointer(cs))
+out:
+	return n
+}
+
+// A labelled continue leaves the inner loop's body with the allocation live.
+func labelledContinue(rows [][]string) int {
+	n := 0
+outer:
+	for _, row := range rows {
+		for _, s := range row {
+			cs := C.CString(s) // want CG008 "still live when its block ends"
+			if C.lookup(cs) == 0 {
+				continue outer
+			}
+			C.free(unsafe.Pointer(cs))
+			n++
+		}
+	}
+	return n
+}

@@ -142,3 +142,26 @@ func swapName(old *C.char, b string) *C.char {
 	C.consume(old)
 	return C.CString(b)
 }
+
+// safe: the free is deferred only where there is something to free; on the
+// way where cs == nil there is nothing to leak.
+func deferInsideNilCheck(s string) int {
+	cs := C.CString(s)
+	if cs != nil {
+		defer C.free(unsafe.Pointer(cs))
+	}
+	return int(C.name_len(cs))
+}
+
+// safe: every way out, including the one through goto, frees it.
+func gotoCleanup(s string, fail bool) int {
+	cs := C.CString(s)
+	n := int(C.name_len(cs))
+	if fail {
+		goto out
+	}
+	n++
+out:
+	C.free(unsafe.Pointer(cs))
+	return n
+}

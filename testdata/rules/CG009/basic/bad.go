@@ -105,3 +105,18 @@ func previousRound(n int, sink func([]byte)) {
 		C.free(p)
 	}
 }
+
+type scratch struct {
+	buf unsafe.Pointer
+	cap int
+}
+
+// The freed field keeps its old value: the view is made of freed memory.
+func (s *scratch) stale(sink func([]byte)) {
+	C.free(s.buf)
+	var view []byte
+	if s.cap > 0 {
+		view = unsafe.Slice((*byte)(s.buf), s.cap) // want CG009
+	}
+	sink(view)
+}

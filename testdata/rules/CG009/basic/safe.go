@@ -88,3 +88,24 @@ func perRound(n int, sink func([]byte)) {
 		C.free(p)
 	}
 }
+
+type scratch struct {
+	buf unsafe.Pointer
+	cap int
+}
+
+// safe: the freed field is given new memory before the view is declared and made (go-sqlite3's argument buffer)
+func (s *scratch) grow(need int, sink func([]byte)) {
+	if need > s.cap {
+		if s.buf != nil {
+			C.free(s.buf)
+		}
+		s.buf = C.malloc(C.size_t(need))
+		s.cap = need
+	}
+	var view []byte
+	if s.cap > 0 {
+		view = unsafe.Slice((*byte)(s.buf), s.cap)
+	}
+	sink(view)
+}

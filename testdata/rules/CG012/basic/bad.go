@@ -110,3 +110,14 @@ func openThenRead(path string) string {
 	C.mylib_open(cs)
 	return C.GoString(C.mylib_last_error()) // want CG012
 }
+
+// The calls are on two branches, but a loop runs both, one after the other.
+func alternating(c *C.ctx, n int) {
+	for i := 0; i < n; i++ {
+		if i%2 == 0 {
+			C.ctx_make_current(c)
+		} else {
+			C.ctx_draw(4) // want CG012
+		}
+	}
+}

@@ -31,3 +31,12 @@ int ctx_open_or_error(const char *path, const char **msg) {
 static int ERR_isError(long code) { return code < 0; }
 long codec_compress(long n) { return ERR_isError(n) ? 0 : n; }
 long codec_decompress(long n) { return ERR_isError(n) ? 0 : n / 2; }
+/* Like sqlite: the VFS's last-error getter, read by the same C call that
+ * failed (store_os_error), never across cgo calls. */
+static int os_errno;
+int vfsGetLastError(void) { return os_errno; }
+static int store_os_error(void) { return vfsGetLastError(); }
+int db_step(int n) {
+    if (n < 0) return store_os_error();
+    return n;
+}

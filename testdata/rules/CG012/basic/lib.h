@@ -10,6 +10,7 @@ int ctx_open_or_error(const char *path, const char **msg);
 void *mylib_open(const char *path);
 const char *mylib_last_error(void);
 int db_query(const char *q);
+int db_step(int n);
 const char *db_errmsg(void);
 
 int vendor_open(const char *path);

@@ -103,3 +103,41 @@ func roundTrip(n C.long) C.long {
 	c := C.codec_compress(n)
 	return C.codec_decompress(c)
 }
+
+// safe: the two thread-affine calls are on the two branches of an if: one
+// run of the function makes only one of them
+func oneOrTheOther(c *C.ctx, current bool) {
+	if current {
+		C.ctx_make_current(c)
+	} else {
+		C.ctx_draw(3)
+	}
+}
+
+// safe: the error is read on the branch that made no C call before it
+func errorOnOtherBranch(path string, skip bool) string {
+	if !skip {
+		C.mylib_open(nil)
+		return ""
+	} else {
+		return C.GoString(C.mylib_last_error())
+	}
+}
+
+// safe: ctx_open_or_error reads dlerror inside its own C call, so calling
+// it twice carries no per-thread state from one cgo call to the next
+func openBoth(a, b string) (string, string) {
+	ca, cb := C.CString(a), C.CString(b)
+	defer C.free(unsafe.Pointer(ca))
+	defer C.free(unsafe.Pointer(cb))
+	var ma, mb *C.char
+	C.ctx_open_or_error(ca, &ma)
+	C.ctx_open_or_error(cb, &mb)
+	return C.GoString(ma), C.GoString(mb)
+}
+
+// safe: db_step reads the VFS's last error inside its own C call (through
+// a helper), so two steps carry no per-thread state between cgo calls
+func stepTwice() int {
+	return int(C.db_step(1)) + int(C.db_step(-1))
+}

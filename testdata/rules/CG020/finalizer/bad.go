@@ -44,7 +44,7 @@ func (t *Thing) DoViaLocal() {
 }
 
 // Not a method: any local of type *Thing.
-func useThing(t *Thing) {
+func UseThing(t *Thing) {
 	C.thing_do(t.p) // want CG020
 }
 
@@ -89,12 +89,22 @@ func (t *Thing) Name() {
 // dead after the argument is read, and the Thing with it.
 type holder struct{ thing *Thing }
 
-func useThroughHolder(h *holder) {
+func UseThroughHolder(h *holder) {
 	C.thing_do(h.thing.p) // want CG020
 }
 
 // Overwriting the variable after the call is not a use: the object is dead.
-func useAndDrop(t *Thing) {
+func UseAndDrop(t *Thing) {
 	C.thing_do(t.p) // want CG020
 	t = nil
+}
+
+// An unexported helper whose only caller drops the object at the call: the
+// temporary from NewThing() is dead while C.thing_do runs.
+func (t *Thing) count() int {
+	return int(C.thing_do(t.p)) // want CG020:warning "t is not used after the call"
+}
+
+func CountFresh() int {
+	return NewThing().count()
 }

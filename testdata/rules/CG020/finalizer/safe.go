@@ -96,3 +96,51 @@ func useHolderThenCount(h *widgetHolder) {
 	C.widget_do(h.x.w)
 	h.x.calls++
 }
+
+// safe: the helper's only caller keeps the object alive after the call
+func (x *Widget) peek() int { return int(C.widget_do(x.w)) }
+
+func PeekAndKeep(x *Widget) int {
+	n := x.peek()
+	runtime.KeepAlive(x)
+	return n
+}
+
+// safe: the C object is freed on the error path before any finalizer is
+// set for it (the registration comes after, on the other path)
+func OpenChecked() *Widget {
+	x := &Widget{w: C.widget_new()}
+	if C.widget_do(x.w) < 0 {
+		C.widget_free(x.w)
+		return nil
+	}
+	runtime.SetFinalizer(x, (*Widget).release)
+	return x
+}
+
+// safe: nothing in the package calls this unexported helper (dead code)
+func (x *Widget) unused() int { return int(C.widget_do(x.w)) }
+
+type widgetIter struct {
+	owner *Widget
+	n     int
+}
+
+// safe: the iterator built around x is returned after the call, so x stays
+// reachable through it
+func (x *Widget) Iter() *widgetIter {
+	it := &widgetIter{owner: x}
+	C.widget_do(x.w)
+	return it
+}
+
+// safe: two call levels up, the exported caller keeps x alive after the
+// helpers return (gozstd's pooled contexts: compress -> compressInternal)
+func (x *Widget) inner() int  { return int(C.widget_do(x.w)) }
+func (x *Widget) middle() int { return x.inner() }
+
+func Outer(x *Widget) int {
+	n := x.middle()
+	runtime.KeepAlive(x)
+	return n
+}

@@ -81,3 +81,19 @@ func NewConn() *Conn {
 	runtime.SetFinalizer(c, (*Conn).finalize) // want CG021
 	return c
 }
+
+type Framebuffer struct{ id C.uint }
+
+// Locking the finalizer's goroutine picks no particular thread: the GL
+// context is still not current there.
+func (f *Framebuffer) free() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	C.glDeleteBuffers(1, &f.id)
+}
+
+func NewFramebuffer(id C.uint) *Framebuffer {
+	f := &Framebuffer{id: id}
+	runtime.SetFinalizer(f, (*Framebuffer).free) // want CG021
+	return f
+}

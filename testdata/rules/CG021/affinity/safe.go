@@ -4,6 +4,8 @@ package affinity
 /*
 #include <stdlib.h>
 void glDeleteFramebuffers(int n, const unsigned int *ids);
+unsigned long ERR_get_error(void);
+static void transport_unregister(void *p) { free(p); }
 static int released;
 static void global_release(void *p) { free(p); released++; }
 */
@@ -56,4 +58,22 @@ func NewPool() *Pool {
 	p := &Pool{p: C.malloc(64)}
 	runtime.SetFinalizer(p, func(p *Pool) { C.global_release(p.p) })
 	return p
+}
+
+type Transport struct{ p unsafe.Pointer }
+
+// safe: the finalizer locks its goroutine to its thread first, so the
+// failing call and the error read after it run on one thread (git2go's
+// RegisteredSmartTransport.Free)
+func (t *Transport) Free() {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	C.transport_unregister(t.p)
+	_ = C.ERR_get_error()
+}
+
+func NewTransport() *Transport {
+	t := &Transport{p: C.malloc(8)}
+	runtime.SetFinalizer(t, (*Transport).Free)
+	return t
 }

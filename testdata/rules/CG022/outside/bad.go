@@ -18,10 +18,11 @@ type frame struct {
 	pr   C.struct_pair
 }
 
-// A caller's slice may be part of a larger allocation that holds pointers.
-func send(v []byte) {
+// A slice of the array field of a struct that holds a pointer, kept in a local.
+func sendFrameSlice(f *frame) {
+	v := f.buf[:]
 	p := unsafe.Pointer(&v[0])
-	C.use(p, C.size_t(len(v))) // want CG022
+	C.use(p, C.size_t(len(v))) // want CG022 "holds &v\[0\]"
 }
 
 // An array field of a struct that holds a pointer: the panic is certain
@@ -32,10 +33,10 @@ func sendFrame(f *frame) {
 }
 
 // Assigned later, declared earlier.
-func sendAssigned(v []byte) {
+func sendAssigned(f *frame) {
 	var ptr unsafe.Pointer
-	ptr = unsafe.Pointer(&v[0])
-	C.use(ptr, C.size_t(len(v))) // want CG022
+	ptr = unsafe.Pointer(&f.buf[0])
+	C.use(ptr, 64) // want CG022
 }
 
 // A field address passed to a typed pointer parameter that cgo checks.
@@ -45,15 +46,15 @@ func sendField(f *frame) {
 }
 
 // A typed element pointer converted at the call.
-func sendTyped(v []int32) {
-	first := &v[0]
-	C.use(unsafe.Pointer(first), C.size_t(len(v))) // want CG022
+func sendTyped(f *frame) {
+	first := &f.buf[0]
+	C.use(unsafe.Pointer(first), 64) // want CG022
 }
 
 // unsafe.SliceData taken before the call: cgo sees only the pointer.
-func sendSliceData(v []byte) {
-	p := unsafe.Pointer(unsafe.SliceData(v))
-	C.use(p, C.size_t(len(v))) // want CG022
+func sendSliceData(f *frame) {
+	p := unsafe.Pointer(unsafe.SliceData(f.buf[:]))
+	C.use(p, 64) // want CG022
 }
 
 // unsafe.SliceData(v) inside the call: cgo does not look through it to the
@@ -61,4 +62,14 @@ func sendSliceData(v []byte) {
 func sendSliceDataInCall(f *frame) {
 	v := f.buf[:]
 	C.use(unsafe.Pointer(unsafe.SliceData(v)), C.size_t(len(v))) // want CG022
+}
+
+// One call level up: the helper's caller passes a slice of the frame's array.
+func sendPart(v []byte) {
+	p := unsafe.Pointer(&v[0])
+	C.use(p, C.size_t(len(v))) // want CG022 "taken outside the call to C.use"
+}
+
+func SendHeader(f *frame) {
+	sendPart(f.buf[8:16])
 }

@@ -6,6 +6,8 @@ package outside
 #include <stdlib.h>
 static void use_bytes(char *p, size_t n) { (void)p; (void)n; }
 static void use_void(void *p, size_t n) { (void)p; (void)n; }
+struct cpair { int *a; int *b; };
+static void take(void *p) { (void)p; }
 */
 import "C"
 
@@ -63,4 +65,37 @@ func sliceDataOfSliceExpr(v []byte) {
 func sliceDataFresh(n int) {
 	buf := make([]byte, n)
 	C.use_void(unsafe.Pointer(unsafe.SliceData(buf)), C.size_t(n))
+}
+
+// safe: a caller's slice: nothing here shows an allocation around it that
+// holds pointers (a []byte's own backing array holds none)
+func sendParam(v []byte) {
+	p := unsafe.Pointer(&v[0])
+	C.take(p)
+}
+
+// safe: the same for unsafe.SliceData of a caller's slice
+func sendSliceDataParam(v []int32) {
+	p := unsafe.Pointer(unsafe.SliceData(v))
+	C.take(p)
+}
+
+type wrapped struct{ inner C.struct_cpair }
+
+// safe: the struct around the field holds only C pointer fields (a Go
+// mirror of a C struct, gotk3's TreeIter): nothing Go-typed to trip over
+func sendWrapped(w *wrapped) {
+	p := &w.inner
+	C.take(unsafe.Pointer(p))
+}
+
+// safe: one call level up, the helper's only caller passes its own
+// pointer-free allocation
+func sendScratch(v []byte) {
+	p := unsafe.Pointer(&v[0])
+	C.take(p)
+}
+
+func SendScratch(n int) {
+	sendScratch(make([]byte, n))
 }

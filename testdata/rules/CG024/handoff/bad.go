@@ -73,3 +73,12 @@ func openOptions(path string) *C.struct_opts {
 	defer C.free(unsafe.Pointer(cpath))
 	return C.opts_new(cpath) // want CG024
 }
+
+// The library keeps the name on one branch, and the free runs after both.
+func setThenFree(s string, keep bool) {
+	cs := C.CString(s)
+	if keep {
+		C.lib_set_name(cs) // want CG024
+	}
+	C.free(unsafe.Pointer(cs))
+}

@@ -95,3 +95,13 @@ func openWith(path string) int {
 	defer C.opts_free(opts)
 	return int(C.opts_use(opts))
 }
+
+// safe: either the library keeps the name or the function frees it, never both
+func setOrDrop(s string, keep bool) {
+	cs := C.CString(s)
+	if keep {
+		C.lib_set_name(cs)
+	} else {
+		C.free(unsafe.Pointer(cs))
+	}
+}
