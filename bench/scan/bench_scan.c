@@ -16,7 +16,8 @@
  *   cgoguard scan -j 2      cold
  *   cgoguard scan -j 2      warm: the cache the previous run wrote
  *   cgoguard scan --no-cache -j 2 (no cache read or written), then the same
- *                           with CGOGUARD_NO_PCH=1 (no shared header blocks)
+ *                           with CGOGUARD_NO_PCH=1 (no shared header blocks) and
+ *                           with CGOGUARD_NO_ISOLATION=1 (no worker process)
  *   cgoguard scan of the amalgamation package alone (its time and peak RSS)
  * and prints files, MB, seconds, files/s, MB/s, peak RSS and the ratios
  * the issue sets as targets (cold scan vs cold go vet, warm vs cold). It
@@ -350,8 +351,8 @@ int main(int argc, char **argv) {
     run vet_warm = run_child(dir, vet, go_env, NULL);
     print_row("go vet ./... (warm GOCACHE)", &c, vet_warm);
 
-    char *outs[4];
-    for (int i = 0; i < 4; i++) outs[i] = fmt("%s/report%d.json", work, i);
+    char *outs[5];
+    for (int i = 0; i < 5; i++) outs[i] = fmt("%s/report%d.json", work, i);
     char *xdg_dir = fmt("%s/xdg", work);
     char *rm_cache[] = {"rm", "-rf", xdg_dir, NULL};
 
@@ -377,22 +378,33 @@ int main(int argc, char **argv) {
     run nopch = run_child(dir, scan_nc, scan_env_nopch, NULL);
     print_row("  same, without shared .pch blocks", &c, nopch);
 
+    /* The crash isolation (a worker process streaming findings to its
+     * supervisor, driver/scan.c) against analysing in the scan's process. */
+    char *no_iso = "CGOGUARD_NO_ISOLATION=1";
+    char *scan_env_noiso[] = {xdg, nocolor, no_iso, NULL};
+    run noiso = run_child(dir, scan_nc, scan_env_noiso, outs[4]);
+    print_row("  same, in one process", &c, noiso);
+
     corpus big = {dir, big_mb ? 1 : 0, big_mb ? 1 : 0, c.big_bytes, c.big_bytes};
     char *scan_big[] = {(char *)cgoguard, "scan", "--no-cache", "-j", "1", "./third_party/amalg", NULL};
     run amalg = run_child(dir, scan_big, scan_env, NULL);
     if (big_mb) print_row("cgoguard scan, the amalgamation only", &big, amalg);
+    run amalg_noiso = run_child(dir, scan_big, scan_env_noiso, NULL);
+    if (big_mb) print_row("  same, in one process", &big, amalg_noiso);
 
     bool identical = true;
-    for (int i = 1; i < 4; i++) identical = identical && same_file(outs[0], outs[i]);
-    printf("\nreports of the 4 scans byte-identical: %s\n", identical ? "yes" : "NO");
+    for (int i = 1; i < 5; i++) identical = identical && same_file(outs[0], outs[i]);
+    printf("\nreports of the 5 scans byte-identical: %s\n", identical ? "yes" : "NO");
     printf("cold scan -j 2 / cold go vet:   %.2f (target <= 1)\n", cold2.secs / vet_cold.secs);
     printf("cold scan -j 2 / warm go vet:   %.2f\n", cold2.secs / vet_warm.secs);
     printf("cold / warm scan speed-up:      %.1fx (target >= 10)\n", cold2.secs / warm.secs);
     printf("-j 1 / -j 2 speed-up:           %.2fx\n", cold1.secs / cold2.secs);
     printf("shared .pch blocks speed-up:    %.2fx (--no-cache -j 2)\n", nopch.secs / nocache.secs);
+    printf("worker process cost:            %+.1f%% (--no-cache -j 2), %+.1f%% (amalgamation)\n",
+           100.0 * (nocache.secs / noiso.secs - 1), 100.0 * (amalg.secs / amalg_noiso.secs - 1));
 
     if (!keep) run_child("/", rm, NULL, NULL);
-    for (int i = 0; i < 4; i++) free(outs[i]);
+    for (int i = 0; i < 5; i++) free(outs[i]);
     free(xdg_dir);
     free(gocache), free(gopath), free(xdg), free(work), free(dir);
     return 0;

@@ -381,6 +381,35 @@ bool cg_is_file(const char *path) {
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+char *cg_module_root(const char *dir) {
+    char *real = realpath(dir, NULL);
+    char *start = cg_xstrdup(real ? real : dir);
+    free(real);
+    char *at = cg_xstrdup(start);
+    for (;;) {
+        char *mod = cg_path_join(at, "go.mod");
+        bool found = cg_is_file(mod);
+        free(mod);
+        if (found) {
+            free(start);
+            return at;
+        }
+        char *up = cg_path_dir(at);
+        bool top = strcmp(up, at) == 0 || !*up;
+        free(at);
+        at = up;
+        if (top) break;
+    }
+    free(at);
+    return start;
+}
+
+bool cg_path_within(const char *path, const char *root) {
+    size_t n = strlen(root);
+    if (n && root[n - 1] == '/') n--;
+    return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
 void cg_strvec_free(cg_strvec *v) {
     for (size_t i = 0; i < v->len; i++) free(v->items[i]);
     cg_vec_free(v);

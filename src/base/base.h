@@ -156,5 +156,11 @@ const char *cg_path_base(const char *path);           /* points into path */
 char *cg_path_dir(const char *path);                  /* caller frees */
 bool cg_is_dir(const char *path);
 bool cg_is_file(const char *path);
+/* The module root of dir: the nearest directory at or above it holding a
+ * go.mod, else dir itself; canonical (realpath) when dir exists. Caller
+ * frees. What belongs to "the code being scanned" is decided against it. */
+char *cg_module_root(const char *dir);
+/* Whether canonical path lies in canonical directory root (or is it). */
+bool cg_path_within(const char *path, const char *root);
 
 #endif /* CG_BASE_H */

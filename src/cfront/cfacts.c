@@ -28,6 +28,7 @@ typedef struct fctx {
     cg_strmap var_index;  /* declaration key -> index + 1 */
     cg_strmap call_index; /* expression key -> index + 1 */
     cg_strmap cast_seen;  /* expression key -> index + 1 in facts->casts, or -1 when not recorded */
+    cg_strmap func_refs;  /* function name -> non-NULL, once in facts->func_refs */
     int depth;            /* of origin_into, see CF_MAX_EXPR_DEPTH */
 } fctx;
 
@@ -97,22 +98,6 @@ static CXCursor strip(CXCursor c) {
     return c;
 }
 
-static char *expr_key(CXCursor c) {
-    CXSourceRange r = clang_getCursorExtent(c);
-    unsigned a, b, line, col;
-    CXFile file;
-    clang_getFileLocation(clang_getRangeStart(r), &file, &line, &col, &a);
-    clang_getFileLocation(clang_getRangeEnd(r), &file, &line, &col, &b);
-    return cg_xasprintf("%u:%u:%u:%d", clang_hashCursor(c), a, b, (int)clang_getCursorKind(c));
-}
-
-static char *decl_key(CXCursor decl) {
-    CXFile file;
-    unsigned line, col, offset;
-    clang_getFileLocation(clang_getCursorLocation(decl), &file, &line, &col, &offset);
-    return cg_xasprintf("%p:%u", (void *)file, offset);
-}
-
 static unsigned offset_of(CXCursor c) {
     CXFile file;
     unsigned line, col, offset;
@@ -172,12 +157,19 @@ static const char *range_text(fctx *f, CXSourceRange range) {
     return out;
 }
 
+static bool in_macro(CXSourceLocation loc);
+
+/* The expression as written; inside a macro expansion, whose tokens cannot
+ * be read, the name it refers to (a variable, a field) or a placeholder. */
 static const char *cursor_text(fctx *f, CXCursor c) {
-    return range_text(f, clang_getCursorExtent(c));
+    CXSourceRange r = clang_getCursorExtent(c);
+    if (!in_macro(clang_getRangeStart(r)) && !in_macro(clang_getRangeEnd(r))) return range_text(f, r);
+    const char *name = arena_spelling(f, strip(c));
+    return *name ? name : "(an expression in a macro)";
 }
 
 /* The first punctuation token in [from, to) that is not a parenthesis;
- * "" when there is none (operands from a macro expansion, say). */
+ * "" when there is none. Ranges in macro expansions are not read (in_macro). */
 static char *punct_between(fctx *f, CXSourceLocation from, CXSourceLocation to) {
     CXToken *tokens = NULL;
     unsigned n = 0;
@@ -194,17 +186,80 @@ static char *punct_between(fctx *f, CXSourceLocation from, CXSourceLocation to) 
     return op ? op : cg_xstrdup("");
 }
 
+static bool is_pointer_type(CXType t);
+
+static bool same_type(CXType a, CXType b) {
+    return clang_equalTypes(clang_getCanonicalType(a), clang_getCanonicalType(b)) != 0;
+}
+
+/* An expression that names storage: what an assignment's left side is. */
+static bool is_lvalue_form(CXCursor e) {
+    switch (clang_getCursorKind(strip(e))) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_MemberRefExpr:
+    case CXCursor_ArraySubscriptExpr:
+    case CXCursor_UnaryOperator:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Code a macro expanded has no tokens clang_tokenize can read (libclang 14
+ * has no operator kinds either), so the operator is told from the types,
+ * where they decide it: pointer ± integer keeps the pointer's type; an
+ * assignment has its left side's type, and with a pointer or a struct on
+ * both sides nothing else does (two pointers do not add; `p, q` with a bare
+ * variable on the left does nothing). Other cases stay unknown (""). */
+static char *binary_op_from_types(CXCursor c, CXCursor lhs, CXCursor rhs) {
+    CXType t = clang_getCursorType(c), lt = clang_getCursorType(strip(lhs)),
+           rt = clang_getCursorType(strip(rhs));
+    CXType canon = clang_getCanonicalType(t);
+    bool record = canon.kind == CXType_Record;
+    if (!is_pointer_type(t) && !record) return cg_xstrdup("");
+    if (same_type(t, lt) && is_lvalue_form(lhs) && (record || is_pointer_type(rt)))
+        return cg_xstrdup("=");
+    if (is_pointer_type(t) && (same_type(t, lt) || same_type(t, rt))) return cg_xstrdup("+");
+    return cg_xstrdup("");
+}
+
+/* Whether a location is inside a macro expansion (a macro's body or its
+ * arguments): libclang 14 cannot say, but the location is clang's raw
+ * SourceLocation, whose top bit marks macro locations (MacroIDBit). Tokens
+ * read between two such locations are not the ones between the operands:
+ * across `SET(g, q)` they are "g , q", across a macro body they are the
+ * text around the macro's use. */
+static bool in_macro(CXSourceLocation loc) { return (loc.int_data & 0x80000000u) != 0; }
+
 static char *binary_op(fctx *f, CXCursor c) {
     CXCursor lhs = expr_child(c, 0), rhs = expr_child(c, 1);
     if (clang_Cursor_isNull(lhs) || clang_Cursor_isNull(rhs)) return cg_xstrdup("");
-    return punct_between(f, clang_getRangeEnd(clang_getCursorExtent(lhs)),
-                         clang_getRangeStart(clang_getCursorExtent(rhs)));
+    CXSourceLocation from = clang_getRangeEnd(clang_getCursorExtent(lhs)),
+                     to = clang_getRangeStart(clang_getCursorExtent(rhs));
+    if (in_macro(from) || in_macro(to)) return binary_op_from_types(c, lhs, rhs);
+    return punct_between(f, from, to);
+}
+
+/* As binary_op_from_types, for *p, &x and p++/--p, which the types tell
+ * apart (the result is the pointee, a pointer to the operand, or the
+ * operand's own pointer type). */
+static char *unary_op_from_types(CXCursor c, CXCursor operand) {
+    CXType t = clang_getCursorType(c), ot = clang_getCursorType(strip(operand));
+    if (is_pointer_type(ot) && same_type(t, clang_getPointeeType(clang_getCanonicalType(ot))))
+        return cg_xstrdup("*");
+    if (is_pointer_type(t) && same_type(clang_getPointeeType(clang_getCanonicalType(t)), ot))
+        return cg_xstrdup("&");
+    if (is_pointer_type(t) && same_type(t, ot)) return cg_xstrdup("++");
+    return cg_xstrdup("");
 }
 
 static char *unary_op(fctx *f, CXCursor c) {
     CXCursor operand = expr_child(c, 0);
     if (clang_Cursor_isNull(operand)) return cg_xstrdup("");
     CXSourceRange whole = clang_getCursorExtent(c), inner = clang_getCursorExtent(operand);
+    if (in_macro(clang_getRangeStart(whole)) || in_macro(clang_getRangeEnd(whole)) ||
+        in_macro(clang_getRangeStart(inner)) || in_macro(clang_getRangeEnd(inner)))
+        return unary_op_from_types(c, operand);
     char *op = punct_between(f, clang_getRangeStart(whole), clang_getRangeStart(inner));
     if (*op) return op;
     free(op); /* postfix: p++ */
@@ -235,16 +290,48 @@ static bool is_variable(CXCursor decl) {
 
 /* ---- locals and origins ---- */
 
-static uint32_t var_of(fctx *f, CXCursor decl) {
-    char *key = decl_key(decl);
+static uint32_t new_var(fctx *f, char *key, const char *name, uint32_t parent) {
     uintptr_t idx = (uintptr_t)cg_strmap_get(&f->var_index, key);
     if (!idx) {
-        cg_vec_push(&f->facts->var_names, arena_spelling(f, decl));
+        cg_vec_push(&f->facts->var_names, name);
+        cg_vec_push(&f->facts->var_parent, parent);
         idx = f->facts->var_names.len;
         cg_strmap_put(&f->var_index, key, (void *)idx);
     }
     free(key);
     return (uint32_t)(idx - 1);
+}
+
+static uint32_t var_of(fctx *f, CXCursor decl) {
+    return new_var(f, cg_cfront_cursor_key(decl), arena_spelling(f, decl), CF_NO_VAR);
+}
+
+/* The local that field access e (s.f, s.a.b on a local struct value s,
+ * parameters included) stands for, or CF_NO_VAR when e reads through a
+ * pointer, names a global, or has no field name (an anonymous member). */
+static uint32_t local_field_var(fctx *f, CXCursor e) {
+    e = strip(e);
+    if (clang_getCursorKind(e) != CXCursor_MemberRefExpr) return CF_NO_VAR;
+    CXCursor base = expr_child(e, 0);
+    if (clang_Cursor_isNull(base) || is_pointer_type(clang_getCursorType(base))) return CF_NO_VAR;
+    CXCursor b = strip(base);
+    uint32_t parent = CF_NO_VAR;
+    if (clang_getCursorKind(b) == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(b);
+        if (!is_variable(ref) || is_global_var(ref)) return CF_NO_VAR;
+        parent = var_of(f, ref);
+    } else {
+        parent = local_field_var(f, b);
+    }
+    if (parent == CF_NO_VAR) return CF_NO_VAR;
+    char *field = spelling(e);
+    uint32_t v = CF_NO_VAR;
+    if (*field) {
+        const char *name = cg_arena_printf(&f->model->arena, "%s.%s", f->facts->var_names.items[parent], field);
+        v = new_var(f, cg_xasprintf("field:%u:%s", parent, field), name, parent);
+    }
+    free(field);
+    return v;
 }
 
 static cf_origin finish_origin(fctx *f, origin_builder *b) {
@@ -363,9 +450,14 @@ static void origin_kind_into(fctx *f, CXCursor e, origin_builder *b) {
     }
     case CXCursor_BinaryOperator: {
         char *op = binary_op(f, e);
-        if (strcmp(op, "+") == 0 || strcmp(op, "-") == 0) {
-            origin_into(f, expr_child(e, 0), b);
-            origin_into(f, expr_child(e, 1), b);
+        CXCursor lhs = expr_child(e, 0), rhs = expr_child(e, 1);
+        /* end - start of two pointers is a length, not a pointer (sqlite
+         * records such lengths in its global statistics). */
+        bool difference = strcmp(op, "-") == 0 && is_pointer_type(clang_getCursorType(lhs)) &&
+                          is_pointer_type(clang_getCursorType(rhs));
+        if (!difference && (strcmp(op, "+") == 0 || strcmp(op, "-") == 0)) {
+            origin_into(f, lhs, b);
+            origin_into(f, rhs, b);
         } else if (strcmp(op, "=") == 0 || strcmp(op, ",") == 0) {
             origin_into(f, expr_child(e, 1), b);
         }
@@ -387,10 +479,13 @@ static void origin_kind_into(fctx *f, CXCursor e, origin_builder *b) {
     case CXCursor_MemberRefExpr: {
         CXCursor base = expr_child(e, 0);
         if (clang_Cursor_isNull(base)) return;
-        if (is_pointer_type(clang_getCursorType(base)))
+        uint32_t field = local_field_var(f, e);
+        if (field != CF_NO_VAR)
+            cg_vec_push(&b->vars, field); /* s.f of a local: that field alone */
+        else if (is_pointer_type(clang_getCursorType(base)))
             load_into(f, base, b);
         else
-            origin_into(f, base, b); /* a field of a struct value: what it holds */
+            origin_into(f, base, b); /* a field of another struct value: what it holds */
         return;
     }
     case CXCursor_ArraySubscriptExpr: {
@@ -472,7 +567,7 @@ static CXCursor called_variable(CXCursor callee_expr, CXCursor *init) {
 }
 
 static uint32_t call_of(fctx *f, CXCursor call) {
-    char *key = expr_key(call);
+    char *key = cg_cfront_cursor_key(call);
     uintptr_t idx = (uintptr_t)cg_strmap_get(&f->call_index, key);
     if (idx) {
         free(key);
@@ -532,20 +627,78 @@ static char *type_text(CXType t) {
     return copy;
 }
 
+/* The index of the function's parameter that e names (through casts), or -1. */
+static int param_of(fctx *f, CXCursor e) {
+    for (int depth = 0; depth < 16 && !clang_Cursor_isNull(e); depth++) {
+        e = strip(e);
+        if (clang_getCursorKind(e) != CXCursor_CStyleCastExpr) break;
+        e = last_expr_child(e);
+    }
+    if (clang_Cursor_isNull(e) || clang_getCursorKind(e) != CXCursor_DeclRefExpr) return -1;
+    CXCursor ref = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(ref) != CXCursor_ParmDecl) return -1;
+    uint32_t v = var_of(f, ref);
+    return v < f->facts->nparams ? (int)v : -1;
+}
+
+/* (struct hmap **)m, (struct hmap *)m of a parameter m: how C views what
+ * the caller handed in. */
+static void note_param_view_as(fctx *f, CXCursor value, CXType as, CXCursor at);
+
+static void note_param_view(fctx *f, CXCursor c) { note_param_view_as(f, c, clang_getCursorType(c), c); }
+
+/* value (a parameter, maybe through casts) taken as type as, at at. */
+static void note_param_view_as(fctx *f, CXCursor value, CXType as, CXCursor at) {
+    int param = param_of(f, value);
+    if (param < 0) return;
+    CXType t = clang_getCanonicalType(as);
+    if (t.kind != CXType_Pointer) return;
+    for (int depth = 0; depth < 8 && t.kind == CXType_Pointer; depth++)
+        t = clang_getCanonicalType(clang_getPointeeType(t));
+    if (t.kind != CXType_Record) return;
+    CXCursor decl = clang_getTypeDeclaration(t);
+    char *tag = spelling(decl);
+    if (*tag && !strchr(tag, ' ')) {
+        cf_view v = {.param = (uint32_t)param};
+        v.view.record_tag = cg_arena_strdup(&f->model->arena, tag);
+        v.view.is_union = clang_getCursorKind(decl) == CXCursor_UnionDecl;
+        char *text = type_text(clang_getCanonicalType(as));
+        v.view.type = cg_arena_strdup(&f->model->arena, text);
+        free(text);
+        v.view.loc = cg_cfront_cursor_location(f->tu_ctx, at);
+        cg_vec_push(&f->facts->views, v);
+    }
+    free(tag);
+}
+
 /* Records cast c when it converts between incompatible function types.
  * use/passed_to say where the result goes; the first caller to see a cast
  * decides (the walk meets the enclosing call or assignment first). */
 static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_to) {
     c = strip(c);
     if (clang_getCursorKind(c) != CXCursor_CStyleCastExpr) return;
-    char *key = expr_key(c);
+    char *key = cg_cfront_cursor_key(c);
     bool seen = cg_strmap_get(&f->cast_seen, key) != NULL;
     if (!seen) cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)-1);
     free(key);
     if (seen) return;
     CXType to = function_type_of(clang_getCursorType(c));
     if (!is_function_type(to)) return;
+    /* Through a chain of casts, (destroy_fn)(void (*)(void))unref (GLib's
+     * idiom to silence -Wcast-function-type): the call goes through the
+     * last type, to the function behind the first, whose own type is what
+     * the call must match; the casts in between are not conversions of
+     * their own. */
     CXCursor src = last_expr_child(c);
+    for (int depth = 0; depth < 16 && !clang_Cursor_isNull(src) &&
+                        clang_getCursorKind(strip(src)) == CXCursor_CStyleCastExpr;
+         depth++) {
+        CXCursor inner = strip(src);
+        key = cg_cfront_cursor_key(inner);
+        if (!cg_strmap_get(&f->cast_seen, key)) cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)-1);
+        free(key);
+        src = last_expr_child(inner);
+    }
     if (clang_Cursor_isNull(src)) return;
     CXType from = function_type_of(clang_getCursorType(src));
     if (!is_function_type(from) || clang_equalTypes(from, to)) return;
@@ -558,10 +711,11 @@ static void note_cast(fctx *f, CXCursor c, const char *use, const char *passed_t
     free(from_text);
     free(to_text);
     cast.target = named_function(f, src);
+    cast.from_param = param_of(f, src);
     cast.use = cg_arena_strdup(&f->model->arena, use);
     cast.passed_to = passed_to;
     cg_vec_push(&f->facts->casts, cast);
-    key = expr_key(c);
+    key = cg_cfront_cursor_key(c);
     cg_strmap_put(&f->cast_seen, key, (void *)(intptr_t)f->facts->casts.len);
     free(key);
 }
@@ -574,7 +728,7 @@ static void note_call_through_variable(fctx *f, CXCursor callee_expr) {
     called_variable(callee_expr, &init);
     init = strip(init);
     if (clang_getCursorKind(init) != CXCursor_CStyleCastExpr) return;
-    char *key = expr_key(init);
+    char *key = cg_cfront_cursor_key(init);
     intptr_t index = (intptr_t)cg_strmap_get(&f->cast_seen, key);
     free(key);
     if (index > 0) {
@@ -689,6 +843,14 @@ static void handle_call(fctx *f, CXCursor c) {
         call->nargs >= 3)
         atomic_store_into(f, clang_Cursor_getArgument(c, 0), clang_Cursor_getArgument(c, 2), c);
     const char *affine_why = NULL;
+    /* The package's own function of a library's name (zstd's static
+     * ERR_isError is not OpenSSL's error queue): what it does is in its
+     * body, which has its own facts. */
+    CXCursor callee_decl = clang_getCursorReferenced(c);
+    CXCursor callee_def = clang_getCursorDefinition(callee_decl);
+    bool own = !clang_Cursor_isNull(callee_def) &&
+               !clang_Location_isInSystemHeader(clang_getCursorLocation(callee_def));
+    if (own) return;
     if (name_in(callee, tls_calls)) {
         char *what = cg_xasprintf("calls %s", callee);
         note_tls(f, c, what);
@@ -805,10 +967,15 @@ static void assign_to(fctx *f, CXCursor lhs, CXCursor whole_lhs, cf_origin value
     case CXCursor_MemberRefExpr: {
         CXCursor base = expr_child(e, 0);
         if (clang_Cursor_isNull(base)) return;
-        if (is_pointer_type(clang_getCursorType(base)))
+        uint32_t field = local_field_var(f, e);
+        if (field != CF_NO_VAR) {
+            cf_assign a = {.var = field, .value = value}; /* s.f = v: into that field */
+            cg_vec_push(&f->facts->assigns, a);
+        } else if (is_pointer_type(clang_getCursorType(base))) {
             store(f, origin_of(f, base), value, at, whole_lhs, false);
-        else
-            assign_to(f, base, whole_lhs, value, at); /* s.f = v: into s itself */
+        } else {
+            assign_to(f, base, whole_lhs, value, at); /* g.f = v of a global g: into g */
+        }
         return;
     }
     case CXCursor_ArraySubscriptExpr: {
@@ -868,6 +1035,8 @@ static void handle_local_var(fctx *f, CXCursor c) {
     if (clang_Cursor_isNull(init)) return;
     cf_assign a = {.var = var, .value = origin_of(f, init)};
     cg_vec_push(&f->facts->assigns, a);
+    /* struct hmap *h = m; with void *m: C's implicit conversion. */
+    if (clang_getCursorKind(strip(init)) == CXCursor_DeclRefExpr) note_param_view_as(f, init, clang_getCursorType(c), c);
     char *name = spelling(c);
     char *use = cg_xasprintf("stored in '%s'", name);
     note_cast(f, init, use, NULL);
@@ -903,6 +1072,14 @@ static void handle_init_list(fctx *f, CXCursor c) {
 
 static void handle_ref(fctx *f, CXCursor c) {
     CXCursor ref = clang_getCursorReferenced(c);
+    if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+        const char *name = arena_spelling(f, ref);
+        if (!cg_strmap_get(&f->func_refs, name)) {
+            cg_strmap_put(&f->func_refs, name, (void *)name);
+            cg_vec_push(&f->facts->func_refs, name);
+        }
+        return;
+    }
     if (clang_getCursorKind(ref) != CXCursor_VarDecl) return;
     if (clang_getCursorTLSKind(ref) == CXTLS_None) return;
     char *name = spelling(ref);
@@ -935,6 +1112,7 @@ static void walk(fctx *f, CXCursor c, int depth) {
     }
     case CXCursor_CStyleCastExpr:
         note_cast(f, c, "used", NULL);
+        note_param_view(f, c);
         break;
     case CXCursor_DeclRefExpr:
         handle_ref(f, c);
@@ -961,14 +1139,26 @@ void cg_cfacts_collect(cg_cmodel *model, void *tu_ctx, CXCursor def, const cg_cf
     cg_strmap_init(&f.var_index);
     cg_strmap_init(&f.call_index);
     cg_strmap_init(&f.cast_seen);
-    /* Parameters are locals 0..n-1, so their atoms are their indices. */
+    cg_strmap_init(&f.func_refs);
+    /* Parameters are locals 0..n-1, so their atoms are their indices: each
+     * gets its own slot even when clang cannot name it (a null cursor). */
     int n = clang_Cursor_getNumArguments(def);
-    for (int i = 0; i < n; i++) var_of(&f, clang_Cursor_getArgument(def, (unsigned)i));
+    for (int i = 0; i < n; i++) {
+        CXCursor param = clang_Cursor_getArgument(def, (unsigned)i);
+        if (clang_Cursor_isNull(param)) {
+            cg_vec_push(&facts->var_names, "");
+            cg_vec_push(&facts->var_parent, CF_NO_VAR);
+        } else {
+            var_of(&f, param);
+        }
+    }
     facts->nparams = n > 0 ? (uint32_t)n : 0;
+    CG_ASSERT(facts->var_names.len == facts->nparams);
     walk(&f, def, 0);
     cg_strmap_free(&f.var_index);
     cg_strmap_free(&f.call_index);
     cg_strmap_free(&f.cast_seen);
+    cg_strmap_free(&f.func_refs);
     cg_strmap_put(&model->facts, func->name, facts);
 }
 
@@ -977,6 +1167,7 @@ void cg_cfacts_release(cg_cmodel *model) {
         cg_cfacts *facts = model->facts.slots[i].value;
         if (!model->facts.slots[i].key || !facts) continue;
         cg_vec_free(&facts->var_names);
+        cg_vec_free(&facts->var_parent);
         cg_vec_free(&facts->assigns);
         cg_vec_free(&facts->stores);
         cg_vec_free(&facts->calls);
@@ -984,7 +1175,9 @@ void cg_cfacts_release(cg_cmodel *model) {
         cg_vec_free(&facts->jumps);
         cg_vec_free(&facts->roles);
         cg_vec_free(&facts->casts);
+        cg_vec_free(&facts->views);
         cg_vec_free(&facts->stack_sizes);
+        cg_vec_free(&facts->func_refs);
         free(facts);
     }
 }

@@ -30,6 +30,7 @@ enum {
     CF_ATOM_GLOBAL = 63,
 };
 #define CF_BIT(n) ((uint64_t)1 << (n))
+#define CF_NO_VAR UINT32_MAX
 
 typedef struct cf_origin {
     uint64_t atoms;
@@ -95,6 +96,12 @@ typedef struct cf_jump {
     unsigned offset;
 } cf_jump;
 
+/* A cast of parameter `param` to a pointer to a record. */
+typedef struct cf_view {
+    uint32_t param;
+    cg_cview view;
+} cf_view;
+
 /* A function named somewhere that registers it: `sa.sa_handler = h`. */
 typedef struct cf_role_reg {
     const char *func;
@@ -107,6 +114,9 @@ struct cg_cfacts {
     uint32_t nparams;
     uint32_t nheaps;
     CG_VEC(const char *) var_names; /* params first, then locals */
+    /* Per local: CF_NO_VAR, or the local whose field it is (s.title is a
+     * local of its own, so that s.title = p does not put p in s.size). */
+    CG_VEC(uint32_t) var_parent;
     CG_VEC(cf_assign) assigns;
     CG_VEC(cf_store) stores;
     CG_VEC(cf_call) calls;
@@ -114,10 +124,14 @@ struct cg_cfacts {
     CG_VEC(cf_jump) jumps;
     CG_VEC(cf_role_reg) roles;
     CG_VEC(cg_cfnptr_cast) casts;
+    CG_VEC(cf_view) views;
     bool uses_tls;
     cg_location tls_loc;
     const char *tls_what;
     CG_VEC(cf_stack_size) stack_sizes; /* in source order */
+    /* Every function the body names (called, passed, stored, cast): where
+     * control may go from here, for "reached from Go". */
+    CG_VEC(const char *) func_refs;
 };
 
 /* Walks the body of func (the definition cursor def) and stores its facts
@@ -129,6 +143,9 @@ void cg_cfacts_release(cg_cmodel *model);
 
 /* Helpers that cfront.c exports to cfacts.c. */
 cg_location cg_cfront_cursor_location(void *tu_ctx, CXCursor c);
+/* A key that names the cursor's declaration, statement or expression
+ * uniquely while the unit lives (caller frees); see cfront.c. */
+char *cg_cfront_cursor_key(CXCursor c);
 CXTranslationUnit cg_cfront_tu(void *tu_ctx);
 
 #endif /* CG_CFACTS_H */

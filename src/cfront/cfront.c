@@ -142,12 +142,16 @@ static bool in_prolog(CXCursor c) {
 
 static bool type_has_pointer(tu_ctx *ctx, CXType t);
 
-/* A key naming one record definition inside this translation unit. */
-static char *record_key(CXCursor def) {
-    CXFile file;
-    unsigned line, column, offset;
-    clang_getFileLocation(clang_getCursorLocation(def), &file, &line, &column, &offset);
-    return cg_xasprintf("%p:%u", (void *)file, offset);
+/* A key naming one declaration, statement or expression while its unit
+ * lives: the AST node behind the cursor (what clang_equalCursors compares
+ * and clang_hashCursor hashes; data[1] for statements and expressions,
+ * data[0] for declarations). A file position is no name: everything a
+ * macro body expands to sits at the one place the macro was used, so the
+ * parameters of `GEN(f)` or two structs of one macro would share a key. */
+char *cg_cfront_cursor_key(CXCursor c) {
+    enum CXCursorKind k = clang_getCursorKind(c);
+    unsigned slot = clang_isExpression(k) || clang_isStatement(k) ? 1 : 0;
+    return cg_xasprintf("%d:%p", (int)k, c.data[slot]);
 }
 
 typedef struct pointer_scan {
@@ -169,7 +173,7 @@ static enum CXVisitorResult scan_field(CXCursor field, CXClientData data) {
 static bool record_has_pointer(tu_ctx *ctx, CXType record) {
     CXCursor def = clang_getCursorDefinition(clang_getTypeDeclaration(record));
     if (clang_Cursor_isNull(def)) return false; /* incomplete: nothing known */
-    char *key = record_key(def);
+    char *key = cg_cfront_cursor_key(def);
     void *known = cg_strmap_get(&ctx->pointer_memo, key);
     if (known) {
         free(key);
@@ -436,17 +440,13 @@ static void handle_var(tu_ctx *ctx, CXCursor c) {
 
 /* Two bodies of one name: static functions of two preambles (each Go
  * file's preamble is its own unit), or a conflict. The model is keyed by
- * name, so say which one is analysed. The same inline function from a
- * header shared by several units is one body and says nothing. */
+ * name, so say which one is analysed (once per package: cmodel.c groups
+ * them). The same inline function from a header shared by several units is
+ * one body and says nothing. */
 static void note_second_body(tu_ctx *ctx, const cg_cfunc *first, CXCursor c) {
     cg_location here = cursor_location(ctx, c);
     if (here.file == first->body_loc.file && here.line == first->body_loc.line) return;
-    char *msg = cg_xasprintf("C function '%s' is also defined at %s:%u; only that definition "
-                             "is analysed",
-                             first->name, first->body_loc.file ? first->body_loc.file : "?",
-                             first->body_loc.line);
-    cg_cmodel_add_problem(ctx->model, here, CG_SEV_NOTE, msg);
-    free(msg);
+    cg_cmodel_second_body(ctx->model, first->name, here, first->body_loc);
 }
 
 static void handle_function(tu_ctx *ctx, CXCursor c) {
@@ -536,22 +536,66 @@ static char *missing_header(const char *text) {
  * a file that is not really C would otherwise bury every other finding. */
 enum { MAX_PARSE_ERRORS_PER_UNIT = 10 };
 
-/* Errors a missing header causes: names and types it would have declared. */
-static bool caused_by_missing_declaration(const char *text) {
-    return strstr(text, "undeclared") || strstr(text, "unknown type name") ||
-           strstr(text, "incomplete type") || strstr(text, "no member named") ||
-           strstr(text, "implicit declaration");
+/* clang_getInclusions visitor: for every header of the unit, the chain of
+ * #include lines that brought it in ("b.h:3 < a.go:5"). */
+typedef struct chain_walk {
+    tu_ctx *ctx;
+    cg_strmap chains; /* clang's file name -> malloc'd chain */
+} chain_walk;
+
+static void record_chain(CXFile included, CXSourceLocation *stack, unsigned depth, CXClientData data) {
+    chain_walk *w = data;
+    if (depth == 0) return; /* the unit itself */
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    for (unsigned i = 0; i < depth && i < 8; i++) {
+        cg_location at = map_location(w->ctx, stack[i], stack[i], false);
+        cg_strbuf_printf(&sb, "%s%s:%u", i ? " < " : "", at.file ? at.file : "?", at.line);
+    }
+    if (depth > 8) cg_strbuf_append(&sb, " < ...");
+    CXString name = clang_getFileName(included);
+    const char *n = clang_getCString(name);
+    if (n && !cg_strmap_get(&w->chains, n)) cg_strmap_put(&w->chains, n, cg_strbuf_detach(&sb));
+    clang_disposeString(name);
+    cg_strbuf_free(&sb);
+}
+
+/* How the file of a diagnostic's location was included ("" for the unit). */
+static char *include_chain(tu_ctx *ctx, chain_walk *w, CXSourceLocation where) {
+    if (!w->ctx) {
+        w->ctx = ctx;
+        cg_strmap_init(&w->chains);
+        clang_getInclusions(ctx->tu, record_chain, w);
+    }
+    CXFile file = NULL;
+    clang_getExpansionLocation(where, &file, NULL, NULL, NULL);
+    if (!file) return cg_xstrdup("");
+    CXString name = clang_getFileName(file);
+    const char *chain = clang_getCString(name) ? cg_strmap_get(&w->chains, clang_getCString(name)) : NULL;
+    char *out = cg_xstrdup(chain ? chain : "");
+    clang_disposeString(name);
+    return out;
+}
+
+static void free_chains(chain_walk *w) {
+    if (!w->ctx) return;
+    for (size_t i = 0; i < w->chains.capacity; i++)
+        if (w->chains.slots[i].key) free(w->chains.slots[i].value);
+    cg_strmap_free(&w->chains);
 }
 
 static void record_diagnostics(tu_ctx *ctx) {
     unsigned n = clang_getNumDiagnostics(ctx->tu);
     unsigned parse_errors = 0;
     bool clang_stopped = false;
-    /* Errors after a missing header about unknown names and incomplete
-     * types are its consequences: they become notes that say so, so one
-     * missing library header does not fail a CI run with a cascade of
-     * warnings. Genuine syntax errors stay warnings. */
-    char *first_missing = NULL;
+    /* Once a header is missing, the errors that follow are its likely
+     * consequences (names, types and function-like macros it would have
+     * declared: `DECLARE_THING(x)` reads as a syntax error): they are counted
+     * in the header's one note, so one missing library header neither fails
+     * a CI run nor buries the findings. Without a missing header, errors
+     * stay warnings. */
+    void *first_missing = NULL;
+    chain_walk chains = {0};
     cg_location last_loc = {.file = ctx->main_presumed, .line = 1, .column = 1};
     for (unsigned i = 0; i < n; i++) {
         CXDiagnostic d = clang_getDiagnostic(ctx->tu, i);
@@ -559,47 +603,44 @@ static void record_diagnostics(tu_ctx *ctx) {
         if (sev == CXDiagnostic_Error || sev == CXDiagnostic_Fatal) {
             CXSourceLocation where = clang_getDiagnosticLocation(d);
             cg_location loc = map_location(ctx, where, where, false);
+            char *text = take_cxstring(clang_getDiagnosticSpelling(d));
             /* No file: the diagnostic is about the command line, i.e. a
-             * #cgo CFLAGS option that gcc takes and clang does not. A line
-             * of 0 alone is no sign of that: `#line 4294967295` in a
-             * preamble wraps clang's presumed line to 0 (found with hostile
-             * input). */
+             * #cgo CFLAGS option that gcc takes and clang does not (clang's
+             * own cut-off has no file either). A line of 0 alone is no sign
+             * of that: `#line 4294967295` in a preamble wraps clang's
+             * presumed line to 0 (found with hostile input). */
             CXFile where_file = NULL;
             clang_getExpansionLocation(where, &where_file, NULL, NULL, NULL);
-            bool about_flags = where_file == NULL;
+            bool cut_off = strcmp(text, "too many errors emitted, stopping now") == 0;
+            bool about_flags = where_file == NULL && !cut_off;
             if (loc.line == 0) loc.line = loc.column = 1;
-            char *text = take_cxstring(clang_getDiagnosticSpelling(d));
             char *header = missing_header(text);
             if (about_flags) {
                 char *msg = cg_xasprintf("clang ignored a #cgo CFLAGS option: %s", text);
                 cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
                 free(msg);
             } else if (header) {
-                char *msg = cg_xasprintf(
-                    "C header '%s' not found: declarations from it are unknown", header);
-                cg_cmodel_add_problem(ctx->model, loc, CG_SEV_NOTE, msg);
-                free(msg);
+                char *chain = include_chain(ctx, &chains, where);
+                void *group = cg_cmodel_missing_header(ctx->model, header, loc, chain);
                 ctx->model->headers_missing = true;
-                if (!first_missing) first_missing = header;
-                else free(header);
-            } else if (strcmp(text, "too many errors emitted, stopping now") == 0) {
+                if (!first_missing) first_missing = group;
+                free(chain);
+            } else if (cut_off) {
                 clang_stopped = true; /* clang's own cut-off: the count is a minimum */
+            } else if (first_missing) {
+                cg_cmodel_missing_header_error(ctx->model, first_missing);
             } else if (parse_errors++ < MAX_PARSE_ERRORS_PER_UNIT) {
-                bool consequence = first_missing && caused_by_missing_declaration(text);
-                char *msg = consequence
-                                ? cg_xasprintf("C error, probably because '%s' was not found: %s",
-                                               first_missing, text)
-                                : cg_xasprintf("C parse error: %s", text);
-                cg_cmodel_add_problem(ctx->model, loc, consequence ? CG_SEV_NOTE : CG_SEV_WARNING,
-                                      msg);
+                char *msg = cg_xasprintf("C parse error: %s", text);
+                cg_cmodel_add_problem(ctx->model, loc, CG_SEV_WARNING, msg);
                 free(msg);
                 last_loc = loc;
             }
+            free(header);
             free(text);
         }
         clang_disposeDiagnostic(d);
     }
-    if (parse_errors > MAX_PARSE_ERRORS_PER_UNIT || clang_stopped) {
+    if (parse_errors > MAX_PARSE_ERRORS_PER_UNIT || (clang_stopped && !first_missing)) {
         unsigned more = parse_errors > MAX_PARSE_ERRORS_PER_UNIT
                             ? parse_errors - MAX_PARSE_ERRORS_PER_UNIT
                             : 0;
@@ -608,7 +649,7 @@ static void record_diagnostics(tu_ctx *ctx) {
         cg_cmodel_add_problem(ctx->model, last_loc, CG_SEV_NOTE, msg);
         free(msg);
     }
-    free(first_missing);
+    free_chains(&chains);
 }
 
 /* ---- running clang ---- */

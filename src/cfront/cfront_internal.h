@@ -22,6 +22,9 @@ struct cg_cmodel {
     cg_strmap vars;     /* name -> cg_cvar* */
     cg_strmap paths;    /* interned file names -> arena copy */
     cg_strmap problem_keys; /* "file:line:col:msg" -> non-NULL, for de-duplication */
+    /* Problems that stand for many occurrences (a missing header, functions
+     * defined twice): group key -> cg_cproblem_group* (heap, owned here). */
+    cg_strmap problem_groups;
     CG_VEC(cg_cproblem) problems;
     bool headers_missing; /* a header was not found: some names are unknown */
     CG_VEC(const cg_cfunc *) func_order; /* sorted by name after each parse */
@@ -50,6 +53,19 @@ const char *cg_cmodel_intern_path(cg_cmodel *model, const char *path);
 /* Records a problem unless an identical one (same place and text) exists. */
 void cg_cmodel_add_problem(cg_cmodel *model, cg_location loc, cg_severity severity,
                            const char *message);
+
+/* A header not found by one unit, at the #include in loc (chain: the
+ * includers of loc's file, "" when loc is in the unit itself). One problem
+ * per header for the whole package: the first place, how many other places
+ * include it. Returns the header's group for cg_cmodel_missing_header_error. */
+void *cg_cmodel_missing_header(cg_cmodel *model, const char *header, cg_location loc,
+                               const char *chain);
+/* A C error in a unit after a header of group went missing: its likely
+ * consequence (unknown names, types and macros), counted, not listed. */
+void cg_cmodel_missing_header_error(cg_cmodel *model, void *group);
+/* A second body for function name at loc (first: the one analysed). One
+ * problem for the package, naming a few of the functions. */
+void cg_cmodel_second_body(cg_cmodel *model, const char *name, cg_location loc, cg_location first);
 
 /* Rebuilds func_order after functions were added. */
 void cg_cmodel_sort_funcs(cg_cmodel *model);

@@ -26,6 +26,7 @@ cg_cmodel *cg_cmodel_new(void) {
     cg_strmap_init(&m->vars);
     cg_strmap_init(&m->paths);
     cg_strmap_init(&m->problem_keys);
+    cg_strmap_init(&m->problem_groups);
     cg_strmap_init(&m->facts);
     cg_strmap_init(&m->summaries);
     cg_strmap_init(&m->go_exports);
@@ -45,6 +46,9 @@ void cg_cmodel_free(cg_cmodel *model) {
     cg_strmap_free(&model->vars);
     cg_strmap_free(&model->paths);
     cg_strmap_free(&model->problem_keys);
+    for (size_t i = 0; i < model->problem_groups.capacity; i++)
+        if (model->problem_groups.slots[i].key) free(model->problem_groups.slots[i].value);
+    cg_strmap_free(&model->problem_groups);
     cg_strmap_free(&model->facts);
     cg_strmap_free(&model->summaries);
     cg_vec_free(&model->problems);
@@ -59,9 +63,106 @@ const char *cg_cmodel_intern_path(cg_cmodel *model, const char *path) {
     if (!path) return NULL;
     const char *known = cg_strmap_get(&model->paths, path);
     if (known) return known;
-    char *copy = cg_arena_strdup(&model->arena, path);
+    /* A header reached through -I${SRCDIR}/../include is named with "..":
+     * named so, the same header of two packages would be two files, and
+     * its findings would repeat once per package. Canonical instead. */
+    char *real = strstr(path, "/../") || strstr(path, "/./") ? realpath(path, NULL) : NULL;
+    char *copy = cg_arena_strdup(&model->arena, real ? real : path);
+    free(real);
     cg_strmap_put(&model->paths, path, copy);
     return copy;
+}
+
+/* ---- grouped problems ---- */
+
+enum { GROUP_NAMES_SHOWN = 3 };
+
+typedef struct cg_cproblem_group {
+    size_t index;     /* in model->problems */
+    const char *head; /* the first occurrence's text */
+    unsigned places;  /* other places (missing header: includes; bodies: functions) */
+    unsigned errors;  /* errors counted in (missing header) */
+    const char *names[GROUP_NAMES_SHOWN]; /* second bodies: the first few other names */
+} cg_cproblem_group;
+
+static cg_cproblem_group *group_for(cg_cmodel *model, const char *key, cg_location loc,
+                                    const char *head, bool *fresh) {
+    cg_cproblem_group *g = cg_strmap_get(&model->problem_groups, key);
+    *fresh = g == NULL;
+    if (g) return g;
+    g = cg_xcalloc(1, sizeof *g);
+    g->index = model->problems.len;
+    g->head = cg_arena_strdup(&model->arena, head);
+    cg_strmap_put(&model->problem_groups, key, g);
+    cg_cproblem p = {.loc = loc, .severity = CG_SEV_NOTE, .message = g->head};
+    p.loc.file = cg_cmodel_intern_path(model, loc.file);
+    cg_vec_push(&model->problems, p);
+    return g;
+}
+
+static void set_message(cg_cmodel *model, cg_cproblem_group *g, const char *message) {
+    model->problems.items[g->index].message = cg_arena_strdup(&model->arena, message);
+}
+
+static void update_missing(cg_cmodel *model, cg_cproblem_group *g) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_strbuf_append(&sb, g->head);
+    if (g->places)
+        cg_strbuf_printf(&sb, "; also included at %u other place%s", g->places, g->places == 1 ? "" : "s");
+    if (g->errors)
+        cg_strbuf_printf(&sb, "; %u C error%s after it not listed (unknown names, types and macros it "
+                              "would have declared)",
+                         g->errors, g->errors == 1 ? "" : "s");
+    set_message(model, g, sb.data);
+    cg_strbuf_free(&sb);
+}
+
+void *cg_cmodel_missing_header(cg_cmodel *model, const char *header, cg_location loc,
+                               const char *chain) {
+    char *key = cg_xasprintf("missing\037%s", header);
+    char *head = cg_xasprintf("C header '%s' not found%s%s: declarations from it are unknown, so "
+                              "findings that need them are not made",
+                              header, *chain ? ", included " : "", chain);
+    bool fresh;
+    cg_cproblem_group *g = group_for(model, key, loc, head, &fresh);
+    free(head);
+    char *place = cg_xasprintf("missing\037%s\037%s:%u", header, loc.file ? loc.file : "", loc.line);
+    bool seen = cg_strmap_get(&model->problem_keys, place) != NULL;
+    if (!seen) cg_strmap_put(&model->problem_keys, place, model);
+    free(place);
+    if (!fresh && !seen) {
+        g->places++;
+        update_missing(model, g);
+    }
+    free(key);
+    return g;
+}
+
+void cg_cmodel_missing_header_error(cg_cmodel *model, void *group) {
+    cg_cproblem_group *g = group;
+    g->errors++;
+    update_missing(model, g);
+}
+
+void cg_cmodel_second_body(cg_cmodel *model, const char *name, cg_location loc, cg_location first) {
+    char *head = cg_xasprintf("C function '%s' is also defined at %s:%u; only that definition is "
+                              "analysed (the model knows one function per name)",
+                              name, first.file ? first.file : "?", first.line);
+    bool fresh;
+    cg_cproblem_group *g = group_for(model, "second-body", loc, head, &fresh);
+    free(head);
+    if (fresh) return;
+    if (g->places < GROUP_NAMES_SHOWN) g->names[g->places] = cg_arena_strdup(&model->arena, name);
+    g->places++;
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_strbuf_printf(&sb, "%s; so are %u more function%s (", g->head, g->places, g->places == 1 ? "" : "s");
+    for (unsigned i = 0; i < g->places && i < GROUP_NAMES_SHOWN; i++)
+        cg_strbuf_printf(&sb, "%s'%s'", i ? ", " : "", g->names[i]);
+    cg_strbuf_append(&sb, g->places > GROUP_NAMES_SHOWN ? ", ...)" : ")");
+    set_message(model, g, sb.data);
+    cg_strbuf_free(&sb);
 }
 
 void cg_cmodel_add_problem(cg_cmodel *model, cg_location loc, cg_severity severity,

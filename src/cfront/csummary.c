@@ -118,8 +118,11 @@ struct fstate {
     cg_csummary *sum;
     callee_info *callees; /* per call */
     uint64_t *var_atoms;  /* per local */
+    uint32_t *first_child, *next_sibling; /* fields of each local (CF_NO_VAR ends) */
     uint64_t heap_contents[CF_MAX_HEAPS];
     uint64_t heap_escaped; /* bit h: heap block h (not its atom position) escaped */
+    uint64_t heap_kept_otherwise; /* bit h: escaped some other way than being returned */
+    uint64_t kept_other; /* bit p: parameter p kept otherwise than in a returned heap block */
     const char *heap_reason[CF_MAX_HEAPS]; /* how each escaped heap block outlives the call */
     cg_location heap_reason_loc[CF_MAX_HEAPS];
     uint64_t returns_mask; /* atoms that flow into the return value */
@@ -207,9 +210,20 @@ static uint64_t call_result(fstate *fs, uint32_t index) {
     return r;
 }
 
+/* What reading local v may give: its own values, those of the structs it
+ * is a field of (s = t; s.f), and those of its fields (s.f = p; t = s). */
+static uint64_t read_var(const fstate *fs, uint32_t v) {
+    const cg_cfacts *f = fs->facts;
+    uint64_t a = fs->var_atoms[v];
+    for (uint32_t p = f->var_parent.items[v]; p != CF_NO_VAR; p = f->var_parent.items[p])
+        a |= fs->var_atoms[p];
+    for (uint32_t c = fs->first_child[v]; c != CF_NO_VAR; c = fs->next_sibling[c]) a |= read_var(fs, c);
+    return a;
+}
+
 static uint64_t eval(fstate *fs, const cf_origin *o) {
     uint64_t a = o->atoms;
-    for (uint32_t i = 0; i < o->nvars; i++) a |= fs->var_atoms[o->vars[i]];
+    for (uint32_t i = 0; i < o->nvars; i++) a |= read_var(fs, o->vars[i]);
     for (uint32_t i = 0; i < o->ncalls; i++) a |= call_result(fs, o->calls[i]);
     for (uint32_t i = 0; i < o->nloads; i++) {
         uint64_t through = eval(fs, &o->loads[i]);
@@ -293,15 +307,19 @@ static void set_kept(solver *s, fstate *fs, uint32_t p, cg_ckeep_kind kind, cg_c
     fs->changed = true;
 }
 
-static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace);
+static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace,
+                   bool via_result);
 
 /* Whether escaping atoms could still change anything: a parameter not yet
- * kept or a heap block not yet escaped. Saves building traces (arena
- * memory) for facts that are already known, round after round. */
-static bool escape_is_news(const fstate *fs, uint64_t atoms) {
+ * kept (kept otherwise than through the result, unless via_result) or a
+ * heap block not yet escaped. Saves building traces (arena memory) for
+ * facts that are already known, round after round. */
+static bool escape_is_news(const fstate *fs, uint64_t atoms, bool via_result) {
     uint64_t params = param_bits(atoms);
-    for (uint32_t p = 0; p < CF_MAX_PARAMS && p < fs->sum->param_count; p++)
-        if ((params & CF_BIT(p)) && !fs->sum->params[p].kept.len) return true;
+    for (uint32_t p = 0; p < CF_MAX_PARAMS && p < fs->sum->param_count; p++) {
+        if (!(params & CF_BIT(p))) continue;
+        if (via_result ? !fs->sum->params[p].kept.len : !(fs->kept_other & CF_BIT(p))) return true;
+    }
     return (heap_bits(atoms) & ~fs->heap_escaped) != 0;
 }
 
@@ -311,7 +329,8 @@ static void propagate_heap(solver *s, fstate *fs, unsigned h) {
     const char *reason = fs->heap_reason[h];
     cg_location at = fs->heap_reason_loc[h];
     uint64_t contents = fs->heap_contents[h];
-    if (!escape_is_news(fs, contents)) return;
+    bool via_result = strcmp(reason, "returned") == 0;
+    if (!escape_is_news(fs, contents, via_result)) return;
     /* Name the store that put each parameter into the block. */
     cg_cfacts *f = fs->facts;
     for (size_t i = 0; i < f->stores.len; i++) {
@@ -322,16 +341,17 @@ static void propagate_heap(solver *s, fstate *fs, unsigned h) {
         const char *how = cg_arena_printf(arena_of(s),
                                           "stored in '%s', malloc'd memory that is %s (line %u)",
                                           st->target, reason, at.line);
-        escape(s, fs, value, CG_KEEP_HEAP, make_trace(s, fname(fs), st->loc, NULL, how));
+        escape(s, fs, value, CG_KEEP_HEAP, make_trace(s, fname(fs), st->loc, NULL, how), via_result);
     }
     /* Whatever a callee stored into it (or anything not pinned to a store). */
     const char *how = cg_arena_printf(arena_of(s), "stored in malloc'd memory that is %s (line %u)",
                                       reason, at.line);
-    escape(s, fs, contents, CG_KEEP_HEAP, make_trace(s, fname(fs), at, NULL, how));
+    escape(s, fs, contents, CG_KEEP_HEAP, make_trace(s, fname(fs), at, NULL, how), via_result);
 }
 
 /* Heap block h outlives the call (reason, at the line at). */
 static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, cg_location at) {
+    if (strcmp(reason, "returned") != 0) fs->heap_kept_otherwise |= CF_BIT(h);
     if (fs->heap_escaped & CF_BIT(h)) return;
     fs->heap_escaped |= CF_BIT(h);
     fs->heap_reason[h] = reason;
@@ -339,8 +359,10 @@ static void escape_heap(solver *s, fstate *fs, unsigned h, const char *reason, c
     propagate_heap(s, fs, h);
 }
 
-static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace) {
+static void escape(solver *s, fstate *fs, uint64_t atoms, cg_ckeep_kind kind, cg_ctrace trace,
+                   bool via_result) {
     uint64_t params = param_bits(atoms);
+    if (!via_result) fs->kept_other |= params;
     for (uint32_t p = 0; p < CF_MAX_PARAMS; p++)
         if (params & CF_BIT(p)) set_kept(s, fs, p, kind, trace);
     uint64_t heaps = heap_bits(atoms);
@@ -368,7 +390,7 @@ static void set_param_trace(fstate *fs, uint64_t atoms, size_t offset, cg_ctrace
 /* value is stored into the object base points to (directly or by a callee). */
 static void store_effects(solver *s, fstate *fs, uint64_t base, uint64_t value,
                           cg_ctrace trace) {
-    if (base & CF_BIT(CF_ATOM_GLOBAL)) escape(s, fs, value, CG_KEEP_GLOBAL, trace);
+    if (base & CF_BIT(CF_ATOM_GLOBAL)) escape(s, fs, value, CG_KEEP_GLOBAL, trace, false);
     uint64_t params = param_bits(base);
     for (uint32_t q = 0; q < CF_MAX_PARAMS; q++) {
         if (!(params & CF_BIT(q))) continue;
@@ -440,7 +462,7 @@ static void analyze_calls(solver *s, fstate *fs) {
                 const cg_cparam_summary *cp = &ci->pkg->sum->params[i];
                 if (cp->kept.len)
                     escape(s, fs, arg, cp->kept_kind,
-                           make_trace(s, fname(fs), call->loc, &cp->kept, cp->kept.how));
+                           make_trace(s, fname(fs), call->loc, &cp->kept, cp->kept.how), false);
                 if (cp->freed.len)
                     set_param_trace(fs, arg, offsetof(cg_cparam_summary, freed),
                                     make_trace(s, fname(fs), call->loc, &cp->freed, cp->freed.how),
@@ -463,7 +485,7 @@ static void analyze_calls(solver *s, fstate *fs) {
                 const known_fn *k = ci->known;
                 if (i < 8 && (k->keep_mask & (1u << i))) {
                     escape(s, fs, arg, k->keep_kind,
-                           make_trace(s, fname(fs), call->loc, NULL, keep_how(s, k)));
+                           make_trace(s, fname(fs), call->loc, NULL, keep_how(s, k)), false);
                 }
                 if (i < 8 && (k->free_mask & (1u << i))) {
                     const char *how = cg_arena_printf(arena_of(s), "passed to %s", k->name);
@@ -492,7 +514,7 @@ static void analyze(solver *s, fstate *fs) {
         uint64_t value = eval(fs, &st->value);
         if (!value) continue;
         uint64_t base = eval(fs, &st->base);
-        if (!param_bits(base) && !escape_is_news(fs, value)) continue;
+        if (!param_bits(base) && !escape_is_news(fs, value, false)) continue;
         const char *how =
             st->to_global_var
                 ? cg_arena_printf(arena_of(s), "stored in global variable '%s'", st->target)
@@ -648,7 +670,26 @@ static void init_state(solver *s, fstate *fs, cg_cfacts *facts) {
         sum->params[i].stored_into_param = -1;
     }
     fs->sum = sum;
-    fs->var_atoms = cg_xcalloc(facts->var_names.len + 1, sizeof(uint64_t));
+    for (size_t v = 0; v < facts->views.len; v++) {
+        uint32_t p = facts->views.items[v].param;
+        if (p >= func->param_count) continue;
+        cg_cparam_summary *ps = &sum->params[p];
+        cg_cview *views = cg_arena_alloc(&m->arena, (ps->view_count + 1) * sizeof(cg_cview));
+        if (ps->view_count) memcpy(views, ps->views, ps->view_count * sizeof(cg_cview));
+        views[ps->view_count++] = facts->views.items[v].view;
+        ps->views = views;
+    }
+    size_t nv = facts->var_names.len;
+    fs->var_atoms = cg_xcalloc(nv + 1, sizeof(uint64_t));
+    fs->first_child = cg_xmalloc((nv + 1) * sizeof(uint32_t));
+    fs->next_sibling = cg_xmalloc((nv + 1) * sizeof(uint32_t));
+    for (size_t v = 0; v <= nv; v++) fs->first_child[v] = fs->next_sibling[v] = CF_NO_VAR;
+    for (size_t v = nv; v-- > 0;) {
+        uint32_t parent = facts->var_parent.items[v];
+        if (parent == CF_NO_VAR) continue;
+        fs->next_sibling[v] = fs->first_child[parent];
+        fs->first_child[parent] = (uint32_t)v;
+    }
     if (facts->uses_tls)
         sum->thread_local = make_trace(s, func->name, facts->tls_loc, NULL, facts->tls_what);
     for (size_t i = 0; i < facts->jumps.len && !sum->reaches_longjmp.len; i++) {
@@ -754,6 +795,27 @@ static void assign_roles(solver *s) {
     free(queue);
 }
 
+/* Functions passed by name to package functions' parameters. */
+static void collect_fn_args(solver *s) {
+    for (size_t i = 0; i < s->count; i++) {
+        fstate *fs = &s->states[i];
+        for (size_t c = 0; c < fs->facts->calls.len; c++) {
+            const cf_call *call = &fs->facts->calls.items[c];
+            const callee_info *ci = &fs->callees[c];
+            if (ci->kind != CALLEE_PACKAGE) continue;
+            for (uint32_t a = 0; a < call->nargs && a < ci->pkg->sum->param_count; a++) {
+                if (!call->arg_funcs[a]) continue;
+                cg_cparam_summary *ps = &ci->pkg->sum->params[a];
+                cg_cfnarg *args = cg_arena_alloc(arena_of(s), (ps->fn_arg_count + 1) * sizeof(cg_cfnarg));
+                if (ps->fn_arg_count) memcpy(args, ps->fn_args, ps->fn_arg_count * sizeof(cg_cfnarg));
+                cg_cfnarg fa = {call->arg_funcs[a], fname(fs), call->loc};
+                args[ps->fn_arg_count++] = fa;
+                ps->fn_args = args;
+            }
+        }
+    }
+}
+
 static int compare_calls_by_offset(const void *a, const void *b) {
     const cf_call *x = *(const cf_call *const *)a, *y = *(const cf_call *const *)b;
     return x->offset < y->offset ? -1 : x->offset > y->offset;
@@ -805,6 +867,16 @@ static void finish_summary(solver *s, fstate *fs) {
         sum->casts = casts;
         sum->cast_count = f->casts.len;
     }
+    /* Parameters kept only because they were stored into a block that is
+     * returned (and that nothing else keeps). */
+    for (size_t p = 0; p < sum->param_count && p < CF_MAX_PARAMS; p++)
+        sum->params[p].kept_in_result = sum->params[p].kept.len && !(fs->kept_other & CF_BIT(p)) &&
+                                        !(heap_bits(fs->returns_mask) & fs->heap_kept_otherwise);
+    /* Returns memory it allocated and nothing else keeps: the caller owns it. */
+    uint64_t returned_heaps = heap_bits(fs->returns_mask);
+    sum->returns_fresh = returned_heaps && !param_bits(fs->returns_mask) &&
+                         !(fs->returns_mask & CF_BIT(CF_ATOM_GLOBAL)) &&
+                         !(returned_heaps & fs->heap_kept_otherwise);
     if (fs->unknown.len) {
         const char **names = cg_arena_alloc(&m->arena, fs->unknown.len * sizeof(char *));
         memcpy(names, fs->unknown.items, fs->unknown.len * sizeof(char *));
@@ -835,6 +907,7 @@ void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports
     for (size_t i = 0; i < s.count; i++) resolve_callees(&s, &s.states[i]);
     solve(&s);
     assign_roles(&s);
+    collect_fn_args(&s);
     for (size_t i = 0; i < s.count; i++) {
         finish_summary(&s, &s.states[i]);
         cg_strmap_put(&model->summaries, s.states[i].sum->name, s.states[i].sum);
@@ -842,10 +915,37 @@ void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports
     for (size_t i = 0; i < s.count; i++) {
         free(s.states[i].callees);
         free(s.states[i].var_atoms);
+        free(s.states[i].first_child);
+        free(s.states[i].next_sibling);
         cg_vec_free(&s.states[i].unknown);
     }
     free(s.states);
     model->summaries_ready = true;
+}
+
+void cg_cmodel_mark_reached(cg_cmodel *model, const char *const *roots, size_t n) {
+    if (!model->summaries_ready) return;
+    CG_VEC(cg_csummary *) queue = {0};
+    for (size_t i = 0; i < n; i++) {
+        cg_csummary *s = cg_strmap_get(&model->summaries, roots[i]);
+        if (!s || s->go_root) continue;
+        s->go_root = s->name;
+        cg_vec_push(&queue, s);
+    }
+    for (size_t head = 0; head < queue.len; head++) {
+        cg_csummary *from = queue.items[head];
+        const cg_cfacts *f = cg_strmap_get(&model->facts, from->name);
+        if (!f) continue;
+        for (size_t i = 0; i < f->func_refs.len + f->calls.len; i++) {
+            const char *to = i < f->func_refs.len ? f->func_refs.items[i]
+                                                  : f->calls.items[i - f->func_refs.len].pointer_target;
+            cg_csummary *s = to ? cg_strmap_get(&model->summaries, to) : NULL;
+            if (!s || s->go_root) continue;
+            s->go_root = from->go_root;
+            cg_vec_push(&queue, s);
+        }
+    }
+    cg_vec_free(&queue);
 }
 
 const cg_csummary *cg_cmodel_summary(const cg_cmodel *model, const char *func) {

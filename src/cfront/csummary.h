@@ -75,6 +75,22 @@ typedef enum cg_ckeep_kind {
     CG_KEEP_CALLBACK_ARG, /* registered callback data (on_exit) */
 } cg_ckeep_kind;
 
+/* A pointer parameter read as a pointer to (a pointer to ...) a record:
+ * `struct hmap *h = *(struct hmap **)m` views m as struct hmap **. */
+typedef struct cg_cview {
+    const char *record_tag;
+    bool is_union;
+    const char *type; /* the cast's type, "struct hmap **" */
+    cg_location loc;
+} cg_cview;
+
+/* A function a caller in C passes by name for a parameter: start(worker). */
+typedef struct cg_cfnarg {
+    const char *func;   /* "worker" */
+    const char *caller; /* the function making the call */
+    cg_location loc;    /* the call */
+} cg_cfnarg;
+
 /* Every parameter is tracked: besides pointers, a _GoString_ or another
  * struct passed by value can carry a pointer (s.p, _GoStringPtr(s)), and so
  * can an integer (uintptr_t). */
@@ -85,6 +101,10 @@ typedef struct cg_cparam_summary {
     /* Outlives the call in C-owned storage. */
     cg_ckeep_kind kept_kind;
     cg_ctrace kept;
+    /* Kept only because it is stored into malloc'd memory the function
+     * returns (opts->path = path; return opts): how long it lives is up to
+     * the caller, who owns that memory. */
+    bool kept_in_result;
     /* Flows into the return value (whether that outlives the call is the
      * caller's business, so this is not "kept"). */
     cg_ctrace returned;
@@ -100,6 +120,13 @@ typedef struct cg_cparam_summary {
      * a thread start routine / signal handler / atexit handler (e.g. a
      * start_thread(fn) wrapper around pthread_create). */
     unsigned registers_roles;
+    /* Casts of the parameter itself to pointers to records, in this
+     * function's body (not through callees). */
+    const cg_cview *views;
+    size_t view_count;
+    /* The functions C callers of the package pass for it by name. */
+    const cg_cfnarg *fn_args;
+    size_t fn_arg_count;
 } cg_cparam_summary;
 
 enum {
@@ -144,13 +171,22 @@ typedef struct cg_cfnptr_cast {
      * "stored in 'cb'", or "used". */
     const char *use;
     const char *passed_to; /* callee when passed as an argument, else NULL */
+    /* The value cast is the function's own parameter (index), whose
+     * declared type says little when it is the generic void (*)(void):
+     * what callers pass decides; -1 otherwise. */
+    int from_param;
 } cg_cfnptr_cast;
+
 
 typedef struct cg_csummary {
     const char *name;
     const cg_cfunc *func;
     cg_cparam_summary *params; /* func->param_count entries */
     size_t param_count;
+
+    /* The result is memory this function allocated (malloc/calloc/strdup...)
+     * and keeps nowhere else: like malloc's, the caller owns it. */
+    bool returns_fresh;
 
     cg_ctrace calls_export;  /* reaches an exported Go function */
     const char *export_name; /* the one the trace ends in */
@@ -177,12 +213,24 @@ typedef struct cg_csummary {
     /* External callees without a known behaviour, assumed not to keep. */
     const char *const *unknown_callees;
     size_t unknown_callee_count;
+
+    /* Reached from Go (cg_cmodel_mark_reached): go_root is a function Go
+     * names (C.f) from which a chain of calls or function references leads
+     * here; NULL when none does: the package never runs this code. */
+    const char *go_root;
 } cg_csummary;
 
 /* Computes the summaries of every function with a body in the model.
  * go_exports are the names of the package's //export functions. Call after
  * the last parse; parsing more invalidates them (call again). */
 void cg_cmodel_compute_summaries(cg_cmodel *model, const char *const *go_exports, size_t n);
+
+/* Marks every function reached from roots (the C functions the Go side
+ * names: C.f calls and C.f values) by calls, calls through a pointer
+ * initialised with a function, and any other mention of a function in a
+ * reached body (passed as a callback, stored, cast, registered), which may
+ * run it. Call after cg_cmodel_compute_summaries (which clears it). */
+void cg_cmodel_mark_reached(cg_cmodel *model, const char *const *roots, size_t n);
 
 /* The summary of a function the package defines; NULL for an unknown name,
  * a function without a body, or before cg_cmodel_compute_summaries. */

@@ -143,6 +143,15 @@ static void scan_lists_free(scan_lists *l) {
     cg_strvec_free(&l->env_cflags);
 }
 
+/* "dir/..." -> "dir", "./..." -> ".", a .go file -> its directory. */
+static char *scan_root_of(const char *pattern) {
+    size_t n = strlen(pattern);
+    if (strcmp(pattern, "...") == 0) return cg_xstrdup(".");
+    if (n >= 4 && strcmp(pattern + n - 4, "/...") == 0) return cg_xstrndup(pattern, n - 4);
+    if (cg_str_has_suffix(pattern, ".go")) return cg_path_dir(pattern);
+    return cg_xstrdup(pattern);
+}
+
 static int cmd_scan(int argc, char **argv) {
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},  {"output", required_argument, NULL, 'o'},
@@ -300,6 +309,10 @@ static int cmd_scan(int argc, char **argv) {
     if (getcwd(cwd, sizeof cwd))
         srcroot = cg_xasprintf("file://%s%s", cwd, cwd[strlen(cwd) - 1] == '/' ? "" : "/");
     ropts.srcroot_uri = srcroot;
+    /* Fingerprints name files outside any Go module relative to the scan
+     * root, the directory of the first pattern ("dir/..." or a file's). */
+    char *scan_root = scan_root_of(patterns[0]);
+    ropts.scan_root = scan_root;
 
     /* A bad baseline is a usage error found before any work is done, and
      * it is read before -o truncates the output (which may be the same file). */
@@ -310,6 +323,7 @@ static int cmd_scan(int argc, char **argv) {
             fprintf(stderr, "cgoguard: %s\n", err);
             free(err);
             free(srcroot);
+            free(scan_root);
             free(goroot);
             scan_lists_free(&l);
             return EXIT_USAGE;
@@ -321,6 +335,7 @@ static int cmd_scan(int argc, char **argv) {
         perror(output);
         cg_baseline_free(baseline);
         free(srcroot);
+        free(scan_root);
         free(goroot);
         scan_lists_free(&l);
         return EXIT_USAGE;
@@ -348,7 +363,7 @@ static int cmd_scan(int argc, char **argv) {
         fprintf(stderr, "cgoguard: no cgo packages (Go files that import \"C\") matched\n");
     /* Fingerprints come from the full list, before the baseline filter, so
      * that occurrence indices stay those of the whole scan. */
-    cg_fingerprints *fps = cg_fingerprints_compute(result.diags, srcroot);
+    cg_fingerprints *fps = cg_fingerprints_compute(result.diags, srcroot, scan_root);
     ropts.fingerprints = fps;
     if (baseline) {
         size_t known = cg_baseline_filter(baseline, result.diags, fps);
@@ -391,6 +406,7 @@ static int cmd_scan(int argc, char **argv) {
     cg_baseline_free(baseline);
     scan_lists_free(&l);
     free(srcroot);
+    free(scan_root);
     free(goroot);
     return status;
 }

@@ -171,10 +171,8 @@ static char *entry_path(const cg_cache *cache, const char *key) {
     return cg_xasprintf("%s/%.2s/%s", cache->dir, key, key + 2);
 }
 
-void cg_cache_store(cg_cache *cache, const char *key, const cg_diag_list *diags,
-                    const cg_strvec *dependencies) {
-    cg_strbuf sb;
-    cg_strbuf_init(&sb);
+void cg_cache_encode(const cg_diag_list *diags, const cg_strvec *dependencies, cg_strbuf *out) {
+    cg_strbuf sb = *out;
     cg_strbuf_append(&sb, magic);
     for (size_t i = 0; dependencies && i < dependencies->len; i++) {
         struct stat st;
@@ -217,7 +215,14 @@ void cg_cache_store(cg_cache *cache, const char *key, const cg_diag_list *diags,
         }
     }
     cg_strbuf_printf(&sb, "end\t%016llx\n", (unsigned long long)cg_hash_bytes(sb.data, sb.len, 0));
+    *out = sb;
+}
 
+void cg_cache_store(cg_cache *cache, const char *key, const cg_diag_list *diags,
+                    const cg_strvec *dependencies) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_cache_encode(diags, dependencies, &sb);
     char *path = entry_path(cache, key);
     char *dir = cg_path_dir(path);
     char *tmp = cg_xasprintf("%s/.tmp-XXXXXX", dir);
@@ -288,6 +293,12 @@ bool cg_cache_load(cg_cache *cache, const char *key, cg_diag_list *out) {
     free(path);
     free(err);
     if (st != CG_OK) return false;
+    bool ok = cg_cache_decode(data, len, out);
+    free(data);
+    return ok;
+}
+
+bool cg_cache_decode(char *data, size_t len, cg_diag_list *out) {
     /* The checksum covers everything before the "end" line. */
     char *end = len >= 21 ? data + len - 21 : NULL; /* "end\t" + 16 hex digits + "\n" */
     unsigned long long want = 0;
@@ -341,6 +352,5 @@ bool cg_cache_load(cg_cache *cache, const char *key, cg_diag_list *out) {
         for (size_t i = 0; i < cg_diag_list_count(tmp); i++)
             cg_diag_list_add(out, cg_diag_list_at_const(tmp, i));
     cg_diag_list_free(tmp);
-    free(data);
     return ok;
 }

@@ -41,6 +41,13 @@ bool cg_cache_load(cg_cache *cache, const char *key, cg_diag_list *out);
 void cg_cache_store(cg_cache *cache, const char *key, const cg_diag_list *diags,
                     const cg_strvec *dependencies);
 
+/* The entry format itself (also how a scan's worker process hands a
+ * package's findings to its supervisor, scan.c): encode appends an entry
+ * (checksummed) to out; decode (which modifies data) appends its findings
+ * to out and returns false for a corrupt entry or a changed dependency. */
+void cg_cache_encode(const cg_diag_list *diags, const cg_strvec *dependencies, cg_strbuf *out);
+bool cg_cache_decode(char *data, size_t len, cg_diag_list *out);
+
 /* Hash of the running executable's contents (0 when unreadable). */
 uint64_t cg_cache_tool_hash(void);
 

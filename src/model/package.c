@@ -232,6 +232,40 @@ static void parse_c(cg_package *pkg, const cg_pkg_files *files, const char *srcd
     cg_strvec_free(&args);
 }
 
+/* ---- what Go reaches ---- */
+
+typedef struct c_names {
+    cg_gofile *file;
+    cg_strmap seen;
+    CG_VEC(const char *) names;
+} c_names;
+
+static cg_walk_action collect_c_name(cg_gn node, void *arg) {
+    c_names *c = arg;
+    if (!cg_gn_is(node, CG_GK_SELECTOR_EXPRESSION) || !cg_node_is_qualified(c->file, node, "C", NULL))
+        return CG_WALK_CONTINUE;
+    const char *name = cg_node_text(c->file, cg_gn_field(node, CG_GF_FIELD));
+    if (name && *name && !cg_strmap_get(&c->seen, name)) {
+        cg_strmap_put(&c->seen, name, (void *)name);
+        cg_vec_push(&c->names, name);
+    }
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+/* The C functions the Go side names (C.f(...), C.f as a value) are the
+ * roots of what the package's C code runs; see cg_cmodel_mark_reached. */
+static void mark_reached(cg_package *pkg) {
+    c_names c = {0};
+    cg_strmap_init(&c.seen);
+    for (size_t f = 0; f < pkg->go->files.len; f++) {
+        c.file = pkg->go->files.items[f];
+        cg_walk(c.file->root, collect_c_name, &c);
+    }
+    cg_cmodel_mark_reached(pkg->c, c.names.items, c.names.len);
+    cg_vec_free(&c.names);
+    cg_strmap_free(&c.seen);
+}
+
 cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options *opts) {
     cg_package *pkg = cg_xcalloc(1, sizeof(*pkg));
     cg_arena_init(&pkg->arena);
@@ -257,6 +291,7 @@ cg_package *cg_package_build(const cg_pkg_files *files, const cg_package_options
     for (size_t i = 0; i < pkg->exports.len; i++) export_names[i] = pkg->exports.items[i].name;
     cg_cmodel_compute_summaries(pkg->c, export_names, pkg->exports.len);
     free(export_names);
+    mark_reached(pkg);
     return pkg;
 }
 

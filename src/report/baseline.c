@@ -74,6 +74,96 @@ static int by_diag(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
+/* ---- Stable file names ---- */
+
+typedef struct namer {
+    char *scan_root;      /* canonical, or NULL */
+    cg_strmap module_of;  /* directory -> "module path\037module root" or "" (none), malloc'd */
+    cg_strmap names;      /* file as reported -> stable name, malloc'd */
+} namer;
+
+/* go.mod's module path, or NULL (caller frees). */
+static char *module_path(const char *gomod) {
+    char *data = NULL, *err = NULL;
+    size_t len = 0;
+    if (cg_read_file(gomod, 1 << 20, &data, &len, &err) != CG_OK) {
+        free(err);
+        return NULL;
+    }
+    char *found = NULL;
+    for (char *line = data; line && *line && !found;) {
+        char *nl = strchr(line, '\n');
+        if (nl) *nl = '\0';
+        while (*line == ' ' || *line == '\t') line++;
+        if (strncmp(line, "module", 6) == 0 && (line[6] == ' ' || line[6] == '\t')) {
+            char *p = line + 6;
+            while (*p == ' ' || *p == '\t') p++;
+            size_t n = strcspn(p, " \t\r/\"");
+            if (*p == '"') n = strcspn(++p, "\"");
+            if (n) found = cg_xstrndup(p, n);
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    free(data);
+    return found;
+}
+
+/* "module path\037module root" for the module holding canonical dir dir,
+ * or "" when none does; memoized per directory. */
+static const char *module_of(namer *nm, const char *dir) {
+    const char *known = cg_strmap_get(&nm->module_of, dir);
+    if (known) return known;
+    char *gomod = cg_path_join(dir, "go.mod");
+    char *value = NULL;
+    if (cg_is_file(gomod)) {
+        char *path = module_path(gomod);
+        if (path) value = cg_xasprintf("%s\037%s", path, dir);
+        free(path);
+    }
+    free(gomod);
+    if (!value) {
+        char *up = cg_path_dir(dir);
+        value = cg_xstrdup(strcmp(up, dir) == 0 ? "" : module_of(nm, up));
+        free(up);
+    }
+    cg_strmap_put(&nm->module_of, dir, value);
+    return value;
+}
+
+static const char *stable_name(namer *nm, const char *file) {
+    const char *known = cg_strmap_get(&nm->names, file);
+    if (known) return known;
+    char *real = realpath(file, NULL);
+    char *name = NULL;
+    if (real) {
+        char *dir = cg_path_dir(real);
+        const char *mod = module_of(nm, dir);
+        const char *sep = strchr(mod, '\037');
+        if (sep) {
+            size_t rl = strlen(sep + 1);
+            name = cg_xasprintf("%.*s/%s", (int)(sep - mod), mod, real + rl + (real[rl] == '/'));
+        } else if (nm->scan_root && cg_path_within(real, nm->scan_root)) {
+            size_t rl = strlen(nm->scan_root);
+            name = cg_xstrdup(real + rl + (real[rl] == '/'));
+        }
+        free(dir);
+    }
+    if (!name) name = cg_xstrdup(real ? real : file);
+    free(real);
+    cg_strmap_put(&nm->names, file, name);
+    return name;
+}
+
+static void namer_free(namer *nm) {
+    cg_strmap *maps[] = {&nm->module_of, &nm->names};
+    for (size_t m = 0; m < 2; m++) {
+        for (size_t i = 0; i < maps[m]->capacity; i++)
+            if (maps[m]->slots[i].key) free(maps[m]->slots[i].value);
+        cg_strmap_free(maps[m]);
+    }
+    free(nm->scan_root);
+}
+
 static uint64_t fingerprint_hash(const cg_diag *d, const char *uri) {
     cg_strbuf norm;
     cg_strbuf_init(&norm);
@@ -87,8 +177,12 @@ static uint64_t fingerprint_hash(const cg_diag *d, const char *uri) {
     return h;
 }
 
-cg_fingerprints *cg_fingerprints_compute(const cg_diag_list *list, const char *srcroot_uri) {
+cg_fingerprints *cg_fingerprints_compute(const cg_diag_list *list, const char *srcroot_uri,
+                                         const char *scan_root) {
     cg_fingerprints *fps = cg_xcalloc(1, sizeof(*fps));
+    namer nm = {scan_root ? realpath(scan_root, NULL) : NULL, {0}, {0}};
+    cg_strmap_init(&nm.module_of);
+    cg_strmap_init(&nm.names);
     size_t n = cg_diag_list_count(list);
     fps->entries = cg_xcalloc(n ? n : 1, sizeof(*fps->entries));
     cg_strmap occurrences; /* hash text -> count so far */
@@ -101,12 +195,14 @@ cg_fingerprints *cg_fingerprints_compute(const cg_diag_list *list, const char *s
         e->diag = d;
         e->uri = cg_report_path_uri(d->loc.file, srcroot_uri, &relative);
         char hex[17];
-        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)fingerprint_hash(d, e->uri));
+        snprintf(hex, sizeof hex, "%016llx",
+                 (unsigned long long)fingerprint_hash(d, stable_name(&nm, d->loc.file)));
         size_t seen = (size_t)(uintptr_t)cg_strmap_get(&occurrences, hex) + 1;
         cg_strmap_put(&occurrences, hex, (void *)(uintptr_t)seen);
         snprintf(e->fp, sizeof e->fp, "%s:%zu", hex, seen);
     }
     cg_strmap_free(&occurrences);
+    namer_free(&nm);
     qsort(fps->entries, fps->count, sizeof(*fps->entries), by_diag);
     return fps;
 }
@@ -137,12 +233,15 @@ const char *cg_fingerprints_uri(const cg_fingerprints *fps, const cg_diag *d) {
 /* ---- Baselines ---- */
 
 struct cg_baseline {
-    cg_strmap keys; /* "rule\037uri\037fingerprint" -> (void *)1 */
+    cg_strmap keys; /* "rule\037fingerprint" -> (void *)1 */
     size_t count;
 };
 
+/* The fingerprint names the file already (stably); the URI a report gives
+ * depends on where it was written from, so it is not part of the key. */
 static char *match_key(const char *rule, const char *uri, const char *fp) {
-    return cg_xasprintf("%s\037%s\037%s", rule, uri, fp);
+    (void)uri;
+    return cg_xasprintf("%s\037%s", rule, fp);
 }
 
 static void add_key(cg_baseline *b, const char *rule, const char *uri, const char *fp) {

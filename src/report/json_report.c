@@ -88,7 +88,7 @@ static void put_finding(cg_json *j, const cg_diag *d, const cg_fingerprints *fps
 }
 
 cg_status cg_report_emit_json(FILE *out, const cg_diag_list *list, const cg_report_options *opts) {
-    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri);
+    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri, opts->scan_root);
     const cg_fingerprints *fps = opts->fingerprints ? opts->fingerprints : own;
     cg_json j;
     cg_json_init(&j, out);

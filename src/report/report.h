@@ -102,6 +102,10 @@ typedef struct cg_report_options {
      * originalUriBaseIds.%SRCROOT%. NULL leaves it out (consumers such as
      * code-scanning services then resolve against the checkout). */
     const char *srcroot_uri;
+    /* Fingerprints (baseline.h): the directory a file outside any Go module
+     * is named relative to (the CLI: the directory of the first pattern).
+     * NULL: such files are named by their absolute path. */
+    const char *scan_root;
     /* SARIF: list every rule of the catalog in tool.driver.rules (default
      * false: only the rules the results reference, keeping the log small). */
     bool sarif_all_rules;

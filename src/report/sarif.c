@@ -142,7 +142,7 @@ static void collect(sarif *s, const cg_diag_list *list) {
     }
     if (!s->opts->sarif_all_rules) {
         /* Referenced rules in id order, independent of which came first. */
-        qsort(s->rules.items, s->rules.len, sizeof *s->rules.items, cmp_entry);
+        if (s->rules.len) qsort(s->rules.items, s->rules.len, sizeof *s->rules.items, cmp_entry);
         cg_strmap_free(&s->rule_index);
         cg_strmap_init(&s->rule_index);
         for (size_t i = 0; i < s->rules.len; i++)
@@ -515,7 +515,7 @@ cg_status cg_report_emit_sarif(FILE *out, const cg_diag_list *list, const cg_rep
     cg_strmap_init(&s.rule_index);
     cg_strmap_init(&s.artifact_index);
     cg_strmap_init(&s.artifact_by_path);
-    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri);
+    cg_fingerprints *own = opts->fingerprints ? NULL : cg_fingerprints_compute(list, opts->srcroot_uri, opts->scan_root);
     s.fps = opts->fingerprints ? opts->fingerprints : own;
     collect(&s, list);
 

@@ -140,7 +140,53 @@ static bool parse_shape(const char *spelling, fn_shape *out) {
     return true;
 }
 
-static bool same_class(abi_class a, const char *at, size_t an, abi_class b, const char *bt, size_t bn) {
+/* The integers with a pointer's size on the target. long and unsigned long
+ * (uintptr_t, intptr_t, size_t, ptrdiff_t, Go's GoUintptr in clang's
+ * canonical spelling) on every target cgo supports but Windows (LLP64: 32
+ * bits); long long (Go's GoInt and GoInt64 in _cgo_export.h) on 64-bit
+ * targets. */
+typedef struct int_sizes {
+    bool long_is_pointer;
+    bool long_long_is_pointer;
+} int_sizes;
+
+static bool is_pointer_sized_int(const char *t, size_t n, int_sizes sizes) {
+    static const char *const longs[] = {"long", "unsigned long", "long int", "unsigned long int",
+                                        "long unsigned int"};
+    static const char *const long_longs[] = {"long long", "unsigned long long", "long long int",
+                                             "unsigned long long int", "long long unsigned int"};
+    for (size_t i = 0; sizes.long_is_pointer && i < sizeof longs / sizeof longs[0]; i++)
+        if (strlen(longs[i]) == n && memcmp(t, longs[i], n) == 0) return true;
+    for (size_t i = 0; sizes.long_long_is_pointer && i < sizeof long_longs / sizeof long_longs[0]; i++)
+        if (strlen(long_longs[i]) == n && memcmp(t, long_longs[i], n) == 0) return true;
+    return false;
+}
+
+static int_sizes target_int_sizes(cg_check_ctx *ctx) {
+    const cg_build_target *t = ctx->pkg->opts ? &ctx->pkg->opts->target : NULL;
+    const char *goos = t && t->goos ? t->goos : "linux";
+    const char *arch = t && t->goarch ? t->goarch : "amd64";
+    static const char *const bits64[] = {"amd64", "arm64", "ppc64", "ppc64le", "s390x", "riscv64",
+                                         "loong64", "mips64", "mips64le", "sparc64", "wasm"};
+    bool is64 = false;
+    for (size_t i = 0; i < sizeof bits64 / sizeof bits64[0]; i++) is64 = is64 || strcmp(arch, bits64[i]) == 0;
+    int_sizes sizes = {strcmp(goos, "windows") != 0 || !is64, is64};
+    return sizes;
+}
+
+/* A pointer and a pointer-sized integer travel in the same general-purpose
+ * register (or stack slot) in every calling convention cgo supports, as
+ * arguments and as results: reading one as the other gets the same bits.
+ * Strict C calls it undefined; no ABI makes it fail (docs/rules/CG013.md). */
+static bool pointer_and_intptr(abi_class a, const char *at, size_t an, abi_class b, const char *bt,
+                               size_t bn, int_sizes sizes) {
+    return (a == ABI_POINTER && b == ABI_INT && is_pointer_sized_int(bt, bn, sizes)) ||
+           (b == ABI_POINTER && a == ABI_INT && is_pointer_sized_int(at, an, sizes));
+}
+
+static bool same_class(abi_class a, const char *at, size_t an, abi_class b, const char *bt, size_t bn,
+                       int_sizes sizes) {
+    if (pointer_and_intptr(a, at, an, b, bt, bn, sizes)) return true;
     if (a != b) return false;
     if (a == ABI_OTHER) return an == bn && memcmp(at, bt, an) == 0;
     return true;
@@ -153,7 +199,8 @@ static const char *abi_difference(cg_check_ctx *ctx, const char *from, const cha
     if (!parse_shape(from, &a) || !parse_shape(to, &b)) return NULL;
     if (a.no_proto || b.no_proto) return NULL; /* K&R: arguments are promoted, unknowable here */
     cg_arena *arena = &ctx->pkg->arena;
-    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len))
+    int_sizes sizes = target_int_sizes(ctx);
+    if (!same_class(a.result, a.result_text, a.result_len, b.result, b.result_text, b.result_len, sizes))
         return cg_arena_printf(arena, "the result is '%.*s' but the caller reads '%.*s'", (int)a.result_len,
                                a.result_text, (int)b.result_len, b.result_text);
     if (a.variadic != b.variadic)
@@ -164,7 +211,7 @@ static const char *abi_difference(cg_check_ctx *ctx, const char *from, const cha
                                a.param_count, a.param_count == 1 ? "" : "s", b.param_count);
     for (size_t i = 0; i < a.param_count; i++)
         if (!same_class(a.params[i], a.param_text[i], a.param_len[i], b.params[i], b.param_text[i],
-                        b.param_len[i]))
+                        b.param_len[i], sizes))
             return cg_arena_printf(arena, "parameter %zu is '%.*s' but the caller passes '%.*s'", i + 1,
                                    (int)a.param_len[i], a.param_text[i], (int)b.param_len[i],
                                    b.param_text[i]);
@@ -175,11 +222,109 @@ static bool is_generic_fnptr(const char *to) {
     return to && (strcmp(to, "void (*)(void)") == 0 || strcmp(to, "void (*)()") == 0);
 }
 
+/* A function's own type, spelled as clang spells a pointer to it. */
+static const char *fn_type_text(cg_check_ctx *ctx, const cg_cfunc *fn) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    cg_strbuf_printf(&sb, "%s (*)(", fn->result.spelling ? fn->result.spelling : "int");
+    for (size_t i = 0; i < fn->param_count; i++)
+        cg_strbuf_printf(&sb, "%s%s", i ? ", " : "", fn->params[i].type.spelling ? fn->params[i].type.spelling : "int");
+    if (fn->variadic) cg_strbuf_append(&sb, fn->param_count ? ", ..." : "...");
+    else if (!fn->param_count) cg_strbuf_append(&sb, "void");
+    cg_strbuf_append_char(&sb, ')');
+    const char *out = cg_arena_strdup(&ctx->pkg->arena, sb.data);
+    cg_strbuf_free(&sb);
+    return out;
+}
+
+typedef struct passed_fn {
+    const char *name;
+    cg_location at;  /* where it is passed */
+    const char *who; /* "start_worker" or "Go function F" */
+} passed_fn;
+typedef CG_VEC(passed_fn) passed_vec;
+
+typedef struct c_fn_walk {
+    cg_check_ctx *ctx;
+    cg_gofile *file;
+    const char *found;
+} c_fn_walk;
+
+static cg_walk_action find_c_function(cg_gn node, void *arg) {
+    c_fn_walk *w = arg;
+    if (w->found) return CG_WALK_STOP;
+    if (!cg_gn_is(node, CG_GK_SELECTOR_EXPRESSION) || !cg_node_is_qualified(w->file, node, "C", NULL))
+        return CG_WALK_CONTINUE;
+    const char *name = cg_node_text(w->file, cg_gn_field(node, CG_GF_FIELD));
+    const cg_cfunc *fn = cg_cmodel_func(w->ctx->pkg->c, name);
+    if (fn) w->found = fn->name;
+    return CG_WALK_SKIP_CHILDREN;
+}
+
+/* What the callers of s pass by name for its parameter p: C callers (the
+ * summaries), Go calls C.f(..., (*[0]byte)(C.worker), ...). */
+static void passed_functions(cg_check_ctx *ctx, const cg_csummary *s, int p, passed_vec *out) {
+    const cg_cparam_summary *ps = &s->params[p];
+    for (size_t i = 0; i < ps->fn_arg_count; i++) {
+        passed_fn f = {ps->fn_args[i].func, ps->fn_args[i].loc, ps->fn_args[i].caller};
+        cg_vec_push(out, f);
+    }
+    for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
+        const cg_ccall *call = &ctx->facts->ccalls.items[i];
+        if (!call->name || strcmp(call->name, s->name) != 0 || (uint32_t)p >= call->arg_count) continue;
+        cg_gn arg = cg_gn_child(call->args, (uint32_t)p);
+        c_fn_walk w = {ctx, call->file, NULL};
+        cg_walk(arg, find_c_function, &w);
+        if (!w.found) continue;
+        const char *caller = cg_cside_go_caller(ctx, call);
+        passed_fn f = {w.found, cg_check_loc(call->file, arg),
+                       caller ? cg_arena_printf(&ctx->pkg->arena, "Go function %s", caller) : "Go code"};
+        cg_vec_push(out, f);
+    }
+}
+
+/* A parameter of the generic type cast to a specific one: the functions
+ * callers pass for it decide (pthread_create(&t, 0, (void *(*)(void *))f, 0)
+ * with start_thread(worker) and void worker(void)). */
+static void check_param_cast(cg_check_ctx *ctx, const cg_csummary *s, const cg_cfnptr_cast *c, bool called) {
+    if (c->from_param < 0 || (size_t)c->from_param >= s->param_count) return;
+    passed_vec passed = {0};
+    passed_functions(ctx, s, c->from_param, &passed);
+    for (size_t i = 0; i < passed.len; i++) {
+        const cg_cfunc *fn = cg_cmodel_func(ctx->pkg->c, passed.items[i].name);
+        if (!fn) continue;
+        const char *type = fn_type_text(ctx, fn);
+        const char *why = abi_difference(ctx, type, c->to);
+        if (!why) continue;
+        const char *pname = cg_check_param_name(ctx, s->func, (uint32_t)c->from_param);
+        cg_diag *d = cg_check_report_at(
+            ctx, c->loc,
+            "parameter '%s' of %s is cast to '%s' and %s, but %s passes %s, of type '%s', for it: %s, "
+            "so the call reads arguments or its result from the wrong place (undefined behaviour)",
+            pname, s->name, c->to, called ? "called through it" : c->use, passed.items[i].who, fn->name,
+            type, why);
+        cg_check_note(ctx, d, passed.items[i].at, "%s passes %s as '%s'", passed.items[i].who, fn->name, pname);
+        cg_check_note(ctx, d, fn->has_body ? fn->body_loc : fn->decl_loc, "%s is defined with type '%s'",
+                      fn->name, type);
+        cg_cside_note_go_entry(ctx, d, s->name, "makes the cast");
+        cg_check_fix(ctx, d,
+                     "write a function with exactly the type '%s' that calls %s with the right types (a "
+                     "small wrapper), and pass that instead",
+                     c->to, fn->name);
+        break; /* one finding per cast */
+    }
+    cg_vec_free(&passed);
+}
+
 static void check_cast(cg_check_ctx *ctx, const cg_csummary *s, const cg_cfnptr_cast *c) {
     bool called = c->use && strcmp(c->use, "called") == 0;
     bool passed = c->passed_to != NULL;
     if (!called && !passed) return;       /* stored: the conversion back is not tracked */
     if (!called && is_generic_fnptr(c->to)) return; /* the conventional "any function" type */
+    if (is_generic_fnptr(c->from) && !c->target && c->from_param >= 0) {
+        check_param_cast(ctx, s, c, called);
+        return;
+    }
     /* From the generic type without a named function: a value stored as
      * void (*)(void) cast back to what it really is; its type is unknown. */
     if (is_generic_fnptr(c->from) && !c->target) return;

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../cfront/csummary.h"
 #include "../model/goroot.h"
 #include "check.h"
 #include "../model/gofacts.h"
@@ -159,7 +160,21 @@ static const char *fix_text(const char *kind) {
     return "use Go code (or //export functions called from C) to operate on the channel";
 }
 
-/* C call arguments whose C parameter points to a runtime-like record. */
+/* A cast in C's body of parameter a of fn to a runtime-like record
+ * (`struct hmap *h = *(struct hmap **)m` with `void *m`), or NULL. */
+static const cg_cview *runtime_view(cg_package *pkg, const cg_cfunc *fn, uint32_t a,
+                                    const cg_crecord **r, const char **why) {
+    const cg_csummary *s = fn->has_body ? cg_cmodel_summary(pkg->c, fn->name) : NULL;
+    for (size_t v = 0; s && a < s->param_count && v < s->params[a].view_count; v++) {
+        const cg_cview *view = &s->params[a].views[v];
+        *r = cg_cmodel_record(pkg->c, view->record_tag, view->is_union);
+        if (*r && (*why = runtime_like(pkg, *r)) != NULL) return view;
+    }
+    return NULL;
+}
+
+/* C call arguments whose C parameter points to a runtime-like record, or
+ * that the C function casts to one. */
 static void check_calls(cg_check_ctx *ctx, seen_vec *seen) {
     cg_package *pkg = ctx->pkg;
     for (size_t i = 0; i < ctx->facts->ccalls.len; i++) {
@@ -168,6 +183,7 @@ static void check_calls(cg_check_ctx *ctx, seen_vec *seen) {
         for (uint32_t a = 0; fn && a < call->arg_count && a < fn->param_count; a++) {
             const char *why, *kind;
             const cg_crecord *r = runtime_record(pkg, &fn->params[a].type, &why);
+            const cg_cview *view = r ? NULL : runtime_view(pkg, fn, a, &r, &why);
             if (!r) continue;
             cg_gn arg = cg_gn_child(call->args, a);
             cg_gn x = find_runtime_value(pkg, call->file, arg, &kind);
@@ -176,10 +192,14 @@ static void check_calls(cg_check_ctx *ctx, seen_vec *seen) {
                 ctx, call->file, arg,
                 "C.%s reads the Go %s %s as %s, a copy of a Go runtime structure: the runtime's "
                 "layouts are private and change between Go versions%s",
-                call->name, kind, cg_node_text(call->file, x), fn->params[a].type.spelling,
-                layout_history(kind));
-            cg_check_note(ctx, d, fn->params[a].loc, "C parameter '%s' of %s: %s",
-                          cg_check_param_name(ctx, fn, a), fn->name, why);
+                call->name, kind, cg_node_text(call->file, x),
+                view ? view->type : fn->params[a].type.spelling, layout_history(kind));
+            if (view)
+                cg_check_note(ctx, d, view->loc, "%s casts its parameter '%s' to %s: %s", fn->name,
+                              cg_check_param_name(ctx, fn, a), view->type, why);
+            else
+                cg_check_note(ctx, d, fn->params[a].loc, "C parameter '%s' of %s: %s",
+                              cg_check_param_name(ctx, fn, a), fn->name, why);
             cg_check_note(ctx, d, r->loc, "the C copy of the runtime layout");
             cg_check_fix(ctx, d, "%s", fix_text(kind));
         }

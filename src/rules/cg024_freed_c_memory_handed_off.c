@@ -68,6 +68,10 @@ static const char *foreign_c_call(cg_package *pkg, cg_gofile *file, cg_gn expr) 
     const char *name = cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD));
     if (is_go_allocator(name) || strcmp(name, "strdup") == 0) return NULL;
     const cg_cfunc *cf = cg_cmodel_func(pkg->c, name);
+    /* A package function that returns memory it just allocated
+     * (make_strings: calloc'd, kept nowhere) is an allocator like malloc. */
+    const cg_csummary *s = cf && cf->has_body ? cg_cmodel_summary(pkg->c, name) : NULL;
+    if (s && s->returns_fresh) return NULL;
     return cf && cf->result.kind == CG_CTYPE_POINTER ? name : NULL;
 }
 
@@ -131,11 +135,19 @@ static cg_diag *report(cg_check_ctx *ctx, const freed *f, cg_gn at, const char *
     return d;
 }
 
+/* The stores and C calls of one function (outside func literals), in
+ * source order: collected once and checked against each of its frees. */
+typedef struct store_sites {
+    cg_gn func;
+    CG_VEC(cg_gn) nodes;
+} store_sites;
+
 typedef struct store_walk {
     cg_check_ctx *ctx;
     const freed *f;
     const cg_cfg *cfg;
     uint32_t free_step; /* the C.free, or the defer that registers it */
+    const store_sites *sites; /* the function's stores and calls */
 } store_walk;
 
 /* Can the store at `n` and the free both run in one call of the function? */
@@ -172,6 +184,45 @@ static void check_assignment(store_walk *w, cg_gn n) {
     }
 }
 
+/* The local that the call's (first) result is assigned to: the declaring
+ * identifier of `x := C.f()` (a binding is visible only after it) or the
+ * binding of `x = C.f()`. False when the result goes elsewhere. */
+static bool result_local(cg_package *pkg, cg_gofile *file, cg_gn call, cg_gn *declared, cg_gobinding **assigned) {
+    cg_gn list = cg_gn_parent(call);
+    if (!cg_gn_is(list, CG_GK_EXPRESSION_LIST) || cg_gn_child(list, 0) != call) return false;
+    cg_gn stmt = cg_gn_parent(list);
+    bool decl = cg_gn_is(stmt, CG_GK_SHORT_VAR_DECLARATION);
+    if ((!decl && !cg_gn_is(stmt, CG_GK_ASSIGNMENT_STATEMENT)) || cg_gn_field(stmt, CG_GF_RIGHT) != list)
+        return false;
+    cg_gn target = cg_gn_child(cg_gn_field(stmt, CG_GF_LEFT), 0);
+    if (!cg_gn_is(target, CG_GK_IDENTIFIER)) return false;
+    *declared = decl ? target : NULL;
+    *assigned = decl ? NULL : cg_gopkg_binding(pkg->go, file, target);
+    return decl || *assigned;
+}
+
+/* Does the function free what that local holds: C.free(r), or a C function
+ * whose summary frees that argument (C.opts_free(r))? */
+static bool freed_in_function(store_walk *w, cg_gn declared, cg_gobinding *assigned) {
+    cg_package *pkg = w->ctx->pkg;
+    for (size_t i = 0; i < w->sites->nodes.len; i++) {
+        cg_gn n = w->sites->nodes.items[i];
+        if (!cg_gn_is(n, CG_GK_CALL_EXPRESSION)) continue;
+        cg_gn fn = cg_gn_unparen(cg_gn_field(n, CG_GF_FUNCTION));
+        if (!cg_node_is_qualified(w->f->file, fn, "C", NULL)) continue;
+        const char *name = cg_node_text(w->f->file, cg_gn_field(fn, CG_GF_FIELD));
+        const cg_csummary *sum = cg_cmodel_summary(pkg->c, name);
+        cg_gn args = cg_gn_field(n, CG_GF_ARGUMENTS);
+        uint32_t argc = cg_gn_count(args);
+        for (uint32_t k = 0; k < argc; k++) {
+            bool frees = strcmp(name, "free") == 0 || (sum && k < sum->param_count && sum->params[k].freed.len);
+            cg_gobinding *b = frees ? local_of(pkg, w->f->file, cg_gn_child(args, k)) : NULL;
+            if (b && (assigned ? b == assigned : b->ident == declared)) return true;
+        }
+    }
+    return false;
+}
+
 static void check_c_call(store_walk *w, cg_gn n, const char *cname) {
     const cg_csummary *sum = cg_cmodel_summary(w->ctx->pkg->c, cname);
     if (!sum) return;
@@ -180,6 +231,13 @@ static void check_c_call(store_walk *w, cg_gn n, const char *cname) {
     for (uint32_t i = 0; i < argc && i < sum->param_count; i++) {
         if (!names_local(w, cg_gn_child(args, i)) || !store_meets_free(w, n)) continue;
         const cg_cparam_summary *ps = &sum->params[i];
+        /* Kept only in the memory C returns (opts->path = path; return
+         * opts), which this function frees as well: it dies here. */
+        cg_gn declared;
+        cg_gobinding *assigned;
+        if (ps->kept_in_result && result_local(w->ctx->pkg, w->f->file, n, &declared, &assigned) &&
+            freed_in_function(w, declared, assigned))
+            continue;
         if (ps->kept_kind != CG_KEEP_NONE && ps->kept.len) {
             const cg_cstep *last = &ps->kept.steps[ps->kept.len - 1];
             cg_diag *d = report(w->ctx, w->f, n,
@@ -197,12 +255,6 @@ static void check_c_call(store_walk *w, cg_gn n, const char *cname) {
     }
 }
 
-/* The stores and C calls of one function (outside func literals), in
- * source order: collected once and checked against each of its frees. */
-typedef struct store_sites {
-    cg_gn func;
-    CG_VEC(cg_gn) nodes;
-} store_sites;
 
 static cg_walk_action collect_site(cg_gn n, void *arg) {
     store_sites *sites = arg;
@@ -246,7 +298,7 @@ static void check(cg_check_ctx *ctx) {
         }
         freed f = {call->file, b, alloc, call->call, cg_node_in_defer(pkg, call->file, call->call)};
         const cg_cfg *cfg = cg_cfg_of(pkg->go, call->file, fn->node);
-        store_walk w = {ctx, &f, cfg, cg_cfg_step_of(cfg, call->call)};
+        store_walk w = {ctx, &f, cfg, cg_cfg_step_of(cfg, call->call), &sites};
         check_sites(&w, &sites);
     }
     cg_vec_free(&sites.nodes);

@@ -5,8 +5,11 @@
 #include "check.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cside.h"
 
 typedef struct index_walk {
     cg_package *pkg;
@@ -85,8 +88,74 @@ static void report_problems(cg_package *pkg, cg_diag_list *diags) {
     }
 }
 
+/* ---- Code outside the module that Go never runs ---- */
+
+typedef struct foreign_files {
+    char *root;       /* the module root, canonical */
+    cg_strmap memo;   /* file -> (void *)1 inside or unknown, 2 outside the module */
+} foreign_files;
+
+/* A file outside the module: a system or library header (GLib's, libc's),
+ * another module's. Files that do not exist (the virtual _cgo_export.h,
+ * cgo's prolog) count as the package's own. */
+static bool is_foreign(foreign_files *ff, const char *file) {
+    if (!file) return false;
+    intptr_t known = (intptr_t)cg_strmap_get(&ff->memo, file);
+    if (!known) {
+        char *real = realpath(file, NULL);
+        known = real && !cg_path_within(real, ff->root) ? 2 : 1;
+        free(real);
+        cg_strmap_put(&ff->memo, file, (void *)known);
+    }
+    return known == 2;
+}
+
+typedef struct drop_set {
+    const cg_diag **items;
+    size_t len;
+} drop_set;
+
+static int by_address(const void *a, const void *b) {
+    uintptr_t x = (uintptr_t) * (const cg_diag *const *)a, y = (uintptr_t) * (const cg_diag *const *)b;
+    return (x > y) - (x < y);
+}
+
+static int in_drop_set(const cg_diag *d, void *arg) {
+    const drop_set *set = arg;
+    return bsearch(&d, set->items, set->len, sizeof *set->items, by_address) != NULL;
+}
+
+/* A finding whose every location is outside the module, in C code that no
+ * chain of calls from what Go names reaches (cg_csummary.go_root), is not
+ * this package's bug: a static inline helper of a library header that the
+ * package never calls. Dropped, whatever rule made it; CG000 stays. */
+static void drop_unreached_foreign(cg_check_ctx *ctx, size_t first) {
+    foreign_files ff = {cg_module_root(ctx->pkg->dir), {0}};
+    cg_strmap_init(&ff.memo);
+    size_t n = cg_diag_list_count(ctx->diags);
+    drop_set set = {cg_xcalloc(n - first + 1, sizeof(cg_diag *)), 0};
+    for (size_t i = first; i < n; i++) {
+        const cg_diag *d = cg_diag_list_at_const(ctx->diags, i);
+        if (strcmp(d->rule_id, CG_ID_INCOMPLETE) == 0 || !is_foreign(&ff, d->loc.file)) continue;
+        bool all = true;
+        for (unsigned k = 0; k < d->related_count && all; k++)
+            all = is_foreign(&ff, d->related[k].loc.file);
+        if (!all) continue;
+        const cg_cfunc *fn = cg_cside_cfunc_at(ctx, d->loc);
+        const cg_csummary *s = fn ? cg_cmodel_summary(ctx->pkg->c, fn->name) : NULL;
+        if (s && s->go_root) continue;
+        set.items[set.len++] = d;
+    }
+    qsort(set.items, set.len, sizeof *set.items, by_address);
+    if (set.len) cg_diag_list_remove_if(ctx->diags, in_drop_set, &set);
+    free(set.items);
+    cg_strmap_free(&ff.memo);
+    free(ff.root);
+}
+
 void cg_check_package(cg_package *pkg, const cg_check_options *opts, cg_diag_list *diags) {
     report_problems(pkg, diags);
+    size_t first_rule_diag = cg_diag_list_count(diags);
     cg_facts facts = {0};
     for (size_t i = 0; i < pkg->go->files.len; i++) {
         index_walk w = {pkg, pkg->go->files.items[i], &facts};
@@ -97,6 +166,7 @@ void cg_check_package(cg_package *pkg, const cg_check_options *opts, cg_diag_lis
         ctx.rule = cg_rule_at(i);
         ctx.rule->check(&ctx);
     }
+    drop_unreached_foreign(&ctx, first_rule_diag);
     cg_cmem_free(ctx.cmem);
     facts_free(&facts);
 }

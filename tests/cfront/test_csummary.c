@@ -375,6 +375,74 @@ static void test_stdatomic_macros(void) {
     cg_cmodel_free(m);
 }
 
+/* Functions and records written by a macro: everything the macro body
+ * expands to has the position of the macro's use, so parameters and
+ * records must be told apart by what they are, not where (the parameters
+ * of GEN(gen1) once shared one slot: a heap overflow in the fixed point,
+ * and `g = b` read as keeping the first parameter). */
+static void test_macro_generated(void) {
+    const char *text =
+        "static void *g;\n"                                                          /* 1 */
+        "static int body(void *d, int n, const void *s, int m) { return n + m; }\n"  /* 2 */
+        "#define GEN(fn) static int fn(void *d, int n, const void *s, int m, int b) "
+        "{ (void)b; return body(d, n, s, m); }\n"                                   /* 3 */
+        "GEN(gen1)\n"                                                                /* 4 */
+        "int use(void) { return gen1(0, 1, 0, 2, 3); }\n"                           /* 5 */
+        "#define KEEP2(fn) void fn(void *a, void *b) { (void)a; g = b; }\n"          /* 6 */
+        "KEEP2(keep_second)\n"                                                       /* 7 */
+        "#define TWO struct rx { int a; }; struct ry { int *p; };\n"                 /* 8 */
+        "TWO\n";                                                                     /* 9 */
+    cg_cmodel *m = cg_cmodel_new();
+    char *err = NULL;
+    CHECK(cg_cfront_parse_preamble(m, "gen.go", 1, text, NULL, &err) == CG_OK);
+    CHECK(cg_cmodel_problem_count(m) == 0);
+    cg_cmodel_compute_summaries(m, NULL, 0);
+    const cg_csummary *s = sum(m, "gen1");
+    CHECK(s && s->param_count == 5);
+    check_not_kept(m, "keep_second", 0);
+    check_kept(m, "keep_second", 1, CG_KEEP_GLOBAL, 7, "global variable 'g'");
+    const cg_crecord *rx = cg_cmodel_record(m, "rx", false), *ry = cg_cmodel_record(m, "ry", false);
+    CHECK(rx && !rx->contains_pointer);
+    CHECK(ry && ry->contains_pointer);
+    cg_cmodel_free(m);
+}
+
+/* Fields of a local struct are locals of their own: s.a = p does not put p
+ * in s.b (GLFW's wndconfig.title / window->resizable = wndconfig.resizable),
+ * while a copy of the whole struct, a parameter's field and a nested field
+ * still carry what was stored. */
+static void test_field_sensitive(void) {
+    const char *text =
+        "static void *g;\n"                                                            /* 1 */
+        "struct pair { void *a; void *b; };\n"                                         /* 2 */
+        "void fields(void *p, void *q) { struct pair s; s.a = p; s.b = q; g = s.b; }\n" /* 3 */
+        "void whole(void *p) { struct pair s, t; s.a = p; t = s; g = t.a; }\n"          /* 4 */
+        "void param_field(struct pair s) { g = s.a; }\n"                               /* 5 */
+        "struct outer { struct pair in; void *c; };\n"                                /* 6 */
+        "void nested(void *p) { struct outer o; o.in.a = p; g = o.c; }\n"              /* 7 */
+        "void nested_copy(void *p) { struct outer o; o.in.a = p; struct pair x = o.in; g = x.a; }\n"
+        "void assigned_whole(void *p) { struct pair s = { p, 0 }; g = s.b; }\n"        /* 9 */
+        "static long long longest;\n"                                                    /* 10 */
+        "void span(const char *start, const char *end) { longest = end - start; }\n";    /* 11 */
+    cg_cmodel *m = cg_cmodel_new();
+    char *err = NULL;
+    CHECK(cg_cfront_parse_preamble(m, "fields.go", 1, text, NULL, &err) == CG_OK);
+    CHECK(cg_cmodel_problem_count(m) == 0);
+    cg_cmodel_compute_summaries(m, NULL, 0);
+    check_not_kept(m, "fields", 0);
+    check_kept(m, "fields", 1, CG_KEEP_GLOBAL, 3, "global variable 'g'");
+    check_kept(m, "whole", 0, CG_KEEP_GLOBAL, 4, "global variable 'g'");
+    check_kept(m, "param_field", 0, CG_KEEP_GLOBAL, 5, "global variable 'g'");
+    check_not_kept(m, "nested", 0);
+    check_kept(m, "nested_copy", 0, CG_KEEP_GLOBAL, 8, "global variable 'g'");
+    /* An initializer list fills the struct as a whole: not told apart. */
+    check_kept(m, "assigned_whole", 0, CG_KEEP_GLOBAL, 9, "global variable 'g'");
+    /* The difference of two pointers is a length, not a pointer. */
+    check_not_kept(m, "span", 0);
+    check_not_kept(m, "span", 1);
+    cg_cmodel_free(m);
+}
+
 int main(void) {
     summ_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/summ.c");
     go_path = cg_path_join(CG_CFRONT_TEST_DATA, "pkg2/b.go");
@@ -384,6 +452,8 @@ int main(void) {
     RUN(test_jumps_tls_casts);
     RUN(test_long_chain_and_recursion);
     RUN(test_stdatomic_macros);
+    RUN(test_macro_generated);
+    RUN(test_field_sensitive);
     free(go_path);
     free(summ_path);
     return cftest_finish();

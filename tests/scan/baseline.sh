@@ -155,5 +155,31 @@ scan --format=json --baseline "$tmp/empty.sarif" >"$tmp/out"; st=$?
 [ $st = 1 ] && [ "$(findings "$tmp/out" | wc -l)" = 3 ] && ok "an empty SARIF baseline hides nothing" ||
   fail "empty sarif: status $st"
 
+# The working directory is not part of a fingerprint: a baseline written at
+# the module root suppresses the same findings when the tree is scanned from
+# a package directory, from elsewhere by absolute path, or from a copy of the
+# module somewhere else (the module path from go.mod names the files).
+printf 'module example.com/tree\n\ngo 1.21\n' >go.mod
+scan --format=json >"$tmp/root.json"
+n_root=$(findings "$tmp/root.json" | wc -l)
+for from in "pkg ." "/ $tmp/tree/..." "$tmp $tmp/tree/pkg"; do
+  set -- $from
+  (cd "$1" && "$cg" scan --go 1.26 --format=json --baseline "$tmp/root.json" "$2" >"$tmp/out" 2>"$tmp/err"); st=$?
+  [ "$n_root" = 3 ] && [ $st = 0 ] && [ -z "$(findings "$tmp/out")" ] &&
+    ok "a baseline written at the module root matches a scan of $2 from $1" ||
+    fail "scan of $2 from $1 with the root's baseline: status $st, $(findings "$tmp/out") $(cat "$tmp/err")"
+done
+cp -r "$tmp/tree" "$tmp/copy"
+(cd "$tmp/copy" && "$cg" scan --go 1.26 --format=sarif --baseline "$tmp/root.json" ./... >"$tmp/out" 2>"$tmp/err"); st=$?
+[ $st = 0 ] && [ "$(grep -c '"ruleId"' "$tmp/out")" = 0 ] && ok "a copy of the module matches the baseline of the original" ||
+  fail "copy: status $st, $(grep -c "\"ruleId\"" "$tmp/out") results, $(cat "$tmp/err")"
+# Without go.mod, files are named relative to the scan root: the same root
+# scanned from another directory still matches.
+rm go.mod
+scan --format=json >"$tmp/nomod.json"
+(cd / && "$cg" scan --go 1.26 --format=json --baseline "$tmp/nomod.json" "$tmp/tree/..." >"$tmp/out" 2>"$tmp/err"); st=$?
+[ $st = 0 ] && [ -z "$(findings "$tmp/out")" ] && ok "without go.mod, the scan root names the files" ||
+  fail "no go.mod from /: status $st, $(findings "$tmp/out")"
+
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

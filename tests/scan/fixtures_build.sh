@@ -14,10 +14,14 @@ failures=0 built=0
 for dir in "$rules"/CG*/*/; do
   dir=${dir%/}
   [ -f "$dir/NOBUILD" ] && { echo "skip ${dir#$rules/}: $(head -1 "$dir/NOBUILD")"; continue; }
-  rm -rf "$tmp/pkg" && mkdir "$tmp/pkg"
-  cp "$dir"/*.go "$tmp/pkg/" && cp "$dir"/*.c "$dir"/*.h "$tmp/pkg/" 2>/dev/null
-  printf 'module fixture\n\ngo 1.24\n' >"$tmp/pkg/go.mod"
-  if (cd "$tmp/pkg" && "$go" build ./...) >"$tmp/out" 2>&1; then
+  # A folder without Go files is C a sibling package includes (CG013's
+  # libheaders); the copy keeps the rule's folders side by side so that a
+  # '-I${SRCDIR}/../libheaders' still finds them.
+  compgen -G "$dir/*.go" >/dev/null || continue
+  rule=${dir%/*} pkg=${dir##*/}
+  rm -rf "$tmp/rule" && cp -r "$rule" "$tmp/rule"
+  printf 'module fixture\n\ngo 1.24\n' >"$tmp/rule/$pkg/go.mod"
+  if (cd "$tmp/rule/$pkg" && "$go" build ./...) >"$tmp/out" 2>&1; then
     built=$((built + 1))
   else
     failures=$((failures + 1))

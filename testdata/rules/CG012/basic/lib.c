@@ -26,6 +26,11 @@ int ctx_open_or_error(const char *path, const char **msg) {
     return h != NULL;
 }
 
+/* A codec with an error helper of its own that happens to carry an OpenSSL
+ * name (zstd's ERR_isError): the package's function, not the error queue. */
+static int ERR_isError(long code) { return code < 0; }
+long codec_compress(long n) { return ERR_isError(n) ? 0 : n; }
+long codec_decompress(long n) { return ERR_isError(n) ? 0 : n / 2; }
 /* Like sqlite: the VFS's last-error getter, read by the same C call that
  * failed (store_os_error), never across cgo calls. */
 static int os_errno;

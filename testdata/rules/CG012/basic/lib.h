@@ -16,6 +16,9 @@ const char *db_errmsg(void);
 int vendor_open(const char *path);
 const char *vendor_errstr(void);
 
+long codec_compress(long n);
+long codec_decompress(long n);
+
 typedef struct ssl_st SSL;
 int SSL_connect(SSL *s);
 unsigned long ERR_get_error(void);

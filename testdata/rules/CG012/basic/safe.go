@@ -98,6 +98,12 @@ func useOpenThenRead() string {
 	return openThenRead("x")
 }
 
+// safe: codec_compress calls the package's own ERR_isError (a pure function), not OpenSSL's per-thread queue
+func roundTrip(n C.long) C.long {
+	c := C.codec_compress(n)
+	return C.codec_decompress(c)
+}
+
 // safe: the two thread-affine calls are on the two branches of an if: one
 // run of the function makes only one of them
 func oneOrTheOther(c *C.ctx, current bool) {

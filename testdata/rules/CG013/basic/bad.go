@@ -37,6 +37,28 @@ static int add_pair_later(int a, int b) {
 	return f(a, b);
 }
 
+// Through the generic type on the way, the function's own type still decides.
+typedef void (*free_fn)(void *);
+void free_with_flags(void *p, int flags);
+void free_all(void *l, free_fn f);
+static void clear_flags(void *l) {
+	free_all(l, (free_fn) (void (*)(void)) free_with_flags); // want CG013
+}
+
+// A start routine handed in through a parameter of the generic type.
+static void worker(void) { }
+static void start_thread(void (*f)(void)) {
+	pthread_t t;
+	pthread_create(&t, NULL, (void *(*)(void *))f, NULL); // want CG013
+	pthread_join(t, NULL);
+}
+static void start_worker(void) { start_thread(worker); }
+
+// The same, with the function passed from Go.
+static void run_generic(void (*f)(void)) {
+	((int (*)(int))f)(1); // want CG013
+}
+
 void setup_events(void); // events.c
 */
 import "C"
@@ -48,4 +70,7 @@ func setup() {
 	_ = C.log_number(3)
 	_ = C.add_pair_later(1, 2)
 	C.setup_events()
+	C.start_worker()
+	C.run_generic((*[0]byte)(C.worker))
+	C.clear_flags(nil)
 }

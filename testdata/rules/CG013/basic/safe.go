@@ -37,6 +37,23 @@ static double call_local_generic(double x) {
 	return ((double (*)(double))g)(x);
 }
 
+// GLib's cleanup idiom (g_list_free_full(l, (GDestroyNotify)(void (*)(void))g_object_unref)).
+typedef void (*destroy_fn)(void *);
+void obj_unref(void *obj);
+void list_free_full(void *l, destroy_fn f);
+static inline void clear_list(void *l) {
+	// safe: cast through the generic void (*)(void) on the way; obj_unref's own type is destroy_fn's.
+	list_free_full(l, (destroy_fn) (void (*)(void)) obj_unref);
+}
+
+// A parameter of the generic type cast back to what every caller passes.
+static int inc(int x) { return x + 1; }
+static int apply_generic(void (*f)(void), int x) {
+	// safe: every caller passes inc, whose type is exactly int (*)(int)
+	return ((int (*)(int))f)(x);
+}
+static int apply_inc(int x) { return apply_generic((void (*)(void))inc, x); }
+
 static void *keep_fn;
 static void remember_fn(void) {
 	// safe: converted to a data pointer for storage, not to another function type.
@@ -52,4 +69,7 @@ func useSafe(v []C.int) {
 	_ = C.call_local_generic(2.5)
 	_ = C.advance(1)
 	C.remember_fn()
+	C.clear_list(nil)
+	_ = C.apply_inc(1)
+	_ = C.apply_generic((*[0]byte)(C.inc), 2)
 }

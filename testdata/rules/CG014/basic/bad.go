@@ -25,6 +25,11 @@ typedef struct {
 } chan_header;
 
 long map_count(struct hmap *h) { return h->count; }
+// Takes any pointer, and reads it as the map variable it was given.
+long map_len_any(void *m) {
+	struct hmap *h = *(struct hmap **)m;
+	return h ? h->count : 0;
+}
 unsigned chan_len(chan_header *c) { return c->qcount; }
 */
 import "C"
@@ -47,6 +52,11 @@ func mapCount(m map[string]int) int {
 // The map variable's address handed to C as a struct hmap pointer.
 func mapToC(m map[int]int) {
 	C.map_count((*C.struct_hmap)(unsafe.Pointer(&m))) // want CG014 CG001
+}
+
+// The map variable's address as a void *, reinterpreted by C.
+func mapLenAny(m map[int]int) int {
+	return int(C.map_len_any(unsafe.Pointer(&m))) // want CG014 CG001
 }
 
 // A channel read through a C struct with hchan's fields.

@@ -3,10 +3,15 @@ package basic
 
 /*
 #include <stdint.h>
+#include <stdlib.h>
+
+long map_len_any(void *m); // bad.go
 
 struct table { long count; void *buckets; int size; };
 long table_count(struct table *t) { return t->count; }
 void take(void *p) { (void)p; }
+// Views its void * parameter as the table it really is.
+long table_count_any(void *p) { struct table *t = p; return t->count; }
 */
 import "C"
 
@@ -50,4 +55,16 @@ var routes map[string]int
 func loadRoutes() map[string]int {
 	p := atomic.LoadPointer((*unsafe.Pointer)(unsafe.Pointer(&routes)))
 	return *(*map[string]int)(unsafe.Pointer(&p))
+}
+
+// safe: the C function casts its void * parameter to a plain C table, and gets a C table
+func tableAny(t *C.struct_table) int {
+	return int(C.table_count_any(unsafe.Pointer(t)))
+}
+
+// safe: map_len_any (bad.go) reads its argument as a map header, but this one is a C allocation of that struct
+func cMapCopy() int {
+	h := C.calloc(1, 64)
+	defer C.free(h)
+	return int(C.map_len_any(h))
 }

@@ -67,6 +67,13 @@ func nameOut(out **C.char) {
 	*out = cs // want CG024
 }
 
+// The options outlive the function (returned), the path they hold does not.
+func openOptions(path string) *C.struct_opts {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	return C.opts_new(cpath) // want CG024
+}
+
 // The library keeps the name on one branch, and the free runs after both.
 func setThenFree(s string, keep bool) {
 	cs := C.CString(s)

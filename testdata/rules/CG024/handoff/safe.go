@@ -68,6 +68,34 @@ func lengthOut(out *C.size_t) {
 	*out = C.strlen(cs)
 }
 
+// safe: the library copies only the level out of its local settings struct; the title stays in that local
+func window(title string) {
+	cs := C.CString(title)
+	defer C.free(unsafe.Pointer(cs))
+	C.lib_window_new(cs, 2)
+}
+
+// safe: the vector is this function's own allocation (make_strings returns fresh memory), destroyed before the strings
+func runWith(args []string) int {
+	cargs := C.make_strings(C.int(len(args)))
+	defer C.destroy_strings(cargs)
+	for i, arg := range args {
+		cstr := C.CString(arg)
+		defer C.free(unsafe.Pointer(cstr))
+		C.set_string(cargs, C.int(i), cstr)
+	}
+	return int(C.use_strings(C.int(len(args)), cargs))
+}
+
+// safe: the options that hold the path are freed by this function too (opts_free runs before the path's free)
+func openWith(path string) int {
+	cpath := C.CString(path)
+	defer C.free(unsafe.Pointer(cpath))
+	opts := C.opts_new(cpath)
+	defer C.opts_free(opts)
+	return int(C.opts_use(opts))
+}
+
 // safe: either the library keeps the name or the function frees it, never both
 func setOrDrop(s string, keep bool) {
 	cs := C.CString(s)

@@ -1,0 +1,3 @@
+module example.com/headers2
+
+go 1.21
