@@ -356,6 +356,7 @@ static int cmd_scan(int argc, char **argv) {
             cg_vec_push(&found.packages.items[i]->env_cflags, cg_xstrdup(l.env_cflags.items[k]));
     cg_scan_discovered(&found, &sopts, &result);
     for (size_t i = 0; i < result.errors.len; i++) fprintf(stderr, "cgoguard: %s\n", result.errors.items[i]);
+    for (size_t i = 0; i < result.notices.len; i++) fprintf(stderr, "cgoguard: note: %s\n", result.notices.items[i]);
     if (stats)
         fprintf(stderr, "cgoguard: %zu packages (%zu from the cache), %zu Go files, %zu C files\n",
                 result.packages, result.cache_hits, result.go_files, result.c_files);

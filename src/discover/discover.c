@@ -221,5 +221,6 @@ void cg_discovery_free(cg_discovery *d) {
         free(d->problems.items[i].message);
     }
     free(d->problems.items);
+    cg_strvec_free(&d->notices);
     memset(d, 0, sizeof(*d));
 }

@@ -44,6 +44,7 @@ typedef struct cg_discover_problem {
 typedef struct cg_discovery {
     CG_VEC(cg_pkg_files *) packages;    /* sorted by directory */
     CG_VEC(cg_discover_problem) problems; /* nonexistent paths, unreadable dirs */
+    cg_strvec notices; /* not fatal: what the loader did instead (a failed go list walked) */
 } cg_discovery;
 
 typedef struct cg_discover_options {

@@ -30,14 +30,22 @@ static const char LIST_FIELDS[] =
 typedef struct job {
     char *dir; /* where go list runs */
     cg_strvec patterns;
+    cg_strvec walk_as; /* each pattern as the walk takes it, should go list fail */
 } job;
 
 typedef CG_VEC(job) job_vec;
 
+/* Adds pattern (as go list in dir takes it) and walk_as (the same as the
+ * walk from the current directory takes it); takes both. */
+static void add_pattern(job *j, char *pattern, char *walk_as) {
+    cg_vec_push(&j->patterns, pattern);
+    cg_vec_push(&j->walk_as, walk_as);
+}
+
 static job *job_for(job_vec *jobs, const char *dir) {
     for (size_t i = 0; i < jobs->len; i++)
         if (strcmp(jobs->items[i].dir, dir) == 0) return &jobs->items[i];
-    job j = {cg_xstrdup(dir), {0}};
+    job j = {cg_xstrdup(dir), {0}, {0}};
     cg_vec_push(jobs, j);
     return &jobs->items[jobs->len - 1];
 }
@@ -177,6 +185,25 @@ static void each_object(const char *data, size_t len, const cg_load_options *opt
     }
 }
 
+/* The go command's message on one line ("to update it:\n\tgo mod tidy"
+ * reads "to update it: go mod tidy"), cut at max bytes. */
+static char *one_line(const char *msg, size_t max) {
+    cg_strbuf sb;
+    cg_strbuf_init(&sb);
+    bool space = false;
+    for (const char *c = msg; *c && sb.len < max; c++) {
+        if (*c == '\n' || *c == '\t' || *c == ' ') {
+            space = sb.len > 0;
+            continue;
+        }
+        if (space) cg_strbuf_append(&sb, " ");
+        space = false;
+        cg_strbuf_append_n(&sb, c, 1);
+    }
+    if (sb.len >= max) cg_strbuf_append(&sb, "...");
+    return cg_strbuf_detach(&sb);
+}
+
 static bool run_job(const job *j, const cg_load_options *opts, const char *cwd, cg_discovery *out) {
     cg_strvec argv = {0};
     cg_vec_push(&argv, cg_xstrdup(cg_go_command()));
@@ -211,10 +238,21 @@ static bool run_job(const job *j, const cg_load_options *opts, const char *cwd, 
         size_t n = strlen(msg);
         while (n && msg[n - 1] == '\n') msg[--n] = '\0';
         char *shown = display_dir(j->dir, cwd);
-        add_problem(out, shown, cg_xasprintf("go list %s: %s", j->patterns.items[0], msg));
+        if (opts->loader == CG_LOAD_AUTO) {
+            /* A module the go command refuses (go.mod needs tidying, a
+             * go.work naming a missing module: common in a module cache
+             * or a checkout in progress) still has files cgoguard can
+             * read: walked, as without a go command, and said so. */
+            char *flat = one_line(msg, 300);
+            cg_vec_push(&out->notices, cg_xasprintf("%s: go list %s failed (%s); its directories were walked instead",
+                                                    shown, j->patterns.items[0], flat));
+            free(flat);
+        } else {
+            add_problem(out, shown, cg_xasprintf("go list %s: %s", j->patterns.items[0], msg));
+            ok = true; /* the go command answered: no walk instead */
+        }
         free(shown);
         if (msg != err) free(msg);
-        ok = true; /* the go command answered: no walk instead */
     }
     free(text);
     free(err);
@@ -273,7 +311,7 @@ void cg_load_packages(const char *const *patterns, size_t count, const cg_load_o
         if (!use_go || cg_is_file(p)) {
             cg_vec_push(&walk, cg_xstrdup(p));
         } else if (!is_path_like(root, opts->loader)) {
-            cg_vec_push(&job_for(&jobs, cwd)->patterns, cg_xstrdup(p)); /* an import path */
+            add_pattern(job_for(&jobs, cwd), cg_xstrdup(p), cg_xstrdup(p)); /* an import path */
         } else if (!cg_is_dir(root)) {
             cg_vec_push(&walk, cg_xstrdup(p)); /* the walk says "no such directory" */
         } else {
@@ -283,12 +321,17 @@ void cg_load_packages(const char *const *patterns, size_t count, const cg_load_o
                 cg_vec_push(&walk, cg_xstrdup(p));
             } else {
                 char *rel = module ? relative_pattern(abs, module, recursive) : cg_xstrdup(p);
-                cg_vec_push(&job_for(&jobs, module ? module : cwd)->patterns, rel);
+                add_pattern(job_for(&jobs, module ? module : cwd), rel, cg_xstrdup(p));
                 if (recursive) {
                     cg_strvec nested = {0};
                     nested_modules(root, true, &nested);
                     for (size_t k = 0; k < nested.len; k++)
-                        if (nested.items[k]) cg_vec_push(&job_for(&jobs, nested.items[k])->patterns, cg_xstrdup("./..."));
+                        if (nested.items[k]) {
+                            char *shown = display_dir(nested.items[k], cwd);
+                            add_pattern(job_for(&jobs, nested.items[k]), cg_xstrdup("./..."),
+                                        cg_xasprintf("%s/...", shown));
+                            free(shown);
+                        }
                     cg_strvec_free(&nested);
                 }
             }
@@ -299,11 +342,15 @@ void cg_load_packages(const char *const *patterns, size_t count, const cg_load_o
     }
     for (size_t i = 0; i < jobs.len; i++) {
         if (!run_job(&jobs.items[i], opts, cwd, out)) {
-            /* The go command did not run at all: the walk for those. */
-            for (size_t k = 0; k < jobs.items[i].patterns.len; k++) cg_vec_push(&walk, cg_xstrdup(jobs.items[i].patterns.items[k]));
+            /* The go command did not run or refused the module: the walk
+             * for those patterns (an import path stays as it is: the walk
+             * says it is no directory). */
+            for (size_t k = 0; k < jobs.items[i].walk_as.len; k++)
+                cg_vec_push(&walk, cg_xstrdup(jobs.items[i].walk_as.items[k]));
         }
         free(jobs.items[i].dir);
         cg_strvec_free(&jobs.items[i].patterns);
+        cg_strvec_free(&jobs.items[i].walk_as);
     }
     cg_vec_free(&jobs);
     if (walk.len) {

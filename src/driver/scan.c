@@ -459,6 +459,8 @@ void cg_scan_discovered(cg_discovery *found_in, const cg_scan_options *opts, cg_
     for (size_t i = 0; i < found.problems.len; i++)
         cg_vec_push(&result->errors, cg_xasprintf("%s: %s", found.problems.items[i].path,
                                                   found.problems.items[i].message));
+    result->notices = found.notices;
+    memset(&found.notices, 0, sizeof found.notices);
 
     cg_config_set *configs =
         opts->use_config || opts->config_path || opts->enable || opts->disable ? cg_config_set_new(opts->use_config || opts->config_path ? opts->config_path : "")
@@ -531,6 +533,7 @@ void cg_scan_discovered(cg_discovery *found_in, const cg_scan_options *opts, cg_
 void cg_scan_result_free(cg_scan_result *result) {
     cg_diag_list_free(result->diags);
     cg_strvec_free(&result->errors);
+    cg_strvec_free(&result->notices);
     memset(result, 0, sizeof(*result));
 }
 

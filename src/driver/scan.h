@@ -34,6 +34,7 @@ typedef struct cg_scan_result {
     size_t c_files;
     size_t cache_hits;   /* packages whose findings came from the cache */
     cg_strvec errors;    /* fatal problems with the input (nonexistent paths, ...) */
+    cg_strvec notices;   /* not fatal: how packages were loaded when go list failed */
 } cg_scan_result;
 
 /* Never aborts on bad input: what cannot be read is reported in

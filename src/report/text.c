@@ -137,14 +137,13 @@ static void put_diag(FILE *out, const cg_diag *d, const style *st) {
         put_clean(out, r->message);
         fputc('\n', out);
     }
-    if (d->fix) {
-        fputs("fix: ", out);
-        put_clean(out, d->fix);
-        fputc('\n', out);
-    }
-    if (d->edit_count && d->fix_title) {
-        fputs("fix (cgoguard scan --fix applies it): ", out);
-        put_clean(out, d->fix_title);
+    /* One fix line: the advice, marked when --fix can apply it (its
+     * title, which says the same in fewer words, only when there is no
+     * advice). */
+    const char *fix = d->fix ? d->fix : d->edit_count ? d->fix_title : NULL;
+    if (fix) {
+        fputs(d->edit_count ? "fix (cgoguard scan --fix applies it): " : "fix: ", out);
+        put_clean(out, fix);
         fputc('\n', out);
     }
     if (d->confidence) {

@@ -102,6 +102,19 @@ grep -A3 '"toolExecutionNotifications"' "$tmp/s.sarif" | grep -q '"level": "erro
   { echo "FAIL: the SARIF log lacks the notification or the results"; fail=1; }
 grep -q '"executionSuccessful": false' "$tmp/s.sarif" || { echo "FAIL: executionSuccessful"; fail=1; }
 
+# A module the go command refuses (a go.work naming a missing module, as
+# in libbpfgo's release in the module cache): its files are walked, with a
+# note on stderr, and the findings are those of the walk; --loader go keeps
+# the go command's verdict (exit 2).
+mkdir -p "$tmp/broken/b" && cp "$m/a/a.go" "$tmp/broken/b/b.go"
+printf 'module example.com/broken\n\ngo 1.21\n' >"$tmp/broken/go.mod"
+printf 'go 1.21\n\nuse ./helpers\n' >"$tmp/broken/go.work"
+(cd "$tmp/broken" && expect "go list refused: walked" "b/b.go " "$(files ./...)" &&
+  grep -q "note: .: go list ./... failed (go: .*); its directories were walked instead" "$tmp/err" ||
+  { echo "FAIL: no note: $(cat "$tmp/err")"; fail=1; })
+(cd "$tmp/broken/b" && expect "go list refused, from a subdirectory" "b.go " "$(files .)")
+(cd "$tmp/broken" && expect "--loader go: go list refused exits 2" 2 "$(status --loader go ./...)")
+
 # Without a go command: the walk finds the same packages (and, as it always
 # did, no file behind a tag it is not given).
 expect "no go command: the walk" "$all" "$(CGOGUARD_GO=/nonexistent/go files ./...)"
