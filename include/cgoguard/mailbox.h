@@ -44,6 +44,7 @@ typedef enum cg_mailbox_status {
     CG_MAILBOX_BUSY,     /* another thread is receiving (there is one consumer) */
     CG_MAILBOX_INVALID,  /* bad argument (NULL, zero sizes, receive buffer too small) */
     CG_MAILBOX_NOMEM,    /* cg_mailbox_new could not allocate */
+    CG_MAILBOX_WAIT,     /* cg_mailbox_recv_nowait: nothing ready, the wait is announced on the event fd */
 } cg_mailbox_status;
 
 typedef enum cg_mailbox_full_policy {
@@ -77,6 +78,7 @@ typedef struct cg_mailbox_stats {
     uint64_t full;      /* CG_MAILBOX_FULL outcomes */
     uint64_t timeouts;  /* posts that ended in CG_MAILBOX_TIMEOUT */
     uint64_t waits;     /* times a post (policy BLOCK) slept for room */
+    uint64_t wakeups;   /* times a producer woke the waiting receiver (a system call each) */
     uint32_t capacity;  /* effective capacity (after rounding) */
     uint32_t max_message;
 } cg_mailbox_stats;
@@ -120,6 +122,37 @@ void cg_mailbox_close(cg_mailbox *mb);
  * CG_MAILBOX_INVALID. One receiver at a time. */
 cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len,
                                   int64_t timeout_ns, cg_mailbox_batch *out);
+
+/* Receiving without sleeping in the library, for a receiver that waits in
+ * its own event loop (the Go binding parks its goroutine in Go's netpoller):
+ *
+ *   int fd = cg_mailbox_event_fd(mb);          once; poll it for POLLIN
+ *   for (;;) {
+ *       st = cg_mailbox_recv_nowait(mb, buf, len, CG_MAILBOX_ARM, &batch);
+ *       if (st == CG_MAILBOX_WAIT) { poll fd; read its 8-byte counter; continue; }
+ *       ...OK: handle the batch; CLOSED: done...
+ *   }
+ *
+ * cg_mailbox_recv_nowait takes what is ready, like cg_mailbox_recv with
+ * timeout 0. When nothing is, flags 0 returns CG_MAILBOX_TIMEOUT; with
+ * CG_MAILBOX_ARM it announces the wait and returns CG_MAILBOX_WAIT, and the
+ * producer that publishes the awaited message (or cg_mailbox_close) then
+ * makes the fd readable. With CG_MAILBOX_ARM_COALESCED and wake_batch > 1,
+ * an empty mailbox announces a wait for the wake_batch-th message instead:
+ * the caller bounds that wait by wake_delay_ns itself, and after a delay
+ * that brought nothing calls again with CG_MAILBOX_ARM. While the receiver
+ * runs, posts make no system call; a readable fd may be stale (a spurious
+ * wake-up), so always call again rather than assume a message. One receiver
+ * at a time, as for cg_mailbox_recv; CG_MAILBOX_INVALID if the fd was never
+ * created. */
+enum { CG_MAILBOX_ARM = 1, CG_MAILBOX_ARM_COALESCED = 2 };
+cg_mailbox_status cg_mailbox_recv_nowait(cg_mailbox *mb, void *buf, size_t buf_len, unsigned flags,
+                                         cg_mailbox_batch *out);
+
+/* The mailbox's eventfd (non-blocking, close-on-exec), created on the first
+ * call; the mailbox owns it and closes it when freed. -1 with errno on
+ * failure. */
+int cg_mailbox_event_fd(cg_mailbox *mb);
 
 /* A consistent-enough snapshot of the counters (each one is exact; they
  * are not read atomically together). */

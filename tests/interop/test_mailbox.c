@@ -8,6 +8,9 @@
  * in per-producer order — with a tiny ring so producers keep hitting
  * "full", and with close racing the producers.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -15,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgoguard/mailbox.h"
 #include "check.h"
@@ -334,6 +338,107 @@ static void test_coalescing(void) {
     cg_mailbox_release(mb);
 }
 
+
+/* ---- Receiving through the event fd (cg_mailbox_recv_nowait) ---- */
+
+static bool fd_readable(int fd, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n;
+    while ((n = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+    }
+    return n == 1 && (p.revents & POLLIN);
+}
+
+static void drain_fd(int fd) {
+    uint64_t v;
+    while (read(fd, &v, sizeof v) == (ssize_t)sizeof v) {
+    }
+}
+
+static void test_recv_nowait(void) {
+    cg_mailbox *mb = make_coalescing(16, 8, CG_MAILBOX_FULL_FAIL, 0, 4, 1000 * 1000);
+    cg_mailbox_batch batch;
+    /* Without ARM an empty mailbox is a timeout; ARM needs the fd. */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_TIMEOUT);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_INVALID);
+    int fd = cg_mailbox_event_fd(mb);
+    CHECK(fd >= 0);
+    CHECK_EQ(cg_mailbox_event_fd(mb), fd); /* created once */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, 4, CG_MAILBOX_ARM, &batch), CG_MAILBOX_INVALID);
+
+    /* Armed: the awaited message makes the fd readable, nothing before. */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_WAIT);
+    CHECK(!fd_readable(fd, 0));
+    CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
+    CHECK(fd_readable(fd, 0));
+    drain_fd(fd);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 1);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.wakeups, 1);
+
+    /* Not armed: posts make no system call. */
+    for (int i = 0; i < 3; i++) CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
+    CHECK(!fd_readable(fd, 0));
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.wakeups, 1);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 3);
+
+    /* Coalesced (wake_batch 4): only the 4th message signals. */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_WAIT);
+    for (int i = 0; i < 3; i++) CHECK_EQ(cg_mailbox_post(mb, "c", 1), CG_MAILBOX_OK);
+    CHECK(!fd_readable(fd, 0));
+    CHECK_EQ(cg_mailbox_post(mb, "d", 1), CG_MAILBOX_OK);
+    CHECK(fd_readable(fd, 0));
+    drain_fd(fd);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 4);
+    /* A message already there is taken instead of arming. */
+    CHECK_EQ(cg_mailbox_post(mb, "e", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 1);
+
+    /* Close signals an armed receiver; CLOSED once drained. */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_WAIT);
+    cg_mailbox_close(mb);
+    CHECK(fd_readable(fd, 0));
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_CLOSED);
+    cg_mailbox_release(mb); /* closes the fd */
+    CHECK(fcntl(fd, F_GETFD) == -1 && errno == EBADF);
+}
+
+/* The stress tests receive either with cg_mailbox_recv (the library's
+ * futex wait) or through the event fd, as the Go binding does. */
+typedef enum recv_mode { RECV_FUTEX, RECV_FD } recv_mode;
+static recv_mode stress_mode = RECV_FUTEX;
+
+/* cg_mailbox_recv's contract on top of cg_mailbox_recv_nowait and poll. */
+static cg_mailbox_status recv_fd(cg_mailbox *mb, void *buf, size_t len, int64_t timeout_ns, cg_mailbox_batch *out,
+                                 int64_t wake_delay_ns) {
+    int fd = cg_mailbox_event_fd(mb);
+    CHECK(fd >= 0);
+    int64_t deadline = now_ns() + timeout_ns;
+    bool coalesce = wake_delay_ns > 0;
+    for (;;) {
+        unsigned flags = coalesce ? CG_MAILBOX_ARM_COALESCED : CG_MAILBOX_ARM;
+        cg_mailbox_status st = cg_mailbox_recv_nowait(mb, buf, len, flags, out);
+        if (st != CG_MAILBOX_WAIT) return st;
+        int64_t until = deadline;
+        if (coalesce && now_ns() + wake_delay_ns < until) until = now_ns() + wake_delay_ns;
+        int64_t left = until - now_ns();
+        if (left > 0 && fd_readable(fd, (int)((left + 999999) / 1000000))) {
+            drain_fd(fd);
+            continue;
+        }
+        if (coalesce && until < deadline) {
+            coalesce = false;
+            continue;
+        }
+        return cg_mailbox_recv_nowait(mb, buf, len, 0, out);
+    }
+}
 /* ---- Stress ---- */
 
 enum { PRODUCERS = 8, MAX_MSG = 200 };
@@ -387,13 +492,15 @@ static void *produce(void *arg) {
  * wake-up (the receiver, or a producer blocked for room, asleep although
  * its condition holds): reported as a failure instead of a hang or a stall. */
 #define LOST_WAKEUP_NS 5000000000LL
-static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
+static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after, int64_t wake_delay_ns) {
     uint64_t total = 0;
     bool closed = false;
     for (;;) {
         cg_mailbox_batch batch;
         int64_t t0 = now_ns();
-        cg_mailbox_status st = cg_mailbox_recv(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch);
+        cg_mailbox_status st = stress_mode == RECV_FD
+                                   ? recv_fd(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch, wake_delay_ns)
+                                   : cg_mailbox_recv(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch);
         if (now_ns() - t0 >= LOST_WAKEUP_NS) {
             fprintf(stderr, "lost wake-up: recv slept %.1f s (status %s)\n",
                     (double)(now_ns() - t0) / 1e9, cg_mailbox_strerror(st));
@@ -434,7 +541,7 @@ static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t pe
     uint32_t next_seq[PRODUCERS] = {0};
     uint64_t total = (uint64_t)PRODUCERS * per_producer;
     /* Close once everything has arrived; recv must then report CLOSED. */
-    consume(mb, next_seq, total);
+    consume(mb, next_seq, total, wake_batch > 1 ? 200 * 1000 : 0);
     join_threads(threads, PRODUCERS);
     for (int i = 0; i < PRODUCERS; i++) CHECK_EQ(next_seq[i], per_producer);
     cg_mailbox_stats st;
@@ -453,7 +560,7 @@ static void stress_close_race(uint32_t close_after) {
     for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, UINT32_MAX, 0, 0, 0};
     start_threads(threads, PRODUCERS, produce, prods, sizeof(producer));
     uint32_t next_seq[PRODUCERS] = {0};
-    consume(mb, next_seq, close_after);
+    consume(mb, next_seq, close_after, 0);
     join_threads(threads, PRODUCERS);
     uint64_t ok = 0;
     for (int i = 0; i < PRODUCERS; i++) {
@@ -468,7 +575,7 @@ static void stress_close_race(uint32_t close_after) {
     cg_mailbox_release(mb);
 }
 
-int main(void) {
+static void stress_all(void) {
 #ifdef MAILBOX_TEST_RACES
     /* Delays make every operation slow: fewer messages, same shapes. */
     stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0, 0);
@@ -477,16 +584,7 @@ int main(void) {
     stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 16);
     stress(CG_MAILBOX_FULL_BLOCK, 8, STRESS_SCALE(5000), 0, 4);
     for (int i = 0; i < 3; i++) stress_close_race(STRESS_SCALE(3000) + (uint32_t)i * 97);
-    puts("test_mailbox_races: ok");
-    return 0;
-#endif
-    test_config_errors();
-    test_basic_and_record_format();
-    test_full_fail_and_drop();
-    test_block_policy();
-    test_close_semantics();
-    test_blocking_recv_and_busy();
-    test_coalescing();
+#else
     stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0, 0);
     stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0, 0);
     stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0, 0);
@@ -495,6 +593,40 @@ int main(void) {
     stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 64);
     stress(CG_MAILBOX_FULL_FAIL, 16, STRESS_SCALE(25000), 1, 8);
     for (int i = 0; i < 5; i++) stress_close_race(STRESS_SCALE(20000) + (uint32_t)i * 997);
+#endif
+}
+
+/* No argument: the unit tests, then the stress tests once per way of
+ * receiving. "futex" or "fd": only the stress tests, receiving that way
+ * (the lost-wake-up checks in CMakeLists.txt use it). */
+int main(int argc, char **argv) {
+    recv_mode modes[2] = {RECV_FUTEX, RECV_FD};
+    int nmodes = 2;
+    if (argc > 1) {
+        CHECK(strcmp(argv[1], "futex") == 0 || strcmp(argv[1], "fd") == 0);
+        modes[0] = strcmp(argv[1], "fd") == 0 ? RECV_FD : RECV_FUTEX;
+        nmodes = 1;
+    }
+    /* With injected delays (test_mailbox_races.c) only the stress tests. */
+#ifdef MAILBOX_TEST_RACES
+    const bool races = true;
+#else
+    const bool races = false;
+#endif
+    if (argc == 1 && !races) {
+        test_config_errors();
+        test_basic_and_record_format();
+        test_full_fail_and_drop();
+        test_block_policy();
+        test_close_semantics();
+        test_blocking_recv_and_busy();
+        test_coalescing();
+        test_recv_nowait();
+    }
+    for (int i = 0; i < nmodes; i++) {
+        stress_mode = modes[i];
+        stress_all();
+    }
     puts("test_mailbox: ok");
     return 0;
 }
