@@ -45,10 +45,26 @@
 // object alive while a call uses it even if its owner frees the handle at the
 // same moment: the destructor runs at the last Release.
 //
+// # Getting the package
+//
+// The module path is github.com/cgoguard/cgoguard/go: the go/ directory of
+// the cgoguard repository (github.com/cgoguard/cgoguard), tagged go/vX.Y.Z.
+// Until that repository is published, use the copy an installation of
+// libcgoguard carries: `cmake --install` puts this module's sources under
+// <prefix>/share/cgoguard/go, and a go.mod line points the module there:
+//
+//	require github.com/cgoguard/cgoguard/go v0.0.0
+//	replace github.com/cgoguard/cgoguard/go => /usr/local/share/cgoguard/go
+//
 // # Linking
 //
-// The package links libcgoguard with `#cgo pkg-config: cgoguard`. For a
-// build tree, point PKG_CONFIG_PATH at <build>/pkgconfig (it holds
-// cgoguard-uninstalled.pc, which embeds an rpath); for an installed
-// libcgoguard the installed cgoguard.pc is found the usual way.
+// The package links libcgoguard statically by default, through
+// `#cgo pkg-config: --static cgoguard-static` (libcgoguard.a), so a program
+// needs no libcgoguard.so at run time. Build with -tags cgoguard_dynamic to
+// link the shared library instead (cgoguard.pc, which embeds an rpath). C
+// code of your own that calls libcgoguard directly uses the same pkg-config
+// line. pkg-config finds an installation in a standard prefix by itself;
+// otherwise set PKG_CONFIG_PATH to <prefix>/lib/pkgconfig, or to
+// <build>/pkgconfig for a build tree (its -uninstalled.pc files point into
+// the tree).
 package cgoguard

@@ -16,7 +16,7 @@ package main
 
 /*
 #cgo CFLAGS: -O2
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <stdint.h>
 #include <stdlib.h>
 #include "producers.h"
@@ -39,7 +39,7 @@ import (
 	"time"
 	"unsafe"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
 // Per-producer receive state. In direct mode slot i is only touched by the

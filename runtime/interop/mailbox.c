@@ -147,15 +147,19 @@ cg_mailbox_status cg_mailbox_new(const cg_mailbox_config *config, cg_mailbox **o
         return CG_MAILBOX_INVALID;
 
     uint32_t capacity = round_up_pow2(config->capacity);
-    if (config->wake_batch > 1 && (config->wake_batch > capacity / 2 || config->wake_delay_ns <= 0))
-        return CG_MAILBOX_INVALID;
+    if (config->wake_batch > capacity / 2 || config->wake_delay_ns < 0) return CG_MAILBOX_INVALID;
+    uint32_t wake_batch = config->wake_batch;
+    if (wake_batch == 0) {
+        wake_batch = CG_MAILBOX_DEFAULT_WAKE_BATCH < capacity / 2 ? CG_MAILBOX_DEFAULT_WAKE_BATCH : capacity / 2;
+        if (wake_batch < 2) wake_batch = 1;
+    }
 
     cg_mailbox *mb = aligned_alloc(CACHE_LINE, sizeof(*mb));
     if (!mb) return CG_MAILBOX_NOMEM;
     memset(mb, 0, sizeof(*mb));
     mb->capacity = capacity;
-    mb->wake_batch = config->wake_batch > 1 ? config->wake_batch : 1;
-    mb->wake_delay_ns = config->wake_delay_ns;
+    mb->wake_batch = wake_batch;
+    mb->wake_delay_ns = config->wake_delay_ns ? config->wake_delay_ns : CG_MAILBOX_DEFAULT_WAKE_DELAY_NS;
     mb->mask = mb->capacity - 1;
     mb->max_message = config->max_message;
     size_t raw = sizeof(slot_header) + config->max_message;
@@ -540,6 +544,8 @@ void cg_mailbox_get_stats(const cg_mailbox *mb, cg_mailbox_stats *out) {
     out->wakeups = atomic_load_explicit(&mb->wakeups, memory_order_relaxed);
     out->capacity = mb->capacity;
     out->max_message = mb->max_message;
+    out->wake_batch = mb->wake_batch;
+    out->wake_delay_ns = mb->wake_delay_ns;
 }
 
 const char *cg_mailbox_strerror(cg_mailbox_status status) {

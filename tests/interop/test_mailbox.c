@@ -79,8 +79,26 @@ static void test_config_errors(void) {
     /* Coalescing: a batch of at most half the capacity, and a delay. */
     cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 5, .wake_delay_ns = 1000};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
-    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 4, .wake_delay_ns = 0};
+    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 4, .wake_delay_ns = -1};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    /* Zero fields: the default coalescing, capped to capacity / 2 and off
+     * below 2; wake_batch 1 is off. */
+    cg_mailbox_stats st;
+    uint32_t caps[3] = {1024, 8, 2}, batches[3] = {CG_MAILBOX_DEFAULT_WAKE_BATCH, 4, 1};
+    for (int i = 0; i < 3; i++) {
+        cfg = (cg_mailbox_config){.capacity = caps[i], .max_message = 16};
+        CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
+        cg_mailbox_get_stats(mb, &st);
+        CHECK_EQ(st.wake_batch, batches[i]);
+        CHECK_EQ(st.wake_delay_ns, CG_MAILBOX_DEFAULT_WAKE_DELAY_NS);
+        cg_mailbox_release(mb);
+    }
+    cfg = (cg_mailbox_config){.capacity = 64, .max_message = 16, .wake_batch = 1, .wake_delay_ns = 7};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.wake_batch, 1);
+    CHECK_EQ(st.wake_delay_ns, 7);
+    cg_mailbox_release(mb);
     CHECK_EQ(cg_mailbox_new(NULL, &mb), CG_MAILBOX_INVALID);
     CHECK(strcmp(cg_mailbox_strerror(CG_MAILBOX_FULL), "mailbox full") == 0);
     cg_mailbox_release(NULL);
@@ -533,7 +551,7 @@ static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after, in
 
 static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t per_producer, uint32_t burst,
                    uint32_t wake_batch) {
-    cg_mailbox *mb = make_coalescing(capacity, MAX_MSG, policy, -1, wake_batch, 200 * 1000);
+    cg_mailbox *mb = make_coalescing(capacity, MAX_MSG, policy, -1, wake_batch, wake_batch == 0 ? 0 : 200 * 1000);
     producer prods[PRODUCERS];
     pthread_t threads[PRODUCERS];
     for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, per_producer, 0, 0, burst};
@@ -541,7 +559,8 @@ static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t pe
     uint32_t next_seq[PRODUCERS] = {0};
     uint64_t total = (uint64_t)PRODUCERS * per_producer;
     /* Close once everything has arrived; recv must then report CLOSED. */
-    consume(mb, next_seq, total, wake_batch > 1 ? 200 * 1000 : 0);
+    int64_t delay = wake_batch == 1 ? 0 : wake_batch == 0 ? CG_MAILBOX_DEFAULT_WAKE_DELAY_NS : 200 * 1000;
+    consume(mb, next_seq, total, delay);
     join_threads(threads, PRODUCERS);
     for (int i = 0; i < PRODUCERS; i++) CHECK_EQ(next_seq[i], per_producer);
     cg_mailbox_stats st;
@@ -578,18 +597,20 @@ static void stress_close_race(uint32_t close_after) {
 static void stress_all(void) {
 #ifdef MAILBOX_TEST_RACES
     /* Delays make every operation slow: fewer messages, same shapes. */
-    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 0);
-    stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 1);
+    stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0, 1);
     stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 16);
     stress(CG_MAILBOX_FULL_BLOCK, 8, STRESS_SCALE(5000), 0, 4);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 0);
     for (int i = 0; i < 3; i++) stress_close_race(STRESS_SCALE(3000) + (uint32_t)i * 97);
 #else
-    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0, 0);
-    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0, 1);
+    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 1, 0); /* the default coalescing */
     stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 64);
     stress(CG_MAILBOX_FULL_FAIL, 16, STRESS_SCALE(25000), 1, 8);
     for (int i = 0; i < 5; i++) stress_close_race(STRESS_SCALE(20000) + (uint32_t)i * 997);
