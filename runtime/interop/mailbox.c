@@ -439,6 +439,18 @@ static size_t take(cg_mailbox *mb, uint64_t *head, unsigned char *dst, size_t bu
     return count;
 }
 
+/* The common first step of every receive: takes what is ready. True when
+ * the call is over: messages taken (*count > 0), or the mailbox closed and
+ * drained (*st = CG_MAILBOX_CLOSED). */
+static bool take_or_closed(cg_mailbox *mb, uint64_t *head, void *buf, size_t buf_len, size_t *used,
+                           size_t *count, cg_mailbox_status *st) {
+    *count = take(mb, head, buf, buf_len, used);
+    if (*count) return true;
+    if (!drained_after_close(mb, *head)) return false;
+    *st = CG_MAILBOX_CLOSED;
+    return true;
+}
+
 static cg_mailbox_status begin_recv(cg_mailbox *mb, const void *buf, size_t buf_len, cg_mailbox_batch *out) {
     if (!mb || !buf || !out) return CG_MAILBOX_INVALID;
     out->count = 0;
@@ -471,12 +483,7 @@ cg_mailbox_status cg_mailbox_recv(cg_mailbox *mb, void *buf, size_t buf_len, int
     bool coalesce = true;
     size_t count = 0, used = 0;
     for (;;) {
-        count = take(mb, &head, buf, buf_len, &used);
-        if (count) break;
-        if (drained_after_close(mb, head)) {
-            st = CG_MAILBOX_CLOSED;
-            break;
-        }
+        if (take_or_closed(mb, &head, buf, buf_len, &used, &count, &st)) break;
         if (timeout_ns == 0) {
             st = CG_MAILBOX_TIMEOUT;
             break;
@@ -505,12 +512,7 @@ cg_mailbox_status cg_mailbox_recv_nowait(cg_mailbox *mb, void *buf, size_t buf_l
     bool coalesce = (flags & CG_MAILBOX_ARM_COALESCED) != 0;
     size_t count = 0, used = 0;
     for (;;) {
-        count = take(mb, &head, buf, buf_len, &used);
-        if (count) break;
-        if (drained_after_close(mb, head)) {
-            st = CG_MAILBOX_CLOSED;
-            break;
-        }
+        if (take_or_closed(mb, &head, buf, buf_len, &used, &count, &st)) break;
         if (!(flags & (CG_MAILBOX_ARM | CG_MAILBOX_ARM_COALESCED))) {
             st = CG_MAILBOX_TIMEOUT;
             break;

@@ -373,6 +373,21 @@ static void drain_fd(int fd) {
     }
 }
 
+/* Arms with flags, posts n messages, checks that only the n-th makes fd
+ * readable, and receives the n. */
+static void arm_post_receive(cg_mailbox *mb, int fd, unsigned flags, int n) {
+    cg_mailbox_batch batch;
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, flags, &batch), CG_MAILBOX_WAIT);
+    for (int i = 0; i < n; i++) {
+        CHECK(!fd_readable(fd, 0));
+        CHECK_EQ(cg_mailbox_post(mb, "m", 1), CG_MAILBOX_OK);
+    }
+    CHECK(fd_readable(fd, 0));
+    drain_fd(fd);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, flags, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, (size_t)n);
+}
+
 static void test_recv_nowait(void) {
     cg_mailbox *mb = make_coalescing(16, 8, CG_MAILBOX_FULL_FAIL, 0, 4, 1000 * 1000);
     cg_mailbox_batch batch;
@@ -385,13 +400,7 @@ static void test_recv_nowait(void) {
     CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, 4, CG_MAILBOX_ARM, &batch), CG_MAILBOX_INVALID);
 
     /* Armed: the awaited message makes the fd readable, nothing before. */
-    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_WAIT);
-    CHECK(!fd_readable(fd, 0));
-    CHECK_EQ(cg_mailbox_post(mb, "a", 1), CG_MAILBOX_OK);
-    CHECK(fd_readable(fd, 0));
-    drain_fd(fd);
-    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_OK);
-    CHECK_EQ(batch.count, 1);
+    arm_post_receive(mb, fd, CG_MAILBOX_ARM, 1);
     cg_mailbox_stats st;
     cg_mailbox_get_stats(mb, &st);
     CHECK_EQ(st.wakeups, 1);
@@ -405,14 +414,7 @@ static void test_recv_nowait(void) {
     CHECK_EQ(batch.count, 3);
 
     /* Coalesced (wake_batch 4): only the 4th message signals. */
-    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_WAIT);
-    for (int i = 0; i < 3; i++) CHECK_EQ(cg_mailbox_post(mb, "c", 1), CG_MAILBOX_OK);
-    CHECK(!fd_readable(fd, 0));
-    CHECK_EQ(cg_mailbox_post(mb, "d", 1), CG_MAILBOX_OK);
-    CHECK(fd_readable(fd, 0));
-    drain_fd(fd);
-    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_OK);
-    CHECK_EQ(batch.count, 4);
+    arm_post_receive(mb, fd, CG_MAILBOX_ARM_COALESCED, 4);
     /* A message already there is taken instead of arming. */
     CHECK_EQ(cg_mailbox_post(mb, "e", 1), CG_MAILBOX_OK);
     CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_OK);
