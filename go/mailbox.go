@@ -342,7 +342,7 @@ func (m *Mailbox) recv(ctx context.Context, buf []byte, timeout time.Duration, d
 				until, coalescing = d, true
 			}
 		}
-		err := m.waitFD(until)
+		err := m.waitFD(ctx, until)
 		switch {
 		case err == nil: // woken: take what is there
 		case ctx != nil && ctx.Err() != nil:
@@ -385,10 +385,16 @@ func (m *Mailbox) openFD() error {
 
 // waitFD parks the goroutine until the eventfd is readable (and reads its
 // counter, so that the next wait needs a new signal) or until `until`
-// passes (os.ErrDeadlineExceeded; zero: no limit).
-func (m *Mailbox) waitFD(until time.Time) error {
+// passes (os.ErrDeadlineExceeded; zero: no limit). With a ctx, interruptOn
+// makes ctx's end a past deadline.
+func (m *Mailbox) waitFD(ctx context.Context, until time.Time) error {
 	if err := m.fd.SetReadDeadline(until); err != nil {
 		return err
+	}
+	// ctx may have ended, and its callback set the past deadline, before
+	// the line above replaced it: look once more now that it is set.
+	if ctx != nil && ctx.Err() != nil {
+		return os.ErrDeadlineExceeded
 	}
 	rc, err := m.fd.SyscallConn()
 	if err != nil {

@@ -206,8 +206,16 @@ func TestMailboxCloseWakesReceiverAndBusy(t *testing.T) {
 			mb, _ := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 4, MaxMessage: 8, Wait: w.wait})
 			done := make(chan error)
 			go func() {
-				_, err := mb.Recv(make([]byte, 64), -1)
-				done <- err
+				for {
+					// The loop below may hold the receiver's place for a
+					// moment: retry then, as a second receiver must.
+					_, err := mb.Recv(make([]byte, 64), -1)
+					if !errors.Is(err, cgoguard.ErrBusy) {
+						done <- err
+						return
+					}
+					runtime.Gosched()
+				}
 			}()
 			// While that goroutine waits, a second receiver is refused.
 			for {
