@@ -6,9 +6,15 @@
  * message by copying bytes into a fixed-size slot. Posting never calls Go,
  * never allocates and never takes a lock: producers claim slots with one
  * compare-and-swap (a Vyukov bounded queue) and only enter the kernel when
- * the receiver sleeps waiting for exactly the message being posted. One
- * consumer (in the Go binding, one goroutine) receives messages in batches
- * and sleeps on a futex when the queue is empty, without spinning.
+ * the receiver sleeps waiting for exactly the message being posted (with
+ * wake-up coalescing, the default, rarely even then). One consumer (in the
+ * Go binding, one goroutine) receives messages in batches and, when the
+ * queue is empty, sleeps on a futex (cg_mailbox_recv) or waits for an
+ * eventfd in its own event loop (cg_mailbox_recv_nowait), without spinning.
+ *
+ * The trade against calling Go from the C thread: a post never waits for
+ * Go, but a message reaches the receiver only once it is woken, so the
+ * median delivery is later (bench/interop/README.md has the numbers).
  *
  * Full queue: the mailbox's policy decides, and every outcome is visible —
  * fail with CG_MAILBOX_FULL, drop the new message with CG_MAILBOX_DROPPED
@@ -54,8 +60,8 @@ typedef enum cg_mailbox_full_policy {
 } cg_mailbox_full_policy;
 
 /* Measured with bench/interop (see its README): coalescing made the 99.9th
- * percentile of a post 5-10x shorter (the wake-up system call is the
- * post's tail) at the price of up to the delay in end-to-end latency. */
+ * percentile of a post 5-15x shorter (the wake-up system call is the
+ * post's tail) at the price of up to the delay in delivery latency. */
 #define CG_MAILBOX_DEFAULT_WAKE_BATCH 32
 #define CG_MAILBOX_DEFAULT_WAKE_DELAY_NS 50000
 
