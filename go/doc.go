@@ -5,14 +5,14 @@
 //     lock-free queue; one goroutine receives them in batches. Use it instead
 //     of calling an //export function from a thread that C created (CG017)
 //     when that thread must not wait for Go: such a callback works (and on
-//     Go 1.21+ repeated calls cost 80-210 ns), but it runs Go code on the C
+//     Go 1.21+ repeated calls cost 55-210 ns), but it runs Go code on the C
 //     thread, which then waits for as long as the Go runtime needs (a free P,
 //     a garbage-collection phase, the handler itself). It is a trade:
 //     bench/interop measured a post's p99.9 128-228x below a callback's
 //     under GC load, while the handler starts later at the median (58-75 µs
 //     against ~0.1 µs: the receiving goroutine has to be woken) and, counted
-//     from the post, 1.6-3.7x later at p99.9 under GC load (see the
-//     README).
+//     from the post, 1.6-3.7x later at p99.9 under GC load (see the README
+//     for the tails and the throughput).
 //   - [HandleTable]: 64-bit, generation-checked handles for C objects, with
 //     acquire/release so that a finalizer cannot free an object under a
 //     running C callback (CG015, CG020). Stale and double-freed handles are

@@ -44,8 +44,8 @@ static void check(cg_check_ctx *ctx) {
                 ctx, site,
                 "thread started with %s calls exported Go function %s from a C-created thread: it "
                 "works, but the thread runs Go and waits whenever Go does (for a P, a GC phase, the "
-                "handler); measured with bench/callback on Go 1.26: 80-210 ns per call once the "
-                "thread has an M, 43-68 us for its first call when the runtime creates an M, ~3 us "
+                "handler); measured with bench/callback on Go 1.26: 55-210 ns per call once the "
+                "thread has an M, 43-68 us for its first call when the runtime creates an M, 3-4 us "
                 "when it reuses the M of a thread that exited",
                 s->name, s->export_name);
         }
@@ -71,8 +71,9 @@ static void check(cg_check_ctx *ctx) {
                          "(include/cgoguard/mailbox.h, Go binding github.com/cgoguard/cgoguard/go) and "
                          "receive it in a goroutine: bench/interop measured a post's p99.9 128-228x "
                          "below a callback's under GC load, but the handler starts later (median "
-                         "58-75 us vs ~0.1 us: the receiver has to be woken; 1.6-3.7x later at p99.9 "
-                         "counted from the post); `cgoguard explain CG017` has the trade-off");
+                         "58-75 us vs ~0.1 us: the receiver has to be woken; under GC load 1.6-3.7x "
+                         "later at p99.9 counted from the post); `cgoguard explain CG017` has the "
+                         "trade-off");
     }
 }
 
