@@ -3,10 +3,16 @@
 //
 //   - [Mailbox]: C threads post events by copying bytes into a bounded,
 //     lock-free queue; one goroutine receives them in batches. Use it instead
-//     of calling an //export function from a thread that C created (CG017):
-//     such a callback works (and on Go 1.21+ repeated calls are cheap), but it
-//     runs Go code on the C thread, which then waits for as long as the Go
-//     runtime needs (a free P, a stop-the-world phase, the handler itself).
+//     of calling an //export function from a thread that C created (CG017)
+//     when that thread must not wait for Go: such a callback works (and on
+//     Go 1.21+ repeated calls cost 55-210 ns), but it runs Go code on the C
+//     thread, which then waits for as long as the Go runtime needs (a free P,
+//     a garbage-collection phase, the handler itself). It is a trade:
+//     bench/interop measured a post's p99.9 128-228x below a callback's
+//     under GC load, while the handler starts later at the median (58-75 µs
+//     against ~0.1 µs: the receiving goroutine has to be woken) and, counted
+//     from the post, 1.6-3.7x later at p99.9 under GC load (see the README
+//     for the tails and the throughput).
 //   - [HandleTable]: 64-bit, generation-checked handles for C objects, with
 //     acquire/release so that a finalizer cannot free an object under a
 //     running C callback (CG015, CG020). Stale and double-freed handles are
@@ -45,10 +51,26 @@
 // object alive while a call uses it even if its owner frees the handle at the
 // same moment: the destructor runs at the last Release.
 //
+// # Getting the package
+//
+// The module path is github.com/cgoguard/cgoguard/go: the go/ directory of
+// the cgoguard repository (github.com/cgoguard/cgoguard), tagged go/vX.Y.Z.
+// Until that repository is published, use the copy an installation of
+// libcgoguard carries: `cmake --install` puts this module's sources under
+// <prefix>/share/cgoguard/go, and a go.mod line points the module there:
+//
+//	require github.com/cgoguard/cgoguard/go v0.0.0
+//	replace github.com/cgoguard/cgoguard/go => /usr/local/share/cgoguard/go
+//
 // # Linking
 //
-// The package links libcgoguard with `#cgo pkg-config: cgoguard`. For a
-// build tree, point PKG_CONFIG_PATH at <build>/pkgconfig (it holds
-// cgoguard-uninstalled.pc, which embeds an rpath); for an installed
-// libcgoguard the installed cgoguard.pc is found the usual way.
+// The package links libcgoguard statically by default, through
+// `#cgo pkg-config: --static cgoguard-static` (libcgoguard.a), so a program
+// needs no libcgoguard.so at run time. Build with -tags cgoguard_dynamic to
+// link the shared library instead (cgoguard.pc, which embeds an rpath). C
+// code of your own that calls libcgoguard directly uses the same pkg-config
+// line. pkg-config finds an installation in a standard prefix by itself;
+// otherwise set PKG_CONFIG_PATH to <prefix>/lib/pkgconfig, or to
+// <build>/pkgconfig for a build tree (its -uninstalled.pc files point into
+// the tree).
 package cgoguard

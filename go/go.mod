@@ -1,3 +1,3 @@
-module cgoguard.dev/cgoguard
+module github.com/cgoguard/cgoguard/go
 
 go 1.21

@@ -5,7 +5,6 @@ package cgoguard
 // pointer. The package doc explains when to use runtime/cgo.Handle instead.
 
 /*
-#cgo pkg-config: cgoguard
 #include <cgoguard/handle.h>
 */
 import "C"
@@ -31,6 +30,8 @@ var (
 	ErrTableFull = errors.New("cgoguard: handle table full")
 	// ErrHandleLimit: too many concurrent acquires of one handle.
 	ErrHandleLimit = errors.New("cgoguard: too many concurrent acquires of one handle")
+	// ErrTableClosed: the table was closed.
+	ErrTableClosed = errors.New("cgoguard: handle table closed")
 )
 
 func handleError(st C.cg_handle_status) error {
@@ -77,10 +78,15 @@ func NewHandleTable(maxHandles int, destroy, ctx unsafe.Pointer) (*HandleTable, 
 func (t *HandleTable) Ptr() unsafe.Pointer { return unsafe.Pointer(t.c) }
 
 // Close destroys every object still registered and frees the table. No
-// other use of the table, from Go or C, may happen during or after Close.
-func (t *HandleTable) Close() {
+// other use of the table, from Go or C, may happen during or after Close;
+// a second Close returns ErrTableClosed.
+func (t *HandleTable) Close() error {
+	if t.c == nil {
+		return ErrTableClosed
+	}
 	C.cg_handle_table_free(t.c)
 	t.c = nil
+	return nil
 }
 
 // New registers obj (a C pointer, not a Go pointer) and returns its handle.

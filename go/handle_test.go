@@ -7,8 +7,8 @@ import (
 	"time"
 	"unsafe"
 
-	"cgoguard.dev/cgoguard"
-	"cgoguard.dev/cgoguard/internal/cthreads"
+	cgoguard "github.com/cgoguard/cgoguard/go"
+	"github.com/cgoguard/cgoguard/go/internal/cthreads"
 )
 
 func newTable(t *testing.T, max int) *cgoguard.HandleTable {
@@ -120,5 +120,18 @@ func TestFinalizerCannotFreeUnderCCallback(t *testing.T) {
 	}
 	if _, err := tab.Acquire(h); !errors.Is(err, cgoguard.ErrStale) {
 		t.Fatalf("acquire after finalizer: %v", err)
+	}
+}
+
+func TestHandleTableCloseTwice(t *testing.T) {
+	tab, err := cgoguard.NewHandleTable(4, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tab.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := tab.Close(); !errors.Is(err, cgoguard.ErrTableClosed) {
+		t.Fatalf("second Close: %v, want ErrTableClosed", err)
 	}
 }

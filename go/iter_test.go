@@ -7,8 +7,8 @@ import (
 	"errors"
 	"testing"
 
-	"cgoguard.dev/cgoguard"
-	"cgoguard.dev/cgoguard/internal/cthreads"
+	cgoguard "github.com/cgoguard/cgoguard/go"
+	"github.com/cgoguard/cgoguard/go/internal/cthreads"
 )
 
 func TestMailboxAllFromCThreads(t *testing.T) {

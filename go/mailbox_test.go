@@ -1,6 +1,7 @@
 package cgoguard_test
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"runtime"
@@ -8,8 +9,8 @@ import (
 	"testing"
 	"time"
 
-	"cgoguard.dev/cgoguard"
-	"cgoguard.dev/cgoguard/internal/cthreads"
+	cgoguard "github.com/cgoguard/cgoguard/go"
+	"github.com/cgoguard/cgoguard/go/internal/cthreads"
 )
 
 // gcLoad keeps the garbage collector busy until stop is closed, so that the
@@ -37,13 +38,25 @@ func gcLoad(stop <-chan struct{}) *sync.WaitGroup {
 	return &wg
 }
 
+var waits = []struct {
+	name string
+	wait cgoguard.RecvWait
+}{{"park", cgoguard.WaitPark}, {"futex", cgoguard.WaitFutex}}
+
 func TestMailboxFromCThreadsExactlyOnce(t *testing.T) {
-	for _, tc := range []struct{ size, wakeBatch int }{{16, 0}, {1024, 0}, {16, 32}} {
+	for _, w := range waits {
+		t.Run(w.name, func(t *testing.T) { testFromCThreads(t, w.wait) })
+	}
+}
+
+func testFromCThreads(t *testing.T, wait cgoguard.RecvWait) {
+	// WakeBatch 1: a wake-up per message; 0: the default coalescing.
+	for _, tc := range []struct{ size, wakeBatch int }{{16, 1}, {1024, 1}, {16, 32}, {16, 0}} {
 		size := tc.size
 		const producers, perProducer = 4, 20000
 		mb, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{
 			Capacity: 256, MaxMessage: size, FullPolicy: cgoguard.FullBlock,
-			WakeBatch: tc.wakeBatch, WakeDelay: 100 * time.Microsecond,
+			WakeBatch: tc.wakeBatch, WakeDelay: 100 * time.Microsecond, Wait: wait,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -188,31 +201,143 @@ func TestMailboxPolicies(t *testing.T) {
 }
 
 func TestMailboxCloseWakesReceiverAndBusy(t *testing.T) {
-	mb, _ := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 4, MaxMessage: 8})
-	done := make(chan error)
-	go func() {
-		_, err := mb.Recv(make([]byte, 64), -1)
-		done <- err
-	}()
-	// While that goroutine sleeps in C, a second receiver is refused.
-	for {
-		_, err := mb.Recv(make([]byte, 64), 0)
-		if errors.Is(err, cgoguard.ErrBusy) {
-			break
-		}
-		if !errors.Is(err, cgoguard.ErrTimeout) {
-			t.Fatal(err)
-		}
-		runtime.Gosched()
+	for _, w := range waits {
+		t.Run(w.name, func(t *testing.T) {
+			mb, _ := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 4, MaxMessage: 8, Wait: w.wait})
+			done := make(chan error)
+			go func() {
+				for {
+					// The loop below may hold the receiver's place for a
+					// moment: retry then, as a second receiver must.
+					_, err := mb.Recv(make([]byte, 64), -1)
+					if !errors.Is(err, cgoguard.ErrBusy) {
+						done <- err
+						return
+					}
+					runtime.Gosched()
+				}
+			}()
+			// While that goroutine waits, a second receiver is refused.
+			for {
+				_, err := mb.Recv(make([]byte, 64), 0)
+				if errors.Is(err, cgoguard.ErrBusy) {
+					break
+				}
+				if !errors.Is(err, cgoguard.ErrTimeout) {
+					t.Fatal(err)
+				}
+				runtime.Gosched()
+			}
+			if err := mb.Close(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if !errors.Is(err, cgoguard.ErrClosed) {
+					t.Fatalf("blocked Recv: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("Close did not wake the receiver")
+			}
+			if err := mb.Close(); !errors.Is(err, cgoguard.ErrClosed) {
+				t.Fatalf("second Close: %v, want ErrClosed", err)
+			}
+		})
 	}
-	mb.Close()
-	select {
-	case err := <-done:
-		if !errors.Is(err, cgoguard.ErrClosed) {
-			t.Fatalf("blocked Recv: %v", err)
+}
+
+func TestMailboxRecvTimeout(t *testing.T) {
+	for _, w := range waits {
+		mb, _ := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 4, MaxMessage: 8, Wait: w.wait,
+			WakeBatch: 2, WakeDelay: time.Millisecond})
+		start := time.Now()
+		if _, err := mb.Recv(make([]byte, 64), 20*time.Millisecond); !errors.Is(err, cgoguard.ErrTimeout) {
+			t.Fatalf("%s: %v, want ErrTimeout", w.name, err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not wake the receiver")
+		if d := time.Since(start); d < 20*time.Millisecond {
+			t.Fatalf("%s: timed out after %v, before the timeout", w.name, d)
+		}
+	}
+}
+
+func TestMailboxRecvContext(t *testing.T) {
+	for _, w := range waits {
+		t.Run(w.name, func(t *testing.T) {
+			mb, _ := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 4, MaxMessage: 8, Wait: w.wait})
+			buf := make([]byte, 64)
+
+			// Cancelled while waiting.
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() {
+				_, err := mb.RecvContext(ctx, buf)
+				done <- err
+			}()
+			time.Sleep(5 * time.Millisecond)
+			cancel()
+			select {
+			case err := <-done:
+				if !errors.Is(err, context.Canceled) {
+					t.Fatalf("cancelled RecvContext: %v", err)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatal("cancel did not wake the receiver")
+			}
+
+			// The context's deadline.
+			ctx, cancel = context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancel()
+			if _, err := mb.RecvContext(ctx, buf); !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("RecvContext past the deadline: %v", err)
+			}
+
+			// A message, and an earlier cancellation does not cut a later
+			// wait short.
+			go func() {
+				time.Sleep(30 * time.Millisecond)
+				mb.Post([]byte("hi"))
+			}()
+			b, err := mb.RecvContext(context.Background(), buf)
+			if err != nil || b.Len() != 1 {
+				t.Fatalf("RecvContext: %d messages, %v", b.Len(), err)
+			}
+			if msg, _ := b.Next(); string(msg) != "hi" {
+				t.Fatalf("got %q", msg)
+			}
+			mb.Close()
+			if _, err := mb.RecvContext(context.Background(), buf); !errors.Is(err, cgoguard.ErrClosed) {
+				t.Fatalf("after close: %v", err)
+			}
+		})
+	}
+}
+
+func TestMailboxCoalescingDefaults(t *testing.T) {
+	mb, _ := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 256, MaxMessage: 8})
+	if st := mb.Stats(); st.WakeBatch != 32 || st.WakeDelay != 50*time.Microsecond {
+		t.Fatalf("default coalescing: batch %d, delay %v", st.WakeBatch, st.WakeDelay)
+	}
+	mb, _ = cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 16, MaxMessage: 8})
+	if st := mb.Stats(); st.WakeBatch != 8 {
+		t.Fatalf("default batch for capacity 16: %d, want 8", st.WakeBatch)
+	}
+	mb, _ = cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 16, MaxMessage: 8, WakeBatch: 1})
+	if st := mb.Stats(); st.WakeBatch != 1 {
+		t.Fatalf("WakeBatch 1: %d, want 1 (off)", st.WakeBatch)
+	}
+	if _, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 16, MaxMessage: 8, WakeDelay: -1}); !errors.Is(err, cgoguard.ErrInvalid) {
+		t.Fatalf("negative WakeDelay: %v", err)
+	}
+}
+
+func TestPolicyConstants(t *testing.T) {
+	// go doc shows the values: they must stay those of the C enum (also
+	// checked at compile time inside the package).
+	if cgoguard.FullFail != 0 || cgoguard.FullDrop != 1 || cgoguard.FullBlock != 2 {
+		t.Fatal("FullPolicy values changed")
+	}
+	if _, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: 2, MaxMessage: 1, Wait: 7}); !errors.Is(err, cgoguard.ErrInvalid) {
+		t.Fatalf("unknown Wait: %v", err)
 	}
 }
 

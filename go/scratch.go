@@ -4,7 +4,6 @@ package cgoguard
 // (cgoguard/arena.h) for temporary C buffers passed to C during a call.
 
 /*
-#cgo pkg-config: cgoguard
 #include <cgoguard/arena.h>
 */
 import "C"

@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"cgoguard.dev/cgoguard"
-	"cgoguard.dev/cgoguard/internal/cthreads"
+	cgoguard "github.com/cgoguard/cgoguard/go"
+	"github.com/cgoguard/cgoguard/go/internal/cthreads"
 )
 
 func TestWithScratch(t *testing.T) {

@@ -5,7 +5,6 @@ package cgoguard
 // block and keeps no pointer into Go memory.
 
 /*
-#cgo pkg-config: cgoguard
 #include <cgoguard/snapshot.h>
 */
 import "C"

@@ -6,8 +6,8 @@ import (
 	"runtime"
 	"testing"
 
-	"cgoguard.dev/cgoguard"
-	"cgoguard.dev/cgoguard/internal/cthreads"
+	cgoguard "github.com/cgoguard/cgoguard/go"
+	"github.com/cgoguard/cgoguard/go/internal/cthreads"
 )
 
 func TestStringMapSnapshot(t *testing.T) {

@@ -1,7 +1,6 @@
 package cgoguard
 
 /*
-#cgo pkg-config: cgoguard
 void cg_go_traceback(void *arg);
 void cg_go_symbolizer(void *arg);
 */

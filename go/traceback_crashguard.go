@@ -1,7 +1,6 @@
 package cgoguard
 
 /*
-#cgo pkg-config: cgoguard
 #include <cgoguard/crashguard.h>
 */
 import "C"

@@ -1,22 +1,30 @@
-// Command interop is the benchmark of cgoguard's safe-interop primitives.
-// It prints, side by side, how events get from threads that C created to
-// Go: a direct //export callback per event versus a cgoguard mailbox, with 1
-// and 4 producer threads and 16-byte and 1-KiB messages, while other
-// goroutines keep the garbage collector busy. For each configuration it
-// prints the event rate (median of untimed runs), the producer's per-event
-// latency percentiles (from a run that times every event), the number of
-// lost and duplicated (or reordered) events, which must be zero, and a
-// verdict against the interop issue's targets. Then the cost of one callback
-// from a Go-owned thread versus a C-created thread, the receiving
-// goroutine's own cost per event, and handle lookups from C versus
-// runtime/cgo.Handle.Value.
+// Command interop is the benchmark of how events get from threads that C
+// created to Go code, end to end: from the moment a producer thread hands an
+// event over (or, when an earlier delivery held it up, the moment the event
+// was due) to the moment the Go handler starts on it. It compares
 //
-// It exits 1 when any event was lost, duplicated or corrupted. See README.md.
+//   - direct:  one //export callback per event (the pattern CG017 flags);
+//   - chan:    a callback per event that sends a copy to a Go channel,
+//     drained by a goroutine;
+//   - batch:   the C thread collects events and makes one callback per batch;
+//   - mailbox: cg_mailbox_post per event, one goroutine receiving (the Go
+//     binding's defaults: wake-up coalescing on);
+//   - mbx-nocoal: the same with a wake-up per message (WakeBatch 1);
+//   - mbx-park, mbx-park-nocoal (A/B, on request): the receiving goroutine
+//     parked in Go instead of its thread waiting in a futex;
+//
+// with and without garbage-collector load, with the modes alternated within
+// each round and the median of the rounds printed. It prints latency
+// histograms at a device-like pace, the throughput each mode sustains while
+// its p99.9 stays under a latency target, the ratios to the direct callback
+// and a verdict per target. See README.md.
+//
+// It exits 1 when any event was lost, duplicated or corrupted.
 package main
 
 /*
 #cgo CFLAGS: -O2
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <stdint.h>
 #include <stdlib.h>
 #include "producers.h"
@@ -30,90 +38,98 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/cgo"
+	"runtime/metrics"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
-// Per-producer receive state. In direct mode slot i is only touched by the
-// callback running on producer i's thread; in mailbox mode only by the
-// receiving goroutine.
-const maxProducers = 9 // 8 C producers + the Go-owned thread loop
+// ---- The clock: Go's monotonic clock shifted onto C's CLOCK_MONOTONIC ----
 
 var (
-	nextSeq    [maxProducers]uint32
-	received   [maxProducers]uint64
-	duplicates [maxProducers]uint64 // seq below the expected one: seen before
-	gaps       [maxProducers]uint64 // seq above the expected one: events lost
+	epoch   time.Time
+	epochNs int64
 )
 
-func resetCounters() {
-	for i := range nextSeq {
-		nextSeq[i], received[i], duplicates[i], gaps[i] = 0, 0, 0, 0
-	}
-}
-
-// handlerWork is extra work per event in the Go handler (-work), to model
-// a handler that does more than count.
-var handlerWork int
-
-var workSink uint64
-
-// The size of every event of the current run and what its payload (bytes
-// 8.. of the message, which the producers fill with byte(i)) sums to. Set
-// before the producers start, read-only while they run.
-var (
-	eventSize  int
-	payloadSum uint64
-)
-
-var corrupt atomic.Uint64
-
-func sumPayload(msg []byte) uint64 {
-	var s uint64
-	p := msg[8:]
-	for len(p) >= 8 {
-		s += binary.NativeEndian.Uint64(p)
-		p = p[8:]
-	}
-	for _, b := range p {
-		s += uint64(b)
-	}
-	return s
-}
-
-// deliver is the event handler both paths run for every event. It reads
-// the whole payload (as a real handler would) and checks it.
-func deliver(msg []byte) {
-	id, seq := binary.NativeEndian.Uint32(msg), binary.NativeEndian.Uint32(msg[4:])
-	if len(msg) != eventSize || sumPayload(msg) != payloadSum {
-		corrupt.Add(1)
-	}
-	if handlerWork > 0 {
-		h := uint64(seq)
-		for i := 0; i < handlerWork; i++ {
-			h = h*6364136223846793005 + 1442695040888963407
+// calibrate pairs Go's monotonic clock with C's CLOCK_MONOTONIC (the same
+// clock on Linux, different origins): the pair read closest together wins.
+func calibrate() {
+	best := int64(1 << 62)
+	for i := 0; i < 200; i++ {
+		a := int64(C.bench_now_ns())
+		t := time.Now()
+		b := int64(C.bench_now_ns())
+		if b-a < best {
+			best, epoch, epochNs = b-a, t, a+(b-a)/2
 		}
-		atomic.AddUint64(&workSink, h)
 	}
+}
+
+func nowNs() int64 { return epochNs + int64(time.Since(epoch)) }
+
+// ---- The handler every mode runs per event ----
+
+// Per-producer receive state. In direct and batch mode producer i's state is
+// touched only by callbacks on producer i's thread; in chan and mailbox mode
+// only by the receiving goroutine.
+type producerState struct {
+	next      uint32
+	received  uint64
+	dup, gaps uint64
+	e2e       hist    // from the event's due time
+	fromPost  hist    // from the moment it was handed over (latency runs)
+	late      []int64 // latency runs: the producer's late_ns (C memory), else nil
+	_         [64]byte
+}
+
+var (
+	states    [C.BENCH_MAX_PRODUCERS]producerState
+	eventSize int
+	corrupt   atomic.Uint64
+)
+
+// deliver is the handler: it takes the time first (that is "handler
+// start"), records the event's end-to-end latency, and checks sequence and
+// payload.
+func deliver(msg []byte) {
+	now := nowNs()
+	id, seq := binary.NativeEndian.Uint32(msg), binary.NativeEndian.Uint32(msg[4:])
+	t := int64(binary.NativeEndian.Uint64(msg[8:]))
+	if len(msg) != eventSize || int(id) >= len(states) {
+		corrupt.Add(1)
+		return
+	}
+	for i := C.BENCH_HEADER; i < len(msg); i++ {
+		if msg[i] != byte(i) {
+			corrupt.Add(1)
+			break
+		}
+	}
+	s := &states[id]
+	d := now - t
+	if s.late != nil && int(seq) < len(s.late) {
+		s.fromPost.add(d)
+		d += s.late[seq]
+	}
+	s.e2e.add(d)
 	switch {
-	case seq == nextSeq[id]:
-		nextSeq[id]++
-	case seq < nextSeq[id]:
-		duplicates[id]++
+	case seq == s.next:
+		s.next++
+	case seq < s.next:
+		s.dup++
 		return
 	default:
-		gaps[id] += uint64(seq - nextSeq[id])
-		nextSeq[id] = seq + 1
+		s.gaps += uint64(seq - s.next)
+		s.next = seq + 1
 	}
-	received[id]++
+	s.received++
 }
 
 //export benchDirect
@@ -121,35 +137,81 @@ func benchDirect(p unsafe.Pointer, n C.int) {
 	deliver(unsafe.Slice((*byte)(p), int(n)))
 }
 
-type result struct {
-	mode                  string
-	producers, size       int
-	events                uint64
-	seconds               float64
-	lost, dup             uint64
-	p50, p99, p999, p9999 time.Duration
-	pmax                  time.Duration
-	numGC                 uint32
-	waits                 uint64
-	dropped               uint64
+// The chan mode's channel: the callback copies the event (as
+// C.GoBytes would) and sends it; a goroutine drains it.
+var events chan []byte
+
+//export benchChan
+func benchChan(p unsafe.Pointer, n C.int) {
+	events <- append([]byte(nil), unsafe.Slice((*byte)(p), int(n))...)
 }
 
-// rate is the run's event rate: events delivered to the handler per second.
-func (r result) rate() float64 { return float64(r.events) / r.seconds }
+//export benchBatch
+func benchBatch(p unsafe.Pointer, count, size C.int) {
+	all := unsafe.Slice((*byte)(p), int(count)*int(size))
+	for i := 0; i < int(count); i++ {
+		deliver(all[i*int(size) : (i+1)*int(size)])
+	}
+}
 
-func percentiles(run *C.bench_run) (p50, p99, p999, p9999, pmax time.Duration) {
-	var all []int64
-	for i := 0; i < int(run.n); i++ {
-		p := &run.p[i]
-		n := int(p.posted + p.dropped)
-		all = append(all, unsafe.Slice((*int64)(unsafe.Pointer(p.latency_ns)), n)...)
+// ---- Modes ----
+
+type mode struct {
+	name string
+	kind C.int
+	mbx  func(*cgoguard.MailboxConfig) // mailbox modes: adjusts the binding's defaults
+}
+
+func allModes() []mode {
+	return []mode{
+		{name: "direct", kind: C.BENCH_DIRECT},
+		{name: "chan", kind: C.BENCH_CHAN},
+		{name: "batch", kind: C.BENCH_BATCH},
+		// The Go binding's defaults (wake-up coalescing on, the receiver's
+		// thread waiting in a futex inside the cgo call); -wake-batch and
+		// -wake-delay override them.
+		{name: "mailbox", kind: C.BENCH_MAILBOX, mbx: func(c *cgoguard.MailboxConfig) {
+			c.WakeBatch, c.WakeDelay = *wakeBatch, *wakeDelay
+		}},
+		{name: "mbx-nocoal", kind: C.BENCH_MAILBOX, mbx: func(c *cgoguard.MailboxConfig) { c.WakeBatch = 1 }},
+		// A/B of the coalescing delay: the default batch, -ab-delay.
+		{name: "mbx-delay", kind: C.BENCH_MAILBOX, mbx: func(c *cgoguard.MailboxConfig) { c.WakeDelay = *abDelay }},
+		// A/B: the receiving goroutine parked in Go (netpoller, eventfd)
+		// instead of its thread sleeping in a futex inside the cgo call.
+		{name: "mbx-park", kind: C.BENCH_MAILBOX, mbx: func(c *cgoguard.MailboxConfig) {
+			c.Wait, c.WakeBatch, c.WakeDelay = cgoguard.WaitPark, *wakeBatch, *wakeDelay
+		}},
+		{name: "mbx-park-nocoal", kind: C.BENCH_MAILBOX, mbx: func(c *cgoguard.MailboxConfig) {
+			c.Wait, c.WakeBatch = cgoguard.WaitPark, 1
+		}},
 	}
-	if len(all) == 0 {
-		return
-	}
-	sort.Slice(all, func(a, b int) bool { return all[a] < all[b] })
-	at := func(q float64) time.Duration { return time.Duration(all[int(q*float64(len(all)-1))]) }
-	return at(0.50), at(0.99), at(0.999), at(0.9999), time.Duration(all[len(all)-1])
+}
+
+// ---- One run ----
+
+type runSpec struct {
+	producers   int
+	size        int
+	period      time.Duration // 0: back to back
+	burst       uint32
+	bursts      uint32
+	gcWorkers   int
+	timePosts   bool
+	giveUpAfter time.Duration
+}
+
+type result struct {
+	mode                        string
+	e2e, fromPost, post         hist
+	offered, posted, received   uint64
+	lost, dup, dropped, skipped uint64
+	lateBursts                  uint64
+	wakeups                     uint64        // mailbox modes: producers' wake-up system calls
+	sched                       schedHist     // Go's runnable -> running waits during the run
+	cpu                         time.Duration // the process's CPU time (user+system) during the run
+	gcs                         uint32
+	seconds                     float64
+	failed                      string
 }
 
 // gcLoad allocates garbage in `workers` goroutines until stop is closed.
@@ -178,103 +240,93 @@ func gcLoad(workers int, stop <-chan struct{}) *sync.WaitGroup {
 	return &wg
 }
 
-// ringCapacity sizes the mailbox so that it absorbs the receiving
-// goroutine's scheduling delays (about 16 MiB of slots at most).
 func ringCapacity(size int) int {
-	if *capacityFlag > 0 {
-		return *capacityFlag
+	if *capacity > 0 {
+		return *capacity
 	}
 	c := 1 << 16
-	for c > 1024 && c*(size+64) > 16<<20 {
+	for c > 1024 && c*(size+8) > 8<<20 {
 		c /= 2
 	}
 	return c
 }
 
-var (
-	capacityFlag = flag.Int("capacity", 0, "mailbox capacity in messages (0: up to 16 MiB of slots)")
-	interval     = flag.Duration("interval", 0, "pace each producer to one event per interval, like a device callback (0: back to back)")
-	wakeBatch    = flag.Int("wake-batch", 0, "mailbox wake-up coalescing: batch size (0: a wake-up per message)")
-	wakeDelay    = flag.Duration("wake-delay", 100*time.Microsecond, "mailbox wake-up coalescing: longest delay")
-	repeat       = flag.Int("repeat", 3, "untimed runs per configuration; events/s is their median")
-)
-
-// setEventSize makes the handler expect events of size bytes. Call it
-// before any producer of the next run starts.
-func setEventSize(size int) {
-	eventSize = size
-	msg := make([]byte, size)
-	for i := 8; i < size; i++ {
-		msg[i] = byte(i)
+func runOnce(m mode, s runSpec) result {
+	for i := range states {
+		states[i].next, states[i].received, states[i].dup, states[i].gaps = 0, 0, 0, 0
+		states[i].e2e.reset()
+		states[i].fromPost.reset()
+		states[i].late = nil
 	}
-	payloadSum = sumPayload(msg)
-}
-
-// runOnce delivers count events from each of `producers` C threads in one
-// mode. timed: every event is timed (latency percentiles); otherwise no clock
-// is read per event, so the event rate is not diluted by the clock reads.
-func runOnce(mode string, producers, size int, count uint32, gcWorkers int, timed bool) result {
-	resetCounters()
-	setEventSize(size)
-	cTimed := C.int(0)
-	if timed {
-		cTimed = 1
+	eventSize = s.size
+	cfg := C.bench_config{
+		mode: m.kind, producers: C.int(s.producers), size: C.uint32_t(s.size),
+		period_ns: C.int64_t(s.period), burst: C.uint32_t(s.burst), bursts: C.uint32_t(s.bursts),
+		give_up_ns: C.int64_t(s.giveUpAfter), batch: C.uint32_t(*batch), batch_delay_ns: C.int64_t(*batchDelay),
+	}
+	if s.timePosts {
+		cfg.time_posts = 1
 	}
 	var mb *cgoguard.Mailbox
-	var mbPtr unsafe.Pointer
-	cmode := C.int(C.BENCH_DIRECT)
-	if mode != "direct" {
-		policy := cgoguard.FullBlock
-		if mode == "mbx-drop" {
-			policy = cgoguard.FullDrop
-		}
+	if m.mbx != nil {
+		mc := cgoguard.MailboxConfig{Capacity: ringCapacity(s.size), MaxMessage: s.size, FullPolicy: cgoguard.FullBlock}
+		m.mbx(&mc)
 		var err error
-		mb, err = cgoguard.NewMailbox(cgoguard.MailboxConfig{
-			Capacity: ringCapacity(size), MaxMessage: size, FullPolicy: policy,
-			WakeBatch: *wakeBatch, WakeDelay: *wakeDelay,
-		})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
+		if mb, err = cgoguard.NewMailbox(mc); err != nil {
+			fmt.Fprintln(os.Stderr, "bench_interop:", err)
 			os.Exit(2)
 		}
-		mbPtr = mb.Ptr()
-		cmode = C.BENCH_MAILBOX
+		cfg.mailbox = mb.Ptr()
 	}
-	run := C.bench_start(C.int(producers), cmode, C.uint32_t(count), C.uint32_t(size),
-		C.int64_t(*interval), cTimed, mbPtr)
+	var drained chan struct{}
+	if m.kind == C.BENCH_CHAN {
+		events = make(chan []byte, *chanCap)
+		drained = make(chan struct{})
+		go func() {
+			for msg := range events {
+				deliver(msg)
+			}
+			close(drained)
+		}()
+	}
+	run := C.bench_start(&cfg)
 	if run == nil {
-		fmt.Fprintln(os.Stderr, "bench_start failed")
+		fmt.Fprintln(os.Stderr, "bench_interop: bench_start refused the configuration")
 		os.Exit(2)
 	}
+	if s.timePosts {
+		for i := 0; i < s.producers; i++ {
+			states[i].late = unsafe.Slice((*int64)(unsafe.Pointer(run.p[i].late_ns)), int(s.burst)*int(s.bursts))
+		}
+	}
 	stop := make(chan struct{})
-	load := gcLoad(gcWorkers, stop)
-	time.Sleep(20 * time.Millisecond) // let the GC load ramp up
+	load := gcLoad(s.gcWorkers, stop)
+	time.Sleep(10 * time.Millisecond) // let the GC load ramp up
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	gc0 := ms.NumGC
 
-	start := time.Now()
+	sched0, cpu0 := readSched(), cpuTime()
 	C.bench_go(run)
-	total := uint64(producers) * uint64(count)
 	if mb != nil {
-		// Receive until every producer is done and the mailbox is drained:
-		// a C thread closes nothing here, so the receiver closes the mailbox
-		// once the producers have finished (Close keeps what was posted).
+		// Receive until the producers are done and everything is drained:
+		// the mailbox is closed once they have finished (Close keeps what
+		// was posted).
 		done := make(chan struct{})
 		go func() {
 			C.bench_join(run)
 			mb.Close()
 			close(done)
 		}()
-		buf := make([]byte, 256<<10)
+		buf := make([]byte, 64<<10)
 		for {
-			b, err := mb.Recv(buf, 30*time.Second)
+			b, err := mb.Recv(buf, -1)
 			if errors.Is(err, cgoguard.ErrClosed) {
 				break
 			}
 			if err != nil {
-				fmt.Fprintln(os.Stderr, "mailbox receive:", err)
-				break
+				fmt.Fprintln(os.Stderr, "bench_interop: mailbox receive:", err)
+				os.Exit(1)
 			}
 			for msg, ok := b.Next(); ok; msg, ok = b.Next() {
 				deliver(msg)
@@ -283,163 +335,162 @@ func runOnce(mode string, producers, size int, count uint32, gcWorkers int, time
 		<-done
 	} else {
 		C.bench_join(run)
+		if drained != nil {
+			close(events)
+			<-drained
+		}
 	}
-	elapsed := time.Since(start)
+	r := result{mode: m.name, seconds: float64(run.end_ns-run.start_ns) / 1e9}
+	r.sched = readSched().minus(sched0)
+	r.cpu = cpuTime() - cpu0
 	runtime.ReadMemStats(&ms)
+	r.gcs = ms.NumGC - gc0
 	close(stop)
 	load.Wait()
 
-	r := result{mode: mode, producers: producers, size: size, seconds: elapsed.Seconds(), numGC: ms.NumGC - gc0}
-	for i := 0; i < producers; i++ {
+	for i := 0; i < s.producers; i++ {
 		p := &run.p[i]
-		if p.failed_status != 0 {
-			fmt.Fprintf(os.Stderr, "producer %d: post failed with status %d\n", i, int(p.failed_status))
+		st := &states[i]
+		if p.failed_status != 0 && r.failed == "" {
+			r.failed = fmt.Sprintf("producer %d: post failed with status %d", i, int(p.failed_status))
 		}
-		// Lost = accepted by the producer's call but never received. A
-		// drop the producer was told about (ErrDropped) is counted, not lost.
-		r.events += received[i]
-		r.dup += duplicates[i]
+		r.e2e.merge(&st.e2e)
+		r.fromPost.merge(&st.fromPost)
+		st.late = nil
+		r.offered += uint64(s.burst) * uint64(s.bursts)
+		r.posted += uint64(p.posted)
+		r.received += st.received
+		r.dup += st.dup
 		r.dropped += uint64(p.dropped)
-		if accepted := uint64(p.posted); accepted > received[i] {
-			r.lost += accepted - received[i]
+		r.skipped += uint64(p.skipped)
+		r.lateBursts += uint64(p.late_bursts)
+		// Lost: accepted by the producer's call but never handled. A drop
+		// the producer was told about is counted, not lost.
+		if uint64(p.posted) > st.received {
+			r.lost += uint64(p.posted) - st.received
 		}
-		if gaps[i] != uint64(p.dropped) {
-			r.lost += gaps[i] - min(gaps[i], uint64(p.dropped))
+		if st.gaps > uint64(p.dropped) {
+			r.lost += st.gaps - uint64(p.dropped)
 		}
-	}
-	_ = total
-	if timed {
-		r.p50, r.p99, r.p999, r.p9999, r.pmax = percentiles(run)
+		if p.post_ns != nil {
+			n := int(p.posted + p.dropped)
+			for _, v := range unsafe.Slice((*int64)(unsafe.Pointer(p.post_ns)), n) {
+				r.post.add(v)
+			}
+		}
 	}
 	if mb != nil {
-		r.waits = mb.Stats().Waits
+		r.wakeups = mb.Stats().Wakeups
 	}
 	C.bench_free(run)
 	runtime.KeepAlive(mb)
 	return r
 }
 
-// callbackCost measures one //export callback per call, without GC load
-// and without per-call timing: from a thread Go owns (a goroutine calls into
-// C, which calls back) and from a thread that C created (its first callback,
-// which makes the runtime set the thread up, and then repeated calls).
-func callbackCost(count uint32) (goOwned, cFirst, cRepeated time.Duration) {
-	resetCounters()
-	setEventSize(16)
-	runtime.LockOSThread()
-	C.bench_callback_loop(8, 1000, 16) // warm up
-	resetCounters()
-	t0 := time.Now()
-	C.bench_callback_loop(8, C.uint32_t(count), 16)
-	goOwned = time.Since(t0) / time.Duration(count)
-	runtime.UnlockOSThread()
-
-	resetCounters()
-	var first, loop C.int64_t
-	C.bench_callback_thread(7, C.uint32_t(count), &first, &loop)
-	return goOwned, time.Duration(first), time.Duration(int64(loop) / int64(count))
+// cpuTime is the process's CPU time so far, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// receiverCost is what the receiving goroutine spends per 16-byte event,
-// with nothing else running: Mailbox.Recv (one cgo call that copies a batch
-// out of the ring) plus Batch.Next and the handler per event. Producers
-// post first, untimed. Together with bench_mailbox_c (the C side alone)
-// it bounds the mailbox's event rate when the receiver has a CPU to itself.
-func receiverCost(rounds int) time.Duration {
-	const batch = 8192
-	setEventSize(16)
-	mb, err := cgoguard.NewMailbox(cgoguard.MailboxConfig{Capacity: batch, MaxMessage: 16})
-	if err != nil {
-		panic(err)
+// ---- The Go scheduler's own latency ----
+
+// schedHist is runtime/metrics' /sched/latencies:seconds: how long
+// goroutines waited, runnable, before they ran. A goroutine woken while
+// every P is busy waits here: the receiving goroutine after its wake-up,
+// and a callback's goroutine when its thread finds no P.
+type schedHist struct {
+	counts  []uint64
+	buckets []float64
+}
+
+func readSched() schedHist {
+	s := []metrics.Sample{{Name: "/sched/latencies:seconds"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindFloat64Histogram {
+		return schedHist{}
 	}
-	defer mb.Close()
-	msg := make([]byte, 16)
-	for i := 8; i < 16; i++ {
-		msg[i] = byte(i)
+	h := s[0].Value.Float64Histogram()
+	return schedHist{counts: append([]uint64(nil), h.Counts...), buckets: h.Buckets}
+}
+
+func (a schedHist) minus(b schedHist) schedHist {
+	if len(a.counts) != len(b.counts) {
+		return a
 	}
-	buf := make([]byte, batch*cgoguard.RecordSize(16))
-	var spent time.Duration
-	for r := 0; r < rounds; r++ {
-		resetCounters()
-		for seq := uint32(0); seq < batch; seq++ {
-			binary.NativeEndian.PutUint32(msg, maxProducers-1)
-			binary.NativeEndian.PutUint32(msg[4:], seq)
-			if err := mb.Post(msg); err != nil {
-				panic(err)
+	out := schedHist{counts: make([]uint64, len(a.counts)), buckets: a.buckets}
+	for i := range a.counts {
+		out.counts[i] = a.counts[i] - b.counts[i]
+	}
+	return out
+}
+
+// quantile is the upper bound of the bucket holding quantile q.
+func (a schedHist) quantile(q float64) time.Duration {
+	var n uint64
+	for _, c := range a.counts {
+		n += c
+	}
+	if n == 0 {
+		return 0
+	}
+	rank := uint64(q*float64(n-1)) + 1
+	var seen uint64
+	for i, c := range a.counts {
+		seen += c
+		if seen >= rank {
+			hi := a.buckets[i+1]
+			if hi > 1e9 { // +Inf
+				hi = a.buckets[i]
 			}
+			return time.Duration(hi * 1e9)
 		}
-		t0 := time.Now()
-		b, err := mb.Recv(buf, 0)
-		if err != nil || b.Len() != batch {
-			panic(fmt.Sprint("receiverCost: ", b.Len(), err))
-		}
-		for m, ok := b.Next(); ok; m, ok = b.Next() {
-			deliver(m)
-		}
-		spent += time.Since(t0)
 	}
-	if received[maxProducers-1] != batch {
-		panic("receiverCost: events lost")
-	}
-	return spent / time.Duration(rounds*batch)
+	return 0
 }
 
-func handleCosts(count uint64) {
-	tab, err := cgoguard.NewHandleTable(1024, nil, nil)
+// ---- Flags ----
+
+var (
+	producersFlag = flag.Int("producers", 4, "producer threads (1..8)")
+	sizeFlag      = flag.Int("size", 16, "bytes per event (16..1024)")
+	gcFlag        = flag.String("gc", "0,1", "GC-load settings to run: goroutines allocating garbage (0: none)")
+	modesFlag     = flag.String("modes", "direct,chan,batch,mailbox,mbx-nocoal", "modes to compare (direct first: ratios are to it; also mbx-park, mbx-park-nocoal, mbx-delay)")
+	repeat        = flag.Int("repeat", 5, "rounds of the latency runs (each round runs every mode once, in rotated order)")
+	interval      = flag.Duration("interval", 50*time.Microsecond, "latency runs: one event per producer per interval")
+	duration      = flag.Duration("duration", 400*time.Millisecond, "length of one latency run")
+	sloFlag       = flag.String("slo", "1ms,5ms,20ms", "latency targets of the throughput runs, tightest first")
+	sloPct        = flag.Float64("slo-pct", 0.99, "the percentile of e2e latency that -slo bounds")
+	ladderPeriod  = flag.Duration("ladder-period", 100*time.Microsecond, "throughput runs: one burst per producer per period")
+	ladderMax     = flag.Int("ladder-max", 1024, "throughput runs: the largest burst (the ladder grows from 1 by about sqrt(2))")
+	ladderDur     = flag.Duration("ladder-duration", 150*time.Millisecond, "length of one throughput run")
+	ladderRepeat  = flag.Int("ladder-repeat", 3, "rounds per throughput level")
+	batch         = flag.Int("batch", 32, "batch mode: events per callback")
+	batchDelay    = flag.Duration("batch-delay", 100*time.Microsecond, "batch mode: flush a partial batch once its oldest event waited this long")
+	wakeBatch     = flag.Int("wake-batch", 0, "mailbox and mbx-park modes: MailboxConfig.WakeBatch (0: the binding's default)")
+	wakeDelay     = flag.Duration("wake-delay", 0, "mailbox and mbx-park modes: MailboxConfig.WakeDelay (0: the binding's default)")
+	abDelay       = flag.Duration("ab-delay", 15*time.Microsecond, "mbx-delay mode: MailboxConfig.WakeDelay")
+	chanCap       = flag.Int("chan-cap", 4096, "chan mode: channel capacity")
+	capacity      = flag.Int("capacity", 0, "mailbox capacity in messages (0: 65536, at most 8 MiB of slots)")
+	sections      = flag.String("sections", "latency,throughput,extras", "what to run: latency, throughput, extras")
+	quick         = flag.Bool("quick", false, "smoke test: tiny runs (the numbers mean nothing; lost, duplicated or corrupted events still fail)")
+)
+
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
-		panic(err)
+		return "unknown"
 	}
-	defer tab.Close()
-	// 32 handles: slots 0-3 share cache lines (24-byte slots), slots 0, 8,
-	// 16, 24 do not.
-	var hs [32]C.uint64_t
-	for i := range hs {
-		obj := C.malloc(64)
-		defer C.free(obj)
-		h, err := tab.New(obj)
-		if err != nil {
-			panic(err)
-		}
-		hs[i] = C.uint64_t(h)
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
 	}
-	spread := [4]C.uint64_t{hs[0], hs[8], hs[16], hs[24]}
-	ns := C.bench_handle_lookups(tab.Ptr(), hs[0], C.uint64_t(count))
-	fmt.Printf("  C   cg_handle_acquire+release, 1 thread:                    %6.1f ns/lookup\n", float64(ns)/float64(count))
-	ns = C.bench_handle_lookups_threads(tab.Ptr(), &spread[0], 4, C.uint64_t(count))
-	fmt.Printf("  C   ... 4 threads, 4 handles in different cache lines:      %6.1f ns/lookup per thread (wall)\n",
-		float64(ns)/float64(count))
-	ns = C.bench_handle_lookups_threads(tab.Ptr(), &hs[0], 4, C.uint64_t(count))
-	fmt.Printf("  C   ... 4 threads, 4 adjacent handles (shared cache lines): %6.1f ns/lookup per thread (wall)\n",
-		float64(ns)/float64(count))
-	same := [4]C.uint64_t{hs[0], hs[0], hs[0], hs[0]}
-	ns = C.bench_handle_lookups_threads(tab.Ptr(), &same[0], 4, C.uint64_t(count))
-	fmt.Printf("  C   ... 4 threads, the same handle:                         %6.1f ns/lookup per thread (wall)\n",
-		float64(ns)/float64(count))
-
-	gh := cgo.NewHandle(&struct{ x int }{42})
-	defer gh.Delete()
-	var sink atomic.Pointer[struct{ x int }]
-	t0 := time.Now()
-	for i := uint64(0); i < count; i++ {
-		sink.Store(gh.Value().(*struct{ x int }))
-	}
-	fmt.Printf("  Go  cgo.Handle.Value, 1 goroutine:                          %6.1f ns/lookup\n",
-		float64(time.Since(t0).Nanoseconds())/float64(count))
-
-	goCount := count / 10
-	h := cgoguard.Handle(hs[0])
-	t0 = time.Now()
-	for i := uint64(0); i < goCount; i++ {
-		if _, err := tab.Acquire(h); err != nil {
-			panic(err)
-		}
-		_ = tab.Release(h)
-	}
-	fmt.Printf("  Go  HandleTable.Acquire+Release (2 cgo calls):             %6.1f ns/lookup\n",
-		float64(time.Since(t0).Nanoseconds())/float64(goCount))
+	return strings.Join(f[:3], " ")
 }
 
-// intList parses a comma-separated list of integers in [lo, hi].
 func intList(s string, lo, hi int) ([]int, error) {
 	var out []int
 	for _, f := range strings.Split(s, ",") {
@@ -452,114 +503,108 @@ func intList(s string, lo, hi int) ([]int, error) {
 	return out, nil
 }
 
-func main() {
-	events := flag.Uint("n", 200000, "events per producer thread")
-	gcWorkers := flag.Int("gc", 1, "goroutines allocating garbage during the event runs")
-	flag.IntVar(&handlerWork, "work", 0, "extra work per event in the Go handler (loop iterations, ~1 ns each)")
-	threadsFlag := flag.String("threads", "1,4", "producer thread counts to run (1..8)")
-	sizesFlag := flag.String("sizes", "16,1024", "message sizes to run (8..1024 bytes)")
-	extras := flag.Bool("extras", true, "after the event runs, measure single callbacks and handle lookups")
-	flag.Parse()
-	threadList, err1 := intList(*threadsFlag, 1, 8)
-	sizeList, err2 := intList(*sizesFlag, 8, C.BENCH_MAX_MSG)
-	if *repeat < 1 {
-		err1 = errors.Join(err1, errors.New("-repeat: want at least 1"))
+func durationList(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, f := range strings.Split(s, ",") {
+		d, err := time.ParseDuration(strings.TrimSpace(f))
+		if err != nil || d <= 0 || (len(out) > 0 && d <= out[len(out)-1]) {
+			return nil, fmt.Errorf("%q: want increasing durations", s)
+		}
+		out = append(out, d)
 	}
-	if err := errors.Join(err1, err2); err != nil {
+	return out, nil
+}
+
+func pickModes(s string) ([]mode, error) {
+	var out []mode
+	for _, name := range strings.Split(s, ",") {
+		found := false
+		for _, m := range allModes() {
+			if m.name == strings.TrimSpace(name) {
+				out = append(out, m)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("unknown mode %q", name)
+		}
+	}
+	if len(out) == 0 || out[0].name != "direct" {
+		return nil, errors.New("-modes must start with direct (the baseline of every ratio)")
+	}
+	return out, nil
+}
+
+func gcLabel(gc int) string {
+	if gc == 0 {
+		return "no GC load"
+	}
+	return fmt.Sprintf("GC load (%d goroutine(s) allocating)", gc)
+}
+
+var bad bool
+
+func check(r result) {
+	if r.lost != 0 || r.dup != 0 || r.failed != "" || r.received+r.dropped+r.skipped != r.offered {
+		fmt.Printf("  FAIL %s: offered %d, received %d, lost %d, dup %d, dropped %d, skipped %d %s\n",
+			r.mode, r.offered, r.received, r.lost, r.dup, r.dropped, r.skipped, r.failed)
+		bad = true
+	}
+}
+
+func median(xs []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), xs...)
+	sort.Slice(s, func(a, b int) bool { return s[a] < s[b] })
+	return s[len(s)/2]
+}
+
+func main() {
+	flag.Parse()
+	if *quick {
+		*repeat, *duration, *ladderRepeat, *ladderDur, *ladderMax = 1, 20*time.Millisecond, 1, 10*time.Millisecond, 4
+		extraScale = 100
+	}
+	modes, err := pickModes(*modesFlag)
+	gcs, err2 := intList(*gcFlag, 0, 8)
+	slos, err3 := durationList(*sloFlag)
+	if err := errors.Join(err, err2, err3); err != nil {
 		fmt.Fprintln(os.Stderr, "bench_interop:", err)
 		os.Exit(2)
 	}
-	modeList := []string{"direct", "mailbox", "mbx-drop"}
-	count := uint32(*events)
+	if *producersFlag < 1 || *producersFlag > C.BENCH_MAX_PRODUCERS || *sizeFlag < C.BENCH_HEADER ||
+		*sizeFlag > C.BENCH_MAX_MSG || *repeat < 1 || *ladderRepeat < 1 || *batch < 1 || *interval <= 0 ||
+		*ladderPeriod <= 0 || *ladderMax < 1 {
+		fmt.Fprintln(os.Stderr, "bench_interop: bad flag value (see -h)")
+		os.Exit(2)
+	}
+	calibrate()
+	fmt.Printf("cgoguard interop benchmark: %s %s/%s, GOMAXPROCS=%d, %d CPUs, %d producers, %d-byte events\n",
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0), runtime.NumCPU(), *producersFlag, *sizeFlag)
+	fmt.Printf("load average at start: %s\n", loadavg())
 
-	fmt.Printf("cgoguard interop benchmark: %s, GOMAXPROCS=%d, %d CPUs, %d events per producer, %d GC-load goroutines, handler work %d, interval %v, wake batch %d\n\n",
-		runtime.Version(), runtime.GOMAXPROCS(0), runtime.NumCPU(), count, *gcWorkers, handlerWork, *interval, *wakeBatch)
-	fmt.Printf("Events from C-created threads to Go. events/s is the median of %d runs without per-event\n", *repeat)
-	fmt.Println("timing (lost, dup, dropped and GCs: that run's); the producer's latency per event (time spent")
-	fmt.Println("in one call/post) comes from one more run that times every event:")
-	fmt.Printf("  %-8s %3s %5s %10s %8s %8s %9s %9s %9s %4s %4s %7s %4s %6s\n",
-		"mode", "thr", "bytes", "events/s", "p50", "p99", "p99.9", "p99.99", "max", "lost", "dup", "dropped", "GCs", "waits")
-	bad := false
-	type pair struct{ direct, mailbox result }
-	var pairs []pair
-	for _, producers := range threadList {
-		for _, size := range sizeList {
-			var pr pair
-			for _, mode := range modeList {
-				// The rate is the median of -repeat untimed runs: on a
-				// small machine one run depends on how the OS and the Go
-				// scheduler happen to share the CPUs.
-				var runs []result
-				for i := 0; i < *repeat; i++ {
-					runs = append(runs, runOnce(mode, producers, size, count, *gcWorkers, false))
-				}
-				sort.Slice(runs, func(a, b int) bool { return runs[a].rate() < runs[b].rate() })
-				r := runs[len(runs)/2]
-				lat := runOnce(mode, producers, size, count, *gcWorkers, true)
-				r.p50, r.p99, r.p999, r.p9999, r.pmax = lat.p50, lat.p99, lat.p999, lat.p9999, lat.pmax
-				fmt.Printf("  %-8s %3d %5d %10.0f %8v %8v %9v %9v %9v %4d %4d %7d %4d %6d\n",
-					r.mode, r.producers, r.size, r.rate(),
-					r.p50, r.p99, r.p999, r.p9999, r.pmax.Round(time.Microsecond), r.lost, r.dup, r.dropped, r.numGC, r.waits)
-				for _, run := range append(runs, lat) {
-					if run.lost != 0 || run.dup != 0 || run.events+run.dropped != uint64(producers)*uint64(count) {
-						bad = true
-					}
-				}
-				switch mode {
-				case "direct":
-					pr.direct = r
-				case "mailbox":
-					pr.mailbox = r
-				}
-			}
-			pairs = append(pairs, pr)
+	lat := map[int]map[string]latencySummary{}
+	thr := map[int]throughputResult{}
+	if strings.Contains(*sections, "latency") {
+		for _, gc := range gcs {
+			lat[gc] = latencySection(modes, gc)
 		}
 	}
-	// The issue's targets: for 16-byte events at least 10x the direct
-	// callback's event rate, and a producer p99.9 at least 100x lower, both
-	// on the installed Go with the Go side under GC load.
-	fmt.Printf("\nMailbox (FullBlock) vs direct callback, against the targets (rate >= 10x for 16 B events, producer p99.9 >= 100x lower), %s:\n", runtime.Version())
-	verdict := func(ok bool) string {
-		if ok {
-			return "met"
+	if strings.Contains(*sections, "throughput") {
+		for _, gc := range gcs {
+			thr[gc] = throughputSection(modes, gc, slos)
 		}
-		return "NOT met"
 	}
-	for _, pr := range pairs {
-		rate := pr.mailbox.rate() / pr.direct.rate()
-		p999 := float64(pr.direct.p999) / float64(max(pr.mailbox.p999, 1))
-		p9999 := float64(pr.direct.p9999) / float64(max(pr.mailbox.p9999, 1))
-		rateVerdict := "(no target)"
-		switch {
-		case *interval > 0:
-			rateVerdict = "(paced)" // the producers set the rate
-		case pr.direct.size == 16:
-			rateVerdict = verdict(rate >= 10)
-		}
-		fmt.Printf("  %d thread(s), %4d B: event rate %6.2fx %-11s  producer latency p99.9 %7.2fx lower %-7s  p99.99 %7.2fx lower\n",
-			pr.direct.producers, pr.direct.size, rate, rateVerdict, p999, verdict(p999 >= 100), p9999)
+	verdicts(modes, gcs, lat, thr, slos)
+	if strings.Contains(*sections, "extras") {
+		extras()
 	}
-
-	if *extras {
-		goOwned, cFirst, cRepeated := callbackCost(count)
-		fmt.Println("\nOne //export callback (16 B event, no GC load, no per-call timing):")
-		fmt.Printf("  from a Go-owned thread (Go -> C -> Go):        %v per call\n", goOwned)
-		fmt.Printf("  from a C-created thread, first call:           %v\n", cFirst)
-		fmt.Printf("  from a C-created thread, repeated calls:       %v per call\n", cRepeated)
-
-		fmt.Printf("\nReceiving goroutine alone, per 16 B event (Recv's copy out of the ring + Batch.Next + handler): %.1f ns\n",
-			float64(receiverCost(200).Nanoseconds()))
-
-		fmt.Println("\nHandle lookups:")
-		handleCosts(uint64(count) * 25)
-	}
-
+	fmt.Printf("\nload average at end: %s\n", loadavg())
 	if n := corrupt.Load(); n != 0 {
-		fmt.Printf("\nFAIL: %d events arrived corrupted\n", n)
+		fmt.Printf("FAIL: %d events arrived corrupted\n", n)
 		bad = true
 	}
 	if bad {
-		fmt.Println("\nFAIL: events were lost, duplicated or corrupted")
+		fmt.Println("FAIL: events were lost, duplicated or corrupted")
 		os.Exit(1)
 	}
 }

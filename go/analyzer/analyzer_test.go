@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/tools/go/analysis/analysistest"
 
-	"cgoguard.dev/cgoguard/analyzer"
+	"github.com/cgoguard/cgoguard/go/analyzer"
 )
 
 // The cgoguard binary under test: $CGOGUARD (the build's, from CTest), else

@@ -1,4 +1,4 @@
-module cgoguard.dev/cgoguard/analyzer
+module github.com/cgoguard/cgoguard/go/analyzer
 
 go 1.24.0
 

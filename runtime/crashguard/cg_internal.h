@@ -47,11 +47,16 @@ typedef struct cg_go_info {
     uintptr_t text_lo;       /* [runtime.text, runtime.etext): Go code */
     uintptr_t text_hi;
     uintptr_t threadentry;   /* runtime/cgo's thread start routine, or 0 */
+    bool have_g_slot;        /* g_slot_offset is known (x86-64, runtime.tlsg in .symtab) */
+    intptr_t g_slot_offset;  /* the runtime's per-thread g pointer is at thread pointer + this */
 } cg_go_info;
 
 CG_HIDDEN extern cg_go_info cg_go;
 CG_HIDDEN void cg_go_info_load(void);
 CG_HIDDEN bool cg_pc_in_go(uintptr_t pc);
+/* The Go runtime's g pointer of the calling thread (0: the thread has no
+ * M); only meaningful when cg_go.have_g_slot. Async-signal-safe. */
+CG_HIDDEN uintptr_t cg_go_current_g(void);
 
 /* ---- Symbolization (symbolize.c). ---- */
 enum { CG_SYM_FUNC = 160, CG_SYM_FILE = 256, CG_SYM_MODULE = 256 };

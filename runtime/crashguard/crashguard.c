@@ -13,13 +13,16 @@
  * with the context untouched, because Go's handler rewrites that context to
  * inject the panic.
  *
- * "Known to the Go runtime" is a heuristic, documented in report.c where it
- * is printed: the main thread of a Go program is m0; threads whose start
- * routine is runtime/cgo's threadentry are Go's Ms (seen by the preload's
- * pthread_create wrapper); a thread whose alternate signal stack was not
- * installed by us got it from the Go runtime (minitSignalStack allocates one
- * on every M that has none), and a thread with no alternate signal stack at
- * all cannot be one of Go's Ms.
+ * "Known to the Go runtime" is the runtime's own per-thread g pointer where
+ * it can be read (goinfo.c: x86-64 with a symbol table), which is set
+ * exactly on threads that have an M, including a C-created thread inside
+ * (or since) an //export callback. Elsewhere it is a heuristic, documented
+ * in report.c where it is printed: the main thread of a Go program is m0;
+ * threads whose start routine is runtime/cgo's threadentry are Go's Ms
+ * (seen by the preload's pthread_create wrapper); a thread whose alternate
+ * signal stack was not installed by us got it from the Go runtime
+ * (minitSignalStack allocates one on every M that has none), and a thread
+ * with no alternate signal stack at all cannot be one of Go's Ms.
  */
 #include "cg_internal.h"
 #include "report.h"
@@ -178,7 +181,13 @@ static void cg_thread_facts(cg_thread_facts_out *t)
     bool have_altstack = sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE);
     bool foreign_altstack = have_altstack && cur.ss_sp != cg_own_altstack;
     if (t->is_main) t->known_to_go = CG_GO_MAIN;
-    else if (cg_origin == CG_ORIGIN_GO) t->known_to_go = CG_GO_CREATED_BY_GO;
+    else if (cg_go.have_g_slot) {
+        /* The runtime's own answer: does this thread have an M? */
+        bool has_m = cg_go_current_g() != 0;
+        if (cg_origin == CG_ORIGIN_C) t->known_to_go = has_m ? CG_GO_C_THREAD_WITH_M : CG_GO_C_THREAD_NO_M;
+        else if (cg_origin == CG_ORIGIN_GO && has_m) t->known_to_go = CG_GO_CREATED_BY_GO;
+        else t->known_to_go = has_m ? CG_GO_HAS_G : CG_GO_NO_G;
+    } else if (cg_origin == CG_ORIGIN_GO) t->known_to_go = CG_GO_CREATED_BY_GO;
     else if (cg_origin == CG_ORIGIN_C) t->known_to_go = CG_GO_CREATED_BY_C;
     else if (foreign_altstack) t->known_to_go = CG_GO_HAS_GO_SIGSTACK;
     else if (!have_altstack) t->known_to_go = CG_GO_NO_SIGSTACK;

@@ -15,6 +15,16 @@
  * (layout: runtime/symtab.go moduledata, stable since Go 1.18). Without
  * either, the process counts as "not a Go program", and faults in Go code
  * would be reported like C faults.
+ *
+ * Whether a thread has an M (the runtime knows it) is the runtime's own
+ * per-thread g pointer: Go code on linux/amd64 keeps it in the executable's
+ * TLS block at the symbol runtime.tlsg, and cgocallback (asm_amd64.s) sets
+ * it when a C-created thread first calls into Go (needm; since Go 1.21 the
+ * M then stays bound until the thread exits), so it is non-zero exactly on
+ * threads with an M. Its address is the thread pointer minus the
+ * executable's TLS offset plus the symbol's offset: glibc places the main
+ * program's TLS block first, directly below the thread pointer
+ * (x86-64 TLS variant II, _dl_determine_tlsoffset).
  */
 #include "cg_internal.h"
 
@@ -33,6 +43,31 @@ static int cg_main_bias_cb(struct dl_phdr_info *info, size_t size, void *data)
     (void)size;
     *(uintptr_t *)data = (uintptr_t)info->dlpi_addr;
     return 1; /* the first object is the main program */
+}
+
+/* Sets cg_go.g_slot_offset from the symbol's offset in the TLS block and
+ * the executable's PT_TLS segment (see the file comment). */
+static void cg_locate_g_slot(const unsigned char *img, size_t size, uintptr_t sym_offset)
+{
+#if defined(__x86_64__)
+    const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)img;
+    if (eh->e_phoff == 0 || eh->e_phoff + (size_t)eh->e_phnum * sizeof(ElfW(Phdr)) > size) return;
+    const ElfW(Phdr) *ph = (const ElfW(Phdr) *)(img + eh->e_phoff);
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        if (ph[i].p_type != PT_TLS) continue;
+        uintptr_t align = ph[i].p_align ? (uintptr_t)ph[i].p_align : 1;
+        if (align & (align - 1) || sym_offset + sizeof(void *) > ph[i].p_memsz) return;
+        uintptr_t firstbyte = (0 - ((uintptr_t)ph[i].p_vaddr & (align - 1))) & (align - 1);
+        uintptr_t block = (((uintptr_t)ph[i].p_memsz - firstbyte + align - 1) & ~(align - 1)) + firstbyte;
+        cg_go.g_slot_offset = (intptr_t)sym_offset - (intptr_t)block;
+        cg_go.have_g_slot = true;
+        return;
+    }
+#else
+    (void)img;
+    (void)size;
+    (void)sym_offset; /* other architectures: the thread facts fall back to heuristics */
+#endif
 }
 
 static void cg_scan_symtab(const unsigned char *img, size_t size, uintptr_t bias)
@@ -54,6 +89,8 @@ static void cg_scan_symtab(const unsigned char *img, size_t size, uintptr_t bias
         size_t strsize = strsh->sh_size;
         const char *file = "";
         uintptr_t any_threadentry = 0;
+        bool have_tlsg = false;
+        uintptr_t tlsg = 0;
         for (size_t s = 0; s < nsyms; s++) {
             if (syms[s].st_name >= strsize) continue;
             const char *name = strtab + syms[s].st_name;
@@ -68,12 +105,16 @@ static void cg_scan_symtab(const unsigned char *img, size_t size, uintptr_t bias
                 cg_go.text_lo = value;
             } else if (strcmp(name, "runtime.etext") == 0) {
                 cg_go.text_hi = value;
+            } else if (type == STT_TLS && strcmp(name, "runtime.tlsg") == 0) {
+                tlsg = (uintptr_t)syms[s].st_value; /* offset in the TLS block, no bias */
+                have_tlsg = true;
             } else if (type == STT_FUNC && strcmp(name, "threadentry") == 0) {
                 if (strncmp(file, "gcc_linux", 9) == 0) cg_go.threadentry = value;
                 else if (!any_threadentry) any_threadentry = value;
             }
         }
         if (!cg_go.threadentry) cg_go.threadentry = any_threadentry;
+        if (have_tlsg) cg_locate_g_slot(img, size, tlsg);
     }
     cg_go.is_go = cg_go.text_lo != 0 && cg_go.text_hi > cg_go.text_lo;
 }
@@ -156,4 +197,16 @@ void cg_go_info_load(void)
 bool cg_pc_in_go(uintptr_t pc)
 {
     return cg_go.is_go && pc >= cg_go.text_lo && pc < cg_go.text_hi;
+}
+
+uintptr_t cg_go_current_g(void)
+{
+#if defined(__x86_64__)
+    if (!cg_go.have_g_slot) return 0;
+    uintptr_t tp;
+    __asm__ volatile("mov %%fs:0, %0" : "=r"(tp)); /* glibc: the TCB points to itself */
+    return *(volatile uintptr_t *)(tp + (uintptr_t)cg_go.g_slot_offset);
+#else
+    return 0;
+#endif
 }

@@ -216,6 +216,15 @@ static const char *cg_go_thread_text(cg_go_thread_kind k, const char **answer)
     case CG_GO_NO_SIGSTACK:
         *answer = "no";
         return "it has no alternate signal stack, which every thread the Go runtime runs has";
+    case CG_GO_C_THREAD_WITH_M:
+        *answer = "yes";
+        return "created by C code with pthread_create, and it has an M: it is inside an //export callback, "
+               "or made one before (since Go 1.21 the M stays bound to the thread until it exits)";
+    case CG_GO_C_THREAD_NO_M:
+        *answer = "no";
+        return "created by C code with pthread_create, and it has no M: it never called into Go";
+    case CG_GO_HAS_G: *answer = "yes"; return "the Go runtime's g pointer (runtime.tlsg) is set: it runs on an M";
+    case CG_GO_NO_G: *answer = "no"; return "the Go runtime's g pointer (runtime.tlsg) is nil: it has no M";
     case CG_GO_UNKNOWN:
     default: *answer = "unknown"; return "no evidence either way";
     }

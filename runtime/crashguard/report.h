@@ -18,6 +18,10 @@ typedef enum cg_go_thread_kind {
     CG_GO_HAS_GO_SIGSTACK,  /* its alternate signal stack is not ours: Go's minitSignalStack */
     CG_GO_CREATED_BY_C,     /* pthread_create from C with another start routine */
     CG_GO_NO_SIGSTACK,      /* no alternate signal stack: every Go M has one */
+    CG_GO_C_THREAD_WITH_M,  /* created by C, and the runtime's g pointer is set: it has an M */
+    CG_GO_C_THREAD_NO_M,    /* created by C, and the runtime's g pointer is nil */
+    CG_GO_HAS_G,            /* origin unknown; the runtime's g pointer is set */
+    CG_GO_NO_G,             /* origin unknown; the runtime's g pointer is nil */
 } cg_go_thread_kind;
 
 typedef struct cg_thread_facts_out {

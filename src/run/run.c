@@ -49,7 +49,9 @@ static const char cg_run_usage[] =
     "Runs a Go program under the Go runtime's strongest cgo checks, the crash guard\n"
     "(libcgoguard-preload.so) and GOTRACEBACK=crash, then prints a summary that names\n"
     "the rule (CGxxx) the failure corresponds to. The exit status is the program's\n"
-    "(128+N when it died by signal N).\n"
+    "own: 128+N when it died by signal N, and 2 after a Go panic or fatal error, as\n"
+    "without cgoguard run (GOTRACEBACK=crash makes Go end those with SIGABRT, 134;\n"
+    "the summary shows both).\n"
     "\n"
     "flags:\n"
     "  -b, --build PACKAGE  build PACKAGE (go build) with GOEXPERIMENT=cgocheck2 and C\n"
@@ -59,7 +61,8 @@ static const char cg_run_usage[] =
     "      --no-preload     do not inject the crash guard\n"
     "  -h, --help           show this help\n"
     "\n"
-    "environment: CGOGUARD_PRELOAD overrides the preload library's path.\n";
+    "environment: CGOGUARD_PRELOAD overrides the preload library's path;\n"
+    "CGOGUARD_REPORT=FILE works like -r FILE (-r wins when both are given).\n";
 
 typedef struct cg_run_options {
     const char *build_pkg;
@@ -343,12 +346,48 @@ static void cg_run_print_rule(const cg_run_signature *s, const char *why)
     fprintf(stderr, CG_RUN_PREFIX "  see `cgoguard explain %s`; `cgoguard scan` reports it statically\n", s->rule_id);
 }
 
-/* Prints the summary; returns how many problems it named. */
-static int cg_run_summarize(const char *prog, int status, const char *output, const char *report_path)
+/* A line of Go's fatal report: "panic: ", "fatal error: " or a signal it
+ * could not handle ("SIGSEGV: segmentation violation"). */
+static bool cg_run_go_fatal_line(const char *line)
+{
+    if (strncmp(line, "panic: ", 7) == 0 || strncmp(line, "fatal error: ", 13) == 0) return true;
+    if (strncmp(line, "SIG", 3) != 0) return false;
+    const char *p = line + 3;
+    while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9')) p++;
+    return p > line + 3 && p[0] == ':' && p[1] == ' ';
+}
+
+/* Whether the Go runtime ended the program: a fatal line followed by its
+ * goroutine traceback. It then exits with status 2 (runtime/panic.go
+ * fatalpanic and fatalthrow, signal_unix.go sighandler), or, with
+ * GOTRACEBACK=crash, raises SIGABRT (crash -> dieFromSignal). */
+static bool cg_run_go_died(const char *output)
+{
+    bool fatal = false;
+    for (const char *line = output; line && *line;) {
+        if (!fatal) fatal = cg_run_go_fatal_line(line);
+        else if (strncmp(line, "goroutine ", 10) == 0) return true;
+        const char *nl = strchr(line, '\n');
+        line = nl ? nl + 1 : NULL;
+    }
+    return false;
+}
+
+/* Prints the summary; returns how many problems it named. own_status >= 0
+ * is the program's own exit status when GOTRACEBACK=crash, which we set,
+ * turned it into SIGABRT. */
+static int cg_run_summarize(const char *prog, int status, int own_status, const char *output,
+                            const char *report_path)
 {
     int problems = 0;
     fputs("\n", stderr);
-    if (WIFSIGNALED(status))
+    if (own_status >= 0)
+        fprintf(stderr,
+                CG_RUN_PREFIX "%s exited with status %d (the Go runtime's status after a panic or fatal "
+                              "error); GOTRACEBACK=crash, which cgoguard run sets so that Go lists every "
+                              "goroutine, made it end with signal %d (%s, status %d from a shell) instead\n",
+                prog, own_status, WTERMSIG(status), strsignal(WTERMSIG(status)), 128 + WTERMSIG(status));
+    else if (WIFSIGNALED(status))
         fprintf(stderr, CG_RUN_PREFIX "%s was killed by signal %d (%s)\n", prog, WTERMSIG(status),
                 strsignal(WTERMSIG(status)));
     else
@@ -419,6 +458,14 @@ int cg_cmd_run(int argc, char **argv)
     char *built = NULL;
     char **prog_argv = o.prog_argv;
     char **owned_argv = NULL;
+    /* CGOGUARD_REPORT=FILE, the crash guard's own setting, works like -r FILE. */
+    const char *env_report = getenv("CGOGUARD_REPORT");
+    if (env_report && *env_report) {
+        if (!o.report_path)
+            o.report_path = env_report;
+        else if (strcmp(env_report, o.report_path) != 0)
+            fprintf(stderr, CG_RUN_PREFIX "note: -r %s overrides CGOGUARD_REPORT=%s\n", o.report_path, env_report);
+    }
     char *report = o.report_path ? cg_xstrdup(o.report_path) : cg_path_join(tmpdir, "report.json");
     char *preload = o.no_preload ? NULL : cg_run_find_preload();
     CG_VEC(char *) env = {0};
@@ -445,7 +492,8 @@ int cg_cmd_run(int argc, char **argv)
                         "running without the crash guard\n");
     }
     cg_vec_push(&env, cg_xasprintf("CGOGUARD_REPORT=%s", report));
-    if (!getenv("GOTRACEBACK")) cg_vec_push(&env, cg_xstrdup("GOTRACEBACK=crash"));
+    bool traceback_ours = !getenv("GOTRACEBACK");
+    if (traceback_ours) cg_vec_push(&env, cg_xstrdup("GOTRACEBACK=crash"));
     if (go_minor >= 0 && go_minor < 21) cg_vec_push(&env, cg_run_env_append("GODEBUG", "cgocheck=2", ","));
     cg_vec_push(&env, (char *)NULL);
 
@@ -457,10 +505,14 @@ int cg_cmd_run(int argc, char **argv)
         fprintf(stderr, "cgoguard run: cannot start %s: %s\n", prog_argv[0], strerror(errno));
     } else {
         char *name = o.build_pkg ? cg_xasprintf("the program built from %s", o.build_pkg) : cg_xstrdup(prog_argv[0]);
-        cg_run_summarize(name, status, kept.data ? kept.data : "", report);
+        const char *output = kept.data ? kept.data : "";
+        int own = traceback_ours && WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && cg_run_go_died(output)
+                      ? 2
+                      : -1;
+        cg_run_summarize(name, status, own, output, report);
         free(name);
         if (o.report_path) fprintf(stderr, CG_RUN_PREFIX "JSON report: %s\n", o.report_path);
-        rc = WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+        rc = own >= 0 ? own : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
     }
     cg_strbuf_free(&kept);
 

@@ -37,8 +37,8 @@ version: $ver
 name: custom-gcl
 destination: $tmp/bin
 plugins:
-  - module: cgoguard.dev/cgoguard/analyzer
-    import: cgoguard.dev/cgoguard/analyzer/golangci
+  - module: github.com/cgoguard/cgoguard/go/analyzer
+    import: github.com/cgoguard/cgoguard/go/analyzer/golangci
     path: $src/go/analyzer
 YML
 (cd "$tmp/build" && GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0="url.file://$tmp/gcl.insteadOf" \

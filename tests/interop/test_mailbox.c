@@ -8,6 +8,9 @@
  * in per-producer order — with a tiny ring so producers keep hitting
  * "full", and with close racing the producers.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -15,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgoguard/mailbox.h"
 #include "check.h"
@@ -75,8 +79,26 @@ static void test_config_errors(void) {
     /* Coalescing: a batch of at most half the capacity, and a delay. */
     cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 5, .wake_delay_ns = 1000};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
-    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 4, .wake_delay_ns = 0};
+    cfg = (cg_mailbox_config){.capacity = 8, .max_message = 16, .wake_batch = 4, .wake_delay_ns = -1};
     CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_INVALID);
+    /* Zero fields: the default coalescing, capped to capacity / 2 and off
+     * below 2; wake_batch 1 is off. */
+    cg_mailbox_stats st;
+    uint32_t caps[3] = {1024, 8, 2}, batches[3] = {CG_MAILBOX_DEFAULT_WAKE_BATCH, 4, 1};
+    for (int i = 0; i < 3; i++) {
+        cfg = (cg_mailbox_config){.capacity = caps[i], .max_message = 16};
+        CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
+        cg_mailbox_get_stats(mb, &st);
+        CHECK_EQ(st.wake_batch, batches[i]);
+        CHECK_EQ(st.wake_delay_ns, CG_MAILBOX_DEFAULT_WAKE_DELAY_NS);
+        cg_mailbox_release(mb);
+    }
+    cfg = (cg_mailbox_config){.capacity = 64, .max_message = 16, .wake_batch = 1, .wake_delay_ns = 7};
+    CHECK_EQ(cg_mailbox_new(&cfg, &mb), CG_MAILBOX_OK);
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.wake_batch, 1);
+    CHECK_EQ(st.wake_delay_ns, 7);
+    cg_mailbox_release(mb);
     CHECK_EQ(cg_mailbox_new(NULL, &mb), CG_MAILBOX_INVALID);
     CHECK(strcmp(cg_mailbox_strerror(CG_MAILBOX_FULL), "mailbox full") == 0);
     cg_mailbox_release(NULL);
@@ -334,6 +356,109 @@ static void test_coalescing(void) {
     cg_mailbox_release(mb);
 }
 
+
+/* ---- Receiving through the event fd (cg_mailbox_recv_nowait) ---- */
+
+static bool fd_readable(int fd, int timeout_ms) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n;
+    while ((n = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR) {
+    }
+    return n == 1 && (p.revents & POLLIN);
+}
+
+static void drain_fd(int fd) {
+    uint64_t v;
+    while (read(fd, &v, sizeof v) == (ssize_t)sizeof v) {
+    }
+}
+
+/* Arms with flags, posts n messages, checks that only the n-th makes fd
+ * readable, and receives the n. */
+static void arm_post_receive(cg_mailbox *mb, int fd, unsigned flags, int n) {
+    cg_mailbox_batch batch;
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, flags, &batch), CG_MAILBOX_WAIT);
+    for (int i = 0; i < n; i++) {
+        CHECK(!fd_readable(fd, 0));
+        CHECK_EQ(cg_mailbox_post(mb, "m", 1), CG_MAILBOX_OK);
+    }
+    CHECK(fd_readable(fd, 0));
+    drain_fd(fd);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, flags, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, (size_t)n);
+}
+
+static void test_recv_nowait(void) {
+    cg_mailbox *mb = make_coalescing(16, 8, CG_MAILBOX_FULL_FAIL, 0, 4, 1000 * 1000);
+    cg_mailbox_batch batch;
+    /* Without ARM an empty mailbox is a timeout; ARM needs the fd. */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, 0, &batch), CG_MAILBOX_TIMEOUT);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_INVALID);
+    int fd = cg_mailbox_event_fd(mb);
+    CHECK(fd >= 0);
+    CHECK_EQ(cg_mailbox_event_fd(mb), fd); /* created once */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, 4, CG_MAILBOX_ARM, &batch), CG_MAILBOX_INVALID);
+
+    /* Armed: the awaited message makes the fd readable, nothing before. */
+    arm_post_receive(mb, fd, CG_MAILBOX_ARM, 1);
+    cg_mailbox_stats st;
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.wakeups, 1);
+
+    /* Not armed: posts make no system call. */
+    for (int i = 0; i < 3; i++) CHECK_EQ(cg_mailbox_post(mb, "b", 1), CG_MAILBOX_OK);
+    CHECK(!fd_readable(fd, 0));
+    cg_mailbox_get_stats(mb, &st);
+    CHECK_EQ(st.wakeups, 1);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 3);
+
+    /* Coalesced (wake_batch 4): only the 4th message signals. */
+    arm_post_receive(mb, fd, CG_MAILBOX_ARM_COALESCED, 4);
+    /* A message already there is taken instead of arming. */
+    CHECK_EQ(cg_mailbox_post(mb, "e", 1), CG_MAILBOX_OK);
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM_COALESCED, &batch), CG_MAILBOX_OK);
+    CHECK_EQ(batch.count, 1);
+
+    /* Close signals an armed receiver; CLOSED once drained. */
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_WAIT);
+    cg_mailbox_close(mb);
+    CHECK(fd_readable(fd, 0));
+    CHECK_EQ(cg_mailbox_recv_nowait(mb, recv_buf, RECV_BUF, CG_MAILBOX_ARM, &batch), CG_MAILBOX_CLOSED);
+    cg_mailbox_release(mb); /* closes the fd */
+    CHECK(fcntl(fd, F_GETFD) == -1 && errno == EBADF);
+}
+
+/* The stress tests receive either with cg_mailbox_recv (the library's
+ * futex wait) or through the event fd, as the Go binding does. */
+typedef enum recv_mode { RECV_FUTEX, RECV_FD } recv_mode;
+static recv_mode stress_mode = RECV_FUTEX;
+
+/* cg_mailbox_recv's contract on top of cg_mailbox_recv_nowait and poll. */
+static cg_mailbox_status recv_fd(cg_mailbox *mb, void *buf, size_t len, int64_t timeout_ns, cg_mailbox_batch *out,
+                                 int64_t wake_delay_ns) {
+    int fd = cg_mailbox_event_fd(mb);
+    CHECK(fd >= 0);
+    int64_t deadline = now_ns() + timeout_ns;
+    bool coalesce = wake_delay_ns > 0;
+    for (;;) {
+        unsigned flags = coalesce ? CG_MAILBOX_ARM_COALESCED : CG_MAILBOX_ARM;
+        cg_mailbox_status st = cg_mailbox_recv_nowait(mb, buf, len, flags, out);
+        if (st != CG_MAILBOX_WAIT) return st;
+        int64_t until = deadline;
+        if (coalesce && now_ns() + wake_delay_ns < until) until = now_ns() + wake_delay_ns;
+        int64_t left = until - now_ns();
+        if (left > 0 && fd_readable(fd, (int)((left + 999999) / 1000000))) {
+            drain_fd(fd);
+            continue;
+        }
+        if (coalesce && until < deadline) {
+            coalesce = false;
+            continue;
+        }
+        return cg_mailbox_recv_nowait(mb, buf, len, 0, out);
+    }
+}
 /* ---- Stress ---- */
 
 enum { PRODUCERS = 8, MAX_MSG = 200 };
@@ -387,13 +512,15 @@ static void *produce(void *arg) {
  * wake-up (the receiver, or a producer blocked for room, asleep although
  * its condition holds): reported as a failure instead of a hang or a stall. */
 #define LOST_WAKEUP_NS 5000000000LL
-static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
+static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after, int64_t wake_delay_ns) {
     uint64_t total = 0;
     bool closed = false;
     for (;;) {
         cg_mailbox_batch batch;
         int64_t t0 = now_ns();
-        cg_mailbox_status st = cg_mailbox_recv(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch);
+        cg_mailbox_status st = stress_mode == RECV_FD
+                                   ? recv_fd(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch, wake_delay_ns)
+                                   : cg_mailbox_recv(mb, recv_buf, RECV_BUF, LOST_WAKEUP_NS, &batch);
         if (now_ns() - t0 >= LOST_WAKEUP_NS) {
             fprintf(stderr, "lost wake-up: recv slept %.1f s (status %s)\n",
                     (double)(now_ns() - t0) / 1e9, cg_mailbox_strerror(st));
@@ -426,7 +553,7 @@ static void consume(cg_mailbox *mb, uint32_t *next_seq, uint64_t close_after) {
 
 static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t per_producer, uint32_t burst,
                    uint32_t wake_batch) {
-    cg_mailbox *mb = make_coalescing(capacity, MAX_MSG, policy, -1, wake_batch, 200 * 1000);
+    cg_mailbox *mb = make_coalescing(capacity, MAX_MSG, policy, -1, wake_batch, wake_batch == 0 ? 0 : 200 * 1000);
     producer prods[PRODUCERS];
     pthread_t threads[PRODUCERS];
     for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, per_producer, 0, 0, burst};
@@ -434,7 +561,8 @@ static void stress(cg_mailbox_full_policy policy, uint32_t capacity, uint32_t pe
     uint32_t next_seq[PRODUCERS] = {0};
     uint64_t total = (uint64_t)PRODUCERS * per_producer;
     /* Close once everything has arrived; recv must then report CLOSED. */
-    consume(mb, next_seq, total);
+    int64_t delay = wake_batch == 1 ? 0 : wake_batch == 0 ? CG_MAILBOX_DEFAULT_WAKE_DELAY_NS : 200 * 1000;
+    consume(mb, next_seq, total, delay);
     join_threads(threads, PRODUCERS);
     for (int i = 0; i < PRODUCERS; i++) CHECK_EQ(next_seq[i], per_producer);
     cg_mailbox_stats st;
@@ -453,7 +581,7 @@ static void stress_close_race(uint32_t close_after) {
     for (uint32_t i = 0; i < PRODUCERS; i++) prods[i] = (producer){mb, i, UINT32_MAX, 0, 0, 0};
     start_threads(threads, PRODUCERS, produce, prods, sizeof(producer));
     uint32_t next_seq[PRODUCERS] = {0};
-    consume(mb, next_seq, close_after);
+    consume(mb, next_seq, close_after, 0);
     join_threads(threads, PRODUCERS);
     uint64_t ok = 0;
     for (int i = 0; i < PRODUCERS; i++) {
@@ -468,33 +596,60 @@ static void stress_close_race(uint32_t close_after) {
     cg_mailbox_release(mb);
 }
 
-int main(void) {
+static void stress_all(void) {
 #ifdef MAILBOX_TEST_RACES
     /* Delays make every operation slow: fewer messages, same shapes. */
-    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 0);
-    stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0, 0);
+    stress(CG_MAILBOX_FULL_BLOCK, 4, STRESS_SCALE(10000), 0, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 1);
+    stress(CG_MAILBOX_FULL_FAIL, 4, STRESS_SCALE(2000), 0, 1);
     stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 16);
     stress(CG_MAILBOX_FULL_BLOCK, 8, STRESS_SCALE(5000), 0, 4);
+    stress(CG_MAILBOX_FULL_BLOCK, 256, STRESS_SCALE(10000), 2, 0);
     for (int i = 0; i < 3; i++) stress_close_race(STRESS_SCALE(3000) + (uint32_t)i * 97);
-    puts("test_mailbox_races: ok");
-    return 0;
-#endif
-    test_config_errors();
-    test_basic_and_record_format();
-    test_full_fail_and_drop();
-    test_block_policy();
-    test_close_semantics();
-    test_blocking_recv_and_busy();
-    test_coalescing();
-    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0, 0);
-    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 0);
-    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1, 0);
+#else
+    stress(CG_MAILBOX_FULL_BLOCK, 16, STRESS_SCALE(50000), 0, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 0, 1);
+    stress(CG_MAILBOX_FULL_FAIL, 8, STRESS_SCALE(25000), 0, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 64, STRESS_SCALE(50000), 1, 1);
+    stress(CG_MAILBOX_FULL_BLOCK, 1024, STRESS_SCALE(50000), 1, 0); /* the default coalescing */
     stress(CG_MAILBOX_FULL_BLOCK, 4096, STRESS_SCALE(50000), 3, 64);
     stress(CG_MAILBOX_FULL_FAIL, 16, STRESS_SCALE(25000), 1, 8);
     for (int i = 0; i < 5; i++) stress_close_race(STRESS_SCALE(20000) + (uint32_t)i * 997);
+#endif
+}
+
+/* No argument: the unit tests, then the stress tests once per way of
+ * receiving. "futex" or "fd": only the stress tests, receiving that way
+ * (the lost-wake-up checks in CMakeLists.txt use it). */
+int main(int argc, char **argv) {
+    recv_mode modes[2] = {RECV_FUTEX, RECV_FD};
+    int nmodes = 2;
+    if (argc > 1) {
+        CHECK(strcmp(argv[1], "futex") == 0 || strcmp(argv[1], "fd") == 0);
+        modes[0] = strcmp(argv[1], "fd") == 0 ? RECV_FD : RECV_FUTEX;
+        nmodes = 1;
+    }
+    /* With injected delays (test_mailbox_races.c) only the stress tests. */
+#ifdef MAILBOX_TEST_RACES
+    const bool races = true;
+#else
+    const bool races = false;
+#endif
+    if (argc == 1 && !races) {
+        test_config_errors();
+        test_basic_and_record_format();
+        test_full_fail_and_drop();
+        test_block_policy();
+        test_close_semantics();
+        test_blocking_recv_and_busy();
+        test_coalescing();
+        test_recv_nowait();
+    }
+    for (int i = 0; i < nmodes; i++) {
+        stress_mode = modes[i];
+        stress_all();
+    }
     puts("test_mailbox: ok");
     return 0;
 }

@@ -15,7 +15,7 @@
 package main
 
 /*
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <stdio.h>
 #include <string.h>
 #include <cgoguard/arena.h>
@@ -51,7 +51,7 @@ import (
 	"os"
 	"runtime"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
 func joinPath(dir, name string) (string, error) {

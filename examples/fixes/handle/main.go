@@ -17,7 +17,7 @@
 package main
 
 /*
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -76,7 +76,7 @@ import (
 	"runtime"
 	"unsafe"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
 var codecs *cgoguard.HandleTable

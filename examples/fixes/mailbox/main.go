@@ -20,7 +20,7 @@
 package main
 
 /*
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <pthread.h>
 #include <stdint.h>
 #include <cgoguard/mailbox.h>
@@ -57,7 +57,7 @@ import (
 	"os"
 	"time"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
 func main() {

@@ -2,6 +2,6 @@ module cgoguard.dev/examples/fixes/snapshot
 
 go 1.21
 
-require cgoguard.dev/cgoguard v0.0.0
+require github.com/cgoguard/cgoguard/go v0.0.0
 
-replace cgoguard.dev/cgoguard => ../../../go
+replace github.com/cgoguard/cgoguard/go => ../../../go

@@ -17,7 +17,7 @@
 package main
 
 /*
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,7 +65,7 @@ import (
 	"os"
 	"runtime"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
 func main() {

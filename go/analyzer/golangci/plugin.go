@@ -32,7 +32,7 @@ import (
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 
-	"cgoguard.dev/cgoguard/analyzer"
+	"github.com/cgoguard/cgoguard/go/analyzer"
 )
 
 func init() {

@@ -6,7 +6,7 @@
 package cthreads
 
 /*
-#cgo pkg-config: cgoguard
+#cgo pkg-config: --static cgoguard-static
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>

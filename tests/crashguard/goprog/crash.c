@@ -117,3 +117,19 @@ void *guarded_page(void)
     if (!guarded) guarded = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return guarded;
 }
+
+static void *c_thread_callback(void *arg)
+{
+    (void)arg;
+    goCallback(); /* faults in crash_in_callback, inside the callback */
+    return NULL;
+}
+
+/* A thread Go did not create, inside an //export callback when it faults:
+ * it has an M then, so the Go runtime knows it. */
+void crash_via_callback_on_c_thread(void)
+{
+    pthread_t t;
+    pthread_create(&t, NULL, c_thread_callback, NULL);
+    pthread_join(t, NULL);
+}

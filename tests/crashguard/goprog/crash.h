@@ -8,6 +8,7 @@ void crash_on_c_thread(void);
 void overflow_on_c_thread(void);
 void crash_via_callback(void);
 void crash_in_callback(void);
+void crash_via_callback_on_c_thread(void);
 int jit_run(void);
 void *guarded_page(void);
 int install_linked_guard(void);

@@ -30,7 +30,7 @@ func init() {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: crashprog null|overflow|abort|cthread|cthread-overflow|callback|gothread|gonil|jit|guarded-go")
+		fmt.Fprintln(os.Stderr, "usage: crashprog null|overflow|abort|cthread|cthread-overflow|callback|cthread-callback|gothread|gonil|jit|guarded-go")
 		os.Exit(2)
 	}
 	if installLinked != nil {
@@ -49,6 +49,8 @@ func main() {
 		C.overflow_on_c_thread()
 	case "callback":
 		C.crash_via_callback()
+	case "cthread-callback":
+		C.crash_via_callback_on_c_thread()
 	case "gothread":
 		// The main goroutine is locked to the main thread (init), so this
 		// one runs on a thread the Go runtime created.

@@ -12,7 +12,7 @@ import (
 	"fmt"
 	"os"
 
-	"cgoguard.dev/cgoguard"
+	cgoguard "github.com/cgoguard/cgoguard/go"
 )
 
 func main() {

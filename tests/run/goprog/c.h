@@ -6,4 +6,5 @@ void crash_c(void);
 void call_get_ptr(void);
 void use_after_free(void);
 void double_free(void);
+void run_cthread(int via_go);
 #endif

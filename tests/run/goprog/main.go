@@ -22,6 +22,12 @@ func getPtr() *C.int {
 	return new(C.int)
 }
 
+//export goCallbackCrash
+func goCallbackCrash() {
+	// Runs on a thread C created; the C function it calls faults.
+	C.crash_c()
+}
+
 var sink *int
 
 func main() {
@@ -34,6 +40,8 @@ func main() {
 		fmt.Println("fine")
 	case "exit3":
 		os.Exit(3)
+	case "panic":
+		panic("runprog: a Go panic")
 	case "cg001":
 		x := 1
 		h := &holder{&x}
@@ -52,8 +60,12 @@ func main() {
 		C.use_after_free()
 	case "doublefree":
 		C.double_free()
+	case "cthread-callback-crash":
+		C.run_cthread(1) // a C thread calls goCallbackCrash, which calls crash_c
+	case "cthread-crash":
+		C.run_cthread(0) // a C thread that never called Go calls crash_c
 	default:
-		fmt.Fprintln(os.Stderr, "usage: runprog ok|exit3|cg001|cg002|cg003|crash|uaf|doublefree")
+		fmt.Fprintln(os.Stderr, "usage: runprog ok|exit3|panic|cg001|cg002|cg003|crash|uaf|doublefree|cthread-callback-crash|cthread-crash")
 		os.Exit(2)
 	}
 }
