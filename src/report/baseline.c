@@ -148,7 +148,10 @@ static const char *stable_name(namer *nm, const char *file) {
         }
         free(dir);
     }
-    if (!name) name = cg_xstrdup(real ? real : file);
+    /* Outside any module and the scan root: the path as shown, which is
+     * relative to the current directory when the scan was given one (an
+     * absolute path would tie the fingerprint to where the checkout is). */
+    if (!name) name = cg_xstrdup(file[0] != '/' || !real ? file : real);
     free(real);
     cg_strmap_put(&nm->names, file, name);
     return name;
