@@ -145,12 +145,7 @@ const cg_godecl *cg_gopkg_callee(cg_gopkg *pkg, cg_gofile *file, cg_gn call) {
     if (cg_gn_is(fn, CG_GK_SELECTOR_EXPRESSION)) {
         cg_gn operand = cg_gn_field(fn, CG_GF_OPERAND);
         cg_gotype *recv = cg_gopkg_type_of_expr(pkg, file, operand);
-        if (recv->kind == CG_GT_POINTER) recv = recv->elem;
-        if (recv->kind != CG_GT_NAMED) return NULL;
-        const char *name = cg_arena_printf(&pkg->arena, "%s.%s", recv->name,
-                                           cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD)));
-        const cg_godecl *d = cg_gopkg_decl(pkg, name);
-        return d && d->kind == CG_GODECL_METHOD ? d : NULL;
+        return cg_gopkg_method(pkg, recv, cg_node_text(file, cg_gn_field(fn, CG_GF_FIELD)));
     }
     return NULL;
 }
@@ -294,11 +289,8 @@ static cg_gotype *selector_type(cg_gopkg *pkg, cg_gofile *file, cg_gn node) {
         return t;
     }
     /* A method value. */
-    if (base->kind == CG_GT_NAMED || (base->kind == CG_GT_POINTER && base->elem->kind == CG_GT_NAMED)) {
-        const char *tname = base->kind == CG_GT_NAMED ? base->name : base->elem->name;
-        const cg_godecl *m = cg_gopkg_decl(pkg, cg_arena_printf(&pkg->arena, "%s.%s", tname, field));
-        if (m) return decl_type(pkg, (cg_godecl *)m);
-    }
+    const cg_godecl *m = cg_gopkg_method(pkg, base, field);
+    if (m) return decl_type(pkg, (cg_godecl *)m);
     return cg_gotype_unknown(pkg);
 }
 

@@ -370,6 +370,37 @@ const cg_gofield *cg_gotype_field(cg_gopkg *pkg, cg_gotype *type, const char *na
     return NULL;
 }
 
+const cg_godecl *cg_gopkg_method(cg_gopkg *pkg, cg_gotype *type, const char *name) {
+    enum { MAX_TYPES = 32, MAX_DEPTH = 6 };
+    cg_gotype *level[MAX_TYPES], *next[MAX_TYPES];
+    size_t n = 0;
+    if (type && type->kind == CG_GT_POINTER) type = type->elem;
+    if (!type || type->kind != CG_GT_NAMED || !type->name) return NULL;
+    level[n++] = type;
+    for (int depth = 0; depth < MAX_DEPTH && n; depth++) {
+        const cg_godecl *found = NULL;
+        size_t count = 0, m = 0;
+        for (size_t i = 0; i < n; i++) {
+            const cg_godecl *d = cg_gopkg_decl(pkg, cg_arena_printf(&pkg->arena, "%s.%s", level[i]->name, name));
+            if (d && d->kind == CG_GODECL_METHOD && d != found) {
+                found = d;
+                count++;
+            }
+            cg_gotype *u = cg_gotype_underlying(pkg, level[i]);
+            for (size_t f = 0; u && u->kind == CG_GT_STRUCT && f < u->field_count; f++) {
+                cg_gotype *e = u->fields[f].type;
+                if (!u->fields[f].embedded || !e) continue;
+                if (e->kind == CG_GT_POINTER) e = e->elem;
+                if (e && e->kind == CG_GT_NAMED && e->name && m < MAX_TYPES) next[m++] = e;
+            }
+        }
+        if (count) return count == 1 ? found : NULL;
+        memcpy(level, next, m * sizeof *next);
+        n = m;
+    }
+    return NULL;
+}
+
 static void type_string(cg_gopkg *pkg, cg_gotype *t, cg_strbuf *sb, int depth) {
     if (!t || depth > 8) {
         cg_strbuf_append(sb, "?");

@@ -218,6 +218,10 @@ cg_gotype *cg_gotype_underlying(cg_gopkg *pkg, cg_gotype *type);
 /* Field by name in a struct (or pointer to struct), including promoted fields
  * of embedded structs; NULL when absent or unknown. */
 const cg_gofield *cg_gotype_field(cg_gopkg *pkg, cg_gotype *type, const char *name);
+/* The method `name` of type (T or *T, T a named type of this package):
+ * declared on T or promoted from an embedded field, the shallowest as in
+ * the spec (NULL when two at that depth have it, or none does). */
+const cg_godecl *cg_gopkg_method(cg_gopkg *pkg, cg_gotype *type, const char *name);
 /* "map[string]int", "*C.struct_s", ... for messages (arena string). */
 const char *cg_gotype_string(cg_gopkg *pkg, cg_gotype *type);
 

@@ -18,16 +18,11 @@ bool cg_x_is_func_type(cg_package *pkg, cg_gotype *type) {
     return u && u->kind == CG_GT_FUNC;
 }
 
-/* x.M where x has a named type of this package with a method M. */
+/* x.M where x has a named type of this package with a method M (its own or promoted). */
 static bool is_method_value(cg_package *pkg, cg_gofile *file, cg_gn sel) {
     if (!cg_gn_is(sel, CG_GK_SELECTOR_EXPRESSION)) return false;
     cg_gotype *t = cg_gopkg_type_of_expr(pkg->go, file, cg_gn_field(sel, CG_GF_OPERAND));
-    if (t && t->kind == CG_GT_POINTER) t = t->elem;
-    if (!t || t->kind != CG_GT_NAMED || !t->name) return false;
-    const char *m = cg_arena_printf(&pkg->arena, "%s.%s", t->name,
-                                    cg_node_text(file, cg_gn_field(sel, CG_GF_FIELD)));
-    const cg_godecl *d = cg_gopkg_decl(pkg->go, m);
-    return d && d->kind == CG_GODECL_METHOD;
+    return cg_gopkg_method(pkg->go, t, cg_node_text(file, cg_gn_field(sel, CG_GF_FIELD))) != NULL;
 }
 
 bool cg_x_is_func_value(cg_package *pkg, cg_gofile *file, cg_gn expr) {

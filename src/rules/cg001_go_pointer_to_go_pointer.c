@@ -9,9 +9,42 @@
  * pointers; C struct pointer fields count when a Go pointer is stored in them.
  * Values whose inner pointer is pinned with runtime.Pinner stay silent.
  */
+#include <string.h>
+
 #include "../model/funcval.h"
 #include "check.h"
 #include "../model/gofacts.h"
+
+/* cgo's generated code checks each pointer argument by calling
+ * _cgoCheckPointer; a local of that name declared before the call (blst:
+ * `_cgoCheckPointer := func(...interface{}) {}`) shadows it, and cgocheck
+ * no longer looks at the call. The rule is the same; only the runtime
+ * check is gone. */
+typedef struct shadow_search {
+    cg_gopkg *pkg;
+    cg_gofile *file;
+    uint32_t before;
+    cg_gn found;
+} shadow_search;
+
+static cg_walk_action find_shadow(cg_gn node, void *arg) {
+    shadow_search *s = arg;
+    if (cg_gn_start(node) >= s->before) return CG_WALK_SKIP_CHILDREN;
+    if (cg_gn_is(node, CG_GK_IDENTIFIER) && strcmp(cg_node_text(s->file, node), "_cgoCheckPointer") == 0 &&
+        cg_gopkg_declares(s->pkg, s->file, node)) {
+        s->found = node;
+        return CG_WALK_STOP;
+    }
+    return CG_WALK_CONTINUE;
+}
+
+static cg_gn cgocheck_shadowed(cg_package *pkg, cg_gofile *file, cg_gn call) {
+    cg_gofunc *fn = cg_gopkg_func_at(pkg->go, file, call);
+    if (!fn || !cg_gofile_mentions(file, fn->node->start, cg_gn_start(call), "_cgoCheckPointer")) return NULL;
+    shadow_search s = {pkg->go, file, cg_gn_start(call), NULL};
+    cg_walk(fn->node, find_shadow, &s);
+    return s.found;
+}
 
 static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t index, cg_gn arg) {
     cg_package *pkg = ctx->pkg;
@@ -42,7 +75,12 @@ static void check_argument(cg_check_ctx *ctx, const cg_ccall *call, uint32_t ind
     if (fn && index < fn->param_count)
         cg_check_note(ctx, d, fn->params[index].loc, "C parameter '%s' (%s) of %s receives it",
                       cg_check_param_name(ctx, fn, index), fn->params[index].type.spelling, fn->name);
-    if (fn && fn->has_body)
+    cg_gn shadow = cgocheck_shadowed(pkg, file, call->call);
+    if (shadow)
+        cg_check_note(ctx, d, cg_check_loc(file, shadow),
+                      "this local _cgoCheckPointer shadows the one cgo's generated code calls: cgocheck is off "
+                      "for the call, the rule is not");
+    else if (fn && fn->has_body)
         cg_check_note(ctx, d, fn->body_loc, "%s is defined here; cgocheck panics before it runs",
                       fn->name);
     if (stored)

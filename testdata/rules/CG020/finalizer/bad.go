@@ -108,3 +108,18 @@ func (t *Thing) count() int {
 func CountFresh() int {
 	return NewThing().count()
 }
+
+// The helper is reached through embedding (go-openssl's GCM contexts embed
+// *cipherCtx): the caller's outer object is dead at the call too.
+type sealer struct {
+	*Thing
+	tag int
+}
+
+func (t *Thing) ctrl() int {
+	return int(C.thing_do(t.p)) // want CG020:warning "t is not used after the call"
+}
+
+func (s *sealer) Tag() int {
+	return s.ctrl()
+}

@@ -144,3 +144,18 @@ func Outer(x *Widget) int {
 	runtime.KeepAlive(x)
 	return n
 }
+
+// safe: the promoted helper's caller keeps the outer object (and so the
+// embedded *Widget) alive after the call
+type widgetView struct {
+	*Widget
+	views int
+}
+
+func (x *Widget) look() int { return int(C.widget_do(x.w)) }
+
+func (v *widgetView) Look() int {
+	n := v.look()
+	runtime.KeepAlive(v)
+	return n
+}
